@@ -1,0 +1,14 @@
+# Embeds the project's data files (migrations/, data/rules/) into the binary, so that the
+# program never reads the source tree at run time. Generated at build time by
+# cmake/embed_gen.cmake; core/embedded.h is the lookup interface.
+file(GLOB_RECURSE BEIAN_EMBED_FILES CONFIGURE_DEPENDS
+     ${CMAKE_SOURCE_DIR}/migrations/*.sql ${CMAKE_SOURCE_DIR}/data/rules/*)
+set(BEIAN_EMBED_OUT ${CMAKE_BINARY_DIR}/generated/embedded_files.cc)
+add_custom_command(
+  OUTPUT ${BEIAN_EMBED_OUT}
+  COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR} -DOUT=${BEIAN_EMBED_OUT}
+          "-DFILES=${BEIAN_EMBED_FILES}" -P ${CMAKE_SOURCE_DIR}/cmake/embed_gen.cmake
+  DEPENDS ${BEIAN_EMBED_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_gen.cmake
+  COMMENT "Embedding migrations and rules data")
+add_library(beian_embedded STATIC ${BEIAN_EMBED_OUT})
+target_include_directories(beian_embedded PUBLIC ${CMAKE_SOURCE_DIR}/src)
