@@ -17,8 +17,7 @@ std::vector<EmbeddedFileEntry> EmbeddedFilesUnder(std::string_view prefix) {
   for (const auto& e : EmbeddedFiles()) {
     if (e.path.starts_with(prefix)) out.push_back(e);
   }
-  std::sort(out.begin(), out.end(),
-            [](const auto& a, const auto& b) { return a.path < b.path; });
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
   return out;
 }
 

@@ -11,36 +11,36 @@
 
 namespace beian::core {
 
-#define BEIAN_ERROR_CODES(X)   \
-  X(kInternal, "internal")     \
-  X(kInvalidJson, "invalid_json") \
-  X(kValidationFailed, "validation_failed") \
-  X(kUnknownField, "unknown_field") \
+#define BEIAN_ERROR_CODES(X)                         \
+  X(kInternal, "internal")                           \
+  X(kInvalidJson, "invalid_json")                    \
+  X(kValidationFailed, "validation_failed")          \
+  X(kUnknownField, "unknown_field")                  \
   X(kUnsupportedMediaType, "unsupported_media_type") \
-  X(kPayloadTooLarge, "payload_too_large") \
-  X(kNotFound, "not_found") \
-  X(kMethodNotAllowed, "method_not_allowed") \
-  X(kUnauthenticated, "unauthenticated") \
-  X(kInvalidCredentials, "invalid_credentials") \
-  X(kForbidden, "forbidden") \
-  X(kCsrfFailed, "csrf_failed") \
-  X(kEmailTaken, "email_taken") \
-  X(kConflict, "conflict") \
-  X(kVersionMismatch, "version_mismatch") \
-  X(kTooManyRequests, "too_many_requests") \
-  X(kAccountLocked, "account_locked") \
-  X(kInvalidTransition, "invalid_transition") \
-  X(kUnavailable, "unavailable") \
-  X(kTimeout, "timeout") \
-  X(kBadSignature, "bad_signature") \
-  X(kReplayed, "replayed") \
-  X(kDatabase, "database_error") \
-  X(kBusy, "busy") \
-  X(kSerializationFailure, "serialization_failure") \
-  X(kSchemaOutdated, "schema_outdated") \
-  X(kIo, "io_error") \
-  X(kRulesInvalid, "rules_invalid") \
-  X(kBadRequest, "bad_request") \
+  X(kPayloadTooLarge, "payload_too_large")           \
+  X(kNotFound, "not_found")                          \
+  X(kMethodNotAllowed, "method_not_allowed")         \
+  X(kUnauthenticated, "unauthenticated")             \
+  X(kInvalidCredentials, "invalid_credentials")      \
+  X(kForbidden, "forbidden")                         \
+  X(kCsrfFailed, "csrf_failed")                      \
+  X(kEmailTaken, "email_taken")                      \
+  X(kConflict, "conflict")                           \
+  X(kVersionMismatch, "version_mismatch")            \
+  X(kTooManyRequests, "too_many_requests")           \
+  X(kAccountLocked, "account_locked")                \
+  X(kInvalidTransition, "invalid_transition")        \
+  X(kUnavailable, "unavailable")                     \
+  X(kTimeout, "timeout")                             \
+  X(kBadSignature, "bad_signature")                  \
+  X(kReplayed, "replayed")                           \
+  X(kDatabase, "database_error")                     \
+  X(kBusy, "busy")                                   \
+  X(kSerializationFailure, "serialization_failure")  \
+  X(kSchemaOutdated, "schema_outdated")              \
+  X(kIo, "io_error")                                 \
+  X(kRulesInvalid, "rules_invalid")                  \
+  X(kBadRequest, "bad_request")                      \
   X(kHeaderTooLarge, "header_too_large")
 
 enum class ErrorCode {

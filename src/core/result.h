@@ -24,17 +24,32 @@ class [[nodiscard]] Result {
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const& { assert(!ok()); return std::get<1>(v_); }
-  Error&& error() && { assert(!ok()); return std::get<1>(std::move(v_)); }
+  const Error& error() const& {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
+  Error&& error() && {
+    assert(!ok());
+    return std::get<1>(std::move(v_));
+  }
 
   template <typename U>
   T value_or(U&& fallback) const& {
@@ -53,8 +68,14 @@ class [[nodiscard]] Result<void> {
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const& { assert(!ok_); return error_; }
-  Error&& error() && { assert(!ok_); return std::move(error_); }
+  const Error& error() const& {
+    assert(!ok_);
+    return error_;
+  }
+  Error&& error() && {
+    assert(!ok_);
+    return std::move(error_);
+  }
 
  private:
   Error error_;
@@ -68,14 +89,15 @@ inline Status Ok() { return Status(); }
 }  // namespace beian::core
 
 // Evaluates `expr` (a Result); on error returns the error from the enclosing function.
-#define BEIAN_TRY(expr)                                  \
-  do {                                                   \
-    auto beian_try_result_ = (expr);                     \
+#define BEIAN_TRY(expr)                                                  \
+  do {                                                                   \
+    auto beian_try_result_ = (expr);                                     \
     if (!beian_try_result_) return std::move(beian_try_result_).error(); \
   } while (0)
 
 // Declares `lhs` from the value of `expr` (a Result), or returns its error.
-#define BEIAN_ASSIGN_OR_RETURN(lhs, expr) BEIAN_ASSIGN_OR_RETURN_IMPL_(BEIAN_CONCAT_(r_, __LINE__), lhs, expr)
+#define BEIAN_ASSIGN_OR_RETURN(lhs, expr) \
+  BEIAN_ASSIGN_OR_RETURN_IMPL_(BEIAN_CONCAT_(r_, __LINE__), lhs, expr)
 #define BEIAN_CONCAT_INNER_(a, b) a##b
 #define BEIAN_CONCAT_(a, b) BEIAN_CONCAT_INNER_(a, b)
 #define BEIAN_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
