@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, builds, and runs every suite —
+#   1. unit tests (ctest, Release) with the storage contract suite on SQLite and PostgreSQL,
+#   2. web unit tests (Vitest),
+#   3. integration tests against the real binary, once on SQLite and once on PostgreSQL,
+#   4. browser tests in headless Chromium (playwright-core),
+#   5. unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#   6. every libFuzzer target, briefly.
+# A throwaway PostgreSQL 15 is started on 127.0.0.1 for the run and removed afterwards.
+# Exits non-zero if anything failed; the last line is "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+JOBS=$(nproc)
+FUZZ_SECONDS=${BEIAN_FUZZ_SECONDS:-10}
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+
+scripts/install-deps.sh test || { echo "dependency installation failed"; exit 1; }
+
+start=$(date +%s)
+TMP=$(mktemp -d /tmp/beian-test.XXXXXX)
+chmod 755 "$TMP"
+PG_DIR=$TMP/pg
+cleanup() {
+  scripts/pg-temp.sh stop "$PG_DIR" >/dev/null 2>&1 || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+declare -a SUITES=()
+TOTAL_PASS=0
+TOTAL_FAIL=0
+record() {  # name passed failed
+  SUITES+=("$(printf '%-34s %5d passed, %3d failed' "$1" "$2" "$3")")
+  TOTAL_PASS=$((TOTAL_PASS + $2))
+  TOTAL_FAIL=$((TOTAL_FAIL + $3))
+}
+section() { echo; echo "=== $* ==="; }
+
+# ctest summary line: "100% tests passed, 0 tests failed out of 57"
+ctest_counts() {  # logfile -> "passed failed"
+  local line total failed
+  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$1" | tail -1)
+  if [[ -z $line ]]; then echo "0 1"; return; fi
+  failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+  total=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")
+  echo "$((total - failed)) $failed"
+}
+# node --test summary: "# pass N" / "# fail N"
+node_counts() {
+  local p f
+  p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  [[ -z $p ]] && { echo "0 1"; return; }
+  echo "$p ${f:-0}"
+}
+
+section "PostgreSQL (throwaway, 127.0.0.1)"
+PG_PORT=$(free_port)
+if scripts/pg-temp.sh start "$PG_DIR" "$PG_PORT"; then
+  export BEIAN_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
+  export BEIAN_REQUIRE_POSTGRES=1
+else
+  echo "could not start PostgreSQL"; record "postgresql server" 0 1
+fi
+
+section "Build (Release)"
+if cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build -j "$JOBS"; then
+  BUILD_OK=1
+else
+  BUILD_OK=0; record "build (Release)" 0 1
+fi
+
+if ((BUILD_OK)); then
+  section "Unit tests (Release; storage contract on SQLite and PostgreSQL)"
+  ctest --test-dir build -L unit -j "$JOBS" --output-on-failure >"$TMP/unit.log" 2>&1
+  tail -4 "$TMP/unit.log"; grep -E '\*\*\*Failed|Not Run|Timeout' "$TMP/unit.log" | head -30
+  read -r p f < <(ctest_counts "$TMP/unit.log"); record "unit (ctest)" "$p" "$f"
+fi
+
+section "Web UI (build + Vitest)"
+if [[ -f web/package.json ]]; then
+  if (cd web && npm run build >"$TMP/web-build.log" 2>&1); then :; else
+    tail -30 "$TMP/web-build.log"; record "web build" 0 1
+  fi
+  (cd web && npx vitest run --reporter=dot >"$TMP/vitest.log" 2>&1)
+  tail -6 "$TMP/vitest.log"
+  vp=$(grep -E '^\s*Tests\s+' "$TMP/vitest.log" | grep -oE '[0-9]+ passed' | awk '{print $1}')
+  vf=$(grep -E '^\s*Tests\s+' "$TMP/vitest.log" | grep -oE '[0-9]+ failed' | awk '{print $1}')
+  [[ -z $vp && -z $vf ]] && vf=1
+  record "web unit (vitest)" "${vp:-0}" "${vf:-0}"
+fi
+
+if ((BUILD_OK)) && [[ -d tests/integration ]] && ls tests/integration/*.test.mjs >/dev/null 2>&1; then
+  for backend in sqlite postgres; do
+    section "Integration tests ($backend)"
+    BEIAN_IT_BACKEND=$backend BEIAN_BIN=$ROOT/build/beian BEIAN_WEB_DIR=$ROOT/web/dist \
+      node --test --test-concurrency=1 tests/integration/ >"$TMP/it-$backend.log" 2>&1
+    grep -E '^not ok|^# (pass|fail)' "$TMP/it-$backend.log"
+    read -r p f < <(node_counts "$TMP/it-$backend.log"); record "integration ($backend)" "$p" "$f"
+    ((f > 0)) && grep -B2 -A25 '^not ok' "$TMP/it-$backend.log" | head -80
+  done
+fi
+
+if ((BUILD_OK)) && [[ -d tests/e2e ]] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
+  section "Browser tests (headless Chromium)"
+  BEIAN_BIN=$ROOT/build/beian BEIAN_WEB_DIR=$ROOT/web/dist \
+    node --test --test-concurrency=1 tests/e2e/ >"$TMP/e2e.log" 2>&1
+  grep -E '^not ok|^# (pass|fail)' "$TMP/e2e.log"
+  read -r p f < <(node_counts "$TMP/e2e.log"); record "browser (chromium)" "$p" "$f"
+  ((f > 0)) && grep -B2 -A25 '^not ok' "$TMP/e2e.log" | head -80
+fi
+
+section "Unit tests under AddressSanitizer + UBSan"
+if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBEIAN_SANITIZE=ON >/dev/null &&
+   cmake --build build-asan -j "$JOBS" >"$TMP/asan-build.log" 2>&1; then
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan -L unit -j "$JOBS" --output-on-failure >"$TMP/asan.log" 2>&1
+  tail -4 "$TMP/asan.log"; grep -E '\*\*\*Failed|Not Run|Timeout' "$TMP/asan.log" | head -30
+  read -r p f < <(ctest_counts "$TMP/asan.log"); record "unit (ASan+UBSan)" "$p" "$f"
+else
+  tail -30 "$TMP/asan-build.log"; record "build (ASan+UBSan)" 0 1
+fi
+
+if ls tests/fuzz/*_fuzz.cc >/dev/null 2>&1; then
+  section "Fuzzers (${FUZZ_SECONDS}s each)"
+  if cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+       -DCMAKE_CXX_COMPILER=clang++ -DBEIAN_FUZZ=ON -DBEIAN_TESTS=OFF >/dev/null &&
+     cmake --build build-fuzz -j "$JOBS" >"$TMP/fuzz-build.log" 2>&1; then
+    fp=0; ff=0
+    for src in tests/fuzz/*_fuzz.cc; do
+      name=$(basename "$src" .cc)
+      corpus=$TMP/corpus-$name; mkdir -p "$corpus"
+      [[ -d tests/fuzz/corpus/$name ]] && cp -r tests/fuzz/corpus/$name/. "$corpus/"
+      if ./build-fuzz/"$name" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 "$corpus" \
+           >"$TMP/$name.log" 2>&1; then
+        fp=$((fp + 1)); echo "ok   $name"
+      else
+        ff=$((ff + 1)); echo "FAIL $name"; tail -30 "$TMP/$name.log"
+      fi
+    done
+    record "fuzzers" "$fp" "$ff"
+  else
+    tail -30 "$TMP/fuzz-build.log"; record "build (fuzzers)" 0 1
+  fi
+fi
+
+section "Summary ($(( $(date +%s) - start ))s)"
+printf '%s\n' "${SUITES[@]}"
+echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
+((TOTAL_FAIL == 0 && TOTAL_PASS > 0))
