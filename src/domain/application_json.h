@@ -1,0 +1,29 @@
+// Strict JSON mapping of the Application (DESIGN §6), shared by `beian precheck` and the HTTP
+// API. Parsing rejects what a lenient reader would silently drop: an unknown member anywhere is
+// Error{kUnknownField} whose detail names its path ("websites[1].person_in_charge.phone"); a
+// member of the wrong JSON type is Error{kValidationFailed} with a detail naming the path and the
+// expected type. `null` is accepted for any member and means "not given". Values are not judged
+// here (that is the precheck's job), only shapes.
+#pragma once
+
+#include <string_view>
+
+#include <boost/json.hpp>
+
+#include "core/result.h"
+#include "domain/application.h"
+
+namespace beian::domain {
+
+// Parses an application object. The top-level value must be a JSON object.
+core::Result<Application> ApplicationFromJson(const boost::json::value& json);
+
+// Parses JSON text first (Error{kInvalidJson} with the parser's message on malformed text).
+core::Result<Application> ApplicationFromJsonText(std::string_view text);
+
+// The full object, every member present (empty strings and lists included), so that
+// ApplicationFromJson(ToJson(a)) == a.
+boost::json::object ToJson(const Application& app);
+boost::json::object ToJson(const Person& person);
+
+}  // namespace beian::domain
