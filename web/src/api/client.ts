@@ -1,0 +1,130 @@
+// A small JSON client for the Beian API. It keeps the CSRF token in memory only (never in
+// storage, so a script-injected page cannot lift it from there), attaches it to every unsafe
+// request, and turns every failure, including a network one, into an ApiError.
+
+export interface ApiErrorDetail {
+  field: string;
+  code: string;
+  message: string;
+}
+
+// Codes the client itself produces; the rest come from the server's closed set.
+export const kNetworkError = 'network_error';
+export const kBadResponse = 'bad_response';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: ApiErrorDetail[];
+  // Seconds from the Retry-After header, when the server sent one (429 answers).
+  readonly retryAfter: number | null;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: ApiErrorDetail[] = [],
+    retryAfter: number | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.retryAfter = retryAfter;
+  }
+}
+
+function parseRetryAfter(value: string | null): number | null {
+  if (value === null) return null;
+  const seconds = Number.parseInt(value, 10);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+// Builds an ApiError out of a non-2xx answer, tolerating bodies that are not in the error
+// format (a proxy's HTML page, an empty body).
+export async function errorFromResponse(res: Response): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  const err = (body as { error?: unknown } | null)?.error as Record<string, unknown> | undefined;
+  if (err && typeof err.code === 'string') {
+    const details = Array.isArray(err.details)
+      ? err.details
+          .filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null)
+          .map((d) => ({
+            field: typeof d.field === 'string' ? d.field : '',
+            code: typeof d.code === 'string' ? d.code : '',
+            message: typeof d.message === 'string' ? d.message : '',
+          }))
+      : [];
+    const message = typeof err.message === 'string' ? err.message : err.code;
+    return new ApiError(res.status, err.code, message, details, retryAfter);
+  }
+  return new ApiError(res.status, kBadResponse, `HTTP ${res.status}`, [], retryAfter);
+}
+
+const kUnsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export class ApiClient {
+  private csrfToken: string | null = null;
+  readonly base: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(base: string, fetchImpl: typeof fetch = (...args) => fetch(...args)) {
+    this.base = base;
+    this.fetchImpl = fetchImpl;
+  }
+
+  setCsrfToken(token: string | null): void {
+    this.csrfToken = token;
+  }
+
+  getCsrfToken(): string | null {
+    return this.csrfToken;
+  }
+
+  // Sends a request and resolves to the parsed JSON body (undefined for 204). Rejects with an
+  // ApiError for every failure.
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined || kUnsafe.has(method)) headers['Content-Type'] = 'application/json';
+    if (kUnsafe.has(method) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? (kUnsafe.has(method) ? '{}' : undefined) : JSON.stringify(body),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch (e) {
+      throw new ApiError(0, kNetworkError, e instanceof Error ? e.message : String(e));
+    }
+    if (!res.ok) throw await errorFromResponse(res);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    if (text === '') return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError(res.status, kBadResponse, 'response is not JSON');
+    }
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+}

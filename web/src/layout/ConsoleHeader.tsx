@@ -1,0 +1,81 @@
+// The top bar of every page, in the manner of a Chinese cloud console: product name and
+// console on the left, language and the user's menu on the right.
+import { Avatar, Button, Dropdown, Layout, Space, Typography } from 'antd';
+import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { useServices } from '../app/services';
+import { useLogout, useSession } from '../auth/session';
+import { LanguageSwitch } from './LanguageSwitch';
+import { roleLabel } from '../lib/roles';
+
+export function ConsoleHeader() {
+  const { t } = useTranslation();
+  const { config } = useServices();
+  const session = useSession().data ?? null;
+  const logout = useLogout();
+  const navigate = useNavigate();
+
+  const onLogout = () => {
+    logout.mutate(undefined, { onSuccess: () => navigate('/login', { replace: true }) });
+  };
+
+  return (
+    <Layout.Header className="console-header">
+      <div className="console-brand" data-testid="product-name">
+        <span className="console-logo" aria-hidden>
+          ICP
+        </span>
+        <span className="console-product">{t('app.product')}</span>
+        <span className="console-divider" aria-hidden />
+        <span className="console-name">
+          {t(config.service === 'authority' ? 'app.console_authority' : 'app.console_agent')}
+        </span>
+      </div>
+      <Space size="small" className="console-actions">
+        <LanguageSwitch />
+        {session && (
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: [
+                {
+                  key: 'who',
+                  disabled: true,
+                  label: (
+                    <div className="user-menu-who">
+                      <Typography.Text strong>{session.user.display_name}</Typography.Text>
+                      <br />
+                      <Typography.Text type="secondary">{session.user.email}</Typography.Text>
+                      <br />
+                      <Typography.Text type="secondary">
+                        {roleLabel(t, session.user.role)}
+                      </Typography.Text>
+                    </div>
+                  ),
+                },
+                { type: 'divider' },
+                {
+                  key: 'logout',
+                  icon: <LogoutOutlined />,
+                  label: <span data-testid="logout">{t('nav.logout')}</span>,
+                  onClick: onLogout,
+                },
+              ],
+            }}
+          >
+            <Button
+              type="text"
+              className="console-header-button"
+              aria-label={t('nav.user_menu')}
+              data-testid="user-menu"
+            >
+              <Avatar size="small" icon={<UserOutlined />} />
+              <span className="user-menu-name">{session.user.display_name}</span>
+            </Button>
+          </Dropdown>
+        )}
+      </Space>
+    </Layout.Header>
+  );
+}

@@ -1,0 +1,94 @@
+// The login page of both consoles; success leads to where the user was going, or home.
+import { Button, Card, Form, Input, Typography } from 'antd';
+import { LockOutlined, MailOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation, useNavigate } from 'react-router';
+import { useServices } from '../app/services';
+import { useLogin } from '../auth/session';
+import { useFormErrors } from '../lib/useFormErrors';
+import { validateEmail, validateRequired } from '../lib/validation';
+import { FormAlert } from './FormAlert';
+
+interface LoginValues {
+  email: string;
+  password: string;
+}
+
+const kFields = ['email', 'password'] as const;
+
+export default function LoginPage() {
+  const { t } = useTranslation();
+  const { config } = useServices();
+  const [form] = Form.useForm<LoginValues>();
+  const errors = useFormErrors(form, kFields);
+  const login = useLogin();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const from = (location.state as { from?: string } | null)?.from ?? '/';
+
+  const onFinish = async (values: LoginValues) => {
+    errors.clear();
+    try {
+      await login.mutateAsync({ email: values.email.trim(), password: values.password });
+      navigate(from, { replace: true });
+    } catch (e) {
+      errors.setError(e);
+    }
+  };
+
+  return (
+    <Card className="auth-card" data-testid="login-page">
+      <Typography.Title level={3} className="auth-title">
+        {t(config.service === 'authority' ? 'login.title_authority' : 'login.title')}
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">{t('login.subtitle')}</Typography.Paragraph>
+      <FormAlert text={errors.globalText} extra={errors.globalExtra} />
+      <Form
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        onFinish={onFinish}
+        onValuesChange={errors.onValuesChange}
+        autoComplete="on"
+      >
+        <Form.Item
+          name="email"
+          label={t('login.email')}
+          rules={[errors.rule(validateEmail)]}
+          {...errors.itemProps('email')}
+        >
+          <Input
+            prefix={<MailOutlined />}
+            placeholder={t('login.email_placeholder')}
+            autoComplete="username"
+            inputMode="email"
+          />
+        </Form.Item>
+        <Form.Item
+          name="password"
+          label={t('login.password')}
+          rules={[errors.rule(validateRequired)]}
+          {...errors.itemProps('password')}
+        >
+          <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
+        </Form.Item>
+        <Form.Item>
+          <Button
+            type="primary"
+            htmlType="submit"
+            block
+            loading={login.isPending}
+            data-testid="login-submit"
+          >
+            {t('login.submit')}
+          </Button>
+        </Form.Item>
+      </Form>
+      {config.service === 'agent' && (
+        <Typography.Paragraph className="auth-switch">
+          {t('login.no_account')} <Link to="/register">{t('login.go_register')}</Link>
+        </Typography.Paragraph>
+      )}
+    </Card>
+  );
+}
