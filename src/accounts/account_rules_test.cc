@@ -1,0 +1,122 @@
+#include "accounts/account_rules.h"
+
+#include <gtest/gtest.h>
+
+namespace beian::accounts {
+namespace {
+
+bool HasDetail(const std::vector<core::ErrorDetail>& d, std::string_view field,
+               std::string_view code) {
+  for (const auto& x : d) {
+    if (x.field == field && x.code == code) return true;
+  }
+  return false;
+}
+
+TEST(AccountRulesTest, AcceptsAGoodRegistration) {
+  EXPECT_TRUE(
+      ValidateRegistration(" Li.Wei@Example.COM ", "13812345678", "a-long-passphrase", "李伟")
+          .empty());
+  EXPECT_EQ(NormalizeEmail(" Li.Wei@Example.COM "), "li.wei@example.com");
+}
+
+struct FieldCase {
+  const char* email;
+  const char* phone;
+  const char* password;
+  const char* name;
+  const char* field;
+  const char* code;
+};
+
+class RegistrationFieldTest : public ::testing::TestWithParam<FieldCase> {};
+
+TEST_P(RegistrationFieldTest, ReportsTheField) {
+  const auto& c = GetParam();
+  auto d = ValidateRegistration(c.email, c.phone, c.password, c.name);
+  EXPECT_TRUE(HasDetail(d, c.field, c.code)) << c.field << " " << c.code;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, RegistrationFieldTest,
+    ::testing::Values(
+        FieldCase{"", "13812345678", "long-enough-pw", "n", "email", "required"},
+        FieldCase{"no-at-sign", "13812345678", "long-enough-pw", "n", "email", "invalid_email"},
+        FieldCase{"a@nodot", "13812345678", "long-enough-pw", "n", "email", "invalid_email"},
+        FieldCase{"a..b@x.cn", "13812345678", "long-enough-pw", "n", "email", "invalid_email"},
+        FieldCase{"a@-x.cn", "13812345678", "long-enough-pw", "n", "email", "invalid_email"},
+        FieldCase{"a@x.cn", "", "long-enough-pw", "n", "phone", "required"},
+        FieldCase{"a@x.cn", "12812345678", "long-enough-pw", "n", "phone", "invalid_mobile"},
+        FieldCase{"a@x.cn", "1381234567", "long-enough-pw", "n", "phone", "invalid_mobile"},
+        FieldCase{"a@x.cn", "1381234567a", "long-enough-pw", "n", "phone", "invalid_mobile"},
+        FieldCase{"a@x.cn", "13812345678", "", "n", "password", "required"},
+        FieldCase{"a@x.cn", "13812345678", "short", "n", "password", "password_too_short"},
+        FieldCase{"a@x.cn", "13812345678", "密码密码密码密码密", "n", "password",
+                  "password_too_short"},
+        FieldCase{"longname@x.cn", "13812345678", "LongName@X.cn", "n", "password",
+                  "password_equals_email"},
+        FieldCase{"longname01@x.cn", "13812345678", "longname01", "n", "password",
+                  "password_equals_email"},
+        FieldCase{"a@x.cn", "13812345678", "long-enough-pw", "  ", "display_name", "required"}));
+
+TEST(AccountRulesTest, PasswordLengthCountsCharactersNotBytes) {
+  EXPECT_TRUE(ValidatePassword("密码密码密码密码密码", "a@x.cn").empty());
+  EXPECT_TRUE(HasDetail(ValidatePassword(std::string(257, 'x'), "a@x.cn"), "password",
+                        "password_too_long"));
+}
+
+TEST(AccountRulesTest, DisplayNameTooLong) {
+  EXPECT_TRUE(HasDetail(
+      ValidateRegistration("a@x.cn", "13812345678", "long-enough-pw", std::string(65, 'n')),
+      "display_name", "too_long"));
+}
+
+TEST(AccountRulesTest, RolesAreClosed) {
+  EXPECT_TRUE(IsKnownRole("applicant"));
+  EXPECT_TRUE(IsKnownRole("authority_reviewer"));
+  EXPECT_FALSE(IsKnownRole("root"));
+}
+
+TEST(ThrottleTest, FreeFailuresThenSlowDownThenLock) {
+  const auto p = AccountThrottlePolicy();
+  ThrottleState s;
+  int64_t now = 1'000'000;
+  int64_t retry = 0;
+  for (int i = 0; i < p.free_failures; ++i) {
+    EXPECT_FALSE(RefuseAttempt(s, now, p, &retry));
+    s = AfterFailure(s, now, p);
+  }
+  EXPECT_FALSE(RefuseAttempt(s, now, p, &retry));
+  s = AfterFailure(s, now, p);  // first slowed failure: 2 s
+  auto refused = RefuseAttempt(s, now, p, &retry);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, core::ErrorCode::kTooManyRequests);
+  EXPECT_EQ(retry, 2);
+  EXPECT_FALSE(RefuseAttempt(s, now + 2000, p, &retry));
+  s = AfterFailure(s, now += 2000, p);  // 4 s
+  RefuseAttempt(s, now, p, &retry);
+  EXPECT_EQ(retry, 4);
+  while (s.failures < p.lock_after) {
+    now = s.locked_until_ms;
+    s = AfterFailure(s, now, p);
+  }
+  refused = RefuseAttempt(s, now, p, &retry);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, core::ErrorCode::kAccountLocked);
+  EXPECT_EQ(retry, 15 * 60);
+  // After the lock the count starts again.
+  s = AfterFailure(s, s.locked_until_ms + 16 * 60 * 1000, p);
+  EXPECT_EQ(s.failures, 1);
+}
+
+TEST(ThrottleTest, OldFailuresAreForgotten) {
+  const auto p = AccountThrottlePolicy();
+  ThrottleState s;
+  s = AfterFailure(s, 0, p);
+  s = AfterFailure(s, 1000, p);
+  s = AfterFailure(s, 16 * 60 * 1000, p);
+  EXPECT_EQ(s.failures, 1);
+}
+
+}  // namespace
+}  // namespace beian::accounts
