@@ -1,0 +1,143 @@
+// The API client: CSRF on unsafe requests only, errors parsed from any kind of answer.
+import { describe, expect, it, vi } from 'vitest';
+import { ApiClient, ApiError } from './client';
+import { fetchMe, login, logout } from './auth';
+import { loadAppConfig, parseAppConfig } from './config';
+
+type Call = { url: string; init: RequestInit };
+
+function fakeFetch(responses: Array<Response | Error>) {
+  const calls: Call[] = [];
+  const fn = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
+    calls.push({ url: String(url), init: init ?? {} });
+    const next = responses.shift();
+    if (!next) throw new Error('no more responses');
+    if (next instanceof Error) throw next;
+    return next;
+  });
+  return { fn: fn as unknown as typeof fetch, calls };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+
+const kUser = { id: 1, email: 'a@b.cn', display_name: 'A', role: 'applicant', locale: 'zh-CN' };
+
+describe('ApiClient', () => {
+  it('sends the CSRF token from login on unsafe requests, never on GET', async () => {
+    const f = fakeFetch([
+      json(200, { user: kUser, csrf_token: 'tok-1' }),
+      json(200, { user: kUser, csrf_token: 'tok-1' }),
+      new Response(null, { status: 204 }),
+    ]);
+    const c = new ApiClient('/api/v1', f.fn);
+    await login(c, { email: 'a@b.cn', password: 'demo-password-1' });
+    const loginHeaders = f.calls[0].init.headers as Record<string, string>;
+    expect(f.calls[0].url).toBe('/api/v1/auth/login');
+    expect(loginHeaders['X-CSRF-Token']).toBeUndefined();
+    expect(loginHeaders['Content-Type']).toBe('application/json');
+    expect(JSON.parse(f.calls[0].init.body as string)).toEqual({
+      email: 'a@b.cn',
+      password: 'demo-password-1',
+    });
+
+    await fetchMe(c);
+    const meHeaders = f.calls[1].init.headers as Record<string, string>;
+    expect(f.calls[1].init.method).toBe('GET');
+    expect(meHeaders['X-CSRF-Token']).toBeUndefined();
+
+    await logout(c);
+    const outHeaders = f.calls[2].init.headers as Record<string, string>;
+    expect(f.calls[2].url).toBe('/api/v1/auth/logout');
+    expect(outHeaders['X-CSRF-Token']).toBe('tok-1');
+    expect(outHeaders['Content-Type']).toBe('application/json');
+    expect(c.getCsrfToken()).toBeNull();
+  });
+
+  it('parses the error format with details and Retry-After', async () => {
+    const f = fakeFetch([
+      json(
+        429,
+        { error: { code: 'account_locked', message: 'locked', details: [] } },
+        { 'Retry-After': '120' },
+      ),
+    ]);
+    const c = new ApiClient('/api/v1', f.fn);
+    const err = await c.post('/auth/login', {}).catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(429);
+    expect(err.code).toBe('account_locked');
+    expect(err.retryAfter).toBe(120);
+  });
+
+  it('keeps field details', async () => {
+    const f = fakeFetch([
+      json(400, {
+        error: {
+          code: 'validation_failed',
+          message: 'invalid',
+          details: [{ field: 'email', code: 'invalid_email', message: 'bad' }, 'junk'],
+        },
+      }),
+    ]);
+    const err = await new ApiClient('/api/v1', f.fn).post('/auth/register', {}).catch((e) => e);
+    expect(err.details).toEqual([{ field: 'email', code: 'invalid_email', message: 'bad' }]);
+  });
+
+  it('turns a non-JSON error page into bad_response', async () => {
+    const f = fakeFetch([new Response('<html>502</html>', { status: 502 })]);
+    const err = await new ApiClient('/api/v1', f.fn).get('/me').catch((e) => e);
+    expect(err.code).toBe('bad_response');
+    expect(err.status).toBe(502);
+  });
+
+  it('turns a failed fetch into network_error', async () => {
+    const f = fakeFetch([new TypeError('Failed to fetch')]);
+    const err = await new ApiClient('/api/v1', f.fn).get('/me').catch((e) => e);
+    expect(err.code).toBe('network_error');
+    expect(err.status).toBe(0);
+  });
+
+  it('treats 401 from /me as nobody logged in, and forgets the token', async () => {
+    const f = fakeFetch([json(401, { error: { code: 'unauthenticated', message: 'no' } })]);
+    const c = new ApiClient('/authority/v1', f.fn);
+    c.setCsrfToken('old');
+    expect(await fetchMe(c)).toBeNull();
+    expect(c.getCsrfToken()).toBeNull();
+    expect(f.calls[0].url).toBe('/authority/v1/me');
+  });
+
+  it('keeps the session when logout fails on the network', async () => {
+    const f = fakeFetch([new TypeError('Failed to fetch')]);
+    const c = new ApiClient('/api/v1', f.fn);
+    c.setCsrfToken('tok');
+    await expect(logout(c)).rejects.toBeInstanceOf(ApiError);
+    expect(c.getCsrfToken()).toBe('tok');
+  });
+});
+
+describe('app config', () => {
+  it('accepts both services and trims a trailing slash', () => {
+    expect(parseAppConfig({ service: 'authority', api_base: '/authority/v1/', version: '1' })).toEqual({
+      service: 'authority',
+      api_base: '/authority/v1',
+      version: '1',
+    });
+  });
+
+  it.each([null, {}, { service: 'x', api_base: '/api/v1' }, { service: 'agent', api_base: 'http://evil' }])(
+    'rejects %j',
+    (value) => {
+      expect(() => parseAppConfig(value)).toThrow();
+    },
+  );
+
+  it('loads /app-config.json', async () => {
+    const f = fakeFetch([json(200, { service: 'agent', api_base: '/api/v1', version: '0.1' })]);
+    expect((await loadAppConfig(f.fn)).api_base).toBe('/api/v1');
+    expect(f.calls[0].url).toBe('/app-config.json');
+  });
+});

@@ -1,0 +1,107 @@
+// An in-memory stand-in for the accounts API, for component tests: same paths, status codes
+// and error format as the real services, with a cookie-like session flag.
+import type { AppConfig } from '../api/config';
+
+interface Account {
+  email: string;
+  phone: string;
+  password: string;
+  display_name: string;
+  role: string;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+
+const fail = (status: number, code: string, message: string, details: unknown[] = []) =>
+  json(status, { error: { code, message, details } });
+
+export class FakeServer {
+  readonly accounts: Account[] = [];
+  session: Account | null = null;
+  csrf = 'csrf-0';
+  // When set, every login answers 429 account_locked with this Retry-After.
+  lockedFor: number | null = null;
+  readonly requests: Array<{ method: string; path: string; csrf: string | null }> = [];
+
+  constructor(readonly config: AppConfig) {}
+
+  addAccount(a: Account): void {
+    this.accounts.push(a);
+  }
+
+  private sessionBody(a: Account) {
+    this.csrf = `csrf-${this.requests.length}`;
+    return {
+      user: {
+        id: this.accounts.indexOf(a) + 1,
+        email: a.email,
+        phone: a.phone,
+        display_name: a.display_name,
+        role: a.role,
+        locale: 'zh-CN',
+      },
+      csrf_token: this.csrf,
+    };
+  }
+
+  readonly fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    const method = (init.method ?? 'GET').toUpperCase();
+    const url = String(input);
+    const headers = (init.headers ?? {}) as Record<string, string>;
+    const csrf = headers['X-CSRF-Token'] ?? null;
+    const base = this.config.api_base;
+    this.requests.push({ method, path: url, csrf });
+    if (!url.startsWith(base)) return fail(404, 'not_found', 'no route');
+    const path = url.slice(base.length);
+    const body = init.body ? JSON.parse(String(init.body)) : {};
+
+    if (method === 'GET' && path === '/me') {
+      return this.session
+        ? json(200, this.sessionBody(this.session))
+        : fail(401, 'unauthenticated', 'login required');
+    }
+    if (method === 'POST' && path === '/auth/register' && this.config.service === 'agent') {
+      const details = [];
+      if (!body.email) details.push({ field: 'email', code: 'required', message: 'required' });
+      if (!/^1[3-9]\d{9}$/.test(body.phone ?? '') || body.phone === '19999999999') {
+        details.push({ field: 'phone', code: 'invalid_mobile', message: 'not a mobile number' });
+      }
+      if ((body.password ?? '').length < 10) {
+        details.push({ field: 'password', code: 'password_too_short', message: 'too short' });
+      }
+      if (details.length) return fail(400, 'validation_failed', 'invalid request', details);
+      if (this.accounts.some((a) => a.email === body.email)) {
+        return fail(409, 'email_taken', 'email already registered', [
+          { field: 'email', code: 'email_taken', message: 'email already registered' },
+        ]);
+      }
+      const account = { ...body, role: 'applicant' } as Account;
+      this.accounts.push(account);
+      this.session = account;
+      return json(201, this.sessionBody(account));
+    }
+    if (method === 'POST' && path === '/auth/login') {
+      if (this.lockedFor !== null) {
+        return json(
+          429,
+          { error: { code: 'account_locked', message: 'account locked', details: [] } },
+          { 'Retry-After': String(this.lockedFor) },
+        );
+      }
+      const a = this.accounts.find((x) => x.email === body.email && x.password === body.password);
+      if (!a) return fail(401, 'invalid_credentials', 'wrong e-mail or password');
+      this.session = a;
+      return json(200, this.sessionBody(a));
+    }
+    if (method === 'POST' && path === '/auth/logout') {
+      if (csrf !== this.csrf) return fail(403, 'csrf_failed', 'csrf token missing');
+      this.session = null;
+      return new Response(null, { status: 204 });
+    }
+    return fail(404, 'not_found', 'no route');
+  };
+}
