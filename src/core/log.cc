@@ -1,0 +1,241 @@
+// The structured logger (see log.h): lines are built in a thread-local buffer and handed to an
+// spdlog logger whose pattern is the bare message, so spdlog adds only its locking and sink.
+#include "core/log.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <mutex>
+
+namespace beian::core {
+namespace {
+
+std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
+thread_local std::string_view t_request_id;
+
+std::mutex g_writer_mu;
+std::function<void(std::string_view)> g_test_writer;  // guarded by g_writer_mu
+std::atomic<bool> g_has_test_writer{false};
+
+spdlog::logger& Logger() {
+  static spdlog::logger* logger = [] {
+    auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    auto* l = new spdlog::logger("beian", std::move(sink));  // never destroyed: used at exit
+    l->set_pattern("%v");
+    l->set_level(spdlog::level::trace);
+    l->flush_on(spdlog::level::trace);
+    return l;
+  }();
+  return *logger;
+}
+
+std::string_view LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
+    case LogLevel::kOff:
+      return "off";
+  }
+  return "info";
+}
+
+spdlog::level::level_enum SpdLevel(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return spdlog::level::debug;
+    case LogLevel::kInfo:
+      return spdlog::level::info;
+    case LogLevel::kWarn:
+      return spdlog::level::warn;
+    case LogLevel::kError:
+      return spdlog::level::err;
+    case LogLevel::kOff:
+      return spdlog::level::off;
+  }
+  return spdlog::level::info;
+}
+
+// "2026-11-28T07:30:00.123Z"; the date part is cached per thread per second.
+void AppendTime(std::string& out) {
+  thread_local int64_t cached_second = -1;
+  thread_local char cached[32];
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  int64_t sec = ms / 1000;
+  if (sec != cached_second) {
+    std::time_t t = static_cast<std::time_t>(sec);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_second = sec;
+  }
+  out += cached;
+  char frac[8];
+  std::snprintf(frac, sizeof(frac), ".%03dZ", static_cast<int>(ms % 1000));
+  out += frac;
+}
+
+void AppendValue(std::string& out, const LogValue& v) {
+  switch (v.kind()) {
+    case LogValue::Kind::kString:
+      out += '"';
+      AppendJsonEscaped(out, v.str());
+      out += '"';
+      return;
+    case LogValue::Kind::kInt:
+      out += std::to_string(v.int_value());
+      return;
+    case LogValue::Kind::kUint:
+      out += std::to_string(v.uint_value());
+      return;
+    case LogValue::Kind::kBool:
+      out += v.int_value() != 0 ? "true" : "false";
+      return;
+    case LogValue::Kind::kDouble: {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.6g", v.double_value());
+      std::string_view s(buf);
+      // JSON has no NaN/inf.
+      if (s.find_first_of("ni") != std::string_view::npos) {
+        out += "null";
+      } else {
+        out += s;
+      }
+      return;
+    }
+  }
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not valid.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  size_t len = c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  auto c1 = static_cast<unsigned char>(s[i + 1]);
+  if (c == 0xE0 && c1 < 0xA0) return 0;  // overlong
+  if (c == 0xED && c1 > 0x9F) return 0;  // surrogates
+  if (c == 0xF0 && c1 < 0x90) return 0;  // overlong
+  if (c == 0xF4 && c1 > 0x8F) return 0;  // beyond U+10FFFF
+  return len;
+}
+
+}  // namespace
+
+void AppendJsonEscaped(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      size_t len = Utf8SequenceLength(s, i);
+      if (len == 0) {
+        out += "\xEF\xBF\xBD";
+        ++i;
+      } else {
+        out.append(s.substr(i, len));
+        i += len;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+}
+
+void Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
+  if (!LogEnabled(level)) return;
+  thread_local std::string line;
+  line.clear();
+  line += "{\"time\":\"";
+  AppendTime(line);
+  line += "\",\"level\":\"";
+  line += LevelName(level);
+  line += "\",\"event\":\"";
+  AppendJsonEscaped(line, event);
+  line += '"';
+  if (!t_request_id.empty()) {
+    line += ",\"request_id\":\"";
+    AppendJsonEscaped(line, t_request_id);
+    line += '"';
+  }
+  for (const LogField& f : fields) {
+    line += ",\"";
+    AppendJsonEscaped(line, f.key);
+    line += "\":";
+    AppendValue(line, f.value);
+  }
+  line += '}';
+  if (g_has_test_writer.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(g_writer_mu);
+    if (g_test_writer) {
+      g_test_writer(line);
+      return;
+    }
+  }
+  Logger().log(SpdLevel(level), std::string_view(line));
+}
+
+void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }
+
+LogLevel GetLogLevel() { return static_cast<LogLevel>(g_level.load(std::memory_order_relaxed)); }
+
+Result<LogLevel> ParseLogLevel(std::string_view name) {
+  if (name == "debug") return LogLevel::kDebug;
+  if (name == "info") return LogLevel::kInfo;
+  if (name == "warn" || name == "warning") return LogLevel::kWarn;
+  if (name == "error") return LogLevel::kError;
+  if (name == "off") return LogLevel::kOff;
+  return Error(ErrorCode::kBadRequest,
+               "unknown log level '" + std::string(name) + "' (debug, info, warn, error, off)");
+}
+
+void SetLogWriterForTest(std::function<void(std::string_view line)> writer) {
+  std::lock_guard<std::mutex> lock(g_writer_mu);
+  g_has_test_writer.store(static_cast<bool>(writer), std::memory_order_release);
+  g_test_writer = std::move(writer);
+}
+
+ScopedLogRequestId::ScopedLogRequestId(std::string_view request_id) : previous_(t_request_id) {
+  t_request_id = request_id;
+}
+
+ScopedLogRequestId::~ScopedLogRequestId() { t_request_id = previous_; }
+
+}  // namespace beian::core

@@ -1,0 +1,95 @@
+// The route table of one service, with access rules declared beside each route:
+//   http::Router router;
+//   router.SetAuthenticator(sessions.Authenticator());
+//   router.Add("GET", "/api/v1/applications/{id}", GetApplication,
+//              {.auth = http::Auth::kSession, .roles = {"applicant", "reviewer"}});
+// Handle() matches the path (literal segments win over {params}), answers 404 / 405 (with Allow)
+// in the error format, checks Origin on unsafe methods, authenticates, checks roles and the CSRF
+// token, calls the handler, turns an Error (or any exception) into the JSON error response, and
+// records metrics under the route pattern. Add/Set* before serving; Handle() is thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "http/metrics.h"
+#include "http/request.h"
+#include "http/response.h"
+
+namespace beian::http {
+
+enum class Auth {
+  kPublic,           // no principal looked up
+  kSession,          // a principal is required (401 unauthenticated otherwise)
+  kOptionalSession,  // the principal is looked up and set when there is one
+};
+
+struct RouteOptions {
+  Auth auth = Auth::kPublic;
+  // When non-empty, the principal's role must be one of these (403 forbidden otherwise).
+  std::vector<std::string> roles;
+  // Check X-CSRF-Token against the principal's token. Default: on for unsafe methods
+  // (POST, PUT, PATCH, DELETE) whenever a principal is present.
+  std::optional<bool> csrf;
+};
+
+using Handler = std::function<core::Result<Response>(Request&)>;
+// Finds the caller from the request (e.g. the session cookie). nullopt: no (valid) session.
+using Authenticator = std::function<core::Result<std::optional<Principal>>(const Request&)>;
+
+struct RouterOptions {
+  // Origins besides the request's own (scheme://Host) accepted on unsafe methods.
+  std::vector<std::string> allowed_origins;
+  // The scheme of the request's own origin when Request::secure is false (behind a TLS proxy
+  // configure "https").
+  std::string public_scheme = "http";
+};
+
+class Router {
+ public:
+  explicit Router(RouterOptions options = {});
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Registers `handler` for `method` on `pattern` ("/a/{id}/b": literal segments and whole-
+  // segment parameters). REQUIRES: a well-formed pattern, not already registered for `method`
+  // (throws std::invalid_argument otherwise — a wiring mistake caught at start-up).
+  void Add(std::string_view method, std::string_view pattern, Handler handler,
+           RouteOptions options = {});
+  void SetAuthenticator(Authenticator authenticator);
+  // Handles GET/HEAD requests that match no route (e.g. the static web UI); else 404.
+  void SetFallback(Handler handler);
+
+  // Serves `request` (its target already parsed). Never throws.
+  Response Handle(Request& request);
+
+  Metrics& metrics() { return metrics_; }
+
+  // Constant-time comparison (for tokens).
+  static bool ConstantTimeEquals(std::string_view a, std::string_view b);
+  static bool IsUnsafeMethod(std::string_view method);
+
+ private:
+  struct Route;
+  struct Pattern;
+  const Pattern* Match(const Request& request,
+                       std::vector<std::pair<std::string_view, std::string>>* params) const;
+  core::Result<Response> Run(Request& request, const Route& route);
+  core::Status CheckOrigin(const Request& request) const;
+
+  RouterOptions options_;
+  Metrics metrics_;
+  std::vector<std::unique_ptr<Pattern>> patterns_;
+  Authenticator authenticator_;
+  Handler fallback_;
+  Metrics::RouteStats* fallback_get_stats_ = nullptr;
+  Metrics::RouteStats* fallback_head_stats_ = nullptr;
+};
+
+}  // namespace beian::http

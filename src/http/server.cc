@@ -1,0 +1,633 @@
+// The Beast/Asio server: one io_context + acceptor per worker thread, connections parsed with a
+// Beast request parser fed by plain async_read_some calls, deadlines checked by a periodic sweep.
+#include "http/server.h"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <optional>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "core/log.h"
+#include "http/error_status.h"
+
+namespace beian::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// A well-formed incoming request id: 1–64 characters of [A-Za-z0-9._:-].
+bool IsGoodRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == ':' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// 16 hex digits from a per-thread splitmix64 stream seeded from the OS.
+std::string NewRequestId() {
+  thread_local uint64_t state = [] {
+    std::random_device rd;
+    return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  }();
+  uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = kHex[z & 0xF];
+    z >>= 4;
+  }
+  return out;
+}
+
+core::Result<tcp::endpoint> ParseListen(const std::string& listen) {
+  std::string host;
+  std::string port;
+  if (!listen.empty() && listen.front() == '[') {
+    size_t close = listen.find(']');
+    if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':') {
+      return core::Error(core::ErrorCode::kIo, "bad listen address: " + listen);
+    }
+    host = listen.substr(1, close - 1);
+    port = listen.substr(close + 2);
+  } else {
+    size_t colon = listen.rfind(':');
+    if (colon == std::string::npos) {
+      return core::Error(core::ErrorCode::kIo, "listen address needs host:port: " + listen);
+    }
+    host = listen.substr(0, colon);
+    port = listen.substr(colon + 1);
+  }
+  if (host.empty()) host = "0.0.0.0";
+  if (host == "localhost") host = "127.0.0.1";
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return core::Error(core::ErrorCode::kIo, "bad listen host: " + host);
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535) {
+    return core::Error(core::ErrorCode::kIo, "bad listen port: " + listen);
+  }
+  return tcp::endpoint(address, static_cast<uint16_t>(std::stoul(port)));
+}
+
+const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+}  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
+  static const std::vector<std::pair<std::string, std::string>> kHeaders = {
+      {"Content-Security-Policy",
+       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "same-origin"},
+      {"X-Frame-Options", "DENY"},
+  };
+  return kHeaders;
+}
+
+class Connection;
+
+// What the workers share (Server::Impl is private to Server).
+struct ServerState {
+  ServerState(ServerOptions o, Router& r) : options(std::move(o)), router(r) {
+    int64_t shortest = std::min({options.header_timeout.count(), options.body_timeout.count(),
+                                 options.idle_timeout.count(), options.write_timeout.count()});
+    sweep_interval_ms = std::clamp<int64_t>(shortest / 4, 10, 1000);
+  }
+  ServerOptions options;
+  Router& router;
+  std::atomic<size_t> connections{0};
+  int64_t sweep_interval_ms = 1000;
+};
+
+// One thread's share of the server: its io_context, acceptor, connections and sweep timer.
+struct Worker {
+  explicit Worker(ServerState* s) : server(s) {}
+  ServerState* server;
+  asio::io_context io{1};
+  std::optional<tcp::acceptor> acceptor;
+  asio::steady_timer sweep{io};
+  asio::steady_timer accept_retry{io};
+  Connection* head = nullptr;  // intrusive list of live connections (this thread only)
+  int64_t now_ms = SteadyMs();
+  bool draining = false;
+  int64_t drain_deadline_ms = 0;
+  std::array<char, 16384> discard{};
+  std::thread thread;
+
+  void Accept();
+  void Tick();
+  void BeginDrain();
+  void ArmSweep();
+};
+
+class Server::Impl : public ServerState {
+ public:
+  using ServerState::ServerState;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::atomic<bool> shutting_down{false};
+  uint16_t port = 0;
+  bool started = false;
+  bool joined = false;
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  enum class State { kIdle, kHeader, kBody, kHandling, kWriting, kLinger };
+
+  Connection(Worker& worker, tcp::socket socket) : w_(worker), socket_(std::move(socket)) {
+    next_ = w_.head;
+    if (next_ != nullptr) next_->prev_ = this;
+    w_.head = this;
+    boost::system::error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    if (!ec) client_ = ep.address().to_string();
+  }
+
+  ~Connection() {
+    if (prev_ != nullptr) prev_->next_ = next_;
+    if (next_ != nullptr) next_->prev_ = prev_;
+    if (w_.head == this) w_.head = next_;
+    w_.server->connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  void Start() {
+    state_ = State::kIdle;
+    deadline_ms_ = w_.now_ms + Opt().header_timeout.count();  // a new client must speak promptly
+    NewParser();
+    Read();
+  }
+
+  void Close() {
+    boost::system::error_code ec;
+    socket_.close(ec);
+  }
+
+  State state() const { return state_; }
+  int64_t deadline_ms() const { return deadline_ms_; }
+  Connection* next() const { return next_; }
+
+ private:
+  const ServerOptions& Opt() const { return w_.server->options; }
+
+  void NewParser() {
+    parser_.emplace();
+    parser_->header_limit(Opt().header_limit);
+    parser_->body_limit(Opt().body_limit);
+    parser_->eager(true);
+  }
+
+  void Read() {
+    size_t room = std::min<size_t>(16384, buffer_.max_size() - buffer_.size());
+    if (room == 0) {
+      SendError(core::Error(core::ErrorCode::kHeaderTooLarge, "request header too large"));
+      return;
+    }
+    socket_.async_read_some(buffer_.prepare(room),
+                            [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+                              self->OnRead(ec, n);
+                            });
+  }
+
+  void OnRead(boost::system::error_code ec, size_t n) {
+    if (ec) {
+      Close();
+      return;
+    }
+    buffer_.commit(n);
+    if (state_ == State::kIdle) {
+      state_ = State::kHeader;
+      deadline_ms_ = w_.now_ms + Opt().header_timeout.count();
+    }
+    Parse();
+  }
+
+  void Parse() {
+    for (;;) {
+      if (buffer_.size() == 0) {
+        Read();
+        return;
+      }
+      boost::system::error_code ec;
+      size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more) {
+        Read();
+        return;
+      }
+      if (ec) {
+        OnParseError(ec);
+        return;
+      }
+      if (state_ == State::kHeader && parser_->is_header_done()) {
+        state_ = State::kBody;
+        deadline_ms_ = w_.now_ms + Opt().body_timeout.count();
+        if (!parser_->is_done() && ExpectsContinue()) {
+          asio::async_write(socket_, asio::buffer(kContinue, sizeof(kContinue) - 1),
+                            [self = shared_from_this()](boost::system::error_code wec, size_t) {
+                              if (wec) {
+                                self->Close();
+                              } else {
+                                self->Parse();
+                              }
+                            });
+          return;
+        }
+      }
+      if (parser_->is_done()) {
+        HandleRequest();
+        return;
+      }
+      if (used == 0) {
+        Read();
+        return;
+      }
+    }
+  }
+
+  bool ExpectsContinue() const {
+    auto it = parser_->get().find(bhttp::field::expect);
+    return it != parser_->get().end() && EqualsIgnoreCase(it->value(), "100-continue");
+  }
+
+  void OnParseError(boost::system::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      SendError(
+          core::Error(core::ErrorCode::kPayloadTooLarge,
+                      "the body is larger than " + std::to_string(Opt().body_limit) + " bytes"));
+    } else if (ec == bhttp::error::header_limit) {
+      SendError(core::Error(core::ErrorCode::kHeaderTooLarge, "request header too large"));
+    } else {
+      SendError(core::Error(core::ErrorCode::kBadRequest, "malformed HTTP request"));
+    }
+  }
+
+  // Answers a request that could not be parsed, then closes the connection.
+  void SendError(const core::Error& error) {
+    state_ = State::kHandling;
+    Request req;
+    if (parser_ && parser_->is_header_done()) {
+      req.method = std::string(parser_->get().method_string());
+      req.target = std::string(parser_->get().target());
+      auto it = parser_->get().find("x-request-id");
+      if (it != parser_->get().end() && IsGoodRequestId(it->value())) {
+        req.request_id = std::string(it->value());
+      }
+    }
+    if (req.request_id.empty()) req.request_id = NewRequestId();
+    auto start = std::chrono::steady_clock::now();
+    Response res = ErrorResponse(error);
+    Metrics::Record(w_.server->router.metrics().Unmatched(req.method), res.status, 0);
+    head_only_ = false;
+    version_ = 11;
+    Finish(req, std::move(res), /*keep_alive=*/false, start);
+  }
+
+  void HandleRequest() {
+    state_ = State::kHandling;
+    auto start = std::chrono::steady_clock::now();
+    bhttp::request<bhttp::string_body> msg = parser_->release();
+    Request req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    req.headers.reserve(8);
+    for (const auto& f : msg) {
+      req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    }
+    req.body = std::move(msg.body());
+    req.client_address = client_;
+    std::string_view incoming = req.Header("x-request-id");
+    req.request_id = IsGoodRequestId(incoming) ? std::string(incoming) : NewRequestId();
+    head_only_ = msg.method() == bhttp::verb::head;
+    version_ = msg.version();
+    bool keep_alive = msg.keep_alive();
+    Response res;
+    {
+      core::ScopedLogRequestId log_id(req.request_id);
+      if (!req.ParseTarget()) {
+        res = ErrorResponse(core::Error(core::ErrorCode::kBadRequest, "malformed request target"));
+        Metrics::Record(w_.server->router.metrics().Unmatched(req.method), res.status, 0);
+      } else {
+        res = w_.server->router.Handle(req);
+      }
+    }
+    Finish(req, std::move(res), keep_alive, start);
+  }
+
+  void Finish(const Request& req, Response res, bool keep_alive,
+              std::chrono::steady_clock::time_point start) {
+    // The handler may have run long: refresh the worker's coarse clock for the next deadline.
+    w_.now_ms = SteadyMs();
+    if (w_.draining) keep_alive = false;
+    if (Opt().access_log && core::LogEnabled(core::LogLevel::kInfo)) {
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      core::ScopedLogRequestId log_id(req.request_id);
+      core::Log(core::LogLevel::kInfo, "http_request",
+                {{"service", Opt().service_name},
+                 {"method", req.method},
+                 {"route", req.route},
+                 {"path", req.path.empty() ? std::string_view(req.target) : req.path},
+                 {"status", res.status},
+                 {"duration_ms", ms},
+                 {"bytes", res.body.size()},
+                 {"client", client_}});
+    }
+    res_ = {};
+    res_.version(version_);
+    res_.result(res.status);
+    if (!res.content_type.empty()) res_.set(bhttp::field::content_type, res.content_type);
+    for (auto& [name, value] : res.headers) res_.insert(name, value);
+    res_.set("X-Request-Id", req.request_id);
+    if (Opt().security_headers) {
+      for (const auto& [name, value] : SecurityHeaders()) {
+        if (res_.find(name) == res_.end()) res_.set(name, value);
+      }
+    }
+    if (head_only_) {
+      res_.content_length(res.body.size());
+    } else {
+      res_.body() = std::move(res.body);
+      res_.prepare_payload();
+    }
+    res_.keep_alive(keep_alive);
+    state_ = State::kWriting;
+    deadline_ms_ = w_.now_ms + Opt().write_timeout.count();
+    bhttp::async_write(
+        socket_, res_,
+        [self = shared_from_this(), keep_alive](boost::system::error_code ec, size_t) {
+          self->OnWrite(ec, keep_alive);
+        });
+  }
+
+  void OnWrite(boost::system::error_code ec, bool keep_alive) {
+    if (ec) {
+      Close();
+      return;
+    }
+    if (!keep_alive) {
+      Linger();
+      return;
+    }
+    NewParser();
+    if (buffer_.size() > 0) {  // a pipelined request is already here
+      state_ = State::kHeader;
+      deadline_ms_ = w_.now_ms + Opt().header_timeout.count();
+      Parse();
+    } else {
+      state_ = State::kIdle;
+      deadline_ms_ = w_.now_ms + Opt().idle_timeout.count();
+      Read();
+    }
+  }
+
+  // Closing with unread input would reset the connection and could destroy the response in
+  // flight (e.g. a 413 sent before the body was read): half-close, then discard input until the
+  // client closes or a short deadline passes.
+  void Linger() {
+    boost::system::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) {
+      Close();
+      return;
+    }
+    if (state_ != State::kLinger) {
+      state_ = State::kLinger;
+      deadline_ms_ = w_.now_ms + std::min<int64_t>(2000, Opt().idle_timeout.count());
+    }
+    socket_.async_read_some(asio::buffer(w_.discard),
+                            [self = shared_from_this()](boost::system::error_code rec, size_t) {
+                              if (rec) {
+                                self->Close();
+                              } else {
+                                self->LingerRead();
+                              }
+                            });
+  }
+
+  void LingerRead() {
+    socket_.async_read_some(asio::buffer(w_.discard),
+                            [self = shared_from_this()](boost::system::error_code rec, size_t) {
+                              if (rec) {
+                                self->Close();
+                              } else {
+                                self->LingerRead();
+                              }
+                            });
+  }
+
+  Worker& w_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_{64 * 1024};
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> res_;
+  std::string client_;
+  State state_ = State::kIdle;
+  int64_t deadline_ms_ = 0;
+  bool head_only_ = false;
+  unsigned version_ = 11;
+  Connection* prev_ = nullptr;
+  Connection* next_ = nullptr;
+};
+
+void Worker::Accept() {
+  acceptor->async_accept(io, [this](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+    if (ec) {
+      // E.g. out of file descriptors: back off instead of spinning.
+      core::Log(core::LogLevel::kWarn, "http_accept_failed", {{"error", ec.message()}});
+      accept_retry.expires_after(std::chrono::milliseconds(50));
+      accept_retry.async_wait([this](boost::system::error_code tec) {
+        if (!tec && !draining) Accept();
+      });
+      return;
+    }
+    size_t before = server->connections.fetch_add(1, std::memory_order_relaxed);
+    if (before >= server->options.max_connections) {
+      server->connections.fetch_sub(1, std::memory_order_relaxed);
+      static const std::string kBusy = [] {
+        std::string body = ErrorBody(
+            core::Error(core::ErrorCode::kUnavailable, "too many connections; try again later"));
+        return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+               "Connection: close\r\nRetry-After: 1\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+      }();
+      boost::system::error_code wec;
+      socket.non_blocking(true, wec);
+      socket.send(asio::buffer(kBusy), 0, wec);  // a fresh socket's buffer takes it at once
+      socket.shutdown(tcp::socket::shutdown_both, wec);
+      socket.close(wec);
+    } else {
+      boost::system::error_code oec;
+      socket.set_option(tcp::no_delay(true), oec);
+      std::make_shared<Connection>(*this, std::move(socket))->Start();
+    }
+    Accept();
+  });
+}
+
+void Worker::ArmSweep() {
+  sweep.expires_after(std::chrono::milliseconds(server->sweep_interval_ms));
+  sweep.async_wait([this](boost::system::error_code ec) {
+    if (!ec) Tick();
+  });
+}
+
+void Worker::Tick() {
+  now_ms = SteadyMs();
+  bool force = draining && now_ms >= drain_deadline_ms;
+  for (Connection* c = head; c != nullptr;) {
+    Connection* next = c->next();  // Close() only cancels; the object dies later
+    if (force || (c->state() != Connection::State::kHandling && c->deadline_ms() <= now_ms) ||
+        (draining && c->state() == Connection::State::kIdle)) {
+      c->Close();
+    }
+    c = next;
+  }
+  if (draining && head == nullptr) return;  // nothing left: let io_context::run() return
+  ArmSweep();
+}
+
+void Worker::BeginDrain() {
+  if (draining) return;
+  draining = true;
+  now_ms = SteadyMs();
+  drain_deadline_ms = now_ms + server->options.drain_timeout.count();
+  boost::system::error_code ec;
+  if (acceptor) acceptor->close(ec);
+  accept_retry.cancel();
+  sweep.cancel();
+  Tick();
+}
+
+Server::Server(ServerOptions options, Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+Server::~Server() {
+  Shutdown();
+  Wait();
+}
+
+core::Status Server::Start() {
+  Impl& s = *impl_;
+  if (s.started) return core::Error(core::ErrorCode::kInternal, "server started twice");
+  BEIAN_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ParseListen(s.options.listen));
+  int threads = std::max(1, s.options.threads);
+  boost::system::error_code ec;
+  if (endpoint.port() != 0) {
+    // SO_REUSEPORT would silently share a port held by another process of ours: probe first.
+    asio::io_context probe_io;
+    tcp::acceptor probe(probe_io);
+    probe.open(endpoint.protocol(), ec);
+    if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) probe.bind(endpoint, ec);
+    if (ec) {
+      return core::Error(core::ErrorCode::kIo,
+                         "cannot listen on " + s.options.listen + ": " + ec.message());
+    }
+  }
+  for (int i = 0; i < threads; ++i) {
+    auto w = std::make_unique<Worker>(&s);
+    w->acceptor.emplace(w->io);
+    tcp::acceptor& a = *w->acceptor;
+    a.open(endpoint.protocol(), ec);
+    if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) a.set_option(ReusePort(true), ec);
+    if (!ec) a.bind(endpoint, ec);
+    if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return core::Error(core::ErrorCode::kIo,
+                         "cannot listen on " + s.options.listen + ": " + ec.message());
+    }
+    if (endpoint.port() == 0) endpoint.port(a.local_endpoint().port());  // the others join it
+    s.workers.push_back(std::move(w));
+  }
+  s.port = endpoint.port();
+  s.router.metrics().SetServiceName(s.options.service_name);
+  s.router.metrics().AddGauge(
+      "beian_http_open_connections", "Open client connections.", [impl = impl_.get()] {
+        return static_cast<double>(impl->connections.load(std::memory_order_relaxed));
+      });
+  s.started = true;
+  for (auto& w : s.workers) {
+    w->Accept();
+    w->ArmSweep();
+    Worker* worker = w.get();
+    w->thread = std::thread([worker] {
+      for (;;) {
+        try {
+          worker->io.run();
+          return;
+        } catch (const std::exception& e) {
+          core::Log(core::LogLevel::kError, "http_worker_exception", {{"what", e.what()}});
+        }
+      }
+    });
+  }
+  core::Log(core::LogLevel::kInfo, "http_listening",
+            {{"service", s.options.service_name},
+             {"address", endpoint.address().to_string()},
+             {"port", s.port},
+             {"threads", threads}});
+  return core::Ok();
+}
+
+uint16_t Server::port() const { return impl_->port; }
+
+size_t Server::open_connections() const {
+  return impl_->connections.load(std::memory_order_relaxed);
+}
+
+void Server::Shutdown() {
+  if (impl_->shutting_down.exchange(true)) return;
+  for (auto& w : impl_->workers) {
+    Worker* worker = w.get();
+    asio::post(worker->io, [worker] { worker->BeginDrain(); });
+  }
+}
+
+void Server::Wait() {
+  if (impl_->joined) return;
+  for (auto& w : impl_->workers) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+  impl_->joined = true;
+}
+
+}  // namespace beian::http

@@ -1,0 +1,78 @@
+// The HTTP/1.1 server (Boost.Beast/Asio) that serves one Router.
+//
+// Threads: `threads` workers, each with its own io_context and its own acceptor on the same port
+// (SO_REUSEPORT), so a connection lives on one thread and needs no locking; TCP_NODELAY is set.
+// Handlers run synchronously on the worker thread and may block (database calls): the thread
+// count is the concurrency. Timeouts are enforced by a coarse periodic sweep of connection
+// deadlines per worker instead of a timer per read: a new connection must send a whole header
+// within header_timeout, a body within body_timeout after its header, a keep-alive connection
+// is closed after idle_timeout without a new request, and a client that does not read its
+// response is dropped after write_timeout. Limits: header size (431), body size (413),
+// connections (beyond max_connections: a 503 and close). Every response carries X-Request-Id
+// (a well-formed incoming one is kept) and, when enabled, the security headers; one JSON access
+// log line is written per request.
+//
+// Lifecycle: Start() binds and starts the workers; Shutdown() (thread-safe, idempotent; not
+// async-signal-safe) stops accepting, closes idle keep-alive connections, lets in-flight
+// requests finish (their connections close after the response) and closes whatever is left
+// after drain_timeout; Wait() returns once every worker has stopped.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "http/router.h"
+
+namespace beian::http {
+
+struct ServerOptions {
+  // "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:8080"; port 0 picks a free port (see port()).
+  std::string listen = "127.0.0.1:8080";
+  int threads = 1;
+  uint64_t body_limit = 1024 * 1024;
+  uint32_t header_limit = 16 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds drain_timeout{10'000};
+  size_t max_connections = 10'000;
+  std::string service_name = "beian";
+  bool access_log = true;
+  // Content-Security-Policy (frame-ancestors 'none'), X-Content-Type-Options, Referrer-Policy,
+  // X-Frame-Options on every response.
+  bool security_headers = true;
+};
+
+class Server {
+ public:
+  // `router` must outlive the server and be fully set up before Start().
+  Server(ServerOptions options, Router& router);
+  ~Server();  // Shutdown() and Wait()
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening sockets and starts the worker threads. kIo when the address is invalid
+  // or in use. Call once.
+  core::Status Start();
+  // The bound port (after Start()).
+  uint16_t port() const;
+  void Shutdown();
+  // Blocks until every worker has stopped (after Shutdown()).
+  void Wait();
+  // Connections open now (all workers).
+  size_t open_connections() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The security headers the server adds (name, value), for other front ends (e.g. bench nginx).
+const std::vector<std::pair<std::string, std::string>>& SecurityHeaders();
+
+}  // namespace beian::http
