@@ -12,100 +12,8 @@ using core::Error;
 using core::ErrorCode;
 using core::ErrorDetail;
 
-Error WrongType(const std::string& path, std::string_view expected) {
-  std::string msg = path + " must be " + std::string(expected);
-  return Error(ErrorCode::kValidationFailed, msg, {ErrorDetail{path, "invalid_type", msg}});
-}
-
-Error UnknownField(const std::string& path) {
-  std::string msg = "unknown field " + path;
-  return Error(ErrorCode::kUnknownField, msg, {ErrorDetail{path, "unknown_field", msg}});
-}
-
-std::string Join(const std::string& prefix, std::string_view key) {
-  return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
-}
-
-// Reads the members of one JSON object: each Take* consumes a known member; Finish() reports the
-// first member nobody took (in document order, so the error is deterministic).
-class ObjectReader {
- public:
-  ObjectReader(const json::object& obj, std::string path) : obj_(obj), path_(std::move(path)) {}
-
-  core::Status String(std::string_view key, std::string& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return core::Ok();
-    if (!v->is_string()) return WrongType(Join(path_, key), "a string");
-    out.assign(v->get_string().data(), v->get_string().size());
-    return core::Ok();
-  }
-
-  core::Status Int(std::string_view key, std::int64_t& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return core::Ok();
-    if (v->is_int64()) {
-      out = v->get_int64();
-    } else if (v->is_uint64() && v->get_uint64() <= INT64_MAX) {
-      out = static_cast<std::int64_t>(v->get_uint64());
-    } else {
-      return WrongType(Join(path_, key), "an integer");
-    }
-    return core::Ok();
-  }
-
-  core::Status Strings(std::string_view key, std::vector<std::string>& out) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return core::Ok();
-    std::string path = Join(path_, key);
-    if (!v->is_array()) return WrongType(path, "an array of strings");
-    out.clear();
-    std::size_t i = 0;
-    for (const json::value& item : v->get_array()) {
-      if (!item.is_string()) {
-        return WrongType(path + "[" + std::to_string(i) + "]", "a string");
-      }
-      out.emplace_back(item.get_string().data(), item.get_string().size());
-      ++i;
-    }
-    return core::Ok();
-  }
-
-  // The member as an object (nullptr when absent or null); wrong type is an error.
-  core::Result<const json::object*> Object(std::string_view key) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return static_cast<const json::object*>(nullptr);
-    if (!v->is_object()) return WrongType(Join(path_, key), "an object");
-    return &v->get_object();
-  }
-
-  core::Result<const json::array*> Array(std::string_view key) {
-    const json::value* v = Find(key);
-    if (v == nullptr || v->is_null()) return static_cast<const json::array*>(nullptr);
-    if (!v->is_array()) return WrongType(Join(path_, key), "an array");
-    return &v->get_array();
-  }
-
-  // Declares every known key; the first member of the object not among them is an error.
-  core::Status Finish(std::initializer_list<std::string_view> known) const {
-    for (const auto& kv : obj_) {
-      bool found = false;
-      for (std::string_view k : known) found = found || kv.key() == k;
-      if (!found) return UnknownField(Join(path_, kv.key()));
-    }
-    return core::Ok();
-  }
-
-  const std::string& path() const { return path_; }
-
- private:
-  const json::value* Find(std::string_view key) const { return obj_.if_contains(key); }
-
-  const json::object& obj_;
-  std::string path_;
-};
-
 core::Status ReadPerson(const json::object& obj, const std::string& path, Person& p) {
-  ObjectReader r(obj, path);
+  StrictObjectReader r(obj, path);
   BEIAN_TRY(r.Finish({"name", "id_type", "id_number", "mobile", "email"}));
   BEIAN_TRY(r.String("name", p.name));
   BEIAN_TRY(r.String("id_type", p.id_type));
@@ -116,7 +24,7 @@ core::Status ReadPerson(const json::object& obj, const std::string& path, Person
 }
 
 core::Status ReadOrganizer(const json::object& obj, const std::string& path, Organizer& o) {
-  ObjectReader r(obj, path);
+  StrictObjectReader r(obj, path);
   BEIAN_TRY(r.Finish({"type", "name", "certificate", "province", "address", "person_in_charge"}));
   BEIAN_TRY(r.String("type", o.type));
   BEIAN_TRY(r.String("name", o.name));
@@ -124,7 +32,7 @@ core::Status ReadOrganizer(const json::object& obj, const std::string& path, Org
   BEIAN_TRY(r.String("address", o.address));
   BEIAN_ASSIGN_OR_RETURN(const json::object* cert, r.Object("certificate"));
   if (cert != nullptr) {
-    ObjectReader c(*cert, path + ".certificate");
+    StrictObjectReader c(*cert, path + ".certificate");
     BEIAN_TRY(c.Finish({"type", "number"}));
     BEIAN_TRY(c.String("type", o.certificate.type));
     BEIAN_TRY(c.String("number", o.certificate.number));
@@ -137,7 +45,7 @@ core::Status ReadOrganizer(const json::object& obj, const std::string& path, Org
 }
 
 core::Status ReadWebsite(const json::object& obj, const std::string& path, Website& w) {
-  ObjectReader r(obj, path);
+  StrictObjectReader r(obj, path);
   BEIAN_TRY(r.Finish({"name", "domains", "homepage", "service_content", "languages",
                       "pre_approvals", "instance_id", "person_in_charge"}));
   BEIAN_TRY(r.String("name", w.name));
@@ -155,7 +63,7 @@ core::Status ReadWebsite(const json::object& obj, const std::string& path, Websi
 }
 
 core::Status ReadBeian(const json::object& obj, BeianCredentials& b) {
-  ObjectReader r(obj, "beian");
+  StrictObjectReader r(obj, "beian");
   BEIAN_TRY(r.Finish({"subject_sn", "website_sns"}));
   BEIAN_TRY(r.String("subject_sn", b.subject_sn));
   BEIAN_ASSIGN_OR_RETURN(const json::object* sns, r.Object("website_sns"));
@@ -163,7 +71,7 @@ core::Status ReadBeian(const json::object& obj, BeianCredentials& b) {
     for (const auto& kv : *sns) {
       std::string path = "beian.website_sns." + std::string(kv.key());
       if (kv.value().is_null()) continue;
-      if (!kv.value().is_string()) return WrongType(path, "a string");
+      if (!kv.value().is_string()) return JsonTypeError(path, "a string");
       b.website_sns[std::string(kv.key())] = std::string(kv.value().get_string());
     }
   }
@@ -179,13 +87,103 @@ json::array StringArray(const std::vector<std::string>& items) {
 
 }  // namespace
 
+Error JsonTypeError(const std::string& path, std::string_view expected) {
+  std::string msg = path + " must be " + std::string(expected);
+  return Error(ErrorCode::kValidationFailed, msg, {ErrorDetail{path, "invalid_type", msg}});
+}
+
+std::string StrictObjectReader::PathOf(std::string_view key) const {
+  return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+}
+
+core::Status StrictObjectReader::String(std::string_view key, std::string& out) const {
+  const json::value* v = obj_.if_contains(key);
+  if (v == nullptr || v->is_null()) return core::Ok();
+  if (!v->is_string()) return JsonTypeError(PathOf(key), "a string");
+  out.assign(v->get_string().data(), v->get_string().size());
+  return core::Ok();
+}
+
+core::Status StrictObjectReader::Int(std::string_view key, std::int64_t& out) const {
+  const json::value* v = obj_.if_contains(key);
+  if (v == nullptr || v->is_null()) return core::Ok();
+  if (v->is_int64()) {
+    out = v->get_int64();
+  } else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    out = static_cast<std::int64_t>(v->get_uint64());
+  } else {
+    return JsonTypeError(PathOf(key), "an integer");
+  }
+  return core::Ok();
+}
+
+core::Status StrictObjectReader::Int(std::string_view key, int& out) const {
+  std::int64_t wide = out;
+  BEIAN_TRY(Int(key, wide));
+  if (wide < INT32_MIN || wide > INT32_MAX) return JsonTypeError(PathOf(key), "a 32-bit integer");
+  out = static_cast<int>(wide);
+  return core::Ok();
+}
+
+core::Status StrictObjectReader::Bool(std::string_view key, bool& out) const {
+  const json::value* v = obj_.if_contains(key);
+  if (v == nullptr || v->is_null()) return core::Ok();
+  if (!v->is_bool()) return JsonTypeError(PathOf(key), "a boolean");
+  out = v->get_bool();
+  return core::Ok();
+}
+
+core::Status StrictObjectReader::Strings(std::string_view key,
+                                         std::vector<std::string>& out) const {
+  const json::value* v = obj_.if_contains(key);
+  if (v == nullptr || v->is_null()) return core::Ok();
+  std::string path = PathOf(key);
+  if (!v->is_array()) return JsonTypeError(path, "an array of strings");
+  out.clear();
+  std::size_t i = 0;
+  for (const json::value& item : v->get_array()) {
+    if (!item.is_string()) return JsonTypeError(path + "[" + std::to_string(i) + "]", "a string");
+    out.emplace_back(item.get_string().data(), item.get_string().size());
+    ++i;
+  }
+  return core::Ok();
+}
+
+core::Result<const json::object*> StrictObjectReader::Object(std::string_view key) const {
+  const json::value* v = obj_.if_contains(key);
+  if (v == nullptr || v->is_null()) return static_cast<const json::object*>(nullptr);
+  if (!v->is_object()) return JsonTypeError(PathOf(key), "an object");
+  return &v->get_object();
+}
+
+core::Result<const json::array*> StrictObjectReader::Array(std::string_view key) const {
+  const json::value* v = obj_.if_contains(key);
+  if (v == nullptr || v->is_null()) return static_cast<const json::array*>(nullptr);
+  if (!v->is_array()) return JsonTypeError(PathOf(key), "an array");
+  return &v->get_array();
+}
+
+core::Status StrictObjectReader::Finish(std::initializer_list<std::string_view> known) const {
+  // Document order, so the error is deterministic.
+  for (const auto& kv : obj_) {
+    bool found = false;
+    for (std::string_view k : known) found = found || kv.key() == k;
+    if (!found) {
+      std::string path = PathOf(kv.key());
+      std::string msg = "unknown field " + path;
+      return Error(ErrorCode::kUnknownField, msg, {ErrorDetail{path, "unknown_field", msg}});
+    }
+  }
+  return core::Ok();
+}
+
 core::Result<Application> ApplicationFromJson(const json::value& value) {
   if (!value.is_object()) {
     return Error(ErrorCode::kValidationFailed, "the application must be a JSON object",
                  {ErrorDetail{"", "invalid_type", "the application must be a JSON object"}});
   }
   Application app;
-  ObjectReader r(value.get_object(), "");
+  StrictObjectReader r(value.get_object(), "");
   BEIAN_TRY(r.Finish(
       {"id", "version", "state", "filing_type", "province", "organizer", "websites", "beian"}));
   BEIAN_TRY(r.String("id", app.id));
@@ -201,7 +199,7 @@ core::Result<Application> ApplicationFromJson(const json::value& value) {
     for (std::size_t i = 0; i < websites->size(); ++i) {
       std::string path = "websites[" + std::to_string(i) + "]";
       const json::value& w = (*websites)[i];
-      if (!w.is_object()) return WrongType(path, "an object");
+      if (!w.is_object()) return JsonTypeError(path, "an object");
       BEIAN_TRY(ReadWebsite(w.get_object(), path, app.websites.emplace_back()));
     }
   }

@@ -1,0 +1,228 @@
+// Filing-type judgement; see filing_type.h for the table and the decisions.
+#include "domain/filing_type.h"
+
+#include <algorithm>
+#include <set>
+
+#include "domain/validators_util.h"
+
+namespace beian::domain {
+namespace {
+
+std::string WebsiteField(std::size_t i) { return "websites[" + std::to_string(i) + "]"; }
+
+Finding Error(std::string field, std::string code, std::map<std::string, std::string> params) {
+  return Finding{Severity::kError, std::move(field), std::move(code), std::move(params)};
+}
+
+Finding Warning(std::string field, std::string code, std::map<std::string, std::string> params) {
+  return Finding{Severity::kWarning, std::move(field), std::move(code), std::move(params)};
+}
+
+// Order in which mixed types must be filed: a change first, then access, then new websites.
+int FilingOrder(FilingType t) {
+  switch (t) {
+    case FilingType::kModify:
+      return 0;
+    case FilingType::kNewIsp:
+      return 1;
+    case FilingType::kNewWebsite:
+      return 2;
+    case FilingType::kFirstFiling:
+      return 3;
+  }
+  return 4;
+}
+
+std::string RowExplanation(const WebsiteJudgement& w, const std::string& cert,
+                           const std::optional<RegistrySubject>& subject,
+                           std::string_view provider) {
+  const std::string sn = subject ? subject->subject_sn : "";
+  if (w.row == "first_filing") {
+    return "row first_filing: certificate " + cert + " has no subject in the registry and " +
+           w.domain + " is not filed";
+  }
+  if (w.row == "new_website") {
+    return "row new_website: certificate " + cert + " is subject " + sn + " and " + w.domain +
+           " is not filed yet";
+  }
+  if (w.row == "new_isp") {
+    return "row new_isp: " + w.domain + " is filed as " + w.website_sn + " under subject " + sn +
+           " through other providers, not " + std::string(provider);
+  }
+  if (w.row == "modify") {
+    return "row modify: " + w.domain + " is filed as " + w.website_sn + " under subject " + sn +
+           " through " + std::string(provider);
+  }
+  return "row domain_filed_by_other_subject: " + w.domain + " is filed as " + w.website_sn +
+         " by another subject";
+}
+
+}  // namespace
+
+std::string_view FilingTypeName(FilingType type) {
+  switch (type) {
+    case FilingType::kFirstFiling:
+      return "first_filing";
+    case FilingType::kNewIsp:
+      return "new_isp";
+    case FilingType::kNewWebsite:
+      return "new_website";
+    case FilingType::kModify:
+      return "modify";
+  }
+  return "";
+}
+
+std::optional<FilingType> ParseFilingType(std::string_view name) {
+  for (FilingType t : {FilingType::kFirstFiling, FilingType::kNewIsp, FilingType::kNewWebsite,
+                       FilingType::kModify}) {
+    if (FilingTypeName(t) == name) return t;
+  }
+  return std::nullopt;
+}
+
+bool NeedsBeianCredentials(FilingType type) {
+  return type == FilingType::kNewIsp || type == FilingType::kNewWebsite;
+}
+
+std::vector<std::string> SmsPersons(const Application& app, FilingType type) {
+  std::vector<std::string> out;
+  std::set<std::string> seen_ids;
+  auto add = [&](std::string path, const Person& p) {
+    std::string id = text::NormalizeCode(p.id_number);
+    if (!id.empty() && !seen_ids.insert(id).second) return;
+    out.push_back(std::move(path));
+  };
+  const bool organizer_too = type != FilingType::kNewIsp;
+  if (organizer_too) add("organizer.person_in_charge", app.organizer.person_in_charge);
+  for (std::size_t i = 0; i < app.websites.size(); ++i) {
+    const Website& w = app.websites[i];
+    if (w.person_in_charge.Empty()) {
+      // The organizer's person: verified once, under the organizer's path when it is named.
+      if (organizer_too) continue;
+      add("organizer.person_in_charge", app.organizer.person_in_charge);
+      continue;
+    }
+    add(WebsiteField(i) + ".person_in_charge", w.person_in_charge);
+  }
+  return out;
+}
+
+FilingJudgement JudgeFilingType(const Application& app, const RegistryView& registry,
+                                std::string_view provider) {
+  FilingJudgement j;
+  const Certificate& cert = app.organizer.certificate;
+  const std::string cert_key = CanonicalCertificateKey(cert.number);
+  const std::string cert_label = cert.type + " " + cert_key;
+
+  if (!cert_key.empty()) j.subject = registry.FindSubject(cert.type, cert_key);
+  if (j.subject) {
+    if (!cert.type.empty() && j.subject->certificate_type != cert.type) {
+      j.findings.push_back(Error("organizer.certificate.type", "registry_certificate_type_mismatch",
+                                 {{"registered", j.subject->certificate_type},
+                                  {"given", cert.type},
+                                  {"subject_sn", j.subject->subject_sn}}));
+    }
+    if (!j.subject->name.empty() && !app.organizer.name.empty() &&
+        text::Trim(j.subject->name) != text::Trim(app.organizer.name)) {
+      j.findings.push_back(
+          Warning("organizer.name", "registry_name_mismatch",
+                  {{"registered", j.subject->name}, {"subject_sn", j.subject->subject_sn}}));
+    }
+  }
+
+  // Rows per domain.
+  bool other_subject = false;
+  for (std::size_t i = 0; i < app.websites.size(); ++i) {
+    const Website& w = app.websites[i];
+    for (std::size_t d = 0; d < w.domains.size(); ++d) {
+      if (text::Trim(w.domains[d]).empty()) continue;
+      WebsiteJudgement wj;
+      wj.field = WebsiteField(i) + ".domains[" + std::to_string(d) + "]";
+      wj.domain = CanonicalDomainKey(w.domains[d]);
+      std::optional<RegistryWebsite> filed = registry.FindWebsite(wj.domain);
+      if (filed) wj.website_sn = filed->website_sn;
+      if (!filed) {
+        wj.row = j.subject ? "new_website" : "first_filing";
+        wj.type = j.subject ? FilingType::kNewWebsite : FilingType::kFirstFiling;
+      } else if (!j.subject || filed->subject_sn != j.subject->subject_sn) {
+        wj.row = "domain_filed_by_other_subject";
+        other_subject = true;
+        j.findings.push_back(Error(wj.field, "domain_filed_by_other_subject",
+                                   {{"domain", wj.domain}, {"website_sn", filed->website_sn}}));
+      } else {
+        bool here = std::find(filed->providers.begin(), filed->providers.end(), provider) !=
+                    filed->providers.end();
+        wj.row = here ? "modify" : "new_isp";
+        wj.type = here ? FilingType::kModify : FilingType::kNewIsp;
+      }
+      if (registry.HasOpenOrderForDomain(wj.domain)) {
+        j.findings.push_back(Error(wj.field, "domain_conflict", {{"domain", wj.domain}}));
+      }
+      j.websites.push_back(std::move(wj));
+    }
+  }
+
+  const bool subject_conflict = !cert_key.empty() && registry.HasOpenOrderForCertificate(cert_key);
+  if (subject_conflict) {
+    j.findings.push_back(Error("organizer.certificate.number", "subject_conflict",
+                               {{"certificate_number", cert_key}}));
+  }
+  const bool domain_conflict =
+      std::any_of(j.findings.begin(), j.findings.end(),
+                  [](const Finding& f) { return f.code == "domain_conflict"; });
+
+  std::set<FilingType> types;
+  for (const WebsiteJudgement& w : j.websites) {
+    if (w.type) types.insert(*w.type);
+  }
+
+  if (j.websites.empty()) {
+    j.row = "no_websites";
+    j.explanation = "no website domain to judge: the filing type needs at least one domain";
+  } else if (other_subject) {
+    auto it = std::find_if(j.websites.begin(), j.websites.end(), [](const WebsiteJudgement& w) {
+      return w.row == "domain_filed_by_other_subject";
+    });
+    j.row = "domain_filed_by_other_subject";
+    j.explanation = "refused, " + RowExplanation(*it, cert_label, j.subject, provider);
+  } else if (subject_conflict) {
+    j.row = "subject_conflict";
+    j.explanation =
+        "refused, subject_conflict: another order for certificate " + cert_key + " is in progress";
+  } else if (domain_conflict) {
+    auto it = std::find_if(j.findings.begin(), j.findings.end(),
+                           [](const Finding& f) { return f.code == "domain_conflict"; });
+    j.row = "domain_conflict";
+    j.explanation = "refused, domain_conflict: another order for " + it->params.at("domain") +
+                    " is in progress";
+  } else if (types.size() > 1) {
+    std::string list;
+    FilingType first = *types.begin();
+    for (const WebsiteJudgement& w : j.websites) {
+      if (!list.empty()) list += ", ";
+      list += w.field + ": " + std::string(FilingTypeName(*w.type));
+      if (FilingOrder(*w.type) < FilingOrder(first)) first = *w.type;
+    }
+    j.row = "mixed_filing_types";
+    j.explanation = "refused, mixed_filing_types: the websites need different filing types (" +
+                    list + "); file the " + std::string(FilingTypeName(first)) +
+                    " websites first, in an application of their own";
+    j.findings.push_back(Error("websites", "mixed_filing_types",
+                               {{"types", list}, {"first", std::string(FilingTypeName(first))}}));
+  } else {
+    j.type = *types.begin();
+    j.row = j.websites.front().row;
+    j.explanation = RowExplanation(j.websites.front(), cert_label, j.subject, provider);
+    if (j.websites.size() > 1) {
+      j.explanation += " (and likewise for the other " + std::to_string(j.websites.size() - 1) +
+                       " domain" + (j.websites.size() > 2 ? "s" : "") + ")";
+    }
+    j.needs_beian_credentials = NeedsBeianCredentials(*j.type);
+    j.sms_persons = SmsPersons(app, *j.type);
+  }
+  return j;
+}
+
+}  // namespace beian::domain

@@ -1,0 +1,217 @@
+// The filing-type table of RULES.md, one test per row, plus the refusals and mixed cases.
+#include "domain/filing_type.h"
+
+#include <gtest/gtest.h>
+
+namespace beian::domain {
+namespace {
+
+constexpr char kUscc[] = "91110108MA01ABCD1X";
+
+Application App(std::vector<std::string> domains) {
+  Application app;
+  app.organizer.type = "enterprise";
+  app.organizer.name = "北京示例科技有限公司";
+  app.organizer.certificate = {"business_license", kUscc};
+  app.organizer.person_in_charge = {"张三", "resident_id_card", "110101199003071234", "13800138000",
+                                    "zhang@example.com"};
+  for (std::size_t i = 0; i < domains.size(); ++i) {
+    Website w;
+    w.name = "示例网站" + std::to_string(i);
+    w.domains = {domains[i]};
+    w.person_in_charge = {"李四", "resident_id_card", "11010119920101234X", "13900139000",
+                          "li@example.com"};
+    app.websites.push_back(w);
+  }
+  return app;
+}
+
+InMemoryRegistry WithSubject() {
+  InMemoryRegistry reg;
+  reg.AddSubject({"business_license", kUscc, "北京示例科技有限公司", "11", "京ICP备2020000001号"});
+  return reg;
+}
+
+const Finding* Find(const Findings& fs, std::string_view code) {
+  for (const Finding& f : fs) {
+    if (f.code == code) return &f;
+  }
+  return nullptr;
+}
+
+TEST(FilingTypeTest, Row1_NoSubjectNoDomain_FirstFiling) {
+  InMemoryRegistry reg;
+  FilingJudgement j = JudgeFilingType(App({"example.com"}), reg, "beian");
+  ASSERT_TRUE(j.type);
+  EXPECT_EQ(*j.type, FilingType::kFirstFiling);
+  EXPECT_EQ(j.row, "first_filing");
+  EXPECT_NE(j.explanation.find("row first_filing"), std::string::npos);
+  EXPECT_FALSE(j.needs_beian_credentials);
+  EXPECT_TRUE(j.findings.empty());
+  EXPECT_EQ(j.sms_persons, (std::vector<std::string>{"organizer.person_in_charge",
+                                                     "websites[0].person_in_charge"}));
+}
+
+TEST(FilingTypeTest, Row2_SubjectDomainNotFiled_NewWebsite) {
+  InMemoryRegistry reg = WithSubject();
+  FilingJudgement j = JudgeFilingType(App({"www.example.com"}), reg, "beian");
+  ASSERT_TRUE(j.type);
+  EXPECT_EQ(*j.type, FilingType::kNewWebsite);
+  EXPECT_EQ(j.row, "new_website");
+  EXPECT_TRUE(j.needs_beian_credentials);
+  EXPECT_NE(j.explanation.find("京ICP备2020000001号"), std::string::npos);
+  EXPECT_EQ(j.sms_persons.size(), 2u);
+}
+
+TEST(FilingTypeTest, Row3_DomainOfThisSubjectElsewhere_NewIsp) {
+  InMemoryRegistry reg = WithSubject();
+  reg.AddWebsite({"example.com", "京ICP备2020000001号-1", "京ICP备2020000001号", {"aliyun"}});
+  FilingJudgement j = JudgeFilingType(App({"EXAMPLE.com"}), reg, "beian");
+  ASSERT_TRUE(j.type);
+  EXPECT_EQ(*j.type, FilingType::kNewIsp);
+  EXPECT_EQ(j.row, "new_isp");
+  EXPECT_TRUE(j.needs_beian_credentials);
+  ASSERT_EQ(j.websites.size(), 1u);
+  EXPECT_EQ(j.websites[0].website_sn, "京ICP备2020000001号-1");
+  // Access filing: only the website's person verifies by SMS.
+  EXPECT_EQ(j.sms_persons, (std::vector<std::string>{"websites[0].person_in_charge"}));
+}
+
+TEST(FilingTypeTest, Row4_DomainOfThisSubjectHere_Modify) {
+  InMemoryRegistry reg = WithSubject();
+  reg.AddWebsite(
+      {"example.com", "京ICP备2020000001号-1", "京ICP备2020000001号", {"aliyun", "beian"}});
+  FilingJudgement j = JudgeFilingType(App({"example.com"}), reg, "beian");
+  ASSERT_TRUE(j.type);
+  EXPECT_EQ(*j.type, FilingType::kModify);
+  EXPECT_EQ(j.row, "modify");
+  EXPECT_FALSE(j.needs_beian_credentials);
+  EXPECT_EQ(j.sms_persons.size(), 2u);
+  // The same registry seen by another provider is an access filing.
+  EXPECT_EQ(*JudgeFilingType(App({"example.com"}), reg, "tencent").type, FilingType::kNewIsp);
+}
+
+TEST(FilingTypeTest, Row5_DomainOfAnotherSubject_Refused) {
+  InMemoryRegistry reg = WithSubject();
+  reg.AddWebsite({"example.com", "沪ICP备2019000002号-3", "沪ICP备2019000002号", {"beian"}});
+  FilingJudgement j = JudgeFilingType(App({"example.com"}), reg, "beian");
+  EXPECT_FALSE(j.type);
+  EXPECT_EQ(j.row, "domain_filed_by_other_subject");
+  const Finding* f = Find(j.findings, "domain_filed_by_other_subject");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::kError);
+  EXPECT_EQ(f->field, "websites[0].domains[0]");
+  EXPECT_EQ(f->params.at("website_sn"), "沪ICP备2019000002号-3");
+  EXPECT_FALSE(j.needs_beian_credentials);
+  EXPECT_TRUE(j.sms_persons.empty());
+}
+
+TEST(FilingTypeTest, Row6_NoSubjectButDomainFiled_Refused) {
+  InMemoryRegistry reg;
+  reg.AddWebsite({"example.com", "沪ICP备2019000002号-3", "沪ICP备2019000002号", {"beian"}});
+  FilingJudgement j = JudgeFilingType(App({"example.com"}), reg, "beian");
+  EXPECT_FALSE(j.type);
+  EXPECT_EQ(j.row, "domain_filed_by_other_subject");
+  EXPECT_NE(Find(j.findings, "domain_filed_by_other_subject"), nullptr);
+}
+
+TEST(FilingTypeTest, SubjectConflict) {
+  InMemoryRegistry reg;
+  reg.AddOpenOrderForCertificate(std::string(" ") + "91110108ma01abcd1x");
+  FilingJudgement j = JudgeFilingType(App({"example.com"}), reg, "beian");
+  EXPECT_FALSE(j.type);
+  EXPECT_EQ(j.row, "subject_conflict");
+  const Finding* f = Find(j.findings, "subject_conflict");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->field, "organizer.certificate.number");
+}
+
+TEST(FilingTypeTest, DomainConflictOnTheRegistrableDomain) {
+  InMemoryRegistry reg;
+  reg.AddOpenOrderForDomain("example.com.cn");
+  FilingJudgement j = JudgeFilingType(App({"a.example.com", "www.example.com.cn"}), reg, "beian");
+  EXPECT_FALSE(j.type);
+  EXPECT_EQ(j.row, "domain_conflict");
+  const Finding* f = Find(j.findings, "domain_conflict");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->field, "websites[1].domains[0]");
+  EXPECT_EQ(f->params.at("domain"), "example.com.cn");
+}
+
+TEST(FilingTypeTest, MixedTypesAreRefusedNamingTheFirstToFile) {
+  InMemoryRegistry reg = WithSubject();
+  reg.AddWebsite({"old.com", "京ICP备2020000001号-1", "京ICP备2020000001号", {"beian"}});
+  FilingJudgement j = JudgeFilingType(App({"old.com", "new.com"}), reg, "beian");
+  EXPECT_FALSE(j.type);
+  EXPECT_EQ(j.row, "mixed_filing_types");
+  const Finding* f = Find(j.findings, "mixed_filing_types");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->params.at("first"), "modify");
+  EXPECT_NE(f->params.at("types").find("websites[1].domains[0]: new_website"), std::string::npos);
+  ASSERT_EQ(j.websites.size(), 2u);
+  EXPECT_EQ(j.websites[0].type, FilingType::kModify);
+  EXPECT_EQ(j.websites[1].type, FilingType::kNewWebsite);
+}
+
+TEST(FilingTypeTest, AccessBeforeNewWebsite) {
+  InMemoryRegistry reg = WithSubject();
+  reg.AddWebsite({"old.com", "京ICP备2020000001号-1", "京ICP备2020000001号", {"other"}});
+  FilingJudgement j = JudgeFilingType(App({"new.com", "old.com"}), reg, "beian");
+  ASSERT_NE(Find(j.findings, "mixed_filing_types"), nullptr);
+  EXPECT_EQ(Find(j.findings, "mixed_filing_types")->params.at("first"), "new_isp");
+}
+
+TEST(FilingTypeTest, SameTypeForEveryWebsite) {
+  InMemoryRegistry reg = WithSubject();
+  FilingJudgement j = JudgeFilingType(App({"a.com", "b.cn"}), reg, "beian");
+  ASSERT_TRUE(j.type);
+  EXPECT_EQ(*j.type, FilingType::kNewWebsite);
+  EXPECT_NE(j.explanation.find("other 1 domain"), std::string::npos);
+  EXPECT_EQ(j.sms_persons.size(), 2u);  // the two websites share one person
+}
+
+TEST(FilingTypeTest, NoWebsites) {
+  InMemoryRegistry reg;
+  FilingJudgement j = JudgeFilingType(App({}), reg, "beian");
+  EXPECT_FALSE(j.type);
+  EXPECT_EQ(j.row, "no_websites");
+}
+
+TEST(FilingTypeTest, RegistryRecordDiffersFromTheApplication) {
+  InMemoryRegistry reg;
+  reg.AddSubject(
+      {"organization_code_certificate", kUscc, "北京另一家公司", "11", "京ICP备2020000001号"});
+  FilingJudgement j = JudgeFilingType(App({"example.com"}), reg, "beian");
+  const Finding* type = Find(j.findings, "registry_certificate_type_mismatch");
+  ASSERT_NE(type, nullptr);
+  EXPECT_EQ(type->severity, Severity::kError);
+  const Finding* name = Find(j.findings, "registry_name_mismatch");
+  ASSERT_NE(name, nullptr);
+  EXPECT_EQ(name->severity, Severity::kWarning);
+  EXPECT_EQ(name->params.at("registered"), "北京另一家公司");
+}
+
+TEST(FilingTypeTest, SmsPersonsAreDeduplicated) {
+  Application app = App({"a.com", "b.com"});
+  app.websites[0].person_in_charge = {};  // same as the organizer's
+  app.websites[1].person_in_charge = app.organizer.person_in_charge;
+  EXPECT_EQ(SmsPersons(app, FilingType::kFirstFiling),
+            (std::vector<std::string>{"organizer.person_in_charge"}));
+  EXPECT_EQ(SmsPersons(app, FilingType::kNewIsp),
+            (std::vector<std::string>{"organizer.person_in_charge"}));
+}
+
+TEST(FilingTypeTest, NamesRoundTrip) {
+  for (FilingType t : {FilingType::kFirstFiling, FilingType::kNewIsp, FilingType::kNewWebsite,
+                       FilingType::kModify}) {
+    EXPECT_EQ(ParseFilingType(FilingTypeName(t)), t);
+  }
+  EXPECT_FALSE(ParseFilingType("cancel"));
+  EXPECT_TRUE(NeedsBeianCredentials(FilingType::kNewIsp));
+  EXPECT_TRUE(NeedsBeianCredentials(FilingType::kNewWebsite));
+  EXPECT_FALSE(NeedsBeianCredentials(FilingType::kFirstFiling));
+  EXPECT_FALSE(NeedsBeianCredentials(FilingType::kModify));
+}
+
+}  // namespace
+}  // namespace beian::domain

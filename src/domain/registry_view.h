@@ -1,0 +1,89 @@
+// What the competent authority's registry knows, as the filing-type judgement needs it: filed
+// subjects (by certificate), filed websites (by registrable domain) with the providers that
+// give them access, and orders in progress anywhere. The services implement RegistryView over
+// their copy of the registry; InMemoryRegistry serves the CLI and tests.
+//
+// Keys are canonical: certificate numbers as text::NormalizeCode gives them (trimmed, ASCII,
+// upper-case), domains as the registrable domain in punycode ("example.com.cn",
+// "xn--fiqs8s.xn--fiqs8s"). Open orders are those other than the application being judged.
+// Implementations must be safe for concurrent readers.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "core/result.h"
+
+namespace beian::domain {
+
+struct RegistrySubject {
+  std::string certificate_type;
+  std::string certificate_number;
+  std::string name;
+  std::string province;
+  std::string subject_sn;
+};
+
+struct RegistryWebsite {
+  std::string domain;
+  std::string website_sn;
+  std::string subject_sn;
+  std::vector<std::string> providers;  // access providers, by name
+};
+
+class RegistryView {
+ public:
+  virtual ~RegistryView() = default;
+  // The subject filed under certificate `number` (numbers are unique across certificate types,
+  // so the match is on the number; the caller compares the recorded type), or nullopt.
+  virtual std::optional<RegistrySubject> FindSubject(std::string_view certificate_type,
+                                                     std::string_view number) const = 0;
+  // The website filed for registrable `domain`, or nullopt.
+  virtual std::optional<RegistryWebsite> FindWebsite(std::string_view domain) const = 0;
+  // Every website filed under `subject_sn`.
+  virtual std::vector<RegistryWebsite> WebsitesOfSubject(std::string_view subject_sn) const = 0;
+  // Whether another order for this certificate number / registrable domain is in progress.
+  virtual bool HasOpenOrderForCertificate(std::string_view number) const = 0;
+  virtual bool HasOpenOrderForDomain(std::string_view domain) const = 0;
+};
+
+// A registry held in memory; keys are canonicalised on insertion.
+class InMemoryRegistry final : public RegistryView {
+ public:
+  void AddSubject(RegistrySubject subject);
+  void AddWebsite(RegistryWebsite website);
+  void AddOpenOrderForCertificate(std::string_view number);
+  void AddOpenOrderForDomain(std::string_view domain);
+
+  // The REGISTRY.json of `beian precheck` (issue 3 item 10): {"subjects":[{certificate_type,
+  // certificate_number, name, province, subject_sn}], "websites":[{domain, website_sn,
+  // subject_sn, providers:[..]}], "open_orders":[{certificate_number} | {domain}]}. Every list is
+  // optional; unknown members and wrong types are errors naming their path.
+  static core::Result<InMemoryRegistry> FromJson(const boost::json::value& json);
+
+  std::optional<RegistrySubject> FindSubject(std::string_view certificate_type,
+                                             std::string_view number) const override;
+  std::optional<RegistryWebsite> FindWebsite(std::string_view domain) const override;
+  std::vector<RegistryWebsite> WebsitesOfSubject(std::string_view subject_sn) const override;
+  bool HasOpenOrderForCertificate(std::string_view number) const override;
+  bool HasOpenOrderForDomain(std::string_view domain) const override;
+
+ private:
+  std::map<std::string, RegistrySubject, std::less<>> subjects_;  // by number
+  std::map<std::string, RegistryWebsite, std::less<>> websites_;  // by domain
+  std::map<std::string, int, std::less<>> open_certificates_;
+  std::map<std::string, int, std::less<>> open_domains_;
+};
+
+// The canonical key of a domain typed by a person: its registrable domain in punycode, or (for a
+// name that does not parse) the trimmed, lower-cased input, so that lookups stay total.
+std::string CanonicalDomainKey(std::string_view domain);
+// The canonical key of a certificate number (text::NormalizeCode).
+std::string CanonicalCertificateKey(std::string_view number);
+
+}  // namespace beian::domain
