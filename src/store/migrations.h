@@ -1,0 +1,44 @@
+// Schema migrations. Each service (agent, authority) has its own database and its own numbered,
+// append-only steps, embedded in the binary from migrations/<dialect>/<service>/NNNN_name.sql
+// (the same numbers and names in both dialects). Migrate applies the pending steps in order,
+// each in its own transaction together with its schema_migrations(version, name, applied_at)
+// row, so a failed step leaves the schema at the previous version. Two processes may migrate
+// at once: PostgreSQL steps take an advisory lock, SQLite steps hold the write lock.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "store/database.h"
+
+namespace beian::store {
+
+struct Migration {
+  int64_t version = 0;
+  std::string name;  // "accounts" for 0001_accounts.sql
+  std::string_view sql;
+};
+
+// The embedded steps of `service` for `dialect`, ordered. kNotFound when there are none;
+// kInternal when the numbering is not 1, 2, 3, … or a file name is malformed.
+core::Result<std::vector<Migration>> LoadMigrations(Dialect dialect, std::string_view service);
+
+// Applies every pending step. Idempotent.
+core::Status Migrate(Database& db, std::string_view service);
+
+struct SchemaStatus {
+  int64_t current = 0;  // highest applied version (0: nothing applied)
+  int64_t latest = 0;   // highest version this binary knows
+  bool up_to_date() const { return current == latest; }
+};
+
+core::Result<SchemaStatus> CheckSchema(Database& db, std::string_view service);
+
+// Ok when the schema is exactly the binary's; kSchemaOutdated otherwise (also when the database
+// is newer than the binary) — the server refuses to serve then.
+core::Status RequireCurrentSchema(Database& db, std::string_view service);
+
+}  // namespace beian::store
