@@ -24,6 +24,17 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
     headers: { 'Content-Type': 'application/json', ...headers },
   });
 
+// The ApiError a request rejects with; fails the test if it resolves instead.
+async function failure(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error('expected the request to fail');
+}
+
 const kUser = { id: 1, email: 'a@b.cn', display_name: 'A', role: 'applicant', locale: 'zh-CN' };
 
 describe('ApiClient', () => {
@@ -66,7 +77,7 @@ describe('ApiClient', () => {
       ),
     ]);
     const c = new ApiClient('/api/v1', f.fn);
-    const err = await c.post('/auth/login', {}).catch((e) => e);
+    const err = await failure(c.post('/auth/login', {}));
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(429);
     expect(err.code).toBe('account_locked');
@@ -83,20 +94,20 @@ describe('ApiClient', () => {
         },
       }),
     ]);
-    const err = await new ApiClient('/api/v1', f.fn).post('/auth/register', {}).catch((e) => e);
+    const err = await failure(new ApiClient('/api/v1', f.fn).post('/auth/register', {}));
     expect(err.details).toEqual([{ field: 'email', code: 'invalid_email', message: 'bad' }]);
   });
 
   it('turns a non-JSON error page into bad_response', async () => {
     const f = fakeFetch([new Response('<html>502</html>', { status: 502 })]);
-    const err = await new ApiClient('/api/v1', f.fn).get('/me').catch((e) => e);
+    const err = await failure(new ApiClient('/api/v1', f.fn).get('/me'));
     expect(err.code).toBe('bad_response');
     expect(err.status).toBe(502);
   });
 
   it('turns a failed fetch into network_error', async () => {
     const f = fakeFetch([new TypeError('Failed to fetch')]);
-    const err = await new ApiClient('/api/v1', f.fn).get('/me').catch((e) => e);
+    const err = await failure(new ApiClient('/api/v1', f.fn).get('/me'));
     expect(err.code).toBe('network_error');
     expect(err.status).toBe(0);
   });
