@@ -19,8 +19,10 @@ enum class SuffixClass {
   kGovernmentOnly,         // gov.cn, 政务
   kPublicInstitutionOnly,  // 公益
   kEducationOnly,          // edu.cn
+  kResearchOnly,           // ac.cn
 };
-std::string_view SuffixClassName(SuffixClass c);  // "open" | "government" | ...
+// "open" | "government" | "public_institution" | "education" | "research".
+std::string_view SuffixClassName(SuffixClass c);
 
 struct ApprovedSuffix {
   std::string unicode;  // as written in the data, e.g. "com.cn", "中国"
