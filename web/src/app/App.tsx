@@ -94,6 +94,7 @@ function Localized({ children }: { children: ReactNode }) {
     <ConfigProvider
       locale={locale}
       theme={{ token: { colorPrimary: '#1677ff', borderRadius: 4 } }}
+      button={{ autoInsertSpace: false }}
     >
       <AntApp>{children}</AntApp>
     </ConfigProvider>

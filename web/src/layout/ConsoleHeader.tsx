@@ -70,7 +70,7 @@ export function ConsoleHeader() {
               aria-label={t('nav.user_menu')}
               data-testid="user-menu"
             >
-              <Avatar size="small" icon={<UserOutlined />} />
+              <Avatar size="small" className="user-avatar" icon={<UserOutlined />} />
               <span className="user-menu-name">{session.user.display_name}</span>
             </Button>
           </Dropdown>

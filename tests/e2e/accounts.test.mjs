@@ -1,0 +1,227 @@
+// Browser journeys through the accounts pages of both consoles, in headless Chromium against
+// the real server: register, land home, log out, log in, in zh-CN and in English; errors
+// beside the fields; wrong password; the authority console.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  expectFieldError,
+  fillLogin,
+  fillRegister,
+  kDemoPassword,
+  kScreenshotDir,
+  launchBrowser,
+  logout,
+  newPage,
+  screenshot,
+  startServers,
+  switchLanguage,
+  uniqueEmail,
+  uniqueMobile,
+} from './harness.mjs';
+
+let servers;
+let browser;
+
+before(async () => {
+  servers = await startServers();
+  browser = await launchBrowser();
+  console.log(`# screenshots in ${kScreenshotDir}`);
+});
+
+after(async () => {
+  await browser?.close();
+  await servers?.stop();
+});
+
+async function expectHome(page, { name, email, role }) {
+  await page.getByTestId('home-page').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.equal((await page.getByTestId('user-name').textContent()).trim(), name);
+  assert.equal((await page.getByTestId('user-email').textContent()).trim(), email);
+  assert.equal((await page.getByTestId('user-role').textContent()).trim(), role);
+}
+
+describe('agent console (zh-CN)', () => {
+  it('sends a visitor to login, registers, sees home, logs out and in again', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${servers.agentUrl}/`);
+    await page.getByTestId('login-page').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/login');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+    assert.match(await page.getByTestId('product-name').textContent(), /ICP 备案/);
+    await screenshot(page, 'zh-login');
+
+    await page.getByRole('link', { name: '立即注册' }).click();
+    await page.getByTestId('register-page').waitFor();
+    const email = uniqueEmail('zh');
+    const password = 'zh-password-123';
+    await fillRegister(page, 'zh', { email, phone: uniqueMobile(), name: '张三丰', password });
+    await screenshot(page, 'zh-register-filled');
+    await page.getByTestId('register-submit').click();
+
+    await expectHome(page, { name: '张三丰', email, role: '备案申请人' });
+    assert.match(await page.getByTestId('welcome').textContent(), /欢迎，张三丰/);
+    assert.match(await page.getByTestId('abilities').textContent(), /提交 ICP 备案申请/);
+    await screenshot(page, 'zh-home');
+
+    // The session survives a reload (restored from GET /me).
+    await page.reload();
+    await expectHome(page, { name: '张三丰', email, role: '备案申请人' });
+
+    await logout(page);
+    assert.equal(new URL(page.url()).pathname, '/login');
+    await page.goto(`${servers.agentUrl}/`);
+    await page.getByTestId('login-page').waitFor();
+
+    await fillLogin(page, 'zh', email, password);
+    await page.getByTestId('login-submit').click();
+    await expectHome(page, { name: '张三丰', email, role: '备案申请人' });
+    assert.deepEqual(page.pageErrors, []);
+    await page.context().close();
+  });
+
+  it('shows field errors next to the field: short password, e-mail taken', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${servers.agentUrl}/register`);
+    await page.getByTestId('register-page').waitFor();
+    await fillRegister(page, 'zh', {
+      email: 'applicant@demo.beian.test',
+      phone: uniqueMobile(),
+      name: '重复用户',
+      password: 'short',
+    });
+    await page.getByTestId('register-submit').click();
+    await expectFieldError(page, '密码', '密码至少需要 10 个字符');
+    await screenshot(page, 'zh-register-short-password');
+
+    await page.getByLabel('密码', { exact: true }).fill('long-enough-pw-1');
+    await page.getByLabel('确认密码', { exact: true }).fill('long-enough-pw-1');
+    await page.getByTestId('register-submit').click();
+    await expectFieldError(page, '邮箱', '该邮箱已被注册');
+    assert.equal(await page.getByTestId('form-error').count(), 0);
+    await screenshot(page, 'zh-register-email-taken');
+    await page.context().close();
+  });
+
+  it('shows a wrong password above the form', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${servers.agentUrl}/login`);
+    await fillLogin(page, 'zh', uniqueEmail('nobody'), 'wrong-password-1');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('form-error').waitFor();
+    assert.match(await page.getByTestId('form-error').textContent(), /邮箱或密码不正确/);
+    assert.equal(new URL(page.url()).pathname, '/login');
+    await screenshot(page, 'zh-login-wrong-password');
+    await page.context().close();
+  });
+
+  it('logs in the demo reviewer and lists what the role allows', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${servers.agentUrl}/login`);
+    await fillLogin(page, 'zh', 'reviewer@demo.beian.test', kDemoPassword);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('home-page').waitFor();
+    assert.equal((await page.getByTestId('user-role').textContent()).trim(), '初审员');
+    assert.match(await page.getByTestId('abilities').textContent(), /初审/);
+    await page.context().close();
+  });
+});
+
+describe('agent console (English)', () => {
+  it('switches to English, keeps it over a reload, registers, logs out and in', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${servers.agentUrl}/login`);
+    await page.getByTestId('login-page').waitFor();
+    await switchLanguage(page, 'en');
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.match(await page.getByTestId('product-name').textContent(), /ICP Filing/);
+    await screenshot(page, 'en-login');
+
+    await page.getByRole('link', { name: 'Register now' }).click();
+    await page.getByTestId('register-page').waitFor();
+    const email = uniqueEmail('en');
+    const password = 'en-password-123';
+    await fillRegister(page, 'en', { email, phone: uniqueMobile(), name: 'Jane Doe', password });
+    await page.getByTestId('register-submit').click();
+    await expectHome(page, { name: 'Jane Doe', email, role: 'Applicant' });
+    assert.match(await page.getByTestId('abilities').textContent(), /File your websites for ICP/);
+    await screenshot(page, 'en-home');
+
+    await logout(page);
+    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await fillLogin(page, 'en', email, password);
+    await page.getByTestId('login-submit').click();
+    await expectHome(page, { name: 'Jane Doe', email, role: 'Applicant' });
+    assert.deepEqual(page.pageErrors, []);
+    await page.context().close();
+  });
+
+  it('shows field errors next to the field in English', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${servers.agentUrl}/register`);
+    await switchLanguage(page, 'en');
+    await page.getByRole('heading', { name: 'Create an account' }).waitFor();
+    await fillRegister(page, 'en', {
+      email: 'applicant@demo.beian.test',
+      phone: uniqueMobile(),
+      name: 'Taken',
+      password: 'short',
+    });
+    await page.getByTestId('register-submit').click();
+    await expectFieldError(page, 'Password', 'The password needs at least 10 characters');
+
+    await page.getByLabel('Password', { exact: true }).fill('long-enough-pw-2');
+    await page.getByLabel('Confirm password', { exact: true }).fill('long-enough-pw-2');
+    await page.getByTestId('register-submit').click();
+    await expectFieldError(page, 'E-mail', 'This e-mail address is already registered');
+    await screenshot(page, 'en-register-email-taken');
+
+    // The error follows a language switch without a new request.
+    await switchLanguage(page, 'zh-CN');
+    await expectFieldError(page, '邮箱', '该邮箱已被注册');
+    await page.context().close();
+  });
+
+  it('shows a wrong password in English', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${servers.agentUrl}/login`);
+    await switchLanguage(page, 'en');
+    await fillLogin(page, 'en', uniqueEmail('nobody'), 'wrong-password-2');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('form-error').waitFor();
+    assert.match(await page.getByTestId('form-error').textContent(), /Wrong e-mail or password/);
+    await page.context().close();
+  });
+});
+
+describe('authority console', () => {
+  it('logs in the authority reviewer and offers no registration', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${servers.authorityUrl}/register`);
+    await page.getByTestId('login-page').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/login');
+    await page.getByRole('heading', { name: '管局审核员登录' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: '立即注册' }).count(), 0);
+    await screenshot(page, 'authority-login');
+
+    await fillLogin(page, 'zh', 'authority@demo.beian.test', kDemoPassword);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('home-page').waitFor();
+    assert.equal((await page.getByTestId('user-email').textContent()).trim(), 'authority@demo.beian.test');
+    assert.equal((await page.getByTestId('user-role').textContent()).trim(), '管局审核员');
+    assert.match(await page.getByTestId('product-name').textContent(), /管局审核控制台/);
+    await screenshot(page, 'authority-home');
+
+    // The authority's session is its own: the agent console still asks for a login.
+    const agentPage = await page.context().newPage();
+    await agentPage.goto(`${servers.agentUrl}/`);
+    await agentPage.getByTestId('login-page').waitFor();
+
+    await logout(page);
+    assert.deepEqual(page.pageErrors, []);
+    await page.context().close();
+  });
+});
