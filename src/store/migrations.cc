@@ -62,6 +62,17 @@ Status ApplyStep(Database& db, const Migration& m) {
       TxOptions{Isolation::kReadCommitted});
 }
 
+// Highest applied version; 0 before the first migration created schema_migrations.
+Result<int64_t> CurrentVersion(Database& db) {
+  return db.Read([&](Tx& tx) -> Result<int64_t> {
+    BEIAN_ASSIGN_OR_RETURN(auto exists, tx.QueryOne(kTableExists));
+    BEIAN_ASSIGN_OR_RETURN(int64_t n, exists->GetInt(0));
+    if (n == 0) return int64_t{0};
+    BEIAN_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kCurrent));
+    return row->GetInt(0);
+  });
+}
+
 }  // namespace
 
 Result<std::vector<Migration>> LoadMigrations(Dialect dialect, std::string_view service) {
@@ -99,7 +110,14 @@ Result<std::vector<Migration>> LoadMigrations(Dialect dialect, std::string_view 
 
 Status Migrate(Database& db, std::string_view service) {
   BEIAN_ASSIGN_OR_RETURN(auto steps, LoadMigrations(db.dialect(), service));
-  BEIAN_ASSIGN_OR_RETURN(SchemaStatus status, CheckSchema(db, service));
+  return ApplyMigrations(db, steps);
+}
+
+Status ApplyMigrations(Database& db, std::span<const Migration> steps) {
+  if (steps.empty()) return core::Ok();
+  SchemaStatus status;
+  status.latest = steps.back().version;
+  BEIAN_ASSIGN_OR_RETURN(status.current, CurrentVersion(db));
   if (status.current > status.latest) {
     return Error(ErrorCode::kSchemaOutdated,
                  "database schema version " + std::to_string(status.current) +
@@ -116,13 +134,7 @@ Result<SchemaStatus> CheckSchema(Database& db, std::string_view service) {
   BEIAN_ASSIGN_OR_RETURN(auto steps, LoadMigrations(db.dialect(), service));
   SchemaStatus status;
   status.latest = steps.back().version;
-  BEIAN_ASSIGN_OR_RETURN(status.current, db.Read([&](Tx& tx) -> Result<int64_t> {
-    BEIAN_ASSIGN_OR_RETURN(auto exists, tx.QueryOne(kTableExists));
-    BEIAN_ASSIGN_OR_RETURN(int64_t n, exists->GetInt(0));
-    if (n == 0) return int64_t{0};
-    BEIAN_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kCurrent));
-    return row->GetInt(0);
-  }));
+  BEIAN_ASSIGN_OR_RETURN(status.current, CurrentVersion(db));
   return status;
 }
 

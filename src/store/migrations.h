@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,8 +27,12 @@ struct Migration {
 // kInternal when the numbering is not 1, 2, 3, … or a file name is malformed.
 core::Result<std::vector<Migration>> LoadMigrations(Dialect dialect, std::string_view service);
 
-// Applies every pending step. Idempotent.
+// Applies every pending step of `service`. Idempotent.
 core::Status Migrate(Database& db, std::string_view service);
+
+// Applies the pending ones of `steps` (ordered, numbered from 1): Migrate without the embedded
+// files, for tests and tools.
+core::Status ApplyMigrations(Database& db, std::span<const Migration> steps);
 
 struct SchemaStatus {
   int64_t current = 0;  // highest applied version (0: nothing applied)
