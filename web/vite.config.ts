@@ -38,5 +38,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ['./src/test-setup.ts'],
     css: false,
+    // The machine is shared with C++ builds; whole-app tests in jsdom can be slow there.
+    testTimeout: 30_000,
   },
 });

@@ -1,6 +1,9 @@
 // Vitest set-up: the browser APIs jsdom lacks and antd relies on.
 import { afterEach } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
+
+// findBy*/waitFor give a loaded machine more than the default second.
+configure({ asyncUtilTimeout: 10_000 });
 
 afterEach(() => {
   cleanup();

@@ -22,6 +22,8 @@ export interface RegisterInput {
   phone: string;
   password: string;
   display_name: string;
+  // The language for the user's notifications; the server defaults to zh-CN.
+  locale?: string;
 }
 
 export interface LoginInput {

@@ -152,6 +152,13 @@ describe('register', () => {
     expect(within(home).getByTestId('user-email').textContent).toBe('dave@example.com');
     expect(within(home).getByTestId('user-role').textContent).toBe('备案申请人');
     expect(within(home).getByText('为您的网站提交 ICP 备案申请')).toBeTruthy();
+    expect(server.lastRegistration).toEqual({
+      email: 'dave@example.com',
+      phone: '13700002222',
+      password: 'dave-password-1',
+      display_name: '戴夫',
+      locale: 'zh-CN',
+    });
 
     await user.click(screen.getByTestId('user-menu'));
     await user.click(await screen.findByTestId('logout'));

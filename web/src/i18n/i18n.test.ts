@@ -48,6 +48,7 @@ describe('locales', () => {
     'invalid_email',
     'invalid_mobile',
     'password_too_short',
+    'password_too_long',
     'password_equals_email',
     'password_mismatch',
     'too_long',

@@ -22,7 +22,14 @@ describe('validateEmail', () => {
     [`${'a'.repeat(250)}@example.com`, 'invalid_email'],
     ['user@example.com', null],
     [' user@example.com ', null],
-    ['张三@例子.中国', null],
+    ['USER@Example.COM', null],
+    ['first.last+tag@sub.example.cn', null],
+    ['张三@例子.中国', 'invalid_email'],
+    ['.a@example.com', 'invalid_email'],
+    ['a..b@example.com', 'invalid_email'],
+    ['a@-example.com', 'invalid_email'],
+    ['a@example', 'invalid_email'],
+    [`${'a'.repeat(65)}@example.com`, 'invalid_email'],
   ])('%s → %s', (value, code) => {
     expect(validateEmail(value)).toBe(code);
   });
@@ -38,13 +45,18 @@ describe('validateMobile', () => {
     ['13812345678', null],
     ['138 1234 5678', null],
     ['+8613812345678', null],
+    ['+86 138-1234-5678', null],
+    ['+8612812345678', 'invalid_mobile'],
     ['19912345678', null],
   ])('%s → %s', (value, code) => {
     expect(validateMobile(value)).toBe(code);
   });
 
-  it('sends the number without spaces or dashes', () => {
+  it('sends the number without spaces, dashes or country prefix', () => {
     expect(normalizeMobile('138-1234 5678')).toBe('13812345678');
+    expect(normalizeMobile('+86 138 1234 5678')).toBe('13812345678');
+    expect(normalizeMobile('0086-13812345678')).toBe('13812345678');
+    expect(normalizeMobile('8613812345678')).toBe('13812345678');
   });
 });
 
@@ -57,6 +69,12 @@ describe('validatePassword', () => {
     ['user@example.com', 'user@example.com', 'password_equals_email'],
     ['USER@example.com', 'user@example.com', 'password_equals_email'],
     ['user@example.com', undefined, null],
+    ['userpassword', 'userpassword@example.com', 'password_equals_email'],
+    ['UserPassword', 'userpassword@example.com', 'password_equals_email'],
+    ['userpassword1', 'userpassword@example.com', null],
+    ['x'.repeat(257), 'a@b.cn', 'password_too_long'],
+    ['x'.repeat(256), 'a@b.cn', null],
+    ['密'.repeat(86), 'a@b.cn', 'password_too_long'],
   ])('%s (email %s) → %s', (value, email, code) => {
     expect(validatePassword(value, email)).toBe(code);
   });

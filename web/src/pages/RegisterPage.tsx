@@ -25,7 +25,7 @@ export interface RegisterValues {
 const kFields = ['email', 'phone', 'display_name', 'password', 'confirm'] as const;
 
 export default function RegisterPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [form] = Form.useForm<RegisterValues>();
   const errors = useFormErrors(form, kFields);
   const register = useRegister();
@@ -39,6 +39,7 @@ export default function RegisterPage() {
         phone: normalizeMobile(values.phone),
         password: values.password,
         display_name: values.display_name.trim(),
+        locale: i18n.language,
       });
       navigate('/', { replace: true });
     } catch (e) {

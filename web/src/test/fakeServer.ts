@@ -25,6 +25,7 @@ export class FakeServer {
   csrf = 'csrf-0';
   // When set, every login answers 429 account_locked with this Retry-After.
   lockedFor: number | null = null;
+  lastRegistration: Record<string, unknown> | null = null;
   readonly requests: Array<{ method: string; path: string; csrf: string | null }> = [];
 
   constructor(readonly config: AppConfig) {}
@@ -79,6 +80,7 @@ export class FakeServer {
           { field: 'email', code: 'email_taken', message: 'email already registered' },
         ]);
       }
+      this.lastRegistration = body;
       const account = { ...body, role: 'applicant' } as Account;
       this.accounts.push(account);
       this.session = account;

@@ -103,6 +103,7 @@ const en: DeepStrings<Messages> = {
       invalid_email: 'Enter a valid e-mail address',
       invalid_mobile: 'Enter a valid mainland China mobile number',
       password_too_short: 'The password needs at least 10 characters',
+      password_too_long: 'The password is too long (at most 256 bytes)',
       password_equals_email: 'The password must not be your e-mail address',
       password_mismatch: 'The passwords do not match',
       too_long: 'Too long',

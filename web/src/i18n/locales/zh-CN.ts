@@ -100,6 +100,7 @@ const zhCN = {
       invalid_email: '请输入有效的邮箱地址',
       invalid_mobile: '请输入有效的中国大陆手机号码',
       password_too_short: '密码至少需要 10 个字符',
+      password_too_long: '密码过长（最多 256 字节）',
       password_equals_email: '密码不能与邮箱相同',
       password_mismatch: '两次输入的密码不一致',
       too_long: '内容过长',
