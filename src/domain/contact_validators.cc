@@ -63,7 +63,7 @@ std::optional<std::string> NormalizeLandline(std::string_view number) {
   bool area_ok = (area.size() == 3 || area.size() == 4) && area[0] == '0' && area[1] != '0' &&
                  text::IsAsciiDigits(area);
   bool sub_ok = (subscriber.size() == 7 || subscriber.size() == 8) &&
-                text::IsAsciiDigits(subscriber) && subscriber[0] != '0' && subscriber[0] != '1';
+                text::IsAsciiDigits(subscriber) && subscriber[0] != '0';
   if (!area_ok || !sub_ok) return std::nullopt;
   return area + "-" + subscriber;
 }

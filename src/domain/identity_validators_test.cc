@@ -1,0 +1,252 @@
+// Identity documents: resident IDs (check digit, birth dates incl. leap days, future dates,
+// province prefixes, age), residence permits, permits, passports and the rest; property tests on
+// generated IDs.
+#include "domain/identity_validators.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "domain/rules_test_support.h"
+
+namespace beian::domain {
+namespace {
+
+using testing::Codes;
+using ::testing::ElementsAre;
+using testing::EmbeddedRules;
+using ::testing::IsEmpty;
+using testing::Ymd;
+
+const auto kToday = Ymd(2026, 11, 28);
+
+std::string WithCheck(std::string first17) { return first17 + *ResidentIdCheckChar(first17); }
+
+struct IdCase {
+  std::string input;
+  std::vector<std::string> codes;
+};
+
+class ResidentIdTable : public ::testing::TestWithParam<IdCase> {};
+
+TEST_P(ResidentIdTable, Codes) {
+  EXPECT_EQ(Codes(ValidateResidentId(EmbeddedRules(), GetParam().input, kToday, "f", 18)),
+            GetParam().codes)
+      << GetParam().input;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    RealWorld, ResidentIdTable,
+    ::testing::Values(
+        IdCase{"11010519491231002X", {}},  // the GB 11643 example
+        IdCase{"11010519491231002x", {}},  // lower-case x
+        IdCase{" 11010519491231002X\t", {}},
+        IdCase{"１１０１０５１９４９１２３１００２Ｘ", {}},              // full-width
+        IdCase{WithCheck("11010120000229001"), {}},                      // leap day 2000
+        IdCase{WithCheck("44030519960229002"), {}},                      // leap day 1996
+        IdCase{WithCheck("44030519000229002"), {"invalid_birth_date"}},  // 1900 is no leap year
+        IdCase{WithCheck("44030520230229002"), {"invalid_birth_date"}},
+        IdCase{WithCheck("44030519901301002"), {"invalid_birth_date"}},  // month 13
+        IdCase{WithCheck("44030519900431002"), {"invalid_birth_date"}},  // 31 April
+        IdCase{WithCheck("44030519900000002"), {"invalid_birth_date"}},
+        IdCase{WithCheck("44052418800101001"), {"invalid_birth_date"}},  // before 1900
+        IdCase{WithCheck("44030520270101002"), {"birth_date_in_future"}},
+        IdCase{WithCheck("44030520261129002"), {"birth_date_in_future"}},  // tomorrow
+        IdCase{WithCheck("99030519900101002"), {"unknown_province_prefix"}},
+        IdCase{WithCheck("81000019900101002"), {"unknown_province_prefix"}},  // a permit
+        IdCase{WithCheck("44030520100101002"), {"under_age"}},
+        IdCase{"11010519491231002", {"invalid_length"}},
+        IdCase{"110105491231002", {"invalid_length"}},  // legacy 15-digit
+        IdCase{"1101051949123100XX", {"invalid_format"}},
+        IdCase{"11010519491231002Y", {"invalid_format"}},
+        IdCase{"110105194912310021", {"checksum_mismatch"}}, IdCase{"", {"required"}}));
+
+TEST(ResidentId, AgeBoundariesAndLeapDayBirthdays) {
+  const Rules& r = EmbeddedRules();
+  std::string born_2008_11_28 = WithCheck("11010520081128001");
+  EXPECT_THAT(Codes(ValidateResidentId(r, born_2008_11_28, kToday, "f", 18)), IsEmpty());
+  EXPECT_THAT(Codes(ValidateResidentId(r, born_2008_11_28, Ymd(2026, 11, 27), "f", 18)),
+              ElementsAre("under_age"));
+  // Born 29 Feb 2008: 18 on 1 March 2026, not on 28 February.
+  std::string leap = WithCheck("11010520080229001");
+  EXPECT_THAT(Codes(ValidateResidentId(r, leap, Ymd(2026, 2, 28), "f", 18)),
+              ElementsAre("under_age"));
+  EXPECT_THAT(Codes(ValidateResidentId(r, leap, Ymd(2026, 3, 1), "f", 18)), IsEmpty());
+  EXPECT_EQ(AgeOn(Ymd(2008, 2, 29), Ymd(2028, 2, 29)), 20);
+  // Without a minimum age, minors pass (websites' IDs are checked elsewhere for age).
+  EXPECT_THAT(Codes(ValidateResidentId(r, WithCheck("11010520200101001"), kToday, "f")), IsEmpty());
+  Findings f = ValidateResidentId(r, WithCheck("11010520100101001"), kToday, "f", 18);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].params.at("age"), "16");
+  EXPECT_EQ(f[0].params.at("min"), "18");
+}
+
+TEST(ResidentId, ReportsSeveralProblemsAtOnce) {
+  EXPECT_THAT(Codes(ValidateResidentId(EmbeddedRules(), "990105202902300022", kToday, "f", 18)),
+              ElementsAre("invalid_birth_date", "checksum_mismatch", "unknown_province_prefix"));
+}
+
+TEST(ResidentId, EveryProvincePrefixIsKnown) {
+  for (const Province& p : EmbeddedRules().provinces) {
+    std::string id = WithCheck(p.resident_id_prefix + "010119900101001");
+    EXPECT_THAT(Codes(ValidateResidentId(EmbeddedRules(), id, kToday, "f", 18)), IsEmpty())
+        << p.name_en;
+  }
+}
+
+TEST(ResidentId, Parse) {
+  auto id = ParseResidentId("11010519491231002x");
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(id->number, "11010519491231002X");
+  EXPECT_EQ(id->region_code, "110105");
+  EXPECT_EQ(id->birth_date, Ymd(1949, 12, 31));
+  EXPECT_FALSE(id->male);  // 002: even
+  EXPECT_FALSE(ParseResidentId("110105194912310021").has_value());
+  EXPECT_FALSE(ParseResidentId(WithCheck("11010519490231002")).has_value());
+}
+
+std::string RandomValidId(std::mt19937& rng) {
+  const auto& provinces = EmbeddedRules().provinces;
+  std::uniform_int_distribution<std::size_t> prov(0, provinces.size() - 1);
+  std::uniform_int_distribution<int> digit(0, 9);
+  std::uniform_int_distribution<int> days(0, 365 * 100);
+  std::string s = provinces[prov(rng)].resident_id_prefix;
+  for (int i = 0; i < 4; ++i) s += static_cast<char>('0' + digit(rng));
+  std::chrono::year_month_day birth{
+      std::chrono::sys_days{std::chrono::year_month_day{Ymd(1925, 1, 1)}} +
+      std::chrono::days{days(rng)}};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d%02u%02u", static_cast<int>(birth.year()),
+                static_cast<unsigned>(birth.month()), static_cast<unsigned>(birth.day()));
+  s += buf;
+  for (int i = 0; i < 3; ++i) s += static_cast<char>('0' + digit(rng));
+  return WithCheck(s);
+}
+
+TEST(ResidentIdProperty, GeneratedIdsPassAndEverySingleChangeFails) {
+  std::mt19937 rng(1128);
+  const Rules& r = EmbeddedRules();
+  for (int n = 0; n < 500; ++n) {
+    std::string id = RandomValidId(rng);
+    ASSERT_THAT(Codes(ValidateResidentId(r, id, kToday, "f")), IsEmpty()) << id;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+      for (char c : std::string_view("0123456789X")) {
+        if (c == id[i]) continue;
+        std::string changed = id;
+        changed[i] = c;
+        ASSERT_FALSE(ValidateResidentId(r, changed, kToday, "f").empty())
+            << id << " -> " << changed;
+      }
+    }
+  }
+}
+
+TEST(ResidencePermit, PrefixesAndCheck) {
+  EXPECT_THAT(Codes(ValidateResidencePermit(WithCheck("81000019940823002"), kToday, "f", 18)),
+              IsEmpty());
+  EXPECT_THAT(Codes(ValidateResidencePermit(WithCheck("82000019940823002"), kToday, "f")),
+              IsEmpty());
+  EXPECT_THAT(Codes(ValidateResidencePermit("830000199201300022", kToday, "f")), IsEmpty());
+  EXPECT_THAT(Codes(ValidateResidencePermit("830000199201300023", kToday, "f")),
+              ElementsAre("checksum_mismatch"));
+  EXPECT_THAT(Codes(ValidateResidencePermit(WithCheck("11010519940823002"), kToday, "f")),
+              ElementsAre("invalid_residence_permit_prefix"));
+  EXPECT_THAT(Codes(ValidateResidencePermit(WithCheck("81000020150101002"), kToday, "f", 18)),
+              ElementsAre("under_age"));
+  EXPECT_THAT(Codes(ValidateResidencePermit("", kToday, "f")), ElementsAre("required"));
+}
+
+struct FormatCase {
+  Findings (*fn)(std::string_view, std::string_view);
+  const char* input;
+  bool ok;
+};
+
+class FormatTable : public ::testing::TestWithParam<FormatCase> {};
+
+TEST_P(FormatTable, Validates) {
+  Findings f = GetParam().fn(GetParam().input, "f");
+  if (GetParam().ok) {
+    EXPECT_THAT(Codes(f), IsEmpty()) << GetParam().input;
+  } else {
+    EXPECT_FALSE(f.empty()) << GetParam().input;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Documents, FormatTable,
+    ::testing::Values(FormatCase{ValidateHkMacaoPermit, "H12345678", true},
+                      FormatCase{ValidateHkMacaoPermit, "M1234567890", true},
+                      FormatCase{ValidateHkMacaoPermit, "h12345678", true},
+                      FormatCase{ValidateHkMacaoPermit, "H1234567", false},
+                      FormatCase{ValidateHkMacaoPermit, "H123456789", false},
+                      FormatCase{ValidateHkMacaoPermit, "K12345678", false},
+                      FormatCase{ValidateHkMacaoPermit, "", false},
+                      FormatCase{ValidateTaiwanPermit, "12345678", true},
+                      FormatCase{ValidateTaiwanPermit, "１２３４５６７８", true},
+                      FormatCase{ValidateTaiwanPermit, "1234567", false},
+                      FormatCase{ValidateTaiwanPermit, "T1234567", false},
+                      FormatCase{ValidatePassport, "E12345678", true},
+                      FormatCase{ValidatePassport, "EA1234567", true},
+                      FormatCase{ValidatePassport, "c1234567", true},
+                      FormatCase{ValidatePassport, "1234", false},
+                      FormatCase{ValidatePassport, "E1234-5678", false},
+                      FormatCase{ValidatePassport, "E123456789012345678", false},
+                      FormatCase{ValidateForeignPermanentResidentCard, "USA110075031802", true},
+                      FormatCase{ValidateForeignPermanentResidentCard, "usa110075031802", true},
+                      FormatCase{ValidateForeignPermanentResidentCard, "US1110075031802", false},
+                      FormatCase{ValidateForeignPermanentResidentCard, "911840198001010013", true},
+                      FormatCase{ValidateForeignPermanentResidentCard, "911840198001010015", false},
+                      FormatCase{ValidateForeignPermanentResidentCard, "111840198001010015", false},
+                      FormatCase{ValidateMilitaryOfficerCertificate, "南字第12345678号", true},
+                      FormatCase{ValidateMilitaryOfficerCertificate, "政字第123456号", true},
+                      FormatCase{ValidateMilitaryOfficerCertificate, " 北字第１２３４５６７号 ",
+                                 true},
+                      FormatCase{ValidateMilitaryOfficerCertificate, "南字第12345号", false},
+                      FormatCase{ValidateMilitaryOfficerCertificate, "南字第123456789号", false},
+                      FormatCase{ValidateMilitaryOfficerCertificate, "A字第12345678号", false},
+                      FormatCase{ValidateMilitaryOfficerCertificate, "南第12345678号", false},
+                      FormatCase{ValidateMilitaryOfficerCertificate, "南字第12345678", false},
+                      FormatCase{ValidateMilitaryUnitCode, "61001", true},
+                      FormatCase{ValidateMilitaryUnitCode, "6100", false}));
+
+TEST(CertificateNumber, DispatchesOnTheRulesNumberFormat) {
+  const Rules& r = EmbeddedRules();
+  EXPECT_THAT(
+      Codes(ValidateCertificateNumber(r, "business_license", "914403001922038216", kToday, "f")),
+      IsEmpty());
+  EXPECT_THAT(
+      Codes(ValidateCertificateNumber(r, "business_license", "914403001922038217", kToday, "f")),
+      ElementsAre("checksum_mismatch"));
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "organization_code_certificate", "19220382-1",
+                                              kToday, "f")),
+              IsEmpty());
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "organization_code_certificate",
+                                              "11100000000013127G", kToday, "f")),
+              ElementsAre("checksum_mismatch"));
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "resident_id_card", WithCheck("11010520100101001"),
+                                              kToday, "f", 18)),
+              ElementsAre("under_age"));
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "hk_macao_taiwan_residence_permit",
+                                              "830000199201300022", kToday, "f")),
+              IsEmpty());
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "hk_macao_permit", "H12345678", kToday, "f")),
+              IsEmpty());
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "taiwan_permit", "12345678", kToday, "f")),
+              IsEmpty());
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "passport", "E12345678", kToday, "f")), IsEmpty());
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "foreign_permanent_resident_card",
+                                              "USA110075031802", kToday, "f")),
+              IsEmpty());
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "military_officer_certificate", "南字第12345678号",
+                                              kToday, "f")),
+              IsEmpty());
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "military_unit_code", "61001", kToday, "f")),
+              IsEmpty());
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "driving_licence", "1", kToday, "f")),
+              ElementsAre("unknown_certificate_type"));
+}
+
+}  // namespace
+}  // namespace beian::domain
