@@ -122,13 +122,20 @@ export async function launchBrowser() {
 }
 
 // A page in a fresh context (own cookies and localStorage). Page errors are collected so that
-// a test can assert the app ran without uncaught exceptions.
+// a test can assert the app ran without uncaught exceptions or CSP violations.
 export async function newPage(browser) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.pageErrors = [];
   page.on('pageerror', (e) => page.pageErrors.push(e));
+  // The server's Content-Security-Policy must not block anything the app does (antd injects
+  // styles at run time, for one).
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) {
+      page.pageErrors.push(new Error(msg.text()));
+    }
+  });
   return page;
 }
 
