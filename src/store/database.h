@@ -25,7 +25,9 @@
 // exhausted → kUnavailable; everything else → kDatabase.
 //
 // Threads: a Database is safe to use from any number of threads; a Tx belongs to the thread
-// running the body and must not escape it.
+// running the body and must not escape it. Do not call Write/Read from inside a body (the
+// SQLite writer is not re-entrant, and a nested call would not be part of the outer
+// transaction anyway): pass the Tx down instead.
 #pragma once
 
 #include <atomic>
