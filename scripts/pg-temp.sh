@@ -30,11 +30,12 @@ start() {
   [ -x "$PG_BIN/initdb" ] || { echo "pg-temp: $PG_BIN/initdb not found (apt-get install postgresql-15)" >&2; exit 1; }
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
-  if [ -f "$dir/data/postmaster.pid" ]; then
+  if [ -f "$dir/data/postmaster.pid" ] && as_owner "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     echo "pg-temp: a server already runs in $dir (stop it first)" >&2
     exit 1
   fi
   if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || { echo "pg-temp: no 'postgres' user (apt-get install postgresql-15)" >&2; exit 1; }
     chown postgres: "$dir"
     chmod 700 "$dir"
   fi
