@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ struct Person {
   std::string id_number;
   std::string mobile;
   std::string email;
+  // Whether the person is the organizer's legal representative; unset = not stated (taken as
+  // yes). `false` asks for the legal representative's authorisation letter (RULES.md
+  // "Documents"). An extension of DESIGN §6's person object.
+  std::optional<bool> legal_representative;
 
   // True when no field was given (a website without its own person means "same as the
   // organizer's person in charge", the 同主体负责人 checkbox of the providers' forms).

@@ -14,12 +14,17 @@ using core::ErrorDetail;
 
 core::Status ReadPerson(const json::object& obj, const std::string& path, Person& p) {
   StrictObjectReader r(obj, path);
-  BEIAN_TRY(r.Finish({"name", "id_type", "id_number", "mobile", "email"}));
+  BEIAN_TRY(r.Finish({"name", "id_type", "id_number", "mobile", "email", "legal_representative"}));
   BEIAN_TRY(r.String("name", p.name));
   BEIAN_TRY(r.String("id_type", p.id_type));
   BEIAN_TRY(r.String("id_number", p.id_number));
   BEIAN_TRY(r.String("mobile", p.mobile));
   BEIAN_TRY(r.String("email", p.email));
+  bool legal = false;
+  if (const json::value* v = obj.if_contains("legal_representative"); v && !v->is_null()) {
+    BEIAN_TRY(r.Bool("legal_representative", legal));
+    p.legal_representative = legal;
+  }
   return core::Ok();
 }
 
@@ -218,11 +223,13 @@ core::Result<Application> ApplicationFromJsonText(std::string_view text) {
 }
 
 json::object ToJson(const Person& p) {
-  return json::object{{"name", p.name},
-                      {"id_type", p.id_type},
-                      {"id_number", p.id_number},
-                      {"mobile", p.mobile},
-                      {"email", p.email}};
+  json::object o{{"name", p.name},
+                 {"id_type", p.id_type},
+                 {"id_number", p.id_number},
+                 {"mobile", p.mobile},
+                 {"email", p.email}};
+  if (p.legal_representative) o["legal_representative"] = *p.legal_representative;
+  return o;
 }
 
 json::object ToJson(const Application& app) {

@@ -139,6 +139,7 @@ FilingJudgement JudgeFilingType(const Application& app, const RegistryView& regi
     for (std::size_t d = 0; d < w.domains.size(); ++d) {
       if (text::Trim(w.domains[d]).empty()) continue;
       WebsiteJudgement wj;
+      wj.website = i;
       wj.field = WebsiteField(i) + ".domains[" + std::to_string(d) + "]";
       wj.domain = CanonicalDomainKey(w.domains[d]);
       std::optional<RegistryWebsite> filed = registry.FindWebsite(wj.domain);

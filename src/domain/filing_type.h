@@ -38,9 +38,10 @@ std::optional<FilingType> ParseFilingType(std::string_view name);
 bool NeedsBeianCredentials(FilingType type);
 
 struct WebsiteJudgement {
-  std::string field;   // "websites[0].domains[0]"
-  std::string domain;  // canonical registrable domain
-  std::string row;     // row id of the table above
+  std::size_t website = 0;  // index into Application::websites
+  std::string field;        // "websites[0].domains[0]"
+  std::string domain;       // canonical registrable domain
+  std::string row;          // row id of the table above
   std::optional<FilingType> type;
   std::string website_sn;  // when the registry has the domain
 };

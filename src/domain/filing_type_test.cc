@@ -13,14 +13,14 @@ Application App(std::vector<std::string> domains) {
   app.organizer.type = "enterprise";
   app.organizer.name = "北京示例科技有限公司";
   app.organizer.certificate = {"business_license", kUscc};
-  app.organizer.person_in_charge = {"张三", "resident_id_card", "110101199003071234", "13800138000",
-                                    "zhang@example.com"};
+  app.organizer.person_in_charge = {"张三",        "resident_id_card",  "110101199003071234",
+                                    "13800138000", "zhang@example.com", std::nullopt};
   for (std::size_t i = 0; i < domains.size(); ++i) {
     Website w;
     w.name = "示例网站" + std::to_string(i);
     w.domains = {domains[i]};
-    w.person_in_charge = {"李四", "resident_id_card", "11010119920101234X", "13900139000",
-                          "li@example.com"};
+    w.person_in_charge = {"李四",        "resident_id_card", "11010119920101234X",
+                          "13900139000", "li@example.com",   std::nullopt};
     app.websites.push_back(w);
   }
   return app;

@@ -1,0 +1,138 @@
+// The precheck pipeline; see precheck.h.
+#include "domain/precheck.h"
+
+#include <algorithm>
+
+#include "domain/cross_checks.h"
+#include "domain/eligibility.h"
+#include "domain/messages.h"
+
+namespace beian::domain {
+namespace {
+
+namespace json = boost::json;
+
+// Findings the applicant must act on before submitting when the type needs the subject's
+// credentials: the Beian SN must be the registry's.
+void CheckCredentials(const Application& app, const FilingJudgement& j, Findings& out) {
+  if (!j.needs_beian_credentials || !j.subject) return;
+  if (app.beian.subject_sn.empty()) {
+    out.push_back({Severity::kWarning,
+                   "beian.subject_sn",
+                   "beian_sn_required",
+                   {{"filing_type", std::string(FilingTypeName(*j.type))}}});
+  } else if (app.beian.subject_sn != j.subject->subject_sn) {
+    out.push_back({Severity::kError,
+                   "beian.subject_sn",
+                   "beian_sn_mismatch",
+                   {{"given", app.beian.subject_sn}}});
+  }
+}
+
+json::object Messages(const Rules& rules, const Finding& f) {
+  return json::object{{"en", RenderMessage(rules, f, "en")},
+                      {"zh-CN", RenderMessage(rules, f, "zh-CN")}};
+}
+
+}  // namespace
+
+PrecheckResult Precheck(const Application& app, const RegistryView& registry,
+                        const InventoryView* inventory, const Rules& rules, Date today,
+                        std::string_view provider) {
+  PrecheckResult r;
+  FilingJudgement j = JudgeFilingType(app, registry, provider);
+  r.filing_type = j.type;
+  r.filing_row = j.row;
+  r.explanation = std::move(j.explanation);
+  r.needs_beian_credentials = j.needs_beian_credentials;
+  r.sms_persons = j.sms_persons;
+
+  const ProvinceDerivation province = DeriveFilingProvince(app, rules);
+  r.province = province.province;
+
+  // An individual's existing websites count towards the limit (those of this application that
+  // are already filed are counted once, as part of the application).
+  int existing = 0;
+  if (j.subject) {
+    for (const RegistryWebsite& w : registry.WebsitesOfSubject(j.subject->subject_sn)) {
+      bool in_app = std::any_of(j.websites.begin(), j.websites.end(),
+                                [&](const WebsiteJudgement& wj) { return wj.domain == w.domain; });
+      if (!in_app) ++existing;
+    }
+  }
+  r.findings = CheckApplication(app, rules, today, existing);
+  r.findings.insert(r.findings.end(), j.findings.begin(), j.findings.end());
+  CheckCredentials(app, j, r.findings);
+
+  // A website already filed through this provider keeps its service code.
+  std::vector<bool> needs_code(app.websites.size(), true);
+  for (const WebsiteJudgement& wj : j.websites) {
+    if (wj.type != FilingType::kModify) continue;
+    if (wj.website < needs_code.size()) needs_code[wj.website] = false;
+  }
+  Findings elig = CheckEligibility(app, inventory, rules, rules.FindProvince(province.province),
+                                   today, needs_code);
+  r.findings.insert(r.findings.end(), elig.begin(), elig.end());
+  std::stable_partition(r.findings.begin(), r.findings.end(),
+                        [](const Finding& f) { return f.severity == Severity::kError; });
+
+  r.required_documents =
+      RequiredDocuments(app, rules, province.province, province.id_province, j.type);
+  return r;
+}
+
+PrecheckResult Precheck(const Application& app, const RegistryView& registry,
+                        const InventoryView* inventory, const Rules& rules,
+                        const core::Clock& clock, std::string_view provider) {
+  return Precheck(app, registry, inventory, rules, ChinaDate(clock.Now()), provider);
+}
+
+json::object ToJson(const PrecheckResult& r, const Rules& rules) {
+  json::array findings;
+  for (const Finding& f : r.findings) {
+    json::object params;
+    for (const auto& [k, v] : f.params) params[k] = v;
+    findings.emplace_back(json::object{{"severity", SeverityName(f.severity)},
+                                       {"field", f.field},
+                                       {"code", f.code},
+                                       {"params", std::move(params)},
+                                       {"message", Messages(rules, f)}});
+  }
+  json::array docs;
+  for (const RequiredDocument& d : r.required_documents) {
+    Finding reason{Severity::kWarning, d.subject, d.reason, d.params};
+    docs.emplace_back(json::object{{"kind", d.kind},
+                                   {"subject", d.subject},
+                                   {"reason", d.reason},
+                                   {"message", Messages(rules, reason)}});
+  }
+  json::array sms;
+  for (const std::string& p : r.sms_persons) sms.emplace_back(p);
+  json::value type = nullptr;
+  if (r.filing_type) type = FilingTypeName(*r.filing_type);
+  return json::object{{"filing_type", type},
+                      {"filing_row", r.filing_row},
+                      {"explanation", r.explanation},
+                      {"needs_beian_credentials", r.needs_beian_credentials},
+                      {"sms_persons", std::move(sms)},
+                      {"province", r.province},
+                      {"findings", std::move(findings)},
+                      {"required_documents", std::move(docs)}};
+}
+
+std::vector<std::string_view> PrecheckCodes() {
+  std::vector<std::string_view> codes = CrossCheckCodes();
+  const auto& e = EligibilityCodes();
+  codes.insert(codes.end(), e.begin(), e.end());
+  for (std::string_view c :
+       {"domain_filed_by_other_subject", "subject_conflict", "domain_conflict",
+        "mixed_filing_types", "registry_certificate_type_mismatch", "registry_name_mismatch",
+        "beian_sn_required", "beian_sn_mismatch", "instance_expires_soon"}) {
+    codes.push_back(c);
+  }
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  return codes;
+}
+
+}  // namespace beian::domain

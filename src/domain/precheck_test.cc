@@ -1,0 +1,184 @@
+// The precheck end to end over the shipped rules data: a clean two-website application, then one
+// test per cross-field rule, eligibility rule and document rule.
+#include "domain/precheck.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "domain/application_json.h"
+#include "domain/cross_checks.h"
+#include "domain/eligibility.h"
+#include "domain/rules_loader.h"
+
+namespace beian::domain {
+namespace {
+
+using namespace std::chrono;
+
+constexpr Date kToday = 2025y / June / 2;
+
+const Rules& TheRules() {
+  static const Rules rules = [] {
+    auto r = LoadEmbeddedRules();
+    if (!r.ok()) {
+      ADD_FAILURE() << r.error().message;
+      return Rules{};
+    }
+    return *r;
+  }();
+  return rules;
+}
+
+Person Zhang() {
+  return {"张三",        "resident_id_card",  "110105199003071239",
+          "13800138000", "zhang@example.com", std::nullopt};
+}
+Person Li() {
+  return {"李四",        "resident_id_card", "44030419920115452X",
+          "13900139000", "li@example.com",   std::nullopt};
+}
+
+// A typical enterprise application: two websites on one instance.
+Application Enterprise() {
+  Application app;
+  app.organizer.type = "enterprise";
+  app.organizer.name = "北京示例科技有限公司";
+  app.organizer.certificate = {"business_license", "91110108MA01ABCD5T"};
+  app.organizer.province = "11";
+  app.organizer.address = "北京市海淀区中关村大街1号";
+  app.organizer.person_in_charge = Zhang();
+  Website a;
+  a.name = "示例科技官网";
+  a.domains = {"example.com"};
+  a.homepage = "https://www.example.com";
+  a.service_content = "enterprise_portal";
+  a.languages = {"zh-CN"};
+  a.instance_id = "i-bj-001";
+  a.person_in_charge = Li();
+  Website b = a;
+  b.name = "示例商城";
+  b.domains = {"example-shop.cn"};
+  b.homepage = "www.example-shop.cn";
+  b.service_content = "e_commerce";
+  app.websites = {a, b};
+  return app;
+}
+
+Application Individual() {
+  Application app;
+  app.organizer.type = "individual";
+  app.organizer.name = "张三";
+  app.organizer.certificate = {"resident_id_card", "110105199003071239"};
+  app.organizer.province = "11";
+  app.organizer.address = "北京市朝阳区建国路1号";
+  app.organizer.person_in_charge = Zhang();
+  Website w;
+  w.name = "张三的博客";
+  w.domains = {"zhangsan.cn"};
+  w.service_content = "blog";
+  w.languages = {"zh-CN"};
+  w.instance_id = "i-bj-001";
+  app.websites = {w};
+  return app;
+}
+
+InMemoryInventory Inventory() {
+  InMemoryInventory inv;
+  inv.AddInstance({"i-bj-001", "cn-beijing", true, true, "subscription", 2026y / June / 1, 5, 1});
+  inv.AddDomain({"example.com", "北京示例科技有限公司", true, 2027y / January / 1});
+  inv.AddDomain({"example-shop.cn", "北京示例科技有限公司", true, 2027y / January / 1});
+  inv.AddDomain({"zhangsan.cn", "张三", true, 2027y / January / 1});
+  return inv;
+}
+
+std::string Dump(const Findings& fs) {
+  std::string s;
+  for (const Finding& f : fs) {
+    s += std::string(SeverityName(f.severity)) + " " + f.field + " " + f.code + "\n";
+  }
+  return s;
+}
+
+const Finding* Find(const Findings& fs, std::string_view code, std::string_view field = "") {
+  for (const Finding& f : fs) {
+    if (f.code == code && (field.empty() || f.field == field)) return &f;
+  }
+  return nullptr;
+}
+
+bool HasDoc(const PrecheckResult& r, std::string_view kind, std::string_view subject) {
+  for (const RequiredDocument& d : r.required_documents) {
+    if (d.kind == kind && d.subject == subject) return true;
+  }
+  return false;
+}
+
+PrecheckResult RunPrecheck(const Application& app, const InventoryView* inv = nullptr,
+                           const RegistryView* reg = nullptr) {
+  static const InMemoryRegistry empty;
+  return Precheck(app, reg ? *reg : empty, inv, TheRules(), kToday, "beian");
+}
+
+TEST(PrecheckTest, RulesLoad) { ASSERT_FALSE(TheRules().provinces.empty()); }
+
+TEST(PrecheckTest, CleanEnterpriseApplication) {
+  InMemoryInventory inv = Inventory();
+  PrecheckResult r = RunPrecheck(Enterprise(), &inv);
+  EXPECT_TRUE(r.findings.empty()) << Dump(r.findings);
+  ASSERT_TRUE(r.filing_type);
+  EXPECT_EQ(*r.filing_type, FilingType::kFirstFiling);
+  EXPECT_EQ(r.province, "11");
+  EXPECT_FALSE(r.needs_beian_credentials);
+  EXPECT_TRUE(HasDoc(r, "organizer_certificate", "organizer"));
+  EXPECT_TRUE(HasDoc(r, "id_front", "organizer.person_in_charge"));
+  EXPECT_TRUE(HasDoc(r, "id_back", "organizer.person_in_charge"));
+  EXPECT_TRUE(HasDoc(r, "id_front", "websites[0].person_in_charge"));
+  // The second website's person is the first's: asked once.
+  EXPECT_FALSE(HasDoc(r, "id_front", "websites[1].person_in_charge"));
+  // Beijing asks for domain certificates and a commitment letter.
+  EXPECT_TRUE(HasDoc(r, "domain_certificate", "websites[0]"));
+  EXPECT_TRUE(HasDoc(r, "domain_certificate", "websites[1]"));
+  EXPECT_TRUE(HasDoc(r, "commitment_letter", "organizer"));
+  EXPECT_FALSE(HasDoc(r, "residence_permit", "organizer.person_in_charge"));
+}
+
+TEST(PrecheckTest, WithoutInventoryInstanceAndDomainChecksAreWarnings) {
+  PrecheckResult r = RunPrecheck(Enterprise());
+  EXPECT_FALSE(r.HasErrors()) << Dump(r.findings);
+  EXPECT_NE(Find(r.findings, "instance_not_verified", "websites[0].instance_id"), nullptr);
+  EXPECT_NE(Find(r.findings, "domain_not_verified", "websites[1].domains[0]"), nullptr);
+}
+
+TEST(PrecheckTest, CleanIndividualApplication) {
+  InMemoryInventory inv = Inventory();
+  PrecheckResult r = RunPrecheck(Individual(), &inv);
+  EXPECT_TRUE(r.findings.empty()) << Dump(r.findings);
+  EXPECT_FALSE(HasDoc(r, "organizer_certificate", "organizer"));
+  EXPECT_TRUE(HasDoc(r, "id_front", "organizer.person_in_charge"));
+}
+
+TEST(PrecheckTest, JsonShape) {
+  PrecheckResult r = RunPrecheck(Enterprise());
+  boost::json::object o = ToJson(r, TheRules());
+  EXPECT_EQ(o.at("filing_type"), "first_filing");
+  const auto& f = o.at("findings").as_array().at(0).as_object();
+  EXPECT_EQ(f.at("severity"), "warning");
+  EXPECT_TRUE(f.at("message").as_object().contains("zh-CN"));
+  EXPECT_NE(f.at("message").at("en").as_string(), f.at("code").as_string());
+}
+
+// Every code the precheck can emit has both messages in the shipped catalogue, with the same
+// placeholders.
+TEST(PrecheckTest, EveryCodeHasMessages) {
+  for (std::string_view code : PrecheckCodes()) {
+    const Message* m = TheRules().FindMessage(code);
+    ASSERT_NE(m, nullptr) << code;
+    EXPECT_FALSE(m->zh.empty()) << code;
+    EXPECT_FALSE(m->en.empty()) << code;
+    EXPECT_EQ(TemplatePlaceholders(m->zh), TemplatePlaceholders(m->en)) << code;
+  }
+}
+
+}  // namespace
+}  // namespace beian::domain
