@@ -32,10 +32,10 @@ enum class Auth {
 struct RouteOptions {
   Auth auth = Auth::kPublic;
   // When non-empty, the principal's role must be one of these (403 forbidden otherwise).
-  std::vector<std::string> roles;
+  std::vector<std::string> roles = {};
   // Check X-CSRF-Token against the principal's token. Default: on for unsafe methods
   // (POST, PUT, PATCH, DELETE) whenever a principal is present.
-  std::optional<bool> csrf;
+  std::optional<bool> csrf = std::nullopt;
 };
 
 using Handler = std::function<core::Result<Response>(Request&)>;
@@ -44,7 +44,7 @@ using Authenticator = std::function<core::Result<std::optional<Principal>>(const
 
 struct RouterOptions {
   // Origins besides the request's own (scheme://Host) accepted on unsafe methods.
-  std::vector<std::string> allowed_origins;
+  std::vector<std::string> allowed_origins = {};
   // The scheme of the request's own origin when Request::secure is false (behind a TLS proxy
   // configure "https").
   std::string public_scheme = "http";

@@ -132,6 +132,7 @@ struct ServerState {
   ServerOptions options;
   Router& router;
   std::atomic<size_t> connections{0};
+  std::atomic<bool> shutting_down{false};  // set by Shutdown() before the workers see it
   int64_t sweep_interval_ms = 1000;
 };
 
@@ -160,7 +161,6 @@ class Server::Impl : public ServerState {
  public:
   using ServerState::ServerState;
   std::vector<std::unique_ptr<Worker>> workers;
-  std::atomic<bool> shutting_down{false};
   uint16_t port = 0;
   bool started = false;
   bool joined = false;
@@ -184,6 +184,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (next_ != nullptr) next_->prev_ = prev_;
     if (w_.head == this) w_.head = next_;
     w_.server->connections.fetch_sub(1, std::memory_order_relaxed);
+    if (w_.draining && w_.head == nullptr) w_.sweep.cancel();  // the last one: stop now
   }
 
   void Start() {
@@ -353,7 +354,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
               std::chrono::steady_clock::time_point start) {
     // The handler may have run long: refresh the worker's coarse clock for the next deadline.
     w_.now_ms = SteadyMs();
-    if (w_.draining) keep_alive = false;
+    if (w_.draining || w_.server->shutting_down.load(std::memory_order_relaxed)) {
+      keep_alive = false;
+    }
     if (Opt().access_log && core::LogEnabled(core::LogLevel::kInfo)) {
       double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)

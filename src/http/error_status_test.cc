@@ -1,0 +1,82 @@
+// Tests of the ErrorCode → HTTP status mapping and the JSON error body.
+#include "http/error_status.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+namespace beian::http {
+namespace {
+
+using core::ErrorCode;
+
+TEST(ErrorStatusTest, EveryCodeHasAMapping) {
+  for (ErrorCode code : core::AllErrorCodes()) {
+    unsigned status = HttpStatusFor(code);
+    EXPECT_GE(status, 400u) << core::ErrorCodeName(code);
+    EXPECT_LE(status, 599u) << core::ErrorCodeName(code);
+  }
+}
+
+TEST(ErrorStatusTest, MappingMatchesTheContract) {
+  const std::pair<ErrorCode, unsigned> kExpected[] = {
+      {ErrorCode::kInvalidJson, 400},
+      {ErrorCode::kValidationFailed, 400},
+      {ErrorCode::kUnknownField, 400},
+      {ErrorCode::kUnsupportedMediaType, 415},
+      {ErrorCode::kPayloadTooLarge, 413},
+      {ErrorCode::kNotFound, 404},
+      {ErrorCode::kMethodNotAllowed, 405},
+      {ErrorCode::kUnauthenticated, 401},
+      {ErrorCode::kInvalidCredentials, 401},
+      {ErrorCode::kForbidden, 403},
+      {ErrorCode::kCsrfFailed, 403},
+      {ErrorCode::kEmailTaken, 409},
+      {ErrorCode::kConflict, 409},
+      {ErrorCode::kVersionMismatch, 412},
+      {ErrorCode::kTooManyRequests, 429},
+      {ErrorCode::kAccountLocked, 429},
+      {ErrorCode::kInvalidTransition, 409},
+      {ErrorCode::kUnavailable, 503},
+      {ErrorCode::kTimeout, 408},
+      {ErrorCode::kBadSignature, 401},
+      {ErrorCode::kReplayed, 401},
+      {ErrorCode::kDatabase, 500},
+      {ErrorCode::kBusy, 503},
+      {ErrorCode::kSerializationFailure, 503},
+      {ErrorCode::kSchemaOutdated, 503},
+      {ErrorCode::kIo, 500},
+      {ErrorCode::kRulesInvalid, 500},
+      {ErrorCode::kBadRequest, 400},
+      {ErrorCode::kHeaderTooLarge, 431},
+      {ErrorCode::kInternal, 500},
+  };
+  for (const auto& [code, status] : kExpected) {
+    EXPECT_EQ(HttpStatusFor(code), status) << core::ErrorCodeName(code);
+  }
+}
+
+TEST(ErrorStatusTest, BodyHasTheContractShape) {
+  core::Error e(ErrorCode::kValidationFailed, "bad \"input\"\n",
+                {{"organizer.certificate.number", "checksum_mismatch", "wrong check digit"}});
+  Response r = ErrorResponse(e);
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(r.content_type, "application/json");
+  auto v = boost::json::parse(r.body);
+  const auto& err = v.at("error");
+  EXPECT_EQ(err.at("code").as_string(), "validation_failed");
+  EXPECT_EQ(err.at("message").as_string(), "bad \"input\"\n");
+  ASSERT_EQ(err.at("details").as_array().size(), 1u);
+  const auto& d = err.at("details").as_array()[0];
+  EXPECT_EQ(d.at("field").as_string(), "organizer.certificate.number");
+  EXPECT_EQ(d.at("code").as_string(), "checksum_mismatch");
+  EXPECT_EQ(d.at("message").as_string(), "wrong check digit");
+}
+
+TEST(ErrorStatusTest, EmptyDetailsIsAnEmptyArray) {
+  EXPECT_EQ(ErrorBody(core::Error(ErrorCode::kNotFound, "no")),
+            R"({"error":{"code":"not_found","message":"no","details":[]}})");
+}
+
+}  // namespace
+}  // namespace beian::http

@@ -1,0 +1,261 @@
+// Tests of routing, access rules (session, roles, CSRF, Origin), error mapping and metrics,
+// driven in-process through Router::Handle.
+#include "http/router.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <stdexcept>
+
+#include "http/cookie.h"
+#include "http/health.h"
+
+namespace beian::http {
+namespace {
+
+Request Make(std::string method, std::string target,
+             std::vector<std::pair<std::string, std::string>> headers = {}) {
+  Request r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  r.headers = std::move(headers);
+  r.headers.emplace_back("Host", "app.example");
+  EXPECT_TRUE(r.ParseTarget());
+  return r;
+}
+
+std::string Code(const Response& r) {
+  return std::string(boost::json::parse(r.body).at("error").at("code").as_string());
+}
+
+Handler Echo(std::string tag) {
+  return [tag](Request& req) -> core::Result<Response> {
+    std::string out = tag;
+    for (auto& [k, v] : req.path_params) out += " " + std::string(k) + "=" + v;
+    if (req.principal) out += " user=" + req.principal->user_id;
+    return Response::Text(out);
+  };
+}
+
+TEST(RouterTest, PathParamsAndLiteralsWin) {
+  Router router;
+  router.Add("GET", "/api/v1/applications/{id}/documents/{doc_id}", Echo("doc"));
+  router.Add("GET", "/api/v1/applications/{id}", Echo("app"));
+  router.Add("GET", "/api/v1/applications/mine", Echo("mine"));
+  Request r1 = Make("GET", "/api/v1/applications/a%2Fb/documents/d7?x=1");
+  EXPECT_EQ(router.Handle(r1).body, "doc id=a/b doc_id=d7");
+  EXPECT_EQ(r1.route, "/api/v1/applications/{id}/documents/{doc_id}");
+  Request r2 = Make("GET", "/api/v1/applications/mine");
+  EXPECT_EQ(router.Handle(r2).body, "mine");
+  Request r3 = Make("GET", "/api/v1/applications/42/");
+  EXPECT_EQ(router.Handle(r3).body, "app id=42");
+}
+
+TEST(RouterTest, QueryParameters) {
+  Request r = Make("GET", "/p?domain=%E4%BE%8B.cn&x=1&x=2&empty=");
+  EXPECT_EQ(r.Query("domain"), "例.cn");
+  EXPECT_EQ(r.Query("x"), "1");
+  EXPECT_EQ(r.Query("empty"), "");
+  EXPECT_FALSE(r.Query("nope").has_value());
+}
+
+TEST(RouterTest, NotFoundAndMethodNotAllowed) {
+  Router router;
+  router.Add("GET", "/things/{id}", Echo("get"));
+  router.Add("DELETE", "/things/{id}", Echo("del"));
+  Request r1 = Make("GET", "/nothing");
+  Response nf = router.Handle(r1);
+  EXPECT_EQ(nf.status, 404u);
+  EXPECT_EQ(Code(nf), "not_found");
+  Request r2 = Make("PUT", "/things/1");
+  Response mna = router.Handle(r2);
+  EXPECT_EQ(mna.status, 405u);
+  EXPECT_EQ(Code(mna), "method_not_allowed");
+  EXPECT_EQ(mna.Header("allow"), "GET, HEAD, DELETE");
+  Request r3 = Make("HEAD", "/things/1");
+  EXPECT_EQ(router.Handle(r3).status, 200u);
+}
+
+TEST(RouterTest, BadPatternsAndDuplicatesThrow) {
+  Router router;
+  router.Add("GET", "/a/{id}", Echo("a"));
+  EXPECT_THROW(router.Add("GET", "/a/{id}", Echo("a")), std::invalid_argument);
+  EXPECT_THROW(router.Add("GET", "a", Echo("a")), std::invalid_argument);
+  EXPECT_THROW(router.Add("GET", "/a//b", Echo("a")), std::invalid_argument);
+  EXPECT_THROW(router.Add("GET", "/a/{}", Echo("a")), std::invalid_argument);
+}
+
+TEST(RouterTest, ErrorsAndExceptionsBecomeJson) {
+  Router router;
+  router.Add("POST", "/conflict", [](Request&) -> core::Result<Response> {
+    return core::Error(core::ErrorCode::kEmailTaken, "taken");
+  });
+  router.Add("GET", "/throws",
+             [](Request&) -> core::Result<Response> { throw std::runtime_error("boom"); });
+  Request r1 = Make("POST", "/conflict");
+  Response c = router.Handle(r1);
+  EXPECT_EQ(c.status, 409u);
+  EXPECT_EQ(Code(c), "email_taken");
+  Request r2 = Make("GET", "/throws");
+  Response t = router.Handle(r2);
+  EXPECT_EQ(t.status, 500u);
+  EXPECT_EQ(Code(t), "internal");
+  EXPECT_EQ(t.body.find("boom"), std::string::npos);  // no internals leak to the client
+}
+
+class AuthRouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.SetAuthenticator([](const Request& req) -> core::Result<std::optional<Principal>> {
+      auto sid = req.Cookie("sid");
+      if (!sid) return std::optional<Principal>();
+      if (*sid == "broken") return core::Error(core::ErrorCode::kDatabase, "db down");
+      Principal p;
+      p.user_id = std::string(*sid);
+      p.role = *sid == "rev" ? "reviewer" : "applicant";
+      p.csrf_token = "tok-" + std::string(*sid);
+      return std::optional<Principal>(p);
+    });
+    router_.Add("GET", "/me", Echo("me"), {.auth = Auth::kSession});
+    router_.Add("POST", "/apps", Echo("create"), {.auth = Auth::kSession});
+    router_.Add("POST", "/review", Echo("review"),
+                {.auth = Auth::kSession, .roles = {"reviewer", "admin"}});
+    router_.Add("POST", "/login", Echo("login"));
+    router_.Add("POST", "/nocsrf", Echo("nocsrf"), {.auth = Auth::kSession, .csrf = false});
+    router_.Add("GET", "/maybe", Echo("maybe"), {.auth = Auth::kOptionalSession});
+  }
+  Router router_{RouterOptions{.allowed_origins = {"https://console.example"}}};
+};
+
+TEST_F(AuthRouterTest, SessionRequired) {
+  Request r1 = Make("GET", "/me");
+  Response no = router_.Handle(r1);
+  EXPECT_EQ(no.status, 401u);
+  EXPECT_EQ(Code(no), "unauthenticated");
+  Request r2 = Make("GET", "/me", {{"Cookie", "a=b; sid=u1"}});
+  EXPECT_EQ(router_.Handle(r2).body, "me user=u1");
+  Request r3 = Make("GET", "/maybe");
+  EXPECT_EQ(router_.Handle(r3).body, "maybe");
+  Request r4 = Make("GET", "/maybe", {{"Cookie", "sid=u2"}});
+  EXPECT_EQ(router_.Handle(r4).body, "maybe user=u2");
+  Request r5 = Make("GET", "/me", {{"Cookie", "sid=broken"}});
+  EXPECT_EQ(router_.Handle(r5).status, 500u);
+}
+
+TEST_F(AuthRouterTest, CsrfTokenOnUnsafeMethods) {
+  Request r1 = Make("POST", "/apps", {{"Cookie", "sid=u1"}});
+  Response missing = router_.Handle(r1);
+  EXPECT_EQ(missing.status, 403u);
+  EXPECT_EQ(Code(missing), "csrf_failed");
+  Request r2 = Make("POST", "/apps", {{"Cookie", "sid=u1"}, {"X-CSRF-Token", "tok-u2"}});
+  EXPECT_EQ(router_.Handle(r2).status, 403u);
+  Request r3 = Make("POST", "/apps", {{"Cookie", "sid=u1"}, {"X-CSRF-Token", "tok-u1"}});
+  EXPECT_EQ(router_.Handle(r3).body, "create user=u1");
+  Request r4 = Make("POST", "/nocsrf", {{"Cookie", "sid=u1"}});
+  EXPECT_EQ(router_.Handle(r4).status, 200u);
+}
+
+TEST_F(AuthRouterTest, Roles) {
+  Request r1 = Make("POST", "/review", {{"Cookie", "sid=u1"}, {"X-CSRF-Token", "tok-u1"}});
+  Response f = router_.Handle(r1);
+  EXPECT_EQ(f.status, 403u);
+  EXPECT_EQ(Code(f), "forbidden");
+  Request r2 = Make("POST", "/review", {{"Cookie", "sid=rev"}, {"X-CSRF-Token", "tok-rev"}});
+  EXPECT_EQ(router_.Handle(r2).status, 200u);
+}
+
+TEST_F(AuthRouterTest, OriginCheckedOnUnsafeMethods) {
+  Request same = Make("POST", "/login", {{"Origin", "http://app.example"}});
+  EXPECT_EQ(router_.Handle(same).status, 200u);
+  Request allowed = Make("POST", "/login", {{"Origin", "https://console.example"}});
+  EXPECT_EQ(router_.Handle(allowed).status, 200u);
+  Request none = Make("POST", "/login");
+  EXPECT_EQ(router_.Handle(none).status, 200u);
+  for (const char* bad : {"http://evil.example", "null", "https://app.example",
+                          "http://app.example.evil", "http://app.exampl"}) {
+    Request r = Make("POST", "/login", {{"Origin", bad}});
+    Response resp = router_.Handle(r);
+    EXPECT_EQ(resp.status, 403u) << bad;
+    EXPECT_EQ(Code(resp), "csrf_failed") << bad;
+  }
+  Request get = Make("GET", "/me", {{"Origin", "http://evil.example"}, {"Cookie", "sid=u1"}});
+  EXPECT_EQ(router_.Handle(get).status, 200u);
+}
+
+TEST(RouterTest, ConstantTimeEquals) {
+  EXPECT_TRUE(Router::ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(Router::ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(Router::ConstantTimeEquals("abc", "ab"));
+  EXPECT_TRUE(Router::ConstantTimeEquals("", ""));
+}
+
+TEST(RouterTest, FallbackOnlyForGetAndHead) {
+  Router router;
+  router.SetFallback([](Request&) -> core::Result<Response> { return Response::Text("app"); });
+  Request g = Make("GET", "/some/page");
+  EXPECT_EQ(router.Handle(g).body, "app");
+  Request p = Make("POST", "/some/page");
+  EXPECT_EQ(router.Handle(p).status, 404u);
+}
+
+TEST(RouterTest, MetricsCountByRouteAndStatus) {
+  Router router;
+  router.metrics().SetServiceName("agent");
+  AddHealthRoutes(router);
+  router.metrics().AddGauge("beian_db_pool_in_use", "Connections in use.", [] { return 3.0; });
+  for (int i = 0; i < 3; ++i) {
+    Request r = Make("GET", "/healthz");
+    EXPECT_EQ(router.Handle(r).body, R"({"status":"ok"})");
+  }
+  Request nf = Make("GET", "/nope");
+  router.Handle(nf);
+  std::string text = router.metrics().Render();
+  EXPECT_NE(text.find("beian_http_requests_total{service=\"agent\",route=\"/healthz\","
+                      "method=\"GET\",status=\"200\"} 3\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("route=\"unmatched\",method=\"GET\",status=\"404\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("beian_http_request_duration_seconds_bucket{service=\"agent\",route=\""
+                      "/healthz\",method=\"GET\",le=\"+Inf\"} 3\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("beian_http_request_duration_seconds_count{service=\"agent\",route=\""
+                      "/healthz\",method=\"GET\"} 3\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("beian_http_in_flight_requests{service=\"agent\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("beian_db_pool_in_use{service=\"agent\"} 3\n"), std::string::npos);
+}
+
+TEST(RouterTest, ReadinessFailsWith503) {
+  Router router;
+  bool ready = false;
+  AddHealthRoutes(router, [&ready]() -> core::Status {
+    if (ready) return core::Ok();
+    return core::Error(core::ErrorCode::kSchemaOutdated, "schema 3, binary needs 4");
+  });
+  Request r1 = Make("GET", "/readyz");
+  Response not_ready = router.Handle(r1);
+  EXPECT_EQ(not_ready.status, 503u);
+  EXPECT_EQ(Code(not_ready), "schema_outdated");
+  ready = true;
+  Request r2 = Make("GET", "/readyz");
+  EXPECT_EQ(router.Handle(r2).status, 200u);
+}
+
+TEST(CookieTest, FindCookie) {
+  EXPECT_EQ(FindCookie("a=1; sid=xyz; b=2", "sid"), "xyz");
+  EXPECT_EQ(FindCookie("sid=\"q\"", "sid"), "q");
+  EXPECT_FALSE(FindCookie("asid=1; sidx=2", "sid").has_value());
+  EXPECT_FALSE(FindCookie("", "sid").has_value());
+  EXPECT_EQ(FindCookie("broken; sid=1", "sid"), "1");
+}
+
+TEST(CookieTest, BuildSetCookie) {
+  EXPECT_EQ(BuildSetCookie("sid", "abc", {.max_age = std::chrono::hours(1)}),
+            "sid=abc; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax");
+  EXPECT_EQ(BuildSetCookie("sid", "abc", {.secure = true}),
+            "sid=abc; Path=/; HttpOnly; SameSite=Lax; Secure");
+  EXPECT_EQ(BuildDeleteCookie("sid"), "sid=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+}
+
+}  // namespace
+}  // namespace beian::http

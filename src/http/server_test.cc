@@ -1,0 +1,503 @@
+// Tests of the server over real sockets on 127.0.0.1 (port 0): routing, limits, timeouts,
+// keep-alive, connection limit, graceful shutdown, request ids and access logs. Timeouts are
+// short here but every wait has a generous margin, so slow machines do not make them flaky.
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "core/log.h"
+#include "http/health.h"
+#include "http/json.h"
+#include "http/test_util.h"
+
+namespace beian::http {
+namespace {
+
+using testing::TestClient;
+using namespace std::chrono_literals;
+
+std::string Code(const std::string& body) {
+  return std::string(boost::json::parse(body).at("error").at("code").as_string());
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    AddHealthRoutes(router_);
+    router_.Add("GET", "/items/{id}", [](Request& r) -> core::Result<Response> {
+      return Response::Text("item " + std::string(r.PathParam("id")) +
+                            " q=" + std::string(r.Query("q").value_or("-")));
+    });
+    router_.Add("POST", "/users", [](Request& r) -> core::Result<Response> {
+      BEIAN_ASSIGN_OR_RETURN(auto obj, ParseJsonObject(r));
+      ObjectReader reader(obj);
+      std::string email = reader.RequiredString("email");
+      auto age = reader.OptionalInt("age");
+      BEIAN_TRY(reader.Finish());
+      return JsonResponse({{"email", email}, {"age", age.value_or(0)}}, 201);
+    });
+    router_.Add("POST", "/echo",
+                [](Request& r) -> core::Result<Response> { return Response::Text(r.body); });
+    router_.Add("GET", "/throw", [](Request&) -> core::Result<Response> {
+      throw std::runtime_error("handler bug");
+    });
+    router_.Add("GET", "/slow", [this](Request&) -> core::Result<Response> {
+      entered_.set_value();
+      release_.get_future().wait();
+      return Response::Text("finished");
+    });
+    router_.SetAuthenticator([](const Request& r) -> core::Result<std::optional<Principal>> {
+      if (r.Cookie("sid") != "s1") return std::optional<Principal>();
+      return std::optional<Principal>(Principal{.user_id = "u1",
+                                                .email = "a@example.com",
+                                                .display_name = "A",
+                                                .role = "applicant",
+                                                .session_id = "s1",
+                                                .csrf_token = "t1"});
+    });
+    router_.Add("POST", "/private",
+                [](Request& r) -> core::Result<Response> {
+                  return Response::Text("hello " + r.principal->user_id);
+                },
+                {.auth = Auth::kSession});
+  }
+
+  void TearDown() override {
+    if (server_) {
+      server_->Shutdown();
+      server_->Wait();
+    }
+  }
+
+  uint16_t Start(ServerOptions options = {}) {
+    options.listen = "127.0.0.1:0";
+    options.access_log = access_log_;
+    server_ = std::make_unique<Server>(options, router_);
+    auto s = server_->Start();
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+    return server_->port();
+  }
+
+  Router router_;
+  std::unique_ptr<Server> server_;
+  std::promise<void> entered_;
+  std::promise<void> release_;
+  bool access_log_ = false;
+};
+
+TEST_F(ServerTest, HealthzWithRequestIdAndSecurityHeaders) {
+  TestClient c(Start());
+  auto r = c.Request("GET", "/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->body, R"({"status":"ok"})");
+  EXPECT_EQ(r->Header("Content-Type"), "application/json");
+  EXPECT_EQ(r->Header("X-Request-Id").size(), 16u);
+  EXPECT_NE(r->Header("Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(r->Header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(r->Header("X-Frame-Options"), "DENY");
+  EXPECT_FALSE(r->Header("Referrer-Policy").empty());
+}
+
+TEST_F(ServerTest, RequestIdsAreKeptWhenWellFormedAndUnique) {
+  TestClient c(Start());
+  auto kept = c.Request("GET", "/healthz", "", "X-Request-Id: abc-123.x\r\n");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->Header("X-Request-Id"), "abc-123.x");
+  auto bad = c.Request("GET", "/healthz", "", "X-Request-Id: no spaces allowed\r\n");
+  ASSERT_TRUE(bad);
+  EXPECT_NE(bad->Header("X-Request-Id"), "no spaces allowed");
+  auto a = c.Request("GET", "/healthz");
+  auto b = c.Request("GET", "/healthz");
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(a->Header("X-Request-Id"), b->Header("X-Request-Id"));
+}
+
+TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  uint16_t port = Start();
+  TestClient c(port);
+  for (int i = 0; i < 50; ++i) {
+    auto r = c.Request("GET", "/items/" + std::to_string(i) + "?q=z%20z");
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->body, "item " + std::to_string(i) + " q=z z");
+  }
+  EXPECT_EQ(server_->open_connections(), 1u);
+}
+
+TEST_F(ServerTest, PipelinedRequests) {
+  TestClient c(Start());
+  ASSERT_TRUE(c.SendRaw(
+      "GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /items/2 HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto r1 = c.Read();
+  auto r2 = c.Read();
+  ASSERT_TRUE(r1 && r2);
+  EXPECT_EQ(r1->body, "item 1 q=-");
+  EXPECT_EQ(r2->body, "item 2 q=-");
+}
+
+TEST_F(ServerTest, NotFoundAndMethodNotAllowedInErrorFormat) {
+  TestClient c(Start());
+  auto nf = c.Request("GET", "/nothing/here");
+  ASSERT_TRUE(nf);
+  EXPECT_EQ(nf->status, 404u);
+  EXPECT_EQ(Code(nf->body), "not_found");
+  auto mna = c.Request("DELETE", "/items/3");
+  ASSERT_TRUE(mna);
+  EXPECT_EQ(mna->status, 405u);
+  EXPECT_EQ(Code(mna->body), "method_not_allowed");
+  EXPECT_EQ(mna->Header("Allow"), "GET, HEAD");
+}
+
+TEST_F(ServerTest, HeadHasNoBody) {
+  TestClient c(Start());
+  auto r = c.Request("HEAD", "/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->Header("Content-Length"), "15");
+  EXPECT_TRUE(r->body.empty());
+  auto next = c.Request("GET", "/healthz");  // the connection is still in sync
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, R"({"status":"ok"})");
+}
+
+TEST_F(ServerTest, JsonBodies) {
+  TestClient c(Start());
+  const std::string json = "Content-Type: application/json\r\n";
+  auto ok = c.Request("POST", "/users", R"({"email":"a@b.cn","age":3})", json);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 201u);
+  EXPECT_EQ(ok->body, R"({"email":"a@b.cn","age":3})");
+
+  auto media = c.Request("POST", "/users", R"({"email":"a@b.cn"})", "Content-Type: text/plain\r\n");
+  ASSERT_TRUE(media);
+  EXPECT_EQ(media->status, 415u);
+  EXPECT_EQ(Code(media->body), "unsupported_media_type");
+
+  auto malformed = c.Request("POST", "/users", R"({"email":)", json);
+  ASSERT_TRUE(malformed);
+  EXPECT_EQ(malformed->status, 400u);
+  EXPECT_EQ(Code(malformed->body), "invalid_json");
+
+  auto unknown = c.Request("POST", "/users", R"({"email":"a@b.cn","admin":true})", json);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 400u);
+  EXPECT_EQ(Code(unknown->body), "unknown_field");
+  EXPECT_NE(unknown->body.find(R"("field":"admin")"), std::string::npos);
+
+  auto wrong = c.Request("POST", "/users", R"({"email":"a@b.cn","age":"3"})", json);
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 400u);
+  EXPECT_EQ(Code(wrong->body), "validation_failed");
+  EXPECT_NE(wrong->body.find(R"({"field":"age","code":"wrong_type")"), std::string::npos);
+}
+
+TEST_F(ServerTest, BodyOverLimitIs413) {
+  TestClient c(Start({.body_limit = 1000}));
+  auto small = c.Request("POST", "/echo", std::string(1000, 'a'));
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->status, 200u);
+  auto big = c.Request("POST", "/echo", std::string(5000, 'a'));
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413u);
+  EXPECT_EQ(Code(big->body), "payload_too_large");
+  EXPECT_TRUE(c.WaitClosed());
+}
+
+TEST_F(ServerTest, ChunkedBodyOverLimitIs413) {
+  TestClient c(Start({.body_limit = 100}));
+  std::string chunk(80, 'b');
+  ASSERT_TRUE(
+      c.SendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n50\r\n" +
+                chunk + "\r\n50\r\n" + chunk + "\r\n0\r\n\r\n"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413u);
+}
+
+TEST_F(ServerTest, HeaderOverLimitIs431) {
+  TestClient c(Start({.header_limit = 2048}));
+  auto r = c.Request("GET", "/healthz", "", "X-Big: " + std::string(4096, 'x') + "\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431u);
+  EXPECT_EQ(Code(r->body), "header_too_large");
+}
+
+TEST_F(ServerTest, MalformedRequestIs400) {
+  TestClient c(Start());
+  ASSERT_TRUE(c.SendRaw("GARBAGE\r\n\r\n"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400u);
+  EXPECT_EQ(Code(r->body), "bad_request");
+}
+
+TEST_F(ServerTest, ExpectContinue) {
+  TestClient c(Start());
+  ASSERT_TRUE(c.SendRaw(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
+  auto interim = c.Read();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->status, 100u);
+  ASSERT_TRUE(c.SendRaw("hello"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "hello");
+}
+
+TEST_F(ServerTest, HandlerExceptionIs500AndServerLives) {
+  TestClient c(Start());
+  auto r = c.Request("GET", "/throw");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500u);
+  EXPECT_EQ(Code(r->body), "internal");
+  auto after = c.Request("GET", "/healthz");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200u);
+}
+
+TEST_F(ServerTest, CsrfAndOriginOverTheWire) {
+  TestClient c(Start());
+  auto anon = c.Request("POST", "/private", "", "");
+  ASSERT_TRUE(anon);
+  EXPECT_EQ(anon->status, 401u);
+  auto no_token = c.Request("POST", "/private", "", "Cookie: sid=s1\r\n");
+  ASSERT_TRUE(no_token);
+  EXPECT_EQ(no_token->status, 403u);
+  EXPECT_EQ(Code(no_token->body), "csrf_failed");
+  auto evil = c.Request("POST", "/private", "",
+                        "Cookie: sid=s1\r\nX-CSRF-Token: t1\r\nOrigin: http://evil.example\r\n");
+  ASSERT_TRUE(evil);
+  EXPECT_EQ(evil->status, 403u);
+  auto ok = c.Request("POST", "/private", "",
+                      "Cookie: sid=s1\r\nX-CSRF-Token: t1\r\nOrigin: http://127.0.0.1\r\n");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200u);
+  EXPECT_EQ(ok->body, "hello u1");
+}
+
+TEST_F(ServerTest, SlowHeaderIsClosed) {
+  TestClient c(Start({.header_timeout = 300ms}));
+  auto start = std::chrono::steady_clock::now();
+  // Trickle a header slowly: activity must not extend the header deadline.
+  ASSERT_TRUE(c.SendRaw("GET /healthz HTTP/1.1\r\n"));
+  for (int i = 0; i < 10; ++i) {
+    std::this_thread::sleep_for(100ms);
+    if (!c.SendRaw("X: y\r\n")) break;
+  }
+  EXPECT_TRUE(c.WaitClosed());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 8s);
+}
+
+TEST_F(ServerTest, SilentNewConnectionIsClosed) {
+  TestClient c(Start({.header_timeout = 200ms}));
+  EXPECT_TRUE(c.WaitClosed());
+}
+
+TEST_F(ServerTest, SlowBodyIsClosed) {
+  TestClient c(Start({.body_timeout = 300ms}));
+  ASSERT_TRUE(c.SendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"));
+  EXPECT_TRUE(c.WaitClosed());
+}
+
+TEST_F(ServerTest, IdleKeepAliveIsClosed) {
+  TestClient c(Start({.idle_timeout = 300ms}));
+  auto r = c.Request("GET", "/healthz");
+  ASSERT_TRUE(r);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.WaitClosed());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 200ms);
+}
+
+TEST_F(ServerTest, ConnectionLimit) {
+  uint16_t port = Start({.max_connections = 2});
+  TestClient a(port), b(port);
+  ASSERT_TRUE(a.Request("GET", "/healthz"));
+  ASSERT_TRUE(b.Request("GET", "/healthz"));
+  TestClient extra(port);
+  auto r = extra.Request("GET", "/healthz");
+  // Either the 503 arrives or the connection is already gone; never a 200.
+  if (r) {
+    EXPECT_EQ(r->status, 503u);
+    EXPECT_EQ(Code(r->body), "unavailable");
+  }
+  EXPECT_TRUE(extra.WaitClosed());
+  EXPECT_EQ(server_->open_connections(), 2u);
+  ASSERT_TRUE(a.Request("GET", "/healthz"));  // the admitted ones still work
+}
+
+TEST_F(ServerTest, GracefulShutdownFinishesInFlightRequest) {
+  // One worker: a blocking handler holds its thread, so the drain proceeds once it returns.
+  uint16_t port = Start({.threads = 1});
+  TestClient idle(port);
+  ASSERT_TRUE(idle.Request("GET", "/healthz"));
+  std::future<std::optional<testing::ClientResponse>> slow = std::async(std::launch::async, [port] {
+    TestClient c(port);
+    return c.Request("GET", "/slow");
+  });
+  ASSERT_EQ(entered_.get_future().wait_for(10s), std::future_status::ready);
+  server_->Shutdown();
+  release_.set_value();
+  auto r = slow.get();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->body, "finished");
+  EXPECT_EQ(r->Header("Connection"), "close");
+  EXPECT_TRUE(idle.WaitClosed());  // idle keep-alive connections are closed
+  server_->Wait();
+  EXPECT_EQ(server_->open_connections(), 0u);
+  TestClient late(port);  // nothing listens any more
+  if (late.connected()) {
+    EXPECT_FALSE(late.Request("GET", "/healthz").has_value());
+  }
+}
+
+TEST_F(ServerTest, DrainTimeoutBoundsShutdown) {
+  uint16_t port = Start({.threads = 1, .header_timeout = 60s, .drain_timeout = 300ms});
+  TestClient partial(port);
+  ASSERT_TRUE(partial.SendRaw("GET /healthz HTTP/1.1\r\n"));  // a request in progress
+  std::this_thread::sleep_for(100ms);
+  auto start = std::chrono::steady_clock::now();
+  server_->Shutdown();
+  server_->Wait();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+  EXPECT_TRUE(partial.WaitClosed());
+}
+
+TEST_F(ServerTest, ShutdownWithoutRequestsReturnsPromptly) {
+  Start({.threads = 3});
+  auto start = std::chrono::steady_clock::now();
+  server_->Shutdown();
+  server_->Wait();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+TEST_F(ServerTest, ManyConnectionsAcrossThreads) {
+  uint16_t port = Start({.threads = 2});
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([port, &ok] {
+      for (int i = 0; i < 5; ++i) {
+        TestClient c(port);
+        for (int j = 0; j < 10; ++j) {
+          auto r = c.Request("GET", "/healthz");
+          if (r && r->status == 200) ++ok;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8 * 5 * 10);
+}
+
+TEST_F(ServerTest, MetricsOverTheWire) {
+  TestClient c(Start({.service_name = "agent"}));
+  ASSERT_TRUE(c.Request("GET", "/items/1"));
+  ASSERT_TRUE(c.Request("GET", "/nowhere"));
+  auto m = c.Request("GET", "/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->status, 200u);
+  EXPECT_NE(m->Header("Content-Type").find("text/plain"), std::string::npos);
+  EXPECT_NE(m->body.find("beian_http_requests_total{service=\"agent\",route=\"/items/{id}\","
+                         "method=\"GET\",status=\"200\"} 1\n"),
+            std::string::npos)
+      << m->body;
+  EXPECT_NE(m->body.find("route=\"unmatched\",method=\"GET\",status=\"404\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(m->body.find("beian_http_in_flight_requests{service=\"agent\"} 1\n"),
+            std::string::npos);  // the /metrics request itself
+  EXPECT_NE(m->body.find("beian_http_open_connections{service=\"agent\"} 1\n"), std::string::npos);
+}
+
+TEST_F(ServerTest, AccessLogLineCarriesRequestId) {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  core::SetLogWriterForTest([&](std::string_view line) {
+    std::lock_guard<std::mutex> lock(mu);
+    lines.emplace_back(line);
+  });
+  access_log_ = true;
+  router_.Add("GET", "/logs", [](Request&) -> core::Result<Response> {
+    core::Log(core::LogLevel::kInfo, "inside_handler", {{"k", "v"}});
+    return Response::Text("ok");
+  });
+  {
+    TestClient c(Start({.service_name = "agent"}));
+    ASSERT_TRUE(c.Request("GET", "/logs?x=1", "", "X-Request-Id: rid-42\r\n"));
+  }
+  server_->Shutdown();
+  server_->Wait();
+  core::SetLogWriterForTest({});
+  std::lock_guard<std::mutex> lock(mu);
+  bool saw_access = false, saw_inside = false;
+  for (const std::string& line : lines) {
+    auto v = boost::json::parse(line).as_object();
+    if (v["event"] == "inside_handler") {
+      saw_inside = true;
+      EXPECT_EQ(v["request_id"], "rid-42");
+    }
+    if (v["event"] == "http_request") {
+      saw_access = true;
+      EXPECT_EQ(v["request_id"], "rid-42");
+      EXPECT_EQ(v["method"], "GET");
+      EXPECT_EQ(v["route"], "/logs");
+      EXPECT_EQ(v["path"], "/logs");
+      EXPECT_EQ(v["status"], 200);
+      EXPECT_EQ(v["bytes"], 2);
+      EXPECT_EQ(v["client"], "127.0.0.1");
+      EXPECT_TRUE(v["duration_ms"].is_number());
+      EXPECT_TRUE(v.contains("time"));
+    }
+  }
+  EXPECT_TRUE(saw_access);
+  EXPECT_TRUE(saw_inside);
+}
+
+TEST_F(ServerTest, PortInUseIsAnError) {
+  uint16_t port = Start();
+  Router other;
+  Server second({.listen = "127.0.0.1:" + std::to_string(port)}, other);
+  auto s = second.Start();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, core::ErrorCode::kIo);
+}
+
+TEST_F(ServerTest, BadListenAddress) {
+  for (const char* bad : {"nonsense", "127.0.0.1:99999", "[::1", "300.1.1.1:80"}) {
+    Router other;
+    Server s({.listen = bad}, other);
+    EXPECT_FALSE(s.Start().ok()) << bad;
+  }
+}
+
+TEST_F(ServerTest, Ipv6Loopback) {
+  Router r6;
+  AddHealthRoutes(r6);
+  Server s({.listen = "[::1]:0", .access_log = false}, r6);
+  auto st = s.Start();
+  if (!st.ok()) GTEST_SKIP() << "no IPv6 loopback here: " << st.error().message;
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket sock(io);
+  boost::system::error_code ec;
+  sock.connect({boost::asio::ip::make_address("::1"), s.port()}, ec);
+  ASSERT_FALSE(ec);
+  std::string req = "GET /healthz HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n";
+  boost::asio::write(sock, boost::asio::buffer(req));
+  std::string out;
+  char buf[512];
+  for (;;) {
+    size_t n = sock.read_some(boost::asio::buffer(buf), ec);
+    out.append(buf, n);
+    if (ec) break;
+  }
+  EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out;
+}
+
+}  // namespace
+}  // namespace beian::http
