@@ -22,10 +22,22 @@ import {
 let servers;
 let browser;
 
-before(async () => {
+// Started once for the file. Each test awaits it, so that a server that does not start fails
+// every test (a failed before-hook would only cancel them, and cancelled tests count as neither
+// passed nor failed).
+const ready = (async () => {
   servers = await startServers();
   browser = await launchBrowser();
   console.log(`# screenshots in ${kScreenshotDir}`);
+})();
+ready.catch(() => undefined);
+
+before(async () => {
+  try {
+    await ready;
+  } catch {
+    // reported by each test
+  }
 });
 
 after(async () => {
@@ -43,6 +55,7 @@ async function expectHome(page, { name, email, role }) {
 
 describe('agent console (zh-CN)', () => {
   it('sends a visitor to login, registers, sees home, logs out and in again', async () => {
+    await ready;
     const page = await newPage(browser);
     await page.goto(`${servers.agentUrl}/`);
     await page.getByTestId('login-page').waitFor();
@@ -81,6 +94,7 @@ describe('agent console (zh-CN)', () => {
   });
 
   it('shows field errors next to the field: short password, e-mail taken', async () => {
+    await ready;
     const page = await newPage(browser);
     await page.goto(`${servers.agentUrl}/register`);
     await page.getByTestId('register-page').waitFor();
@@ -104,6 +118,7 @@ describe('agent console (zh-CN)', () => {
   });
 
   it('shows a wrong password above the form', async () => {
+    await ready;
     const page = await newPage(browser);
     await page.goto(`${servers.agentUrl}/login`);
     await fillLogin(page, 'zh', uniqueEmail('nobody'), 'wrong-password-1');
@@ -116,6 +131,7 @@ describe('agent console (zh-CN)', () => {
   });
 
   it('logs in the demo reviewer and lists what the role allows', async () => {
+    await ready;
     const page = await newPage(browser);
     await page.goto(`${servers.agentUrl}/login`);
     await fillLogin(page, 'zh', 'reviewer@demo.beian.test', kDemoPassword);
@@ -129,6 +145,7 @@ describe('agent console (zh-CN)', () => {
 
 describe('agent console (English)', () => {
   it('switches to English, keeps it over a reload, registers, logs out and in', async () => {
+    await ready;
     const page = await newPage(browser);
     await page.goto(`${servers.agentUrl}/login`);
     await page.getByTestId('login-page').waitFor();
@@ -160,6 +177,7 @@ describe('agent console (English)', () => {
   });
 
   it('shows field errors next to the field in English', async () => {
+    await ready;
     const page = await newPage(browser);
     await page.goto(`${servers.agentUrl}/register`);
     await switchLanguage(page, 'en');
@@ -186,6 +204,7 @@ describe('agent console (English)', () => {
   });
 
   it('shows a wrong password in English', async () => {
+    await ready;
     const page = await newPage(browser);
     await page.goto(`${servers.agentUrl}/login`);
     await switchLanguage(page, 'en');
@@ -199,6 +218,7 @@ describe('agent console (English)', () => {
 
 describe('authority console', () => {
   it('logs in the authority reviewer and offers no registration', async () => {
+    await ready;
     const page = await newPage(browser);
     await page.goto(`${servers.authorityUrl}/register`);
     await page.getByTestId('login-page').waitFor();

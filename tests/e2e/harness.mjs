@@ -74,6 +74,7 @@ export async function startServers() {
     '--agent-listen', `127.0.0.1:${agentPort}`,
     '--authority-listen', `127.0.0.1:${authorityPort}`,
     '--web-dir', webDir,
+    '--migrate',
   ];
   const log = [];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });

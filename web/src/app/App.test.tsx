@@ -169,6 +169,22 @@ describe('register', () => {
   });
 });
 
+describe('logout', () => {
+  it('says why when the server refuses, and keeps the user on the page', async () => {
+    const { server, user } = start(kAgent, '/', (s) => {
+      s.addAccount(kAlice);
+      s.session = s.accounts[0];
+    });
+    await screen.findByTestId('home-page');
+    server.csrf = 'rotated-elsewhere';
+    await user.click(screen.getByTestId('user-menu'));
+    await user.click(await screen.findByTestId('logout'));
+    expect(await screen.findByText('页面已过期，请刷新后重试')).toBeTruthy();
+    expect(screen.getByTestId('home-page')).toBeTruthy();
+    expect(server.session).not.toBeNull();
+  });
+});
+
 describe('login', () => {
   it('shows wrong credentials above the form', async () => {
     const { user } = start(kAgent, '/login', (s) => s.addAccount(kAlice));

@@ -1,6 +1,6 @@
 // The top bar of every page, in the manner of a Chinese cloud console: product name and
 // console on the left, language and the user's menu on the right.
-import { Avatar, Button, Dropdown, Layout, Space, Typography } from 'antd';
+import { App, Avatar, Button, Dropdown, Layout, Space, Typography } from 'antd';
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -8,6 +8,7 @@ import { useServices } from '../app/services';
 import { useLogout, useSession } from '../auth/session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { roleLabel } from '../lib/roles';
+import { globalErrorText, mapApiError } from '../lib/errors';
 
 export function ConsoleHeader() {
   const { t } = useTranslation();
@@ -15,9 +16,17 @@ export function ConsoleHeader() {
   const session = useSession().data ?? null;
   const logout = useLogout();
   const navigate = useNavigate();
+  const { message } = App.useApp();
 
   const onLogout = () => {
-    logout.mutate(undefined, { onSuccess: () => navigate('/login', { replace: true }) });
+    logout.mutate(undefined, {
+      onSuccess: () => navigate('/login', { replace: true }),
+      // Still logged in (network down, expired page): say so rather than do nothing.
+      onError: (e) => {
+        const g = mapApiError(e, []).global;
+        if (g) void message.error(globalErrorText(t, g));
+      },
+    });
   };
 
   return (
