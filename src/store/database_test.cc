@@ -352,6 +352,17 @@ TEST(OpenDatabaseTest, InMemorySqliteWorks) {
   EXPECT_TRUE((*d)->Ping().ok());
 }
 
+TEST(OpenDatabaseTest, InMemoryReadsAreReadOnlyToo) {
+  auto d = OpenDatabase("sqlite::memory:");
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE((*d)->Write([](Tx& tx) { return tx.ExecScript("CREATE TABLE t (x INTEGER)"); }).ok());
+  constexpr Statement kPut{"test.memory.put", "INSERT INTO t VALUES ($1)"};
+  EXPECT_FALSE((*d)->Read([&](Tx& tx) { return tx.Exec(kPut, {1}); }).ok());
+  auto wrote = (*d)->Write([&](Tx& tx) { return tx.Exec(kPut, {2}); });
+  ASSERT_TRUE(wrote.ok()) << wrote.error().message;
+  EXPECT_EQ(*wrote, 1);
+}
+
 TEST(OpenDatabaseTest, RelativeSqlitePathIsRelativeToWorkingDirectory) {
   std::string tmpl = (std::filesystem::temp_directory_path() / "beian-rel-XXXXXX").string();
   ASSERT_NE(mkdtemp(tmpl.data()), nullptr);

@@ -241,7 +241,17 @@ class SqliteDatabase final : public Database {
       SetWriterBusy(1);
       // BEGIN IMMEDIATE takes the write lock up front (waiting busy_timeout for another
       // process), so the body never meets SQLITE_BUSY half-way through.
-      Status s = RunIn(*writer_, kind == TxKind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN", body);
+      Status s;
+      if (kind == TxKind::kWrite) {
+        s = RunIn(*writer_, "BEGIN IMMEDIATE", body);
+      } else {
+        // In-memory database: reads share the writer, made read-only for the transaction so
+        // that Read behaves as on a file.
+        s = writer_->Exec("PRAGMA query_only=ON");
+        if (s.ok()) s = RunIn(*writer_, "BEGIN", body);
+        Status off = writer_->Exec("PRAGMA query_only=OFF");
+        if (s.ok()) s = std::move(off);
+      }
       SetWriterBusy(0);
       return s;
     }
