@@ -12,6 +12,7 @@ import {
   launchBrowser,
   logout,
   newPage,
+  registerViaApi,
   screenshot,
   startServers,
   switchLanguage,
@@ -95,11 +96,18 @@ describe('agent console (zh-CN)', () => {
 
   it('shows field errors next to the field: short password, e-mail taken', async () => {
     await ready;
+    const taken = uniqueEmail('taken-zh');
+    await registerViaApi(servers.agentUrl, {
+      email: taken,
+      phone: uniqueMobile(),
+      password: 'taken-password-1',
+      display_name: '已注册用户',
+    });
     const page = await newPage(browser);
     await page.goto(`${servers.agentUrl}/register`);
     await page.getByTestId('register-page').waitFor();
     await fillRegister(page, 'zh', {
-      email: 'applicant@demo.beian.test',
+      email: taken,
       phone: uniqueMobile(),
       name: '重复用户',
       password: 'short',
@@ -178,12 +186,19 @@ describe('agent console (English)', () => {
 
   it('shows field errors next to the field in English', async () => {
     await ready;
+    const taken = uniqueEmail('taken-en');
+    await registerViaApi(servers.agentUrl, {
+      email: taken,
+      phone: uniqueMobile(),
+      password: 'taken-password-2',
+      display_name: 'Already There',
+    });
     const page = await newPage(browser);
     await page.goto(`${servers.agentUrl}/register`);
     await switchLanguage(page, 'en');
     await page.getByRole('heading', { name: 'Create an account' }).waitFor();
     await fillRegister(page, 'en', {
-      email: 'applicant@demo.beian.test',
+      email: taken,
       phone: uniqueMobile(),
       name: 'Taken',
       password: 'short',

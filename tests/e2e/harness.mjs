@@ -164,6 +164,16 @@ export function uniqueMobile() {
   return `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
 }
 
+// Registers an account straight through the API (for tests that need one to exist already).
+export async function registerViaApi(baseUrl, account) {
+  const res = await fetch(`${baseUrl}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: baseUrl },
+    body: JSON.stringify(account),
+  });
+  assert.equal(res.status, 201, `register ${account.email}: ${await res.text()}`);
+}
+
 // The antd Form.Item that holds the input labelled exactly `label`.
 export function formItem(page, label) {
   return page.locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) });
