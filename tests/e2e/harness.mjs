@@ -149,6 +149,8 @@ export async function screenshot(page, name) {
   const file = path.join(shotDir, `${name}.png`);
   // Let antd's enter animations (error messages, menus) finish so the picture shows the result.
   await page.waitForTimeout(400);
+  // A full-page capture of a scrolled page draws the sticky header mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
