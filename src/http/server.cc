@@ -126,7 +126,8 @@ class Connection;
 struct ServerState {
   ServerState(ServerOptions o, Router& r) : options(std::move(o)), router(r) {
     int64_t shortest = std::min({options.header_timeout.count(), options.body_timeout.count(),
-                                 options.idle_timeout.count(), options.write_timeout.count()});
+                                 options.idle_timeout.count(), options.write_timeout.count(),
+                                 options.drain_timeout.count()});
     sweep_interval_ms = std::clamp<int64_t>(shortest / 4, 10, 1000);
   }
   ServerOptions options;
@@ -406,6 +407,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     if (!keep_alive) {
       Linger();
+      return;
+    }
+    if (w_.draining) {  // the drain began while this response was being written
+      Close();
       return;
     }
     NewParser();
