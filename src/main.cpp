@@ -1,11 +1,19 @@
 // The `beian` binary: parses the command line and hands each subcommand to its module.
 // Wiring only — no logic lives here.
 #include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"beian — ICP filing system"};
+  CLI::App app{"beian — ICP filing system: the provider's filing service and the authority's"};
   app.require_subcommand(1);
+  int exit_code = 0;
+  beian::cli::AddServeCommand(app, exit_code);
+  beian::cli::AddMigrateCommand(app, exit_code);
+  beian::cli::AddAdminCommand(app, exit_code);
+  // HOLD beian::cli::AddPrecheckCommand(app, exit_code);
   app.add_subcommand("version", "Print the version")->callback([] { std::puts("beian 0.1.0"); });
   CLI11_PARSE(app, argc, argv);
-  return 0;
+  return exit_code;
 }

@@ -124,8 +124,7 @@ ThrottlePolicy AccountThrottlePolicy() {
   using std::chrono::seconds;
   return {.free_failures = 3,
           .lock_after = 10,
-          .base_delay = seconds(2),
-          .max_delay = seconds(60),
+          .slow_delay = seconds(5),
           .lock_duration = seconds(15 * 60),
           .window = seconds(15 * 60)};
 }
@@ -134,44 +133,39 @@ ThrottlePolicy AddressThrottlePolicy() {
   using std::chrono::seconds;
   return {.free_failures = 20,
           .lock_after = 100,
-          .base_delay = seconds(1),
-          .max_delay = seconds(30),
+          .slow_delay = seconds(2),
           .lock_duration = seconds(15 * 60),
           .window = seconds(15 * 60)};
 }
 
-ThrottleState AfterFailure(const ThrottleState& s, int64_t now_ms, const ThrottlePolicy& p) {
-  ThrottleState next = s;
-  const bool expired = s.failures == 0 || now_ms - s.window_start_ms > Ms(p.window);
-  if (expired && s.locked_until_ms <= now_ms) {
-    next.failures = 1;
-    next.window_start_ms = now_ms;
-  } else {
-    next.failures = s.failures + 1;
-  }
-  next.locked_until_ms = 0;
-  if (next.failures >= p.lock_after) {
-    next.locked_until_ms = now_ms + Ms(p.lock_duration);
-  } else if (next.failures > p.free_failures) {
-    const int steps = std::min(next.failures - p.free_failures - 1, 20);
-    const int64_t delay = std::min(Ms(p.base_delay) << steps, Ms(p.max_delay));
-    next.locked_until_ms = now_ms + delay;
-  }
-  return next;
+CounterLimit SlowDownLimit(const ThrottlePolicy& p) {
+  return {
+      .max_failures = p.free_failures + 1, .window_ms = Ms(p.window), .lock_ms = Ms(p.slow_delay)};
 }
 
-std::optional<core::Error> RefuseAttempt(const ThrottleState& s, int64_t now_ms,
-                                         const ThrottlePolicy& p, int64_t* retry_after_seconds) {
-  if (s.locked_until_ms <= now_ms) return std::nullopt;
-  const int64_t wait = (s.locked_until_ms - now_ms + 999) / 1000;
-  if (retry_after_seconds) *retry_after_seconds = wait;
-  if (s.failures >= p.lock_after) {
+CounterLimit LockLimit(const ThrottlePolicy& p) {
+  return {.max_failures = p.lock_after, .window_ms = Ms(p.window), .lock_ms = Ms(p.lock_duration)};
+}
+
+std::optional<core::Error> RefuseAttempt(const CounterState& lock, const CounterState& slow,
+                                         int64_t now_ms, int64_t* retry_after_seconds) {
+  auto wait_for = [&](int64_t until) {
+    const int64_t wait = (until - now_ms + 999) / 1000;
+    if (retry_after_seconds) *retry_after_seconds = wait;
+    return wait;
+  };
+  if (lock.locked_until_ms > now_ms) {
+    const int64_t wait = wait_for(lock.locked_until_ms);
     return core::Error(
         core::ErrorCode::kAccountLocked,
         "too many failed logins: locked, try again in " + std::to_string(wait) + " seconds");
   }
-  return core::Error(core::ErrorCode::kTooManyRequests,
-                     "too many failed logins: try again in " + std::to_string(wait) + " seconds");
+  if (slow.locked_until_ms > now_ms) {
+    const int64_t wait = wait_for(slow.locked_until_ms);
+    return core::Error(core::ErrorCode::kTooManyRequests,
+                       "too many failed logins: try again in " + std::to_string(wait) + " seconds");
+  }
+  return std::nullopt;
 }
 
 }  // namespace beian::accounts

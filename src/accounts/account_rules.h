@@ -45,15 +45,17 @@ std::vector<core::ErrorDetail> ValidatePassword(std::string_view password, std::
 bool IsValidEmail(std::string_view email);
 bool IsValidMobile(std::string_view mobile);  // ^1[3-9]\d{9}$
 
-// Login throttling. A key ("account:<email>" or "ip:<address>") counts failures in a window.
-// The first `free_failures` cost nothing; each further failure makes the next attempt wait
-// (base_delay doubling, capped at max_delay); at `lock_after` failures the key is locked for
-// `lock_duration`. A success resets the account key.
+// Login throttling. Failures are counted per scope ("account:<email>", "ip:<address>") by two
+// counters of the store, each of which locks once its count is reached within a window:
+//  - the slow-down counter reaches its limit after `free_failures` failures and from then on
+//    every further failure makes the next attempt wait `slow_delay`;
+//  - the lock counter locks the scope for `lock_duration` at `lock_after` failures.
+// Refused attempts are not failures, so slowing down also slows the way to the lock.
+// A successful login resets the account's counters.
 struct ThrottlePolicy {
   int free_failures;
   int lock_after;
-  std::chrono::seconds base_delay;
-  std::chrono::seconds max_delay;
+  std::chrono::seconds slow_delay;
   std::chrono::seconds lock_duration;
   std::chrono::seconds window;  // failures older than this are forgotten
 };
@@ -61,20 +63,26 @@ struct ThrottlePolicy {
 ThrottlePolicy AccountThrottlePolicy();
 ThrottlePolicy AddressThrottlePolicy();
 
-// Times are unix milliseconds.
-struct ThrottleState {
-  int failures = 0;
-  int64_t window_start_ms = 0;
+// One counter's limit: the failure that reaches `max_failures` (and every later one in the
+// window) locks the counter for `lock_ms`.
+struct CounterLimit {
+  int64_t max_failures;
+  int64_t window_ms;
+  int64_t lock_ms;
+};
+CounterLimit SlowDownLimit(const ThrottlePolicy& p);
+CounterLimit LockLimit(const ThrottlePolicy& p);
+
+// A counter as the store holds it. Times are unix milliseconds.
+struct CounterState {
+  int64_t failures = 0;
   int64_t locked_until_ms = 0;
 };
 
-// The state after one more failure at `now_ms`.
-ThrottleState AfterFailure(const ThrottleState& s, int64_t now_ms, const ThrottlePolicy& p);
-
-// Whether an attempt at `now_ms` must be refused, and for how long: nullopt when allowed,
-// otherwise an error (account_locked when the lock threshold was reached, too_many_requests
-// while slowed down) whose message says when to retry; `retry_after` receives the seconds.
-std::optional<core::Error> RefuseAttempt(const ThrottleState& s, int64_t now_ms,
-                                         const ThrottlePolicy& p, int64_t* retry_after_seconds);
+// Whether an attempt at `now_ms` must be refused: nullopt when allowed, otherwise
+// account_locked (lock counter) or too_many_requests (slow-down counter), with a message saying
+// when to retry; `retry_after_seconds` receives the wait.
+std::optional<core::Error> RefuseAttempt(const CounterState& lock, const CounterState& slow,
+                                         int64_t now_ms, int64_t* retry_after_seconds);
 
 }  // namespace beian::accounts

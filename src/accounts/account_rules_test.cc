@@ -77,45 +77,27 @@ TEST(AccountRulesTest, RolesAreClosed) {
   EXPECT_FALSE(IsKnownRole("root"));
 }
 
-TEST(ThrottleTest, FreeFailuresThenSlowDownThenLock) {
+TEST(ThrottleTest, LimitsFollowThePolicy) {
   const auto p = AccountThrottlePolicy();
-  ThrottleState s;
-  int64_t now = 1'000'000;
-  int64_t retry = 0;
-  for (int i = 0; i < p.free_failures; ++i) {
-    EXPECT_FALSE(RefuseAttempt(s, now, p, &retry));
-    s = AfterFailure(s, now, p);
-  }
-  EXPECT_FALSE(RefuseAttempt(s, now, p, &retry));
-  s = AfterFailure(s, now, p);  // first slowed failure: 2 s
-  auto refused = RefuseAttempt(s, now, p, &retry);
-  ASSERT_TRUE(refused);
-  EXPECT_EQ(refused->code, core::ErrorCode::kTooManyRequests);
-  EXPECT_EQ(retry, 2);
-  EXPECT_FALSE(RefuseAttempt(s, now + 2000, p, &retry));
-  s = AfterFailure(s, now += 2000, p);  // 4 s
-  RefuseAttempt(s, now, p, &retry);
-  EXPECT_EQ(retry, 4);
-  while (s.failures < p.lock_after) {
-    now = s.locked_until_ms;
-    s = AfterFailure(s, now, p);
-  }
-  refused = RefuseAttempt(s, now, p, &retry);
-  ASSERT_TRUE(refused);
-  EXPECT_EQ(refused->code, core::ErrorCode::kAccountLocked);
-  EXPECT_EQ(retry, 15 * 60);
-  // After the lock the count starts again.
-  s = AfterFailure(s, s.locked_until_ms + 16 * 60 * 1000, p);
-  EXPECT_EQ(s.failures, 1);
+  EXPECT_EQ(SlowDownLimit(p).max_failures, p.free_failures + 1);
+  EXPECT_EQ(SlowDownLimit(p).lock_ms, 5000);
+  EXPECT_EQ(LockLimit(p).max_failures, 10);
+  EXPECT_EQ(LockLimit(p).lock_ms, 15 * 60 * 1000);
+  EXPECT_GT(AddressThrottlePolicy().lock_after, p.lock_after);
 }
 
-TEST(ThrottleTest, OldFailuresAreForgotten) {
-  const auto p = AccountThrottlePolicy();
-  ThrottleState s;
-  s = AfterFailure(s, 0, p);
-  s = AfterFailure(s, 1000, p);
-  s = AfterFailure(s, 16 * 60 * 1000, p);
-  EXPECT_EQ(s.failures, 1);
+TEST(ThrottleTest, LockWinsOverSlowDown) {
+  int64_t retry = 0;
+  EXPECT_FALSE(RefuseAttempt({3, 0}, {3, 0}, 1000, &retry));
+  auto slow = RefuseAttempt({4, 0}, {4, 6000}, 1000, &retry);
+  ASSERT_TRUE(slow);
+  EXPECT_EQ(slow->code, core::ErrorCode::kTooManyRequests);
+  EXPECT_EQ(retry, 5);
+  auto locked = RefuseAttempt({10, 1000 + 900'000}, {10, 6000}, 1000, &retry);
+  ASSERT_TRUE(locked);
+  EXPECT_EQ(locked->code, core::ErrorCode::kAccountLocked);
+  EXPECT_EQ(retry, 900);
+  EXPECT_FALSE(RefuseAttempt({10, 1000}, {10, 1000}, 1000, &retry));  // expired exactly now
 }
 
 }  // namespace

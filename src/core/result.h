@@ -89,15 +89,16 @@ inline Status Ok() { return Status(); }
 }  // namespace beian::core
 
 // Evaluates `expr` (a Result); on error returns the error from the enclosing function.
-#define BEIAN_TRY(expr)                                                  \
-  do {                                                                   \
-    auto beian_try_result_ = (expr);                                     \
-    if (!beian_try_result_) return std::move(beian_try_result_).error(); \
+#define BEIAN_TRY(expr) BEIAN_TRY_IMPL_(BEIAN_CONCAT_(beian_try_, __COUNTER__), expr)
+#define BEIAN_TRY_IMPL_(tmp, expr)           \
+  do {                                       \
+    auto tmp = (expr);                       \
+    if (!tmp) return std::move(tmp).error(); \
   } while (0)
 
 // Declares `lhs` from the value of `expr` (a Result), or returns its error.
 #define BEIAN_ASSIGN_OR_RETURN(lhs, expr) \
-  BEIAN_ASSIGN_OR_RETURN_IMPL_(BEIAN_CONCAT_(r_, __LINE__), lhs, expr)
+  BEIAN_ASSIGN_OR_RETURN_IMPL_(BEIAN_CONCAT_(beian_r_, __COUNTER__), lhs, expr)
 #define BEIAN_CONCAT_INNER_(a, b) a##b
 #define BEIAN_CONCAT_(a, b) BEIAN_CONCAT_INNER_(a, b)
 #define BEIAN_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \

@@ -1,0 +1,100 @@
+// Accounts of one service (the agent's or the authority's, each on its own database):
+// registration, login with throttling, sessions (256-bit tokens stored only as hashes, a CSRF
+// token per session), logout, and the authenticator the router uses. Thread-safe; every
+// operation is one database transaction, so several nodes may share a PostgreSQL database.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/result.h"
+#include "http/request.h"
+#include "store/database.h"
+#include "store/users.h"
+
+namespace beian::accounts {
+
+struct AccountsOptions {
+  // Roles whose users may log in to this service (the agent: applicant, reviewer, admin; the
+  // authority: authority_reviewer).
+  std::vector<std::string> login_roles;
+  // Whether POST /auth/register exists, and the role it grants.
+  bool self_registration = false;
+  std::string registration_role = "applicant";
+  std::chrono::seconds session_ttl{12 * 3600};
+  core::PasswordCost password_cost = core::PasswordCost::kInteractive;
+};
+
+// What a client sees of a user (DESIGN §6 `user`).
+struct UserView {
+  std::string id;
+  std::string email;
+  std::string phone;
+  std::string display_name;
+  std::string role;
+  std::string locale;
+};
+
+struct Registration {
+  std::string email;
+  std::string phone;
+  std::string password;
+  std::string display_name;
+  std::string locale = "zh-CN";
+};
+
+// A new session: the token goes into the cookie and is never stored; the CSRF token is
+// returned to the client in the body.
+struct SessionGrant {
+  UserView user;
+  std::string session_token;
+  std::string csrf_token;
+  std::chrono::seconds max_age{0};
+};
+
+class AccountsService {
+ public:
+  AccountsService(store::Database& db, const core::Clock& clock, AccountsOptions options);
+
+  // validation_failed (details per field), email_taken; on success the user is logged in.
+  core::Result<SessionGrant> Register(const Registration& r, std::string_view client_address);
+
+  // invalid_credentials (the same for an unknown e-mail and a wrong password, in about the same
+  // time), too_many_requests / account_locked while throttled (retry_after_seconds set).
+  core::Result<SessionGrant> Login(std::string_view email, std::string_view password,
+                                   std::string_view client_address,
+                                   int64_t* retry_after_seconds = nullptr);
+
+  core::Status Logout(std::string_view session_id);
+
+  // The principal for a session token, or nullopt when the token is unknown or expired.
+  core::Result<std::optional<http::Principal>> Authenticate(std::string_view session_token);
+
+  core::Result<UserView> GetUser(std::string_view user_id);
+
+  // For administrators and the `beian admin create-user` command: any role, password rules
+  // applied. email_taken when the address exists.
+  core::Result<UserView> CreateUser(const Registration& r, std::string_view role);
+
+  // Creates the user unless the e-mail exists (demo data). Returns true when created.
+  core::Result<bool> EnsureUser(const Registration& r, std::string_view role);
+
+  const AccountsOptions& options() const { return options_; }
+
+ private:
+  core::Result<SessionGrant> StartSession(const store::User& user, std::string_view client_address);
+  bool MayLogIn(std::string_view role) const;
+
+  store::Database& db_;
+  const core::Clock& clock_;
+  AccountsOptions options_;
+  std::string dummy_hash_;  // verified against for unknown e-mails, to keep timing uniform
+};
+
+UserView ToView(const store::User& u);
+
+}  // namespace beian::accounts

@@ -1,0 +1,22 @@
+// Wiring of the agent service's routes (see agent_module.h).
+#include "agent/agent_module.h"
+
+namespace beian::agent {
+
+AgentModule::AgentModule(store::Database& db, const core::Clock& clock, AgentOptions options)
+    : options_(options),
+      accounts_(db, clock,
+                {.login_roles = {"applicant", "reviewer", "admin"},
+                 .self_registration = true,
+                 .registration_role = "applicant",
+                 .password_cost = options.password_cost}) {}
+
+void AgentModule::Register(http::Router& router) {
+  router.SetAuthenticator(accounts::MakeAuthenticator(accounts_, std::string(kSessionCookie)));
+  accounts::RegisterAccountRoutes(router, accounts_,
+                                  {.prefix = std::string(kApiPrefix),
+                                   .cookie_name = std::string(kSessionCookie),
+                                   .cookie_secure = options_.cookie_secure});
+}
+
+}  // namespace beian::agent

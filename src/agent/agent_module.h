@@ -1,0 +1,37 @@
+// The provider's service (the "agent", port 8080): its accounts (applicants register
+// themselves; reviewers and admins are created by an admin) and, in later issues, applications,
+// review, verification and inventory. Register() mounts every route of the service under
+// /api/v1 on a router.
+#pragma once
+
+#include <memory>
+
+#include "accounts/accounts_routes.h"
+#include "accounts/accounts_service.h"
+#include "core/clock.h"
+#include "http/router.h"
+#include "store/database.h"
+
+namespace beian::agent {
+
+inline constexpr std::string_view kApiPrefix = "/api/v1";
+inline constexpr std::string_view kSessionCookie = "beian_session";
+
+struct AgentOptions {
+  bool cookie_secure = false;
+  core::PasswordCost password_cost = core::PasswordCost::kInteractive;
+};
+
+class AgentModule {
+ public:
+  AgentModule(store::Database& db, const core::Clock& clock, AgentOptions options);
+
+  void Register(http::Router& router);
+  accounts::AccountsService& accounts() { return accounts_; }
+
+ private:
+  AgentOptions options_;
+  accounts::AccountsService accounts_;
+};
+
+}  // namespace beian::agent

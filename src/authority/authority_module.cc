@@ -1,0 +1,22 @@
+// Wiring of the authority service's routes (see authority_module.h).
+#include "authority/authority_module.h"
+
+namespace beian::authority {
+
+AuthorityModule::AuthorityModule(store::Database& db, const core::Clock& clock,
+                                 AuthorityOptions options)
+    : options_(options),
+      accounts_(db, clock,
+                {.login_roles = {"authority_reviewer"},
+                 .self_registration = false,
+                 .password_cost = options.password_cost}) {}
+
+void AuthorityModule::Register(http::Router& router) {
+  router.SetAuthenticator(accounts::MakeAuthenticator(accounts_, std::string(kSessionCookie)));
+  accounts::RegisterAccountRoutes(router, accounts_,
+                                  {.prefix = std::string(kApiPrefix),
+                                   .cookie_name = std::string(kSessionCookie),
+                                   .cookie_secure = options_.cookie_secure});
+}
+
+}  // namespace beian::authority

@@ -1,0 +1,35 @@
+// The competent authority's service (port 8090), with its own database: for now its own
+// accounts (authority reviewers, created by `beian admin create-user`; no self-registration);
+// later the registry, submissions, SMS verification, review and the public query.
+// Register() mounts every route under /authority/v1 on a router.
+#pragma once
+
+#include "accounts/accounts_routes.h"
+#include "accounts/accounts_service.h"
+#include "core/clock.h"
+#include "http/router.h"
+#include "store/database.h"
+
+namespace beian::authority {
+
+inline constexpr std::string_view kApiPrefix = "/authority/v1";
+inline constexpr std::string_view kSessionCookie = "beian_authority_session";
+
+struct AuthorityOptions {
+  bool cookie_secure = false;
+  core::PasswordCost password_cost = core::PasswordCost::kInteractive;
+};
+
+class AuthorityModule {
+ public:
+  AuthorityModule(store::Database& db, const core::Clock& clock, AuthorityOptions options);
+
+  void Register(http::Router& router);
+  accounts::AccountsService& accounts() { return accounts_; }
+
+ private:
+  AuthorityOptions options_;
+  accounts::AccountsService accounts_;
+};
+
+}  // namespace beian::authority

@@ -1,0 +1,16 @@
+// The subcommands of `beian` (DESIGN §2). Each Add*Command registers its options on the CLI11 app
+// and, when chosen, runs and stores its exit status in `exit_code`. Options that name where data
+// lives (--data-dir, --database, --authority-database) mean the same for every subcommand, so
+// `beian admin …` and `beian migrate` act on what `beian serve` serves.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace beian::cli {
+
+void AddServeCommand(CLI::App& app, int& exit_code);
+void AddMigrateCommand(CLI::App& app, int& exit_code);
+void AddAdminCommand(CLI::App& app, int& exit_code);
+void AddPrecheckCommand(CLI::App& app, int& exit_code);
+
+}  // namespace beian::cli

@@ -1,0 +1,234 @@
+// `beian serve`: runs the agent (8080) and the authority (8090) — or one of them with
+// --service — each on its own database, until SIGINT/SIGTERM; then stops accepting, finishes the
+// requests in flight and exits 0.
+#include <pthread.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "agent/agent_module.h"
+#include "authority/authority_module.h"
+#include "cli/commands.h"
+#include "cli/data_options.h"
+#include "cli/demo_data.h"
+#include "cli/web_app.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "http/health.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "store/migrations.h"
+
+namespace beian::cli {
+namespace {
+
+struct ServeOptions {
+  DataOptions data;
+  std::string service = "both";
+  std::string agent_listen = "127.0.0.1:8080";
+  std::string authority_listen = "127.0.0.1:8090";
+  int threads = 2;
+  bool no_demo = false;
+  bool migrate = false;
+  std::string web_dir = "web/dist";
+  std::string smtp_url;
+  std::string sms_gateway_url;
+  bool cookie_secure = false;
+  std::string log_level = "info";
+  uint64_t body_limit = 8 * 1024 * 1024;
+  int db_pool = 8;
+};
+
+// One running service: its database, its router and its server.
+struct Hosted {
+  explicit Hosted(std::string n) : name(std::move(n)) {}
+  std::string name;
+  std::unique_ptr<store::Database> db;
+  http::Router router;
+  std::unique_ptr<http::Server> server;
+};
+
+core::Status OpenAndCheck(const ServeOptions& o, Hosted& h) {
+  BEIAN_ASSIGN_OR_RETURN(h.db, OpenServiceDatabase(o.data, h.name, o.db_pool));
+  if (o.migrate) BEIAN_TRY(store::Migrate(*h.db, h.name));
+  auto current = store::RequireCurrentSchema(*h.db, h.name);
+  if (!current) {
+    return core::Error(current.error().code, "the " + h.name + " database schema is not current (" +
+                                                 current.error().message +
+                                                 "): run `beian migrate` (or serve --migrate)");
+  }
+  return core::Ok();
+}
+
+void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
+  store::Database* db = h.db.get();
+  const std::string service = h.name;
+  http::AddHealthRoutes(h.router, [db, service]() -> core::Status {
+    BEIAN_TRY(db->Ping());
+    return store::RequireCurrentSchema(*db, service);
+  });
+  h.router.metrics().AddGauge("beian_db_pool_in_use", "Database connections lent to a transaction",
+                              [db] { return static_cast<double>(db->Stats().in_use); });
+  h.router.metrics().AddGauge("beian_db_pool_size", "Database connections open",
+                              [db] { return static_cast<double>(db->Stats().size); });
+  MountWebApp(h.router,
+              {.web_dir = o.web_dir, .service = h.name, .api_prefix = std::string(api_prefix)});
+}
+
+core::Status StartServer(const ServeOptions& o, Hosted& h, const std::string& listen) {
+  http::ServerOptions so;
+  so.listen = listen;
+  so.threads = o.threads;
+  so.body_limit = o.body_limit;
+  so.service_name = h.name;
+  h.server = std::make_unique<http::Server>(so, h.router);
+  auto started = h.server->Start();
+  if (!started) {
+    return core::Error(started.error().code,
+                       "cannot listen on " + listen + ": " + started.error().message);
+  }
+  return core::Ok();
+}
+
+int Serve(const ServeOptions& o) {
+  auto level = core::ParseLogLevel(o.log_level);
+  if (!level) {
+    std::cerr << "beian serve: --log-level: " << level.error().message << "\n";
+    return 2;
+  }
+  core::SetLogLevel(*level);
+  if (!core::InitCrypto()) {
+    std::cerr << "beian: libsodium could not be initialised\n";
+    return 1;
+  }
+  if (o.service != "both" && o.service != "agent" && o.service != "authority") {
+    std::cerr << "beian serve: --service must be agent, authority or both\n";
+    return 2;
+  }
+  // Block the stop signals in every thread; this thread waits for them with sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto fail = [](const core::Error& e) {
+    std::cerr << "beian serve: " << e.message << "\n";
+    return 1;
+  };
+  if (auto prepared = o.data.Prepare(); !prepared) return fail(prepared.error());
+
+  static core::SystemClock clock;
+  const bool run_agent = o.service != "authority";
+  const bool run_authority = o.service != "agent";
+  Hosted agent_host("agent");
+  Hosted authority_host("authority");
+  std::unique_ptr<agent::AgentModule> agent_module;
+  std::unique_ptr<authority::AuthorityModule> authority_module;
+
+  if (run_agent) {
+    if (auto s = OpenAndCheck(o, agent_host); !s) return fail(s.error());
+    agent_module = std::make_unique<agent::AgentModule>(
+        *agent_host.db, clock, agent::AgentOptions{.cookie_secure = o.cookie_secure});
+    agent_module->Register(agent_host.router);
+    Mount(o, agent_host, agent::kApiPrefix);
+  }
+  if (run_authority) {
+    if (auto s = OpenAndCheck(o, authority_host); !s) return fail(s.error());
+    authority_module = std::make_unique<authority::AuthorityModule>(
+        *authority_host.db, clock, authority::AuthorityOptions{.cookie_secure = o.cookie_secure});
+    authority_module->Register(authority_host.router);
+    Mount(o, authority_host, authority::kApiPrefix);
+  }
+  if (!o.no_demo) {
+    auto loaded = LoadDemoAccounts(agent_module ? &agent_module->accounts() : nullptr,
+                                   authority_module ? &authority_module->accounts() : nullptr);
+    if (!loaded) return fail(loaded.error());
+  }
+  if (run_agent) {
+    if (auto s = StartServer(o, agent_host, o.agent_listen); !s) return fail(s.error());
+  }
+  if (run_authority) {
+    if (auto s = StartServer(o, authority_host, o.authority_listen); !s) return fail(s.error());
+  }
+
+  std::cout << "Beian is serving.\n";
+  if (run_agent) {
+    std::cout << "  provider console  http://" << o.agent_listen << "/  (database "
+              << RedactUrl(o.data.AgentUrl()) << ")\n";
+  }
+  if (run_authority) {
+    std::cout << "  authority console http://" << o.authority_listen << "/  (database "
+              << RedactUrl(o.data.AuthorityUrl()) << ")\n";
+  }
+  if (!o.no_demo) PrintDemoAccounts(std::cout);
+  std::cout << "Stop with Ctrl-C." << std::endl;
+  core::Log(core::LogLevel::kInfo, "serving",
+            {{"agent", run_agent ? o.agent_listen : ""},
+             {"authority", run_authority ? o.authority_listen : ""},
+             {"threads", o.threads}});
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  core::Log(core::LogLevel::kInfo, "stopping", {{"signal", signal}});
+  for (Hosted* h : {&agent_host, &authority_host}) {
+    if (h->server) h->server->Shutdown();
+  }
+  for (Hosted* h : {&agent_host, &authority_host}) {
+    if (h->server) h->server->Wait();
+  }
+  core::Log(core::LogLevel::kInfo, "stopped", {});
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "Serve the provider console/API and the authority");
+  options->data.AddTo(*cmd);
+  cmd->add_option("--service", options->service, "Which service to run: both, agent, authority")
+      ->envname("BEIAN_SERVICE")
+      ->capture_default_str();
+  cmd->add_option("--agent-listen", options->agent_listen, "Address of the provider service")
+      ->envname("BEIAN_AGENT_LISTEN")
+      ->capture_default_str();
+  cmd->add_option("--authority-listen", options->authority_listen,
+                  "Address of the authority service")
+      ->envname("BEIAN_AUTHORITY_LISTEN")
+      ->capture_default_str();
+  cmd->add_option("--threads", options->threads, "Worker threads per service")
+      ->envname("BEIAN_THREADS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_flag("--no-demo", options->no_demo, "Start without the demo accounts")
+      ->envname("BEIAN_NO_DEMO");
+  cmd->add_flag("--migrate", options->migrate, "Apply pending database migrations first")
+      ->envname("BEIAN_MIGRATE");
+  cmd->add_option("--web-dir", options->web_dir, "Directory of the built web console")
+      ->envname("BEIAN_WEB_DIR")
+      ->capture_default_str();
+  cmd->add_option("--smtp-url", options->smtp_url, "SMTP server for e-mail notifications")
+      ->envname("BEIAN_SMTP_URL");
+  cmd->add_option("--sms-gateway-url", options->sms_gateway_url, "SMS gateway endpoint")
+      ->envname("BEIAN_SMS_GATEWAY_URL");
+  cmd->add_flag("--cookie-secure", options->cookie_secure,
+                "Mark session cookies Secure (when served over HTTPS)")
+      ->envname("BEIAN_COOKIE_SECURE");
+  cmd->add_option("--log-level", options->log_level, "debug, info, warn, error or off")
+      ->envname("BEIAN_LOG_LEVEL")
+      ->capture_default_str();
+  cmd->add_option("--body-limit", options->body_limit, "Largest request body in bytes")
+      ->envname("BEIAN_BODY_LIMIT")
+      ->capture_default_str();
+  cmd->add_option("--db-pool", options->db_pool, "Database connections per service")
+      ->envname("BEIAN_DB_POOL")
+      ->check(CLI::Range(1, 512))
+      ->capture_default_str();
+  cmd->callback([options, &exit_code] { exit_code = Serve(*options); });
+}
+
+}  // namespace beian::cli

@@ -1,0 +1,20 @@
+// The web console as a service serves it: GET /app-config.json (which service this is and where
+// its API lives, so one built app serves both consoles) and the built files of --web-dir, with
+// unknown non-API paths falling back to index.html.
+#pragma once
+
+#include <string>
+
+#include "http/router.h"
+
+namespace beian::cli {
+
+struct WebAppOptions {
+  std::string web_dir;     // the built app (web/dist)
+  std::string service;     // "agent" | "authority"
+  std::string api_prefix;  // "/api/v1" | "/authority/v1"
+};
+
+void MountWebApp(http::Router& router, const WebAppOptions& options);
+
+}  // namespace beian::cli
