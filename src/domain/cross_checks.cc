@@ -345,10 +345,16 @@ Findings CheckApplication(const Application& app, const Rules& rules, Date today
                 minimum_age);
     persons.push_back({"organizer.person_in_charge", &app.organizer.person_in_charge});
   }
+  const bool individual = type != nullptr && type->is_individual;
   for (std::size_t i = 0; i < app.websites.size(); ++i) {
     const Person& p = app.websites[i].person_in_charge;
     if (p.Empty()) continue;  // the organizer's person, checked above
     std::string path = WebsitePath(i) + ".person_in_charge";
+    // An individual is also the person in charge of each of their websites (FACTS 3.3).
+    if (individual && !Blank(p.id_number) &&
+        text::NormalizeCode(p.id_number) != text::NormalizeCode(app.organizer.certificate.number)) {
+      Err(out, path + ".id_number", "individual_person_mismatch");
+    }
     CheckPerson(out, rules, p, path, today, minimum_age);
     persons.push_back({path, &p});
   }
