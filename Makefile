@@ -17,7 +17,7 @@ web: deps
 	cd web && npm run build
 
 run: build web
-	./$(BUILD)/beian serve $(ARGS)
+	./$(BUILD)/beian serve --migrate $(ARGS)
 
 test:
 	scripts/test.sh

@@ -37,11 +37,12 @@ core::Status LoadDemoAccounts(accounts::AccountsService* agent,
   return core::Ok();
 }
 
-void PrintDemoAccounts(std::ostream& out) {
+void PrintDemoAccounts(std::ostream& out, std::string_view agent_url,
+                       std::string_view authority_url) {
   out << "Demo accounts (password " << kDemoPassword << "; start with --no-demo to skip):\n";
   for (const auto& d : kDemoAccounts) {
-    out << "  " << (d.authority ? "authority :8090  " : "provider  :8080  ") << d.email << "  ("
-        << d.role << ")\n";
+    out << "  " << d.email << "  (" << d.role << ")  " << (d.authority ? authority_url : agent_url)
+        << "\n";
   }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ostream>
+#include <string_view>
 
 #include "accounts/accounts_service.h"
 
@@ -13,6 +14,8 @@ inline constexpr char kDemoPassword[] = "demo-password-1";
 // Either service may be absent (nullptr) when only one runs.
 core::Status LoadDemoAccounts(accounts::AccountsService* agent,
                               accounts::AccountsService* authority);
-void PrintDemoAccounts(std::ostream& out);
+// Lists the accounts with the address of the console each one signs in to.
+void PrintDemoAccounts(std::ostream& out, std::string_view agent_url,
+                       std::string_view authority_url);
 
 }  // namespace beian::cli

@@ -164,7 +164,10 @@ int Serve(const ServeOptions& o) {
     std::cout << "  authority console http://" << o.authority_listen << "/  (database "
               << RedactUrl(o.data.AuthorityUrl()) << ")\n";
   }
-  if (!o.no_demo) PrintDemoAccounts(std::cout);
+  if (!o.no_demo) {
+    PrintDemoAccounts(std::cout, "http://" + o.agent_listen + "/",
+                      "http://" + o.authority_listen + "/");
+  }
   std::cout << "Stop with Ctrl-C." << std::endl;
   core::Log(core::LogLevel::kInfo, "serving",
             {{"agent", run_agent ? o.agent_listen : ""},

@@ -3,7 +3,9 @@
 
 #include <boost/json.hpp>
 
+#include "core/log.h"
 #include "http/json.h"
+#include "http/static_files.h"
 
 namespace beian::cli {
 
@@ -15,6 +17,16 @@ void MountWebApp(http::Router& router, const WebAppOptions& options) {
     response.SetHeader("Cache-Control", "no-cache");
     return response;
   });
+  auto files = http::StaticFiles::Load(options.web_dir);
+  if (!files) {
+    // The API works without the console; say why the pages are missing.
+    core::Log(core::LogLevel::kWarn, "web_console_unavailable",
+              {{"service", options.service},
+               {"web_dir", options.web_dir},
+               {"reason", files.error().message}});
+    return;
+  }
+  router.SetFallback((*files)->AsHandler());
 }
 
 }  // namespace beian::cli

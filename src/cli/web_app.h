@@ -1,6 +1,7 @@
 // The web console as a service serves it: GET /app-config.json (which service this is and where
 // its API lives, so one built app serves both consoles) and the built files of --web-dir, with
-// unknown non-API paths falling back to index.html.
+// unknown non-API paths falling back to index.html. Without a built console (no index.html in
+// web_dir) the API is served alone and a warning is logged.
 #pragma once
 
 #include <string>
