@@ -1,0 +1,368 @@
+// One test (or more) per cross-field rule of CheckApplication, over the shipped rules data.
+#include "domain/cross_checks.h"
+
+#include <gtest/gtest.h>
+
+#include "domain/rules_loader.h"
+
+namespace beian::domain {
+namespace {
+
+using namespace std::chrono;
+
+constexpr Date kToday = 2025y / June / 2;
+
+const Rules& R() {
+  static const Rules rules = [] {
+    auto r = LoadEmbeddedRules();
+    if (!r.ok()) ADD_FAILURE() << r.error().message;
+    return r.ok() ? *r : Rules{};
+  }();
+  return rules;
+}
+
+Person Zhang() {
+  return {"张三",        "resident_id_card",  "110105199003071239",
+          "13800138000", "zhang@example.com", std::nullopt};
+}
+Person Li() {
+  return {"李四",        "resident_id_card", "44030419920115452X",
+          "13900139000", "li@example.com",   std::nullopt};
+}
+
+Website Site(std::string name, std::string domain, std::string content = "enterprise_portal") {
+  Website w;
+  w.name = std::move(name);
+  w.domains = {std::move(domain)};
+  w.service_content = std::move(content);
+  w.languages = {"zh-CN"};
+  w.instance_id = "i-1";
+  return w;
+}
+
+Application Enterprise() {
+  Application app;
+  app.organizer = {
+      "enterprise", "北京示例科技有限公司",      {"business_license", "91110108MA01ABCD5T"},
+      "11",         "北京市海淀区中关村大街1号", Zhang()};
+  app.websites = {Site("示例科技官网", "example.com")};
+  app.websites[0].person_in_charge = Li();
+  return app;
+}
+
+Application Individual(std::string province = "11") {
+  Application app;
+  app.organizer = {"individual",        "李四",        {"resident_id_card", "44030419920115452X"},
+                   std::move(province), "某地某路1号", Li()};
+  app.websites = {Site("李四的博客", "lisi.cn", "blog")};
+  return app;
+}
+
+std::string Dump(const Findings& fs) {
+  std::string s;
+  for (const Finding& f : fs) {
+    s += std::string(SeverityName(f.severity)) + " " + f.field + " " + f.code + "\n";
+  }
+  return s;
+}
+
+// The finding with `code` at `field` (a copy: callers pass temporaries), or nullopt.
+std::optional<Finding> Find(const Findings& fs, std::string_view code, std::string_view field) {
+  for (const Finding& f : fs) {
+    if (f.code == code && f.field == field) return f;
+  }
+  return std::nullopt;
+}
+
+Findings Check(const Application& app, int existing = 0) {
+  return CheckApplication(app, R(), kToday, existing);
+}
+
+TEST(CrossChecksTest, CleanApplicationsHaveNoFindings) {
+  EXPECT_TRUE(Check(Enterprise()).empty()) << Dump(Check(Enterprise()));
+  EXPECT_TRUE(Check(Individual()).empty()) << Dump(Check(Individual()));
+}
+
+TEST(CrossChecksTest, OrganizerTypeMustBeKnown) {
+  Application app = Enterprise();
+  app.organizer.type = "company";
+  EXPECT_NE(Find(Check(app), "unknown_organizer_type", "organizer.type"), std::nullopt);
+  app.organizer.type = "";
+  EXPECT_NE(Find(Check(app), "required", "organizer.type"), std::nullopt);
+}
+
+TEST(CrossChecksTest, CertificateTypeMustFitOrganizerType) {
+  Application app = Enterprise();
+  app.organizer.certificate.type = "foundation_certificate";
+  const std::optional<Finding> f =
+      Find(Check(app), "certificate_type_not_allowed", "organizer.certificate.type");
+  ASSERT_NE(f, std::nullopt);
+  EXPECT_EQ(f->params.at("allowed"), "business_license");
+  app.organizer.certificate.type = "no_such_type";
+  EXPECT_NE(Find(Check(app), "unknown_certificate_type", "organizer.certificate.type"),
+            std::nullopt);
+}
+
+TEST(CrossChecksTest, CertificateNumberIsValidated) {
+  Application app = Enterprise();
+  app.organizer.certificate.number = "91110108MA01ABCD5A";
+  EXPECT_NE(Find(Check(app), "checksum_mismatch", "organizer.certificate.number"), std::nullopt);
+}
+
+TEST(CrossChecksTest, UsccPrefixMismatchIsAWarning) {
+  Application app = Enterprise();
+  app.organizer.certificate.number = "11310000002460035U";  // a government USCC, Shanghai
+  app.organizer.province = "";
+  Findings fs = Check(app);
+  const std::optional<Finding> f = Find(fs, "uscc_prefix_mismatch", "organizer.certificate.number");
+  ASSERT_NE(f, std::nullopt) << Dump(fs);
+  EXPECT_EQ(f->severity, Severity::kWarning);
+}
+
+TEST(CrossChecksTest, FilingProvinceComesFromTheUsccRegion) {
+  Application app = Enterprise();
+  app.organizer.province = "";
+  ProvinceDerivation d = DeriveFilingProvince(app, R());
+  EXPECT_EQ(d.province, "11");
+  EXPECT_EQ(d.source, "certificate");
+  app.organizer.certificate.number = "91440300MA5F12342Q";
+  EXPECT_EQ(DeriveFilingProvince(app, R()).province, "44");
+}
+
+TEST(CrossChecksTest, OrganizationsCannotFileInAnotherProvince) {
+  Application app = Enterprise();
+  app.organizer.province = "31";
+  const std::optional<Finding> f =
+      Find(Check(app), "province_mismatch_certificate", "organizer.province");
+  ASSERT_NE(f, std::nullopt);
+  EXPECT_EQ(f->params.at("certificate_province"), "11");
+}
+
+TEST(CrossChecksTest, GivenFilingProvinceMustMatchTheDerivedOne) {
+  Application app = Enterprise();
+  app.province = "44";
+  const std::optional<Finding> f = Find(Check(app), "filing_province_mismatch", "province");
+  ASSERT_NE(f, std::nullopt);
+  EXPECT_EQ(f->params.at("expected"), "11");
+  app.province = "11";
+  EXPECT_EQ(Find(Check(app), "filing_province_mismatch", "province"), std::nullopt);
+}
+
+TEST(CrossChecksTest, UnknownProvinceCode) {
+  Application app = Enterprise();
+  app.organizer.province = "99";
+  EXPECT_NE(Find(Check(app), "unknown_province", "organizer.province"), std::nullopt);
+}
+
+TEST(CrossChecksTest, ProvinceCannotBeDerived) {
+  Application app = Enterprise();
+  app.organizer.certificate = {"organization_code_certificate", "00246003-5"};
+  app.organizer.province = "";
+  EXPECT_NE(Find(Check(app), "filing_province_unknown", "organizer.province"), std::nullopt);
+}
+
+TEST(CrossChecksTest, IndividualProvinceIsTheResidenceElseTheIdCard) {
+  EXPECT_EQ(DeriveFilingProvince(Individual("11"), R()).province, "11");
+  EXPECT_EQ(DeriveFilingProvince(Individual("11"), R()).id_province, "44");
+  ProvinceDerivation d = DeriveFilingProvince(Individual(""), R());
+  EXPECT_EQ(d.province, "44");
+  EXPECT_EQ(d.source, "resident_id");
+}
+
+TEST(CrossChecksTest, CrossProvinceIndividualPolicies) {
+  // Beijing allows, Shanghai asks for a residence permit, Gansu refuses.
+  EXPECT_EQ(Find(Check(Individual("11")), "cross_province_refused", "organizer.province"),
+            std::nullopt);
+  const std::optional<Finding> permit =
+      Find(Check(Individual("31")), "cross_province_residence_permit", "organizer.province");
+  ASSERT_NE(permit, std::nullopt);
+  EXPECT_EQ(permit->severity, Severity::kWarning);
+  const std::optional<Finding> refused =
+      Find(Check(Individual("62")), "cross_province_refused", "organizer.province");
+  ASSERT_NE(refused, std::nullopt);
+  EXPECT_EQ(refused->params.at("id_province"), "44");
+  // Living in the province that issued the card is never cross-province.
+  EXPECT_TRUE(Check(Individual("44")).empty()) << Dump(Check(Individual("44")));
+}
+
+TEST(CrossChecksTest, IndividualIsTheirOwnPersonInCharge) {
+  Application app = Individual();
+  app.organizer.person_in_charge = Zhang();
+  EXPECT_NE(Find(Check(app), "individual_person_mismatch", "organizer.person_in_charge.id_number"),
+            std::nullopt);
+  app = Individual();
+  app.websites[0].person_in_charge = Zhang();
+  EXPECT_NE(
+      Find(Check(app), "individual_person_mismatch", "websites[0].person_in_charge.id_number"),
+      std::nullopt);
+}
+
+TEST(CrossChecksTest, DistinctPersonsNeedDistinctMobilesAndEmails) {
+  Application app = Enterprise();
+  app.websites[0].person_in_charge.mobile = "+86 138-0013-8000";
+  app.websites[0].person_in_charge.email = "ZHANG@example.com";
+  Findings fs = Check(app);
+  const std::optional<Finding> m =
+      Find(fs, "duplicate_mobile", "websites[0].person_in_charge.mobile");
+  ASSERT_NE(m, std::nullopt) << Dump(fs);
+  EXPECT_EQ(m->params.at("other"), "organizer.person_in_charge");
+  EXPECT_NE(Find(fs, "duplicate_email", "websites[0].person_in_charge.email"), std::nullopt);
+}
+
+TEST(CrossChecksTest, SamePersonKeepsOneNameAndOneContact) {
+  Application app = Enterprise();
+  app.websites[0].person_in_charge = Zhang();
+  EXPECT_TRUE(Check(app).empty()) << Dump(Check(app));
+  app.websites[0].person_in_charge.mobile = "13700137000";
+  const std::optional<Finding> c =
+      Find(Check(app), "same_person_different_contact", "websites[0].person_in_charge");
+  ASSERT_NE(c, std::nullopt);
+  EXPECT_EQ(c->severity, Severity::kWarning);
+  app.websites[0].person_in_charge.name = "张叁";
+  EXPECT_NE(Find(Check(app), "same_id_different_name", "websites[0].person_in_charge.name"),
+            std::nullopt);
+}
+
+TEST(CrossChecksTest, PersonNeedsAnIdentityDocument) {
+  Application app = Enterprise();
+  app.websites[0].person_in_charge.id_type = "business_license";
+  EXPECT_NE(Find(Check(app), "not_identity_document", "websites[0].person_in_charge.id_type"),
+            std::nullopt);
+  app = Enterprise();
+  app.organizer.person_in_charge = {};
+  EXPECT_NE(Find(Check(app), "required", "organizer.person_in_charge"), std::nullopt);
+}
+
+TEST(CrossChecksTest, PersonsMustBeOfAge) {
+  Application app = Enterprise();
+  app.websites[0].person_in_charge = {"王五",        "resident_id_card", "51010720100101123X",
+                                      "13700137000", "wang@example.com", std::nullopt};
+  const std::optional<Finding> f =
+      Find(Check(app), "under_age", "websites[0].person_in_charge.id_number");
+  ASSERT_NE(f, std::nullopt);
+  EXPECT_EQ(f->params.at("min"), "18");
+}
+
+TEST(CrossChecksTest, IndividualsServiceContentAndPreApprovals) {
+  Application app = Individual();
+  app.websites[0].service_content = "e_commerce";
+  app.websites[0].pre_approvals = {"news"};
+  Findings fs = Check(app);
+  EXPECT_NE(Find(fs, "individual_service_content", "websites[0].service_content"), std::nullopt);
+  EXPECT_NE(Find(fs, "individual_pre_approval", "websites[0].pre_approvals"), std::nullopt);
+  app.websites[0].service_content = "other";
+  app.websites[0].pre_approvals = {};
+  EXPECT_TRUE(Check(app).empty()) << Dump(Check(app));
+}
+
+TEST(CrossChecksTest, IndividualWebsiteLimitCountsFiledWebsites) {
+  Application app = Individual();
+  for (int i = 1; i < 5; ++i) {
+    app.websites.push_back(
+        Site("李四的博客" + std::to_string(i), "lisi" + std::to_string(i) + ".cn", "blog"));
+  }
+  EXPECT_EQ(Find(Check(app), "individual_website_limit", "websites"), std::nullopt);
+  const std::optional<Finding> f = Find(Check(app, 1), "individual_website_limit", "websites");
+  ASSERT_NE(f, std::nullopt);
+  EXPECT_EQ(f->params.at("count"), "6");
+  EXPECT_EQ(f->params.at("max"), "5");
+  // Organizations have no such limit.
+  Application ent = Enterprise();
+  EXPECT_EQ(Find(Check(ent, 10), "individual_website_limit", "websites"), std::nullopt);
+}
+
+TEST(CrossChecksTest, OneDomainPerWebsite) {
+  Application app = Enterprise();
+  app.websites[0].domains = {"example.com", "example.cn"};
+  const std::optional<Finding> f =
+      Find(Check(app), "one_domain_per_website", "websites[0].domains");
+  ASSERT_NE(f, std::nullopt);
+  EXPECT_EQ(f->params.at("count"), "2");
+  app.websites[0].domains = {};
+  EXPECT_NE(Find(Check(app), "required", "websites[0].domains"), std::nullopt);
+}
+
+TEST(CrossChecksTest, DuplicateRegistrableDomains) {
+  Application app = Enterprise();
+  app.websites.push_back(Site("示例第二站", "WWW.Example.com"));
+  const std::optional<Finding> f = Find(Check(app), "duplicate_domain", "websites[1].domains[0]");
+  ASSERT_NE(f, std::nullopt);
+  EXPECT_EQ(f->params.at("other"), "websites[0].domains[0]");
+  EXPECT_EQ(f->params.at("domain"), "example.com");
+}
+
+TEST(CrossChecksTest, RegulatedNameWordsNeedThePreApproval) {
+  Application app = Enterprise();
+  app.websites[0].name = "示例新闻网";
+  EXPECT_NE(Find(Check(app), "pre_approval_required", "websites[0].name"), std::nullopt);
+  app.websites[0].pre_approvals = {"news"};
+  EXPECT_EQ(Find(Check(app), "pre_approval_required", "websites[0].name"), std::nullopt);
+}
+
+TEST(CrossChecksTest, ServiceContentNeedsItsPreApproval) {
+  Application app = Enterprise();
+  app.websites[0].service_content = "healthcare";
+  const std::optional<Finding> f =
+      Find(Check(app), "service_content_needs_pre_approval", "websites[0].pre_approvals");
+  ASSERT_NE(f, std::nullopt);
+  EXPECT_EQ(f->params.at("kind"), "healthcare");
+  app.websites[0].pre_approvals = {"healthcare"};
+  EXPECT_TRUE(Check(app).empty()) << Dump(Check(app));
+}
+
+TEST(CrossChecksTest, UnknownServiceContentAndPreApprovalKind) {
+  Application app = Enterprise();
+  app.websites[0].service_content = "gambling";
+  app.websites[0].pre_approvals = {"lottery"};
+  Findings fs = Check(app);
+  EXPECT_NE(Find(fs, "unknown_service_content", "websites[0].service_content"), std::nullopt);
+  EXPECT_NE(Find(fs, "unknown_pre_approval_kind", "websites[0].pre_approvals[0]"), std::nullopt);
+}
+
+TEST(CrossChecksTest, GovernmentNeedsGovCn) {
+  Application app = Enterprise();
+  app.organizer.type = "government";
+  app.organizer.certificate = {"organization_code_certificate", "11310000002460035U"};
+  app.organizer.name = "上海市示例管理局";
+  app.organizer.province = "31";
+  Findings fs = Check(app);
+  EXPECT_NE(Find(fs, "suffix_required", "websites[0].domains[0]"), std::nullopt) << Dump(fs);
+  app.websites[0].domains = {"example.gov.cn"};
+  EXPECT_EQ(Find(Check(app), "suffix_required", "websites[0].domains[0]"), std::nullopt);
+}
+
+TEST(CrossChecksTest, HomepageShouldBeOnTheDomain) {
+  Application app = Enterprise();
+  app.websites[0].homepage = "https://www.example.com:443/index.html";
+  EXPECT_TRUE(Check(app).empty()) << Dump(Check(app));
+  app.websites[0].homepage = "https://www.other.com/";
+  const std::optional<Finding> f =
+      Find(Check(app), "homepage_not_on_domain", "websites[0].homepage");
+  ASSERT_NE(f, std::nullopt);
+  EXPECT_EQ(f->severity, Severity::kWarning);
+}
+
+TEST(CrossChecksTest, WebsitesAndLanguagesRequired) {
+  Application app = Enterprise();
+  app.websites[0].languages = {};
+  EXPECT_NE(Find(Check(app), "required", "websites[0].languages"), std::nullopt);
+  app.websites.clear();
+  EXPECT_NE(Find(Check(app), "websites_required", "websites"), std::nullopt);
+}
+
+TEST(CrossChecksTest, DuplicateWebsiteNameIsAWarning) {
+  Application app = Enterprise();
+  app.websites.push_back(Site("示例科技官网", "example.cn"));
+  const std::optional<Finding> f = Find(Check(app), "duplicate_website_name", "websites[1].name");
+  ASSERT_NE(f, std::nullopt);
+  EXPECT_EQ(f->severity, Severity::kWarning);
+}
+
+TEST(CrossChecksTest, ForbiddenPrefixUnlessNational) {
+  Application app = Enterprise();
+  app.websites[0].name = "中国示例网";
+  EXPECT_NE(Find(Check(app), "forbidden_prefix", "websites[0].name"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace beian::domain
