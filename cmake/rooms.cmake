@@ -39,7 +39,7 @@ function(beian_room name)
     target_compile_options(beian_${name}_tests PRIVATE ${BEIAN_WARNINGS})
     target_link_libraries(beian_${name}_tests PRIVATE beian_${name} ${R_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
     gtest_discover_tests(beian_${name}_tests DISCOVERY_MODE PRE_TEST
-                         PROPERTIES LABELS "unit;${name}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+                         PROPERTIES LABELS unit WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
                          DISCOVERY_TIMEOUT 60)
   endif()
 endfunction()
