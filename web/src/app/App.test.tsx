@@ -79,6 +79,19 @@ describe('guards', () => {
   });
 });
 
+describe('return after login', () => {
+  it('brings the user back to the page asked for before logging in', async () => {
+    const { user } = start(kAgent, '/no-such-page', (s) => s.addAccount(kAlice));
+    await screen.findByTestId('login-page');
+    await user.type(screen.getByLabelText('邮箱'), kAlice.email);
+    await user.type(screen.getByLabelText('密码'), kAlice.password);
+    await user.click(screen.getByTestId('login-submit'));
+    expect(await screen.findByText('页面不存在')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: '返回首页' }));
+    expect(await screen.findByTestId('home-page')).toBeTruthy();
+  });
+});
+
 describe('register', () => {
   it('checks the fields on the client before sending anything', async () => {
     const { server, user } = start(kAgent, '/register');

@@ -46,11 +46,16 @@ function RequireSession() {
   return <Outlet />;
 }
 
-// Login and register make no sense once logged in.
+// Login and register make no sense once logged in. This is also where a successful login or
+// registration leaves those pages: to the page the user was sent away from, or home.
 function GuestOnly() {
   const session = useSession();
+  const location = useLocation();
   if (session.isPending) return <PageSpinner />;
-  if (session.data) return <Navigate to="/" replace />;
+  if (session.data) {
+    const from = (location.state as { from?: string } | null)?.from;
+    return <Navigate to={from && from.startsWith('/') ? from : '/'} replace />;
+  }
   return <Outlet />;
 }
 

@@ -2,7 +2,7 @@
 import { Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 import { useServices } from '../app/services';
 import { useLogin } from '../auth/session';
 import { useFormErrors } from '../lib/useFormErrors';
@@ -22,15 +22,12 @@ export default function LoginPage() {
   const [form] = Form.useForm<LoginValues>();
   const errors = useFormErrors(form, kFields);
   const login = useLogin();
-  const navigate = useNavigate();
-  const location = useLocation();
-  const from = (location.state as { from?: string } | null)?.from ?? '/';
 
   const onFinish = async (values: LoginValues) => {
     errors.clear();
     try {
+      // On success the session changes and the route guard leaves this page (see App.tsx).
       await login.mutateAsync({ email: values.email.trim(), password: values.password });
-      navigate(from, { replace: true });
     } catch (e) {
       errors.setError(e);
     }

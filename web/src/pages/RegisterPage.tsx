@@ -1,7 +1,7 @@
 // Registration (agent console only). Registering logs the new user in, so success goes home.
 import { Button, Card, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 import { useRegister } from '../auth/session';
 import { useFormErrors } from '../lib/useFormErrors';
 import {
@@ -29,11 +29,11 @@ export default function RegisterPage() {
   const [form] = Form.useForm<RegisterValues>();
   const errors = useFormErrors(form, kFields);
   const register = useRegister();
-  const navigate = useNavigate();
 
   const onFinish = async (values: RegisterValues) => {
     errors.clear();
     try {
+      // On success the session changes and the route guard leaves this page (see App.tsx).
       await register.mutateAsync({
         email: values.email.trim(),
         phone: normalizeMobile(values.phone),
@@ -41,7 +41,6 @@ export default function RegisterPage() {
         display_name: values.display_name.trim(),
         locale: i18n.language,
       });
-      navigate('/', { replace: true });
     } catch (e) {
       errors.setError(e);
     }
