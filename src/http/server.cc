@@ -18,6 +18,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <optional>
 #include <random>
 #include <thread>
@@ -104,6 +106,26 @@ core::Result<tcp::endpoint> ParseListen(const std::string& listen) {
 }
 
 const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// The IMF-fixdate for the Date header, formatted once per second per thread.
+std::string_view HttpDate() {
+  thread_local std::time_t cached_second = 0;
+  thread_local char buf[40];
+  std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    // Not strftime: %a and %b follow the locale, and HTTP wants the English names.
+    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::snprintf(buf, sizeof(buf), "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday % 7],
+                  tm.tm_mday, kMonths[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
+    cached_second = now;
+  }
+  return buf;
+}
 
 }  // namespace
 
@@ -378,6 +400,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res_.result(res.status);
     if (!res.content_type.empty()) res_.set(bhttp::field::content_type, res.content_type);
     for (auto& [name, value] : res.headers) res_.insert(name, value);
+    res_.set(bhttp::field::date, HttpDate());
     res_.set("X-Request-Id", req.request_id);
     if (Opt().security_headers) {
       for (const auto& [name, value] : SecurityHeaders()) {

@@ -99,6 +99,8 @@ TEST_F(ServerTest, HealthzWithRequestIdAndSecurityHeaders) {
   EXPECT_EQ(r->body, R"({"status":"ok"})");
   EXPECT_EQ(r->Header("Content-Type"), "application/json");
   EXPECT_EQ(r->Header("X-Request-Id").size(), 16u);
+  EXPECT_EQ(r->Header("Date").size(), 29u);  // "Sat, 28 Nov 2026 07:30:00 GMT"
+  EXPECT_TRUE(r->Header("Date").ends_with(" GMT"));
   EXPECT_NE(r->Header("Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
   EXPECT_EQ(r->Header("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(r->Header("X-Frame-Options"), "DENY");

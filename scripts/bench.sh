@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# `make bench`: builds Release, starts beian (`serve --no-demo`, 2 threads) and a reference nginx
+# (1 worker, same reply bytes), and runs wrk against both, interleaved, for several rounds per
+# scenario. Prints throughput, p99 latency, server CPU per request and the median per-round
+# throughput ratio (beian / nginx), and writes them to docs/bench.md.
+#
+# Scenarios are shell functions named scenario_<name> (see scenario_healthz); add one and list it
+# in SCENARIOS. Settings (environment):
+#   BENCH_ROUNDS (3), BENCH_DURATION (5s), BENCH_CONNECTIONS (32), BENCH_WRK_THREADS (1),
+#   BENCH_SCENARIOS ("healthz"), BENCH_BEIAN_BIN (a prebuilt binary: skips the build),
+#   BENCH_OUT (docs/bench.md).
+# Absolute figures drift ±20–30 % on shared machines; compare the ratios taken in one run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+ROUNDS=${BENCH_ROUNDS:-3}
+DURATION=${BENCH_DURATION:-5s}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+WRK_THREADS=${BENCH_WRK_THREADS:-1}
+SCENARIOS=(${BENCH_SCENARIOS:-healthz})
+OUT=${BENCH_OUT:-$ROOT/docs/bench.md}
+BEIAN_THREADS=2
+
+scripts/install-deps.sh test
+
+if [[ -n ${BENCH_BEIAN_BIN:-} ]]; then
+  BEIAN_BIN=$BENCH_BEIAN_BIN
+else
+  echo "Building Release (build-bench)…"
+  cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build-bench --target beian -j "$(nproc)"
+  BEIAN_BIN=$ROOT/build-bench/beian
+fi
+NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
+
+TMP=$(mktemp -d /tmp/beian-bench.XXXXXX)
+BEIAN_PID=""
+NGINX_PID=""
+cleanup() {
+  [[ -n $BEIAN_PID ]] && kill "$BEIAN_PID" 2>/dev/null && wait "$BEIAN_PID" 2>/dev/null
+  [[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_http() {  # url pid logfile
+  for _ in $(seq 1 300); do
+    curl -fs -o /dev/null "$1" && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "server for $1 did not come up; its log:" >&2
+  tail -n 30 "$3" >&2 || true
+  return 1
+}
+
+# CPU seconds (user + system, all threads) of the given processes.
+cpu_seconds() {
+  local ticks=0 pid t
+  for pid in "$@"; do
+    # Fields after the ")" of the command name: utime and stime are the 12th and 13th.
+    t=$(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')
+    ticks=$((ticks + t))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", t / hz }'
+}
+
+# Runs wrk on url; prints "rps p99_ms requests cpu_seconds" (cpu of the given pids during it).
+run_wrk() {  # url pids...
+  local url=$1
+  shift
+  local before after out
+  before=$(cpu_seconds "$@")
+  out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
+  after=$(cpu_seconds "$@")
+  if grep -q "Non-2xx" <<<"$out"; then
+    echo "wrk saw error responses from $url:" >&2
+    echo "$out" >&2
+    return 1
+  fi
+  local rps p99 requests
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  requests=$(awk '/ requests in / {print $1}' <<<"$out")
+  p99=$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000}
+          else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}
+          printf "%.3f", v}' <<<"$out")
+  echo "$rps $p99 $requests $(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.3f", b - a }')"
+}
+
+nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" || true); }
+
+start_beian() {
+  AGENT_PORT=$(free_port)
+  AUTH_PORT=$(free_port)
+  mkdir -p "$TMP/data"
+  "$BEIAN_BIN" serve --no-demo --data-dir "$TMP/data" --agent-listen "127.0.0.1:$AGENT_PORT" \
+    --authority-listen "127.0.0.1:$AUTH_PORT" --threads "$BEIAN_THREADS" \
+    >"$TMP/beian.out" 2>"$TMP/beian.log" &
+  BEIAN_PID=$!
+  wait_http "http://127.0.0.1:$AGENT_PORT/healthz" "$BEIAN_PID" "$TMP/beian.log"
+}
+
+# nginx answers /healthz with exactly beian's body, content type and headers (a fresh
+# X-Request-Id per response from nginx's $request_id; Date and Server come from nginx itself).
+start_nginx() {
+  NGINX_PORT=$(free_port)
+  local headers body ctype extra="" user_line=""
+  headers=$(curl -fsS -D - -o "$TMP/healthz.body" "http://127.0.0.1:$AGENT_PORT/healthz" | tr -d '\r')
+  body=$(cat "$TMP/healthz.body")
+  ctype=$(awk -F': ' 'tolower($1) == "content-type" {print $2}' <<<"$headers")
+  while IFS= read -r line; do
+    local name=${line%%:*} value=${line#*: }
+    case ${name,,} in
+      ""|http/*|content-type|content-length|connection|date|server|x-request-id|keep-alive) continue ;;
+    esac
+    extra+="      add_header $name \"$value\" always;"$'\n'
+  done <<<"$headers"
+  [[ $(id -u) -eq 0 ]] && user_line="user root;"
+  mkdir -p "$TMP/nginx"
+  B_USER_LINE=$user_line B_TMP=$TMP B_PORT=$NGINX_PORT B_CTYPE=$ctype B_EXTRA=${extra%$'\n'} \
+    B_BODY_FILE=$TMP/healthz.body python3 - "$ROOT/bench/nginx.conf" "$TMP/nginx.conf" <<'PY'
+import os, sys
+e = os.environ
+text = open(sys.argv[1]).read()
+body = open(e["B_BODY_FILE"]).read()
+if "'" in body or "\\" in body:
+    sys.exit("the reference body cannot be quoted for nginx: " + body)
+for k, v in {"@USER_LINE@": e["B_USER_LINE"], "@TMP@": e["B_TMP"], "@PORT@": e["B_PORT"],
+             "@CONTENT_TYPE@": e["B_CTYPE"], "@EXTRA_HEADERS@": e["B_EXTRA"],
+             "@BODY@": body}.items():
+    text = text.replace(k, v)
+open(sys.argv[2], "w").write(text)
+PY
+  "$NGINX_BIN" -p "$TMP/nginx" -c "$TMP/nginx.conf" 2>"$TMP/nginx-stderr.log" &
+  NGINX_PID=$!
+  wait_http "http://127.0.0.1:$NGINX_PORT/healthz" "$NGINX_PID" "$TMP/nginx-stderr.log"
+  local got
+  got=$(curl -fsS "http://127.0.0.1:$NGINX_PORT/healthz")
+  if [[ $got != "$body" ]]; then
+    echo "nginx reply differs from beian's: '$got' vs '$body'" >&2
+    return 1
+  fi
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+
+REPORT=$TMP/report.md
+SUMMARY=$TMP/summary.md
+: >"$REPORT"
+: >"$SUMMARY"
+
+# Compares beian and nginx on one URL pair, interleaved (the order alternates per round).
+compare() {  # name description beian_url nginx_url
+  local name=$1 desc=$2 burl=$3 nurl=$4
+  echo
+  echo "== $name: $desc =="
+  # Warm-up (connections, caches, CPU frequency).
+  wrk -t1 -c"$CONNECTIONS" -d1s "$burl" >/dev/null
+  wrk -t1 -c"$CONNECTIONS" -d1s "$nurl" >/dev/null
+  local ratios=() ncpus=() bcpus=() rows="" r n b
+  for r in $(seq 1 "$ROUNDS"); do
+    if ((r % 2)); then
+      n=$(run_wrk "$nurl" $(nginx_pids))
+      b=$(run_wrk "$burl" "$BEIAN_PID")
+    else
+      b=$(run_wrk "$burl" "$BEIAN_PID")
+      n=$(run_wrk "$nurl" $(nginx_pids))
+    fi
+    read -r nrps np99 nreq ncpu <<<"$n"
+    read -r brps bp99 breq bcpu <<<"$b"
+    local ratio ncpu_us bcpu_us
+    ratio=$(awk -v a="$brps" -v b="$nrps" 'BEGIN { printf "%.3f", a / b }')
+    ncpu_us=$(awk -v c="$ncpu" -v q="$nreq" 'BEGIN { printf "%.1f", c * 1e6 / q }')
+    bcpu_us=$(awk -v c="$bcpu" -v q="$breq" 'BEGIN { printf "%.1f", c * 1e6 / q }')
+    ratios+=("$ratio")
+    ncpus+=("$ncpu_us")
+    bcpus+=("$bcpu_us")
+    printf 'round %d: nginx %9.0f req/s p99 %7.3f ms %5s µs CPU/req | beian %9.0f req/s p99 %7.3f ms %5s µs CPU/req | ratio %s\n' \
+      "$r" "$nrps" "$np99" "$ncpu_us" "$brps" "$bp99" "$bcpu_us" "$ratio"
+    rows+="| $r | $(printf '%.0f' "$nrps") | $np99 | $ncpu_us | $(printf '%.0f' "$brps") | $bp99 | $bcpu_us | $ratio |"$'\n'
+  done
+  local median ncpu_med bcpu_med
+  median=$(median "${ratios[@]}")
+  ncpu_med=$(median "${ncpus[@]}")
+  bcpu_med=$(median "${bcpus[@]}")
+  echo "median ratio beian/nginx: $median"
+  {
+    echo "## $name — $desc"
+    echo
+    echo "| round | nginx req/s | nginx p99 ms | nginx CPU µs/req | beian req/s | beian p99 ms | beian CPU µs/req | ratio |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    printf '%s' "$rows"
+    echo
+    echo "Median per-round throughput ratio (beian / nginx): **$median**"
+    echo
+  } >>"$REPORT"
+  echo "| $name | $median | $ncpu_med | $bcpu_med |" >>"$SUMMARY"
+}
+
+# --- scenarios -------------------------------------------------------------------------------
+scenario_healthz() {
+  compare healthz "GET /healthz, a fixed JSON reply (keep-alive)" \
+    "http://127.0.0.1:$AGENT_PORT/healthz" "http://127.0.0.1:$NGINX_PORT/healthz"
+}
+# ---------------------------------------------------------------------------------------------
+
+start_beian
+start_nginx
+echo "beian pid $BEIAN_PID on :$AGENT_PORT ($BEIAN_THREADS threads); nginx pid $NGINX_PID on :$NGINX_PORT (1 worker)"
+for s in "${SCENARIOS[@]}"; do
+  "scenario_$s"
+done
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
+  echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), shared by"
+  echo "the servers and wrk. wrk: \`-t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency\` on loopback, $ROUNDS rounds,"
+  echo "nginx and beian interleaved (order alternating). beian: Release, \`serve --no-demo --threads $BEIAN_THREADS\`,"
+  echo "access log on (JSON lines to a file); nginx: 1 worker, access log on, the same body, content type"
+  echo "and headers as beian's reply. CPU µs/req is the server's user+system CPU time (from"
+  echo "/proc/PID/stat) divided by the requests served — it does not depend on how the cores were shared."
+  echo "Absolute numbers drift ±20–30 % between runs on this kind of machine; compare ratios."
+  echo
+  echo "Load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
+  echo "| scenario | median throughput ratio beian/nginx | nginx CPU µs/req (median) | beian CPU µs/req (median) |"
+  echo "| --- | --- | --- | --- |"
+  cat "$SUMMARY"
+  echo
+  cat "$REPORT"
+} >"$OUT"
+echo
+echo "Wrote $OUT"
