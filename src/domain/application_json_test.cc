@@ -1,0 +1,116 @@
+// Strict JSON mapping of the Application: round trip, unknown fields, wrong types, nulls.
+#include "domain/application_json.h"
+
+#include <gtest/gtest.h>
+
+namespace beian::domain {
+namespace {
+
+Application Sample() {
+  Application app;
+  app.id = "app_1";
+  app.version = 3;
+  app.state = "draft";
+  app.filing_type = "first_filing";
+  app.province = "11";
+  app.organizer = {
+      "enterprise",
+      "北京示例科技有限公司",
+      {"business_license", "91110108MA01ABCD5T"},
+      "11",
+      "北京市海淀区",
+      {"张三", "resident_id_card", "110105199003071239", "13800138000", "z@example.com", false}};
+  Website w;
+  w.name = "示例";
+  w.domains = {"example.com"};
+  w.homepage = "https://example.com";
+  w.service_content = "blog";
+  w.languages = {"zh-CN", "en"};
+  w.pre_approvals = {"news"};
+  w.instance_id = "i-1";
+  app.websites = {w, w};
+  app.websites[1].person_in_charge = {"李四",        "passport",      "E123",
+                                      "13900139000", "l@example.com", std::nullopt};
+  app.beian = {"京ICP备2020000001号", {{"example.com", "京ICP备2020000001号-1"}}};
+  return app;
+}
+
+core::Result<Application> Parse(std::string_view text) { return ApplicationFromJsonText(text); }
+
+TEST(ApplicationJsonTest, RoundTrip) {
+  Application app = Sample();
+  auto back = ApplicationFromJson(ToJson(app));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, app);
+  EXPECT_EQ(ToJson(*back), ToJson(app));
+}
+
+TEST(ApplicationJsonTest, EmptyObjectIsAnEmptyApplication) {
+  auto a = Parse("{}");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(*a, Application{});
+}
+
+TEST(ApplicationJsonTest, NullMeansNotGiven) {
+  auto a = Parse(R"({"id": null, "organizer": {"name": null, "person_in_charge": null},
+                     "websites": [{"domains": null, "person_in_charge":
+                                   {"legal_representative": null}}], "beian": null})");
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_TRUE(a->websites[0].person_in_charge.Empty());
+}
+
+struct BadCase {
+  const char* json;
+  core::ErrorCode code;
+  const char* path;
+};
+
+class ApplicationJsonBadTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(ApplicationJsonBadTest, NamesThePath) {
+  auto a = Parse(GetParam().json);
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, GetParam().code);
+  ASSERT_EQ(a.error().details.size(), 1u);
+  EXPECT_EQ(a.error().details[0].field, GetParam().path);
+  EXPECT_NE(a.error().message.find(GetParam().path), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, ApplicationJsonBadTest,
+    ::testing::Values(
+        BadCase{R"({"extra": 1})", core::ErrorCode::kUnknownField, "extra"},
+        BadCase{R"({"organizer": {"nickname": "x"}})", core::ErrorCode::kUnknownField,
+                "organizer.nickname"},
+        BadCase{R"({"organizer": {"certificate": {"type": "x", "issuer": "y"}}})",
+                core::ErrorCode::kUnknownField, "organizer.certificate.issuer"},
+        BadCase{R"({"websites": [{}, {"person_in_charge": {"phone": "1"}}]})",
+                core::ErrorCode::kUnknownField, "websites[1].person_in_charge.phone"},
+        BadCase{R"({"beian": {"password": "x"}})", core::ErrorCode::kUnknownField,
+                "beian.password"},
+        BadCase{R"({"version": "3"})", core::ErrorCode::kValidationFailed, "version"},
+        BadCase{R"({"version": 1.5})", core::ErrorCode::kValidationFailed, "version"},
+        BadCase{R"({"organizer": []})", core::ErrorCode::kValidationFailed, "organizer"},
+        BadCase{R"({"organizer": {"name": 7}})", core::ErrorCode::kValidationFailed,
+                "organizer.name"},
+        BadCase{R"({"websites": {}})", core::ErrorCode::kValidationFailed, "websites"},
+        BadCase{R"({"websites": [1]})", core::ErrorCode::kValidationFailed, "websites[0]"},
+        BadCase{R"({"websites": [{"domains": "example.com"}]})", core::ErrorCode::kValidationFailed,
+                "websites[0].domains"},
+        BadCase{R"({"websites": [{"domains": ["a.com", 2]}]})", core::ErrorCode::kValidationFailed,
+                "websites[0].domains[1]"},
+        BadCase{R"({"websites": [{"person_in_charge": {"legal_representative": "yes"}}]})",
+                core::ErrorCode::kValidationFailed,
+                "websites[0].person_in_charge.legal_representative"},
+        BadCase{R"({"beian": {"website_sns": {"a.com": 1}}})", core::ErrorCode::kValidationFailed,
+                "beian.website_sns.a.com"},
+        BadCase{R"([])", core::ErrorCode::kValidationFailed, ""}));
+
+TEST(ApplicationJsonTest, MalformedText) {
+  auto a = Parse(R"({"organizer": )");
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, core::ErrorCode::kInvalidJson);
+}
+
+}  // namespace
+}  // namespace beian::domain

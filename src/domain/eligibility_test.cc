@@ -1,0 +1,163 @@
+// Server and domain eligibility against the provider's inventory.
+#include "domain/eligibility.h"
+
+#include <gtest/gtest.h>
+
+#include "domain/rules_loader.h"
+
+namespace beian::domain {
+namespace {
+
+using namespace std::chrono;
+
+constexpr Date kToday = 2025y / June / 2;
+
+const Rules& R() {
+  static const Rules rules = [] {
+    auto r = LoadEmbeddedRules();
+    if (!r.ok()) ADD_FAILURE() << r.error().message;
+    return r.ok() ? *r : Rules{};
+  }();
+  return rules;
+}
+
+Instance Good() {
+  return {"i-1", "cn-beijing", true, true, "subscription", 2025y / September / 2, 5, 4};
+}
+InventoryDomain GoodDomain() {
+  return {"example.com", "北京示例科技有限公司", true, 2025y / September / 2};
+}
+
+std::vector<std::string> Codes(const Findings& fs) {
+  std::vector<std::string> out;
+  for (const Finding& f : fs) out.push_back(f.code);
+  return out;
+}
+
+Application App(int websites, std::string organizer_type = "enterprise") {
+  Application app;
+  app.organizer.type = std::move(organizer_type);
+  app.organizer.name = "北京示例科技有限公司";
+  for (int i = 0; i < websites; ++i) {
+    Website w;
+    w.domains = {i == 0 ? "www.example.com" : "example" + std::to_string(i) + ".cn"};
+    w.instance_id = "i-1";
+    app.websites.push_back(w);
+  }
+  return app;
+}
+
+TEST(EligibilityTest, GoodInstanceExactlyThreeMonthsLeft) {
+  EXPECT_TRUE(CheckInstance(Good(), 1, Timing{}, kToday, "f").empty());
+}
+
+TEST(EligibilityTest, InstanceRules) {
+  Instance in = Good();
+  in.mainland = false;
+  EXPECT_EQ(Codes(CheckInstance(in, 1, Timing{}, kToday, "f")),
+            std::vector<std::string>{"instance_not_mainland"});
+  in = Good();
+  in.public_ip = false;
+  EXPECT_EQ(Codes(CheckInstance(in, 1, Timing{}, kToday, "f")),
+            std::vector<std::string>{"instance_no_public_ip"});
+  in = Good();
+  in.billing = "pay_as_you_go";
+  EXPECT_EQ(Codes(CheckInstance(in, 1, Timing{}, kToday, "f")),
+            std::vector<std::string>{"instance_not_subscription"});
+  in = Good();
+  in.expires_at = 2025y / September / 1;  // one day short of three months
+  EXPECT_EQ(Codes(CheckInstance(in, 1, Timing{}, kToday, "f")),
+            std::vector<std::string>{"instance_expires_soon"});
+  in.expires_at = std::nullopt;
+  EXPECT_EQ(Codes(CheckInstance(in, 1, Timing{}, kToday, "f")),
+            std::vector<std::string>{"instance_expires_soon"});
+  in = Good();
+  EXPECT_EQ(Codes(CheckInstance(in, 2, Timing{}, kToday, "f")),
+            std::vector<std::string>{"instance_no_service_code"});
+  Timing six;
+  six.server_min_months_left = 6;
+  EXPECT_EQ(Codes(CheckInstance(Good(), 1, six, kToday, "f")),
+            std::vector<std::string>{"instance_expires_soon"});
+}
+
+TEST(EligibilityTest, DomainRules) {
+  const Province* beijing = R().FindProvince("11");
+  const Province* tianjin = R().FindProvince("12");  // accepts the legal representative
+  EXPECT_TRUE(
+      CheckInventoryDomain(GoodDomain(), "北京示例科技有限公司", beijing, Timing{}, kToday, "f")
+          .empty());
+  InventoryDomain d = GoodDomain();
+  d.real_name_verified = false;
+  EXPECT_EQ(Codes(CheckInventoryDomain(d, "北京示例科技有限公司", beijing, Timing{}, kToday, "f")),
+            std::vector<std::string>{"domain_not_real_name_verified"});
+  d = GoodDomain();
+  d.expires_at = 2025y / August / 31;
+  EXPECT_EQ(Codes(CheckInventoryDomain(d, "北京示例科技有限公司", beijing, Timing{}, kToday, "f")),
+            std::vector<std::string>{"domain_expires_soon"});
+  d = GoodDomain();
+  d.holder_name = "王五";
+  Findings mismatch =
+      CheckInventoryDomain(d, "北京示例科技有限公司", beijing, Timing{}, kToday, "f");
+  ASSERT_EQ(Codes(mismatch), std::vector<std::string>{"domain_holder_mismatch"});
+  EXPECT_EQ(mismatch[0].severity, Severity::kError);
+  Findings tj = CheckInventoryDomain(d, "北京示例科技有限公司", tianjin, Timing{}, kToday, "f");
+  ASSERT_EQ(Codes(tj), std::vector<std::string>{"domain_holder_check_legal_representative"});
+  EXPECT_EQ(tj[0].severity, Severity::kWarning);
+}
+
+TEST(EligibilityTest, HolderNamesCompareAsPrinted) {
+  InventoryDomain d = GoodDomain();
+  d.holder_name = "示例（北京）科技有限公司 ";
+  EXPECT_TRUE(
+      CheckInventoryDomain(d, "示例(北京)科技有限公司", nullptr, Timing{}, kToday, "f").empty());
+}
+
+TEST(EligibilityTest, WebsitesOnOneInstanceShareItsCodes) {
+  InMemoryInventory inv;
+  inv.AddInstance(Good());  // one free code
+  inv.AddDomain(GoodDomain());
+  inv.AddDomain({"example1.cn", "北京示例科技有限公司", true, 2026y / January / 1});
+  Findings one = CheckEligibility(App(1), &inv, R(), R().FindProvince("11"), kToday);
+  EXPECT_TRUE(one.empty());
+  Findings two = CheckEligibility(App(2), &inv, R(), R().FindProvince("11"), kToday);
+  ASSERT_EQ(Codes(two), std::vector<std::string>{"instance_no_service_code"});
+  EXPECT_EQ(two[0].field, "websites[0].instance_id");
+  EXPECT_EQ(two[0].params.at("needed"), "2");
+  // A website already filed through this provider keeps its code.
+  EXPECT_TRUE(
+      CheckEligibility(App(2), &inv, R(), R().FindProvince("11"), kToday, {false, true}).empty());
+}
+
+TEST(EligibilityTest, UnknownInstanceMissingInstanceAndForeignDomain) {
+  InMemoryInventory inv;
+  Application app = App(1);
+  Findings fs = CheckEligibility(app, &inv, R(), nullptr, kToday);
+  EXPECT_EQ(Codes(fs), (std::vector<std::string>{"instance_not_found", "domain_not_in_inventory"}));
+  EXPECT_EQ(fs[0].severity, Severity::kError);
+  EXPECT_EQ(fs[1].severity, Severity::kWarning);
+  app.websites[0].instance_id = " ";
+  EXPECT_EQ(Codes(CheckEligibility(app, &inv, R(), nullptr, kToday))[0], "required");
+}
+
+TEST(EligibilityTest, WithoutInventoryOnlyWarnings) {
+  Findings fs = CheckEligibility(App(2), nullptr, R(), nullptr, kToday);
+  EXPECT_EQ(Codes(fs), (std::vector<std::string>{"instance_not_verified", "domain_not_verified",
+                                                 "instance_not_verified", "domain_not_verified"}));
+  EXPECT_FALSE(HasError(fs));
+  EXPECT_EQ(fs[1].params.at("domain"), "example.com");
+}
+
+TEST(EligibilityTest, IndividualsHaveNoLegalRepresentativeAlternative) {
+  InMemoryInventory inv;
+  inv.AddInstance(Good());
+  InventoryDomain d = GoodDomain();
+  d.holder_name = "王五";
+  inv.AddDomain(d);
+  Application app = App(1, "individual");
+  app.organizer.name = "张三";
+  Findings fs = CheckEligibility(app, &inv, R(), R().FindProvince("12"), kToday);
+  EXPECT_EQ(Codes(fs), std::vector<std::string>{"domain_holder_mismatch"});
+}
+
+}  // namespace
+}  // namespace beian::domain
