@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   beian::cli::AddServeCommand(app, exit_code);
   beian::cli::AddMigrateCommand(app, exit_code);
   beian::cli::AddAdminCommand(app, exit_code);
-  // HOLD beian::cli::AddPrecheckCommand(app, exit_code);
+  beian::cli::AddPrecheckCommand(app, exit_code);
   app.add_subcommand("version", "Print the version")->callback([] { std::puts("beian 0.1.0"); });
   CLI11_PARSE(app, argc, argv);
   return exit_code;

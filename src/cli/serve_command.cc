@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/data_options.h"
 #include "cli/demo_data.h"
+#include "cli/rules_source.h"
 #include "cli/web_app.h"
 #include "core/crypto.h"
 #include "core/log.h"
@@ -40,6 +41,7 @@ struct ServeOptions {
   std::string log_level = "info";
   uint64_t body_limit = 8 * 1024 * 1024;
   int db_pool = 8;
+  std::string rules_dir;
 };
 
 // One running service: its database, its router and its server.
@@ -120,6 +122,8 @@ int Serve(const ServeOptions& o) {
     return 1;
   };
   if (auto prepared = o.data.Prepare(); !prepared) return fail(prepared.error());
+  auto rules = LoadRulesFrom(o.rules_dir);
+  if (!rules) return fail(core::Error(rules.error().code, "rules: " + rules.error().message));
 
   static core::SystemClock clock;
   const bool run_agent = o.service != "authority";
@@ -170,7 +174,8 @@ int Serve(const ServeOptions& o) {
   }
   std::cout << "Stop with Ctrl-C." << std::endl;
   core::Log(core::LogLevel::kInfo, "serving",
-            {{"agent", run_agent ? o.agent_listen : ""},
+            {{"rules_version", rules->version},
+             {"agent", run_agent ? o.agent_listen : ""},
              {"authority", run_authority ? o.authority_listen : ""},
              {"threads", o.threads}});
 
@@ -231,6 +236,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("BEIAN_DB_POOL")
       ->check(CLI::Range(1, 512))
       ->capture_default_str();
+  cmd->add_option("--rules-dir", options->rules_dir,
+                  "Directory of filing-rules files replacing the built-in data/rules")
+      ->envname("BEIAN_RULES_DIR");
   cmd->callback([options, &exit_code] { exit_code = Serve(*options); });
 }
 
