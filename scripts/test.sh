@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 JOBS=$(nproc)
 FUZZ_SECONDS=${BEIAN_FUZZ_SECONDS:-10}
+B=${BEIAN_BUILD_DIR:-build}  # build directories: $B, $B-asan, $B-fuzz
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 
 scripts/install-deps.sh test || { echo "dependency installation failed"; exit 1; }
@@ -67,15 +68,16 @@ else
 fi
 
 section "Build (Release)"
-if cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build -j "$JOBS"; then
-  BUILD_OK=1
+if cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null &&
+   cmake --build "$B" -j "$JOBS" >"$TMP/build.log" 2>&1; then
+  BUILD_OK=1; tail -1 "$TMP/build.log"
 else
-  BUILD_OK=0; record "build (Release)" 0 1
+  BUILD_OK=0; grep -E 'error|FAILED' "$TMP/build.log" | head -40; record "build (Release)" 0 1
 fi
 
 if ((BUILD_OK)); then
   section "Unit tests (Release; storage contract on SQLite and PostgreSQL)"
-  ctest --test-dir build -L unit -j "$JOBS" --output-on-failure >"$TMP/unit.log" 2>&1
+  ctest --test-dir "$B" -L unit -j "$JOBS" --output-on-failure >"$TMP/unit.log" 2>&1
   tail -4 "$TMP/unit.log"; grep -E '\*\*\*Failed|Not Run|Timeout' "$TMP/unit.log" | head -30
   read -r p f < <(ctest_counts "$TMP/unit.log"); record "unit (ctest)" "$p" "$f"
 fi
@@ -96,7 +98,7 @@ fi
 if ((BUILD_OK)) && [[ -d tests/integration ]] && ls tests/integration/*.test.mjs >/dev/null 2>&1; then
   for backend in sqlite postgres; do
     section "Integration tests ($backend)"
-    BEIAN_IT_BACKEND=$backend BEIAN_BIN=$ROOT/build/beian BEIAN_WEB_DIR=$ROOT/web/dist \
+    BEIAN_IT_BACKEND=$backend BEIAN_BIN=$ROOT/$B/beian BEIAN_WEB_DIR=$ROOT/web/dist \
       node --test --test-concurrency=1 tests/integration/ >"$TMP/it-$backend.log" 2>&1
     grep -E '^not ok|^# (pass|fail)' "$TMP/it-$backend.log"
     read -r p f < <(node_counts "$TMP/it-$backend.log"); record "integration ($backend)" "$p" "$f"
@@ -106,7 +108,7 @@ fi
 
 if ((BUILD_OK)) && [[ -d tests/e2e ]] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
   section "Browser tests (headless Chromium)"
-  BEIAN_BIN=$ROOT/build/beian BEIAN_WEB_DIR=$ROOT/web/dist \
+  BEIAN_BIN=$ROOT/$B/beian BEIAN_WEB_DIR=$ROOT/web/dist \
     node --test --test-concurrency=1 tests/e2e/ >"$TMP/e2e.log" 2>&1
   grep -E '^not ok|^# (pass|fail)' "$TMP/e2e.log"
   read -r p f < <(node_counts "$TMP/e2e.log"); record "browser (chromium)" "$p" "$f"
@@ -114,10 +116,10 @@ if ((BUILD_OK)) && [[ -d tests/e2e ]] && ls tests/e2e/*.test.mjs >/dev/null 2>&1
 fi
 
 section "Unit tests under AddressSanitizer + UBSan"
-if cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBEIAN_SANITIZE=ON >/dev/null &&
-   cmake --build build-asan -j "$JOBS" >"$TMP/asan-build.log" 2>&1; then
+if cmake -S . -B "$B-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBEIAN_SANITIZE=ON >/dev/null &&
+   cmake --build "$B-asan" -j "$JOBS" >"$TMP/asan-build.log" 2>&1; then
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build-asan -L unit -j "$JOBS" --output-on-failure >"$TMP/asan.log" 2>&1
+    ctest --test-dir "$B-asan" -L unit -j "$JOBS" --output-on-failure >"$TMP/asan.log" 2>&1
   tail -4 "$TMP/asan.log"; grep -E '\*\*\*Failed|Not Run|Timeout' "$TMP/asan.log" | head -30
   read -r p f < <(ctest_counts "$TMP/asan.log"); record "unit (ASan+UBSan)" "$p" "$f"
 else
@@ -126,15 +128,15 @@ fi
 
 if ls tests/fuzz/*_fuzz.cc >/dev/null 2>&1; then
   section "Fuzzers (${FUZZ_SECONDS}s each)"
-  if cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+  if cmake -S . -B "$B-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
        -DCMAKE_CXX_COMPILER=clang++ -DBEIAN_FUZZ=ON -DBEIAN_TESTS=OFF >/dev/null &&
-     cmake --build build-fuzz -j "$JOBS" >"$TMP/fuzz-build.log" 2>&1; then
+     cmake --build "$B-fuzz" -j "$JOBS" >"$TMP/fuzz-build.log" 2>&1; then
     fp=0; ff=0
     for src in tests/fuzz/*_fuzz.cc; do
       name=$(basename "$src" .cc)
       corpus=$TMP/corpus-$name; mkdir -p "$corpus"
       [[ -d tests/fuzz/corpus/$name ]] && cp -r tests/fuzz/corpus/$name/. "$corpus/"
-      if ./build-fuzz/"$name" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 "$corpus" \
+      if ./"$B-fuzz"/"$name" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 "$corpus" \
            >"$TMP/$name.log" 2>&1; then
         fp=$((fp + 1)); echo "ok   $name"
       else
