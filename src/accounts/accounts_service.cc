@@ -231,6 +231,12 @@ core::Result<std::optional<http::Principal>> AccountsService::Authenticate(
                                                         .csrf_token = session.csrf_token});
 }
 
+core::Result<int64_t> AccountsService::PurgeExpiredSessions() {
+  const int64_t now = ToMs(clock_.Now());
+  return db_.Write([&](store::Tx& tx) { return store::SessionRepo(tx).DeleteExpired(now); },
+                   {.isolation = store::Isolation::kReadCommitted});
+}
+
 core::Result<UserView> AccountsService::GetUser(std::string_view user_id) {
   auto user = db_.Read([&](store::Tx& tx) { return store::UserRepo(tx).FindById(user_id); });
   if (!user) return std::move(user).error();

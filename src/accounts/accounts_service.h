@@ -83,6 +83,9 @@ class AccountsService {
   // Creates the user unless the e-mail exists (demo data). Returns true when created.
   core::Result<bool> EnsureUser(const Registration& r, std::string_view role);
 
+  // Deletes sessions that have expired; returns how many (housekeeping, run periodically).
+  core::Result<int64_t> PurgeExpiredSessions();
+
   const AccountsOptions& options() const { return options_; }
 
  private:

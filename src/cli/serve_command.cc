@@ -18,6 +18,7 @@
 #include "cli/web_app.h"
 #include "core/crypto.h"
 #include "core/log.h"
+#include "core/periodic_task.h"
 #include "http/health.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -159,6 +160,25 @@ int Serve(const ServeOptions& o) {
     if (auto s = StartServer(o, authority_host, o.authority_listen); !s) return fail(s.error());
   }
 
+  // Housekeeping: expired sessions are deleted every 10 minutes.
+  std::vector<std::unique_ptr<core::PeriodicTask>> housekeeping;
+  for (accounts::AccountsService* service :
+       {agent_module ? &agent_module->accounts() : nullptr,
+        authority_module ? &authority_module->accounts() : nullptr}) {
+    if (!service) continue;
+    housekeeping.push_back(
+        std::make_unique<core::PeriodicTask>("purge_sessions", std::chrono::minutes(10), [service] {
+          auto purged = service->PurgeExpiredSessions();
+          if (!purged) {
+            core::Log(core::LogLevel::kWarn, "purge_sessions_failed",
+                      {{"error", purged.error().message}});
+          } else if (*purged > 0) {
+            core::Log(core::LogLevel::kInfo, "sessions_purged", {{"count", *purged}});
+          }
+        }));
+    housekeeping.back()->Start();
+  }
+
   std::cout << "Beian is serving.\n";
   if (run_agent) {
     std::cout << "  provider console  http://" << o.agent_listen << "/  (database "
@@ -188,6 +208,7 @@ int Serve(const ServeOptions& o) {
   for (Hosted* h : {&agent_host, &authority_host}) {
     if (h->server) h->server->Wait();
   }
+  for (auto& task : housekeeping) task->Stop();
   core::Log(core::LogLevel::kInfo, "stopped", {});
   return 0;
 }
