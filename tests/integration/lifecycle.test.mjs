@@ -1,0 +1,140 @@
+// Process lifecycle of the real binary: refusal to serve a stale (fresh) schema, `beian
+// migrate`, graceful shutdown on SIGTERM with a request in flight, SIGINT, and data and
+// sessions surviving a restart. The tests share one pair of databases and run in order.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import {
+  Client,
+  RawConnection,
+  account,
+  freePort,
+  makeDatabases,
+  rawRequest,
+  runBeian,
+  sleep,
+  startServer,
+} from './lib/server.mjs';
+
+let db;
+const journey = { acct: account('lifecycle'), cookie: null };
+
+before(() => {
+  db = makeDatabases();
+});
+
+after(() => {
+  db?.drop();
+});
+
+function refusesConnection(port) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(true));
+  });
+}
+
+describe('lifecycle', () => {
+  test('serve without --migrate on a fresh database refuses to start and names `beian migrate`', async () => {
+    const [p1, p2] = [await freePort(), await freePort()];
+    const r = await runBeian(
+      ['serve', ...db.args, '--agent-listen', `127.0.0.1:${p1}`, '--authority-listen', `127.0.0.1:${p2}`, '--no-demo'],
+      { timeoutMs: 20_000 },
+    );
+    assert.equal(r.signal, null, `killed after a timeout: it served a stale schema\n${r.stdout}\n${r.stderr}`);
+    assert.notEqual(r.code, 0);
+    assert.match(`${r.stdout}\n${r.stderr}`, /beian migrate/);
+    assert.ok(await refusesConnection(p1));
+  });
+
+  test('beian migrate brings both databases up to date (and is idempotent)', async () => {
+    const r1 = await runBeian(['migrate', ...db.args]);
+    assert.equal(r1.code, 0, `${r1.stdout}\n${r1.stderr}`);
+    const r2 = await runBeian(['migrate', ...db.args]);
+    assert.equal(r2.code, 0, `${r2.stdout}\n${r2.stderr}`);
+  });
+
+  test('SIGTERM while a request is in flight: the request is answered, exit code 0', async () => {
+    const server = await startServer({ db, migrate: false, demo: false });
+    try {
+      const c = new Client(server.agentUrl);
+      await c.register(journey.acct);
+      journey.cookie = c.cookieHeader();
+      // An idle keep-alive connection must not hold up the shutdown.
+      const idle = await new RawConnection(server.agentPort).open();
+      await idle.write(rawRequest('GET', '/healthz', { port: server.agentPort }));
+      assert.equal((await idle.next()).status, 200);
+
+      // A login spends a few hundred milliseconds hashing: signal in the middle of it.
+      const conn = await new RawConnection(server.agentPort).open();
+      const body = JSON.stringify({ email: journey.acct.email, password: journey.acct.password });
+      await conn.write(
+        rawRequest('POST', '/api/v1/auth/login', {
+          port: server.agentPort,
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        }),
+      );
+      let answeredAt = 0;
+      const answer = conn.next(15_000).then((r) => {
+        answeredAt = performance.now();
+        return r;
+      });
+      await sleep(40);
+      const signalledAt = performance.now();
+      server.child.kill('SIGTERM');
+      const res = await answer;
+      assert.ok(answeredAt > signalledAt, 'the request was still in flight at SIGTERM');
+      assert.equal(res.status, 200, res.body);
+      assert.equal(JSON.parse(res.body).user.email, journey.acct.email);
+      // Once stopping, the answer closes the connection.
+      assert.equal((res.headers.connection ?? '').toLowerCase(), 'close');
+      const t0 = performance.now();
+      const status = await server.stop();
+      assert.deepEqual(status, { code: 0, signal: null });
+      assert.ok(performance.now() - t0 < 8000, 'exit took too long');
+      await idle.closed(5000);
+      conn.destroy();
+      assert.ok(await refusesConnection(server.agentPort), 'still listening after exit');
+      assert.ok(await refusesConnection(server.authorityPort), 'authority still listening after exit');
+    } finally {
+      if (!server.stopped) await server.stop({ expectCode: null });
+    }
+  });
+
+  test('after a restart (no --migrate needed) accounts and sessions are still there; SIGINT exits 0', async () => {
+    assert.ok(journey.cookie, 'depends on the previous test');
+    const server = await startServer({ db, migrate: false, demo: false });
+    try {
+      const c = new Client(server.agentUrl);
+      const me = await c.get('/me', { headers: { Cookie: journey.cookie } });
+      assert.equal(me.status, 200, `session lost across the restart: ${me.text}`);
+      assert.equal(me.data.user.email, journey.acct.email);
+      await c.login(journey.acct.email, journey.acct.password);
+      // --no-demo: no demo accounts were created.
+      const demo = await new Client(server.agentUrl).post('/auth/login', {
+        email: 'applicant@demo.beian.test',
+        password: 'demo-password-1',
+      });
+      assert.equal(demo.status, 401);
+    } finally {
+      const status = await server.stop({ signal: 'SIGINT' });
+      assert.deepEqual(status, { code: 0, signal: null });
+    }
+  });
+
+  test('beian --help and serve --help list the flags', async () => {
+    const r = await runBeian(['serve', '--help']);
+    assert.equal(r.code, 0);
+    for (const flag of ['--data-dir', '--agent-listen', '--authority-listen', '--database', '--threads', '--no-demo', '--migrate', '--body-limit']) {
+      assert.ok(r.stdout.includes(flag), `serve --help lacks ${flag}`);
+    }
+    const top = await runBeian(['--help']);
+    assert.equal(top.code, 0);
+    for (const cmd of ['serve', 'migrate', 'admin']) assert.ok(top.stdout.includes(cmd), `--help lacks ${cmd}`);
+  });
+});
