@@ -10,6 +10,7 @@
 #include "domain/domain_name.h"
 #include "domain/identity_validators.h"
 #include "domain/name_validators.h"
+#include "domain/registry_view.h"
 #include "domain/uscc.h"
 #include "domain/validators_util.h"
 
@@ -73,6 +74,19 @@ void CheckPerson(Findings& out, const Rules& rules, const Person& p, const std::
 struct NamedPerson {
   std::string path;
   const Person* person;
+  // Normalised once: normalising an e-mail runs IDNA on its domain.
+  std::string id;
+  std::optional<std::string> mobile;
+  std::optional<std::string> email;
+
+  NamedPerson(std::string p, const Person* pp)
+      : path(std::move(p)),
+        person(pp),
+        id(text::NormalizeCode(pp->id_number)),
+        mobile(NormalizeMobile(pp->mobile)),
+        email(NormalizeEmail(pp->email)) {
+    if (email) *email = text::AsciiLower(*email);
+  }
 };
 
 // FACTS 4.3: distinct persons in charge must not share a mobile or an e-mail; one person keeps
@@ -82,14 +96,15 @@ void CheckPersonsTogether(Findings& out, const std::vector<NamedPerson>& persons
     const Person& pb = *persons[b].person;
     for (std::size_t a = 0; a < b; ++a) {
       const Person& pa = *persons[a].person;
-      const std::string id_a = text::NormalizeCode(pa.id_number);
-      const std::string id_b = text::NormalizeCode(pb.id_number);
-      const bool same_person = !id_a.empty() && id_a == id_b;
-      auto mobile_a = NormalizeMobile(pa.mobile), mobile_b = NormalizeMobile(pb.mobile);
-      auto email_a = NormalizeEmail(pa.email), email_b = NormalizeEmail(pb.email);
+      const NamedPerson& na = persons[a];
+      const NamedPerson& nb = persons[b];
+      const bool same_person = !na.id.empty() && na.id == nb.id;
+      const auto& mobile_a = na.mobile;
+      const auto& mobile_b = nb.mobile;
+      const auto& email_a = na.email;
+      const auto& email_b = nb.email;
       const bool same_mobile = mobile_a && mobile_b && *mobile_a == *mobile_b;
-      const bool same_email =
-          email_a && email_b && text::AsciiLower(*email_a) == text::AsciiLower(*email_b);
+      const bool same_email = email_a && email_b && *email_a == *email_b;
       Params other{{"other", persons[a].path}};
       if (same_person) {
         if (text::Trim(pa.name) != text::Trim(pb.name)) {
@@ -259,8 +274,7 @@ void CheckWebsites(Findings& out, const Application& app, const Rules& rules,
 
     if (!Blank(w.homepage) && !registrables.empty()) {
       std::string host = HomepageHost(w.homepage);
-      auto info = AnalyzeDomain(host);
-      if (!info || !Contains(registrables, info->registrable.ascii)) {
+      if (!Contains(registrables, CanonicalDomainKey(host))) {
         Warn(out, path + ".homepage", "homepage_not_on_domain",
              {{"homepage", w.homepage}, {"domain", registrables.front()}});
       }
@@ -343,7 +357,7 @@ Findings CheckApplication(const Application& app, const Rules& rules, Date today
   } else {
     CheckPerson(out, rules, app.organizer.person_in_charge, "organizer.person_in_charge", today,
                 minimum_age);
-    persons.push_back({"organizer.person_in_charge", &app.organizer.person_in_charge});
+    persons.emplace_back("organizer.person_in_charge", &app.organizer.person_in_charge);
   }
   const bool individual = type != nullptr && type->is_individual;
   for (std::size_t i = 0; i < app.websites.size(); ++i) {
@@ -356,7 +370,7 @@ Findings CheckApplication(const Application& app, const Rules& rules, Date today
       Err(out, path + ".id_number", "individual_person_mismatch");
     }
     CheckPerson(out, rules, p, path, today, minimum_age);
-    persons.push_back({path, &p});
+    persons.emplace_back(path, &p);
   }
   CheckPersonsTogether(out, persons);
 

@@ -11,7 +11,39 @@ namespace beian::domain {
 
 namespace json = boost::json;
 
+namespace {
+
+// A lower-case ASCII host name without punycode labels is its own normal form, so its registrable
+// domain needs only the suffix list, not a UTS #46 pass through libidn2 (the precheck's hot path:
+// every lookup of a domain canonicalises it).
+bool IsPlainAsciiHost(std::string_view s) {
+  if (s.empty() || s.size() > 253 || s.front() == '.' || s.back() == '.' || s.front() == '-') {
+    return false;
+  }
+  char prev = '.';
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    if (!ok || (c == '.' && (prev == '.' || prev == '-')) || (c == '-' && prev == '.')) {
+      return false;
+    }
+    if (prev == '.' && s.compare(i, 4, "xn--") == 0) return false;
+    prev = c;
+  }
+  return prev != '-';
+}
+
+}  // namespace
+
 std::string CanonicalDomainKey(std::string_view domain) {
+  if (IsPlainAsciiHost(domain)) {
+    const std::string suffix = PublicSuffixOf(domain);
+    if (domain.size() > suffix.size() + 1) {
+      std::string_view head = domain.substr(0, domain.size() - suffix.size() - 1);
+      std::size_t dot = head.rfind('.');
+      return std::string(domain.substr(dot == std::string_view::npos ? 0 : dot + 1));
+    }
+  }
   if (auto info = AnalyzeDomain(domain); info && !info->registrable.ascii.empty()) {
     return info->registrable.ascii;
   }
