@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/domain_name.h"
 #include "domain/inventory_view.h"
+#include "domain/validators_util.h"
 
 namespace beian::domain {
 namespace {
@@ -107,6 +109,27 @@ TEST(InventoryViewTest, FromJsonRejectsBadShapes) {
     ASSERT_EQ(inv.error().details.size(), 1u);
     EXPECT_EQ(inv.error().details[0].field, c.path) << c.json;
   }
+}
+
+}  // namespace
+}  // namespace beian::domain
+
+namespace beian::domain {
+namespace {
+
+// The ASCII fast path of CanonicalDomainKey agrees with the full IDNA + suffix-list analysis.
+TEST(RegistryViewTest, CanonicalKeyFastPathAgreesWithAnalyzeDomain) {
+  for (const char* d :
+       {"example.com", "www.example.com", "a.b.example.com.cn", "example.gov.cn", "x.example.co.uk",
+        "foo.github.io", "example.unknowntld", "a-b.example.net", "xn--fsqu00a.xn--fiqs8s",
+        "例子.中国", "Example.COM", " example.com ", "www.example.com.", "com.cn"}) {
+    auto info = AnalyzeDomain(d);
+    ASSERT_TRUE(info) << d;
+    std::string expected =
+        info->registrable.ascii.empty() ? text::AsciiLower(text::Trim(d)) : info->registrable.ascii;
+    EXPECT_EQ(CanonicalDomainKey(d), expected) << d;
+  }
+  EXPECT_EQ(CanonicalDomainKey("-bad-.com"), "-bad-.com");
 }
 
 }  // namespace
