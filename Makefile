@@ -1,6 +1,8 @@
 # Beian — the two README commands (`make run`, `make test`) and helpers for developers.
 # Every target installs what it needs first (scripts/install-deps.sh).
 SHELL := /bin/bash
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 BUILD ?= build
 JOBS ?= $(shell nproc)
 

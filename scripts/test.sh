@@ -15,6 +15,8 @@ JOBS=$(nproc)
 FUZZ_SECONDS=${BEIAN_FUZZ_SECONDS:-10}
 B=${BEIAN_BUILD_DIR:-build}  # build directories: $B, $B-asan, $B-fuzz
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Cache hits across clones in other folders (CI builds a fresh clone).
+export CCACHE_BASEDIR=$ROOT CCACHE_NOHASHDIR=true
 
 scripts/install-deps.sh test || { echo "dependency installation failed"; exit 1; }
 
@@ -130,7 +132,8 @@ if ls tests/fuzz/*_fuzz.cc >/dev/null 2>&1; then
   section "Fuzzers (${FUZZ_SECONDS}s each)"
   if cmake -S . -B "$B-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
        -DCMAKE_CXX_COMPILER=clang++ -DBEIAN_FUZZ=ON -DBEIAN_TESTS=OFF >/dev/null &&
-     cmake --build "$B-fuzz" -j "$JOBS" >"$TMP/fuzz-build.log" 2>&1; then
+     cmake --build "$B-fuzz" -j "$JOBS" --target $(for f in tests/fuzz/*_fuzz.cc; do basename "$f" .cc; done) \
+       >"$TMP/fuzz-build.log" 2>&1; then
     fp=0; ff=0
     for src in tests/fuzz/*_fuzz.cc; do
       name=$(basename "$src" .cc)
