@@ -59,6 +59,20 @@ std::optional<NormalizedDomain> NormalizeDomain(std::string_view input) {
   }
   if (!text::DecodeUtf8(s)) return std::nullopt;
 
+  // Fast path: plain ASCII names without A-labels need no IDNA processing (most domains).
+  const bool plain = std::all_of(s.begin(), s.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; }) &&
+                     !s.starts_with("xn--") && s.find(".xn--") == std::string::npos;
+  if (plain) {
+    if (s.size() > 253) return std::nullopt;
+    auto labels = text::Split(s, '.');
+    for (std::string_view label : labels) {
+      if (!ValidAsciiLabel(label)) return std::nullopt;
+    }
+    if (text::IsAsciiDigits(labels.back())) return std::nullopt;
+    return NormalizedDomain{s, s};
+  }
+
   IdnString ascii;
   if (idn2_to_ascii_8z(s.c_str(), &ascii.p, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) != IDN2_OK) {
     return std::nullopt;
@@ -105,19 +119,27 @@ std::optional<DomainInfo> AnalyzeDomain(std::string_view input) {
   if (!name) return std::nullopt;
   DomainInfo info;
   info.name = *name;
-  std::string suffix = PublicSuffixOf(name->ascii);
-  auto suffix_norm = NormalizeDomain(suffix);
-  if (!suffix_norm) return std::nullopt;
-  info.public_suffix = *suffix_norm;
-  if (suffix.size() < name->ascii.size()) {
-    std::string_view rest(name->ascii);
-    rest.remove_suffix(suffix.size() + 1);
-    std::size_t dot = rest.rfind('.');
-    std::string_view label = dot == std::string_view::npos ? rest : rest.substr(dot + 1);
-    auto registrable = NormalizeDomain(std::string(label) + "." + suffix);
-    if (!registrable) return std::nullopt;
-    info.registrable = *registrable;
-    info.is_subdomain = dot != std::string_view::npos;
+  const std::string suffix = PublicSuffixOf(name->ascii);
+  // Labels correspond one to one in both forms, so the Unicode suffix and registrable domain are
+  // the same trailing labels of the Unicode name (no second IDNA pass).
+  const auto ascii_labels = text::Split(name->ascii, '.');
+  const auto unicode_labels = text::Split(name->unicode, '.');
+  if (ascii_labels.size() != unicode_labels.size()) return std::nullopt;
+  const std::size_t suffix_labels =
+      static_cast<std::size_t>(std::count(suffix.begin(), suffix.end(), '.')) + 1;
+  auto tail = [&](const std::vector<std::string_view>& labels, std::size_t k) {
+    std::string out;
+    for (std::size_t i = labels.size() - k; i < labels.size(); ++i) {
+      if (!out.empty()) out += '.';
+      out += labels[i];
+    }
+    return out;
+  };
+  info.public_suffix = {suffix, tail(unicode_labels, suffix_labels)};
+  if (ascii_labels.size() > suffix_labels) {
+    info.registrable = {tail(ascii_labels, suffix_labels + 1),
+                        tail(unicode_labels, suffix_labels + 1)};
+    info.is_subdomain = ascii_labels.size() > suffix_labels + 1;
   }
   return info;
 }
