@@ -158,7 +158,8 @@ core::Status Router::CheckOrigin(const Request& request) const {
   if (origin.empty()) return core::Ok();
   std::string_view host = request.Header("host");
   if (!host.empty()) {
-    std::string_view scheme = request.secure ? "https" : options_.public_scheme;
+    std::string_view scheme =
+        request.secure ? std::string_view("https") : std::string_view(options_.public_scheme);
     if (origin.size() == scheme.size() + 3 + host.size() &&
         origin.substr(0, scheme.size()) == scheme && origin.substr(scheme.size(), 3) == "://" &&
         origin.substr(scheme.size() + 3) == host) {
