@@ -27,6 +27,18 @@ void CheckCredentials(const Application& app, const FilingJudgement& j, Findings
                    "beian_sn_mismatch",
                    {{"given", app.beian.subject_sn}}});
   }
+  // Website SNs the applicant quotes (new_isp) must be the registry's for that domain.
+  for (const auto& [domain, sn] : app.beian.website_sns) {
+    const std::string key = CanonicalDomainKey(domain);
+    for (const WebsiteJudgement& w : j.websites) {
+      if (w.domain == key && !w.website_sn.empty() && w.website_sn != sn) {
+        out.push_back({Severity::kError,
+                       "beian.website_sns." + domain,
+                       "beian_sn_mismatch",
+                       {{"given", sn}}});
+      }
+    }
+  }
 }
 
 json::object Messages(const Rules& rules, const Finding& f) {

@@ -168,6 +168,61 @@ TEST(PrecheckTest, JsonShape) {
   EXPECT_NE(f.at("message").at("en").as_string(), f.at("code").as_string());
 }
 
+TEST(PrecheckTest, BeianCredentialsMustMatchTheRegistry) {
+  InMemoryRegistry reg;
+  reg.AddSubject({"business_license", "91110108MA01ABCD5T", "北京示例科技有限公司", "11",
+                  "京ICP备2020000001号"});
+  reg.AddWebsite({"example.com", "京ICP备2020000001号-1", "京ICP备2020000001号", {"aliyun"}});
+  reg.AddWebsite({"example-shop.cn", "京ICP备2020000001号-2", "京ICP备2020000001号", {"aliyun"}});
+  Application app = Enterprise();
+  PrecheckResult r = RunPrecheck(app, nullptr, &reg);
+  ASSERT_TRUE(r.filing_type);
+  EXPECT_EQ(*r.filing_type, FilingType::kNewIsp);
+  EXPECT_TRUE(r.needs_beian_credentials);
+  EXPECT_NE(Find(r.findings, "beian_sn_required", "beian.subject_sn"), nullptr);
+  app.beian.subject_sn = "京ICP备2020000009号";
+  app.beian.website_sns = {{"www.example.com", "京ICP备2020000001号-9"}};
+  r = RunPrecheck(app, nullptr, &reg);
+  EXPECT_NE(Find(r.findings, "beian_sn_mismatch", "beian.subject_sn"), nullptr);
+  EXPECT_NE(Find(r.findings, "beian_sn_mismatch", "beian.website_sns.www.example.com"), nullptr);
+  app.beian.subject_sn = "京ICP备2020000001号";
+  app.beian.website_sns = {{"example.com", "京ICP备2020000001号-1"}};
+  r = RunPrecheck(app, nullptr, &reg);
+  EXPECT_FALSE(r.HasErrors()) << Dump(r.findings);
+  // A new_isp filing verifies only the websites' persons by SMS.
+  EXPECT_EQ(r.sms_persons, std::vector<std::string>{"websites[0].person_in_charge"});
+}
+
+TEST(PrecheckTest, ModifyKeepsTheServiceCodeAndTheDomainCertificate) {
+  InMemoryRegistry reg;
+  reg.AddSubject({"business_license", "91110108MA01ABCD5T", "北京示例科技有限公司", "11",
+                  "京ICP备2020000001号"});
+  reg.AddWebsite({"example.com", "京ICP备2020000001号-1", "京ICP备2020000001号", {"beian"}});
+  reg.AddWebsite({"example-shop.cn", "京ICP备2020000001号-2", "京ICP备2020000001号", {"beian"}});
+  InMemoryInventory inv;
+  inv.AddInstance({"i-bj-001", "cn-beijing", true, true, "subscription", 2026y / June / 1, 5, 5});
+  inv.AddDomain({"example.com", "北京示例科技有限公司", true, 2027y / January / 1});
+  inv.AddDomain({"example-shop.cn", "北京示例科技有限公司", true, 2027y / January / 1});
+  PrecheckResult r = RunPrecheck(Enterprise(), &inv, &reg);
+  ASSERT_TRUE(r.filing_type);
+  EXPECT_EQ(*r.filing_type, FilingType::kModify);
+  EXPECT_TRUE(r.findings.empty()) << Dump(r.findings);
+  EXPECT_FALSE(HasDoc(r, "domain_certificate", "websites[0]"));
+}
+
+TEST(PrecheckTest, IndividualLimitCountsRegistryWebsites) {
+  InMemoryRegistry reg;
+  reg.AddSubject({"resident_id_card", "110105199003071239", "张三", "11", "京ICP备2021000005号"});
+  for (int i = 0; i < 5; ++i) {
+    reg.AddWebsite({"zs" + std::to_string(i) + ".cn",
+                    "京ICP备2021000005号-" + std::to_string(i + 1),
+                    "京ICP备2021000005号",
+                    {"beian"}});
+  }
+  PrecheckResult r = RunPrecheck(Individual(), nullptr, &reg);
+  EXPECT_NE(Find(r.findings, "individual_website_limit", "websites"), nullptr);
+}
+
 // Every code the precheck can emit has both messages in the shipped catalogue, with the same
 // placeholders.
 TEST(PrecheckTest, EveryCodeHasMessages) {
