@@ -10,6 +10,8 @@ import {
   RawConnection,
   assertAlive,
   assertError,
+  kBackend,
+  kDemo,
   kWebDir,
   rawRequest,
   sleep,
@@ -60,6 +62,15 @@ function firstAsset() {
 }
 
 describe('health, readiness and metrics', () => {
+  test('the banner names the backend under test and the demo accounts', () => {
+    const scheme = kBackend === 'postgres' ? 'postgresql://' : 'sqlite://';
+    const out = server.stdout();
+    assert.match(out, new RegExp(`provider console\\s+http://127\\.0\\.0\\.1:${server.agentPort}/`));
+    assert.match(out, new RegExp(`authority console\\s+http://127\\.0\\.0\\.1:${server.authorityPort}/`));
+    assert.equal(out.split(`(database ${scheme}`).length - 1, 2, out);
+    for (const email of Object.values(kDemo)) assert.ok(out.includes(email), `banner lacks ${email}`);
+  });
+
   test('/healthz and /readyz on both services', async () => {
     for (const url of [server.agentUrl, server.authorityUrl]) {
       const h = await fetch(`${url}/healthz`);

@@ -1,0 +1,162 @@
+// Hostile and unusual input against the real binary: whatever a client sends, the answer is a
+// 4xx in the error format (never a 5xx, never a leaked database message), both backends store
+// the same thing, and concurrent requests on one e-mail leave exactly one account.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import {
+  Client,
+  RawConnection,
+  account,
+  assertAlive,
+  assertError,
+  startServer,
+} from './lib/server.mjs';
+
+let server;
+
+before(async () => {
+  server = await startServer({ demo: false });
+});
+
+after(async () => {
+  await server?.stop();
+});
+
+const agent = () => new Client(server.agentUrl);
+
+// Incompressible ASCII letters and digits (a long run of one letter would compress away).
+function randomAlnum(n) {
+  return crypto.randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n);
+}
+
+function assertNoLeak(r) {
+  assert.ok(r.status < 500, `server error ${r.status}: ${r.text}`);
+  assert.ok(!/ERROR:|SQL|sqlite|postgres|login_throttle|users\./i.test(r.text), `internal detail leaked: ${r.text}`);
+}
+
+describe('robustness', () => {
+  test('a very long e-mail at login → 401 invalid_credentials, not a database error', async () => {
+    for (const n of [300, 3000, 9000]) {
+      const email = `${randomAlnum(n)}@example.com`;
+      const r = await agent().post('/auth/login', { email, password: 'whatever-password' });
+      assertNoLeak(r);
+      assertError(r, 401, 'invalid_credentials', `${n}-character e-mail`);
+    }
+    const a = new Client(server.authorityUrl, '/authority/v1');
+    const r = await a.post('/auth/login', { email: `${randomAlnum(9000)}@example.com`, password: 'whatever-password' });
+    assertNoLeak(r);
+    assertError(r, 401, 'invalid_credentials', 'authority');
+    await assertAlive(server);
+  });
+
+  test('a NUL character in the display name is refused or kept, never cut off', async () => {
+    const acct = account('nul', { display_name: 'Before\u0000After' });
+    const c = agent();
+    const r = await c.post('/auth/register', acct);
+    assertNoLeak(r);
+    if (r.status === 400) {
+      const e = assertError(r, 400, 'validation_failed');
+      assert.ok(e.details.some((d) => d.field === 'display_name'), r.text);
+      return;
+    }
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.data.user.display_name, acct.display_name, 'answer of the registration');
+    const me = await c.get('/me');
+    assert.equal(me.data.user.display_name, acct.display_name, 'stored display name');
+  });
+
+  test('a NUL character in the login e-mail → 401, and it does not reach another account', async () => {
+    const acct = account('nulmail');
+    await agent().register(acct);
+    const r = await agent().post('/auth/login', { email: `${acct.email}\u0000junk`, password: acct.password });
+    assertNoLeak(r);
+    assertError(r, 401, 'invalid_credentials');
+  });
+
+  test('a password with a NUL character is hashed whole', async () => {
+    const acct = account('nulpw', { password: 'abcdefg\u0000hijk' });
+    const reg = await agent().post('/auth/register', acct);
+    assertNoLeak(reg);
+    if (reg.status === 400) return; // refusing it is fine too
+    assert.equal(reg.status, 201, reg.text);
+    assertError(await agent().post('/auth/login', { email: acct.email, password: 'abcdefg' }), 401, 'invalid_credentials');
+    assertError(await agent().post('/auth/login', { email: acct.email, password: 'abcdefg\u0000zzzz' }), 401, 'invalid_credentials');
+    await agent().login(acct.email, acct.password);
+  });
+
+  test('invalid UTF-8 and deeply nested JSON → 400 invalid_json', async () => {
+    const c = agent();
+    const bad = Buffer.concat([
+      Buffer.from('{"email":"'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from('@example.com","password":"whatever-password"}'),
+    ]);
+    assertError(await c.request('POST', '/auth/login', { body: bad, headers: { 'Content-Type': 'application/json' } }), 400, 'invalid_json');
+    const deep = '['.repeat(200_000);
+    assertError(await c.request('POST', '/auth/login', { body: deep, headers: { 'Content-Type': 'application/json' } }), 400, 'invalid_json');
+    const deepObj = '{"a":'.repeat(50_000);
+    assertError(await c.request('POST', '/auth/register', { body: deepObj, headers: { 'Content-Type': 'application/json' } }), 400, 'invalid_json');
+    const surrogate = '{"email":"\\ud800@example.com","password":"whatever-password"}';
+    const s = await c.request('POST', '/auth/login', { body: surrogate, headers: { 'Content-Type': 'application/json' } });
+    assertNoLeak(s);
+    assert.ok([400, 401].includes(s.status), s.text);
+    await assertAlive(server);
+  });
+
+  test('concurrent registrations of one e-mail: exactly one 201, the rest 409 email_taken', async () => {
+    const acct = account('race');
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => agent().post('/auth/register', { ...acct, display_name: `racer ${i}` })),
+    );
+    for (const r of results) assertNoLeak(r);
+    const statuses = results.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [201, 409, 409, 409, 409, 409], results.map((r) => r.text).join('\n'));
+    for (const r of results.filter((x) => x.status === 409)) assertError(r, 409, 'email_taken');
+    const winner = results.find((r) => r.status === 201).data.user;
+    const login = await agent().login(acct.email, acct.password);
+    assert.equal(login.data.user.id, winner.id);
+    assert.equal(login.data.user.display_name, winner.display_name);
+  });
+
+  test('concurrent registrations of different e-mails all succeed', async () => {
+    const accts = Array.from({ length: 8 }, (_, i) => account(`par${i}`));
+    const results = await Promise.all(accts.map((a) => agent().post('/auth/register', a)));
+    results.forEach((r, i) => assert.equal(r.status, 201, `${accts[i].email}: ${r.text}`));
+    const ids = new Set(results.map((r) => r.data.user.id));
+    assert.equal(ids.size, accts.length);
+  });
+
+  test('a chunked body and an Expect: 100-continue body over the limit → 413', async () => {
+    // Default --body-limit is 8 MiB.
+    const chunked = await new RawConnection(server.agentPort).open();
+    await chunked.write(
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        'Transfer-Encoding: chunked\r\n\r\n',
+    );
+    const chunk = 'a'.repeat(1024 * 1024);
+    let res = null;
+    const reading = chunked.next(20_000).then((r) => (res = r));
+    for (let i = 0; i < 10 && res === null; i += 1) {
+      try {
+        await chunked.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+      } catch {
+        break; // the server closed after answering
+      }
+    }
+    await reading;
+    assert.equal(res.status, 413);
+    assert.equal(JSON.parse(res.body).error.code, 'payload_too_large');
+    chunked.destroy();
+
+    const expect = await new RawConnection(server.agentPort).open();
+    await expect.write(
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+        'Expect: 100-continue\r\nContent-Length: 20000000\r\n\r\n',
+    );
+    const e = await expect.next();
+    assert.equal(e.status, 413);
+    expect.destroy();
+    await assertAlive(server);
+  });
+});
