@@ -98,7 +98,8 @@ start_beian() {
   AGENT_PORT=$(free_port)
   AUTH_PORT=$(free_port)
   mkdir -p "$TMP/data"
-  "$BEIAN_BIN" serve --no-demo --data-dir "$TMP/data" --agent-listen "127.0.0.1:$AGENT_PORT" \
+  # --migrate: the data directory is new, and serve refuses a stale schema.
+  "$BEIAN_BIN" serve --no-demo --migrate --data-dir "$TMP/data" --agent-listen "127.0.0.1:$AGENT_PORT" \
     --authority-listen "127.0.0.1:$AUTH_PORT" --threads "$BEIAN_THREADS" \
     >"$TMP/beian.out" 2>"$TMP/beian.log" &
   BEIAN_PID=$!
