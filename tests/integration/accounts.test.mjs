@@ -211,6 +211,14 @@ describe('password and registration rules', () => {
       await refused({ ...account('m'), phone }, 'phone', 'invalid_mobile');
     }
     await refused({ ...account('n'), display_name: 'n'.repeat(65) }, 'display_name', 'too_long');
+    await refused({ ...account('n'), display_name: '名'.repeat(65) }, 'display_name', 'too_long');
+    // 64 characters are fine even when they are 192 bytes.
+    await agent().register(account('n64', { display_name: '名'.repeat(64) }));
+  });
+
+  test('a password longer than 256 bytes is refused', async () => {
+    await refused({ ...account('long'), password: 'p'.repeat(257) }, 'password', 'password_too_long');
+    await agent().register(account('long256', { password: 'p'.repeat(256) }));
   });
 });
 
@@ -243,6 +251,9 @@ describe('roles and the authority', () => {
     // An authority session cookie means nothing to the agent (other cookie, other database).
     const token = a.cookies.get('beian_authority_session');
     assertError(await agent().get('/me', { headers: { Cookie: `beian_session=${token}` } }), 401, 'unauthenticated');
+    // Unsafe requests at the authority need its CSRF token too.
+    assertError(await a.request('POST', '/auth/logout', { csrf: false }), 403, 'csrf_failed');
+    assert.equal((await a.get('/me')).status, 200);
     const out = await a.request('POST', '/auth/logout');
     assert.equal(out.status, 204);
     assertError(await a.get('/me'), 401, 'unauthenticated');

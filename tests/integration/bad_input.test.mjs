@@ -211,6 +211,12 @@ describe('bad input', () => {
     assert.match(r2.headers.get('allow'), /GET/);
     const r3 = await c.request('PUT', '/auth/register', { json: account('put') });
     assertError(r3, 405, 'method_not_allowed');
+    const r4 = await c.request('OPTIONS', '/me');
+    assertError(r4, 405, 'method_not_allowed');
+    // HEAD is implied by GET.
+    const head = await c.request('HEAD', '/me');
+    assert.equal(head.status, 401);
+    assert.equal(head.text, '');
     const a = new Client(server.authorityUrl, '/authority/v1');
     assertError(await a.request('PATCH', '/auth/login', { json: {} }), 405, 'method_not_allowed');
     await assertAlive(server);

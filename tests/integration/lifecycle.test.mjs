@@ -108,13 +108,16 @@ describe('lifecycle', () => {
 
   test('after a restart (no --migrate needed) accounts and sessions are still there; SIGINT exits 0', async () => {
     assert.ok(journey.cookie, 'depends on the previous test');
-    const server = await startServer({ db, migrate: false, demo: false });
+    const server = await startServer({ db, migrate: false, demo: false, extraArgs: ['--cookie-secure'] });
     try {
       const c = new Client(server.agentUrl);
       const me = await c.get('/me', { headers: { Cookie: journey.cookie } });
       assert.equal(me.status, 200, `session lost across the restart: ${me.text}`);
       assert.equal(me.data.user.email, journey.acct.email);
-      await c.login(journey.acct.email, journey.acct.password);
+      const login = await c.login(journey.acct.email, journey.acct.password);
+      // --cookie-secure marks the session cookie Secure.
+      assert.match(login.setCookies[0], /^beian_session=[^;]+;/);
+      assert.match(login.setCookies[0], /;\s*Secure(;|$)/i, login.setCookies[0]);
       // --no-demo: no demo accounts were created.
       const demo = await new Client(server.agentUrl).post('/auth/login', {
         email: 'applicant@demo.beian.test',
