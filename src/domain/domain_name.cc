@@ -90,11 +90,15 @@ std::optional<NormalizedDomain> NormalizeDomain(std::string_view input) {
   IdnString unicode;
   if (idn2_to_unicode_8z8z(out.ascii.c_str(), &unicode.p, 0) != IDN2_OK) return std::nullopt;
   out.unicode = unicode.p;
-  // Round trip: the Unicode form must map back to the same ascii form (rejects bogus xn--).
-  IdnString again;
-  if (idn2_to_ascii_8z(out.unicode.c_str(), &again.p, IDN2_NONTRANSITIONAL) != IDN2_OK ||
-      text::AsciiLower(again.p) != out.ascii) {
-    return std::nullopt;
+  // Round trip when the input had A-labels: the Unicode form must map back to the same ascii
+  // form (rejects bogus xn-- labels). Unicode input was already validated by the first pass.
+  const bool had_a_labels = s.starts_with("xn--") || s.find(".xn--") != std::string::npos;
+  if (had_a_labels) {
+    IdnString again;
+    if (idn2_to_ascii_8z(out.unicode.c_str(), &again.p, IDN2_NONTRANSITIONAL) != IDN2_OK ||
+        text::AsciiLower(again.p) != out.ascii) {
+      return std::nullopt;
+    }
   }
   return out;
 }
