@@ -48,6 +48,21 @@ TABLES = [
 ]
 
 
+OTHER_RULES = [
+    ("Subject SN `<abbr>ICP备<YYYY><6-digit sequence>号`, website SN `…号-N`; parsing accepts 6–10 "
+     "digits and 蜀/川, 陇/甘", "data (abbreviations) + code", 'RULES.md "Numbers"; FACTS 7.1, 7.2',
+     "src/domain/numbering.cc, provinces.tsv"),
+    ("Registrable domain = one label below the ICANN public suffix (private PSL section ignored); IDN "
+     "kept as Unicode and punycode", "code", 'RULES.md "Websites and domains"; FACTS 6.1',
+     "src/domain/domain_name.cc (libidn2, libpsl)"),
+    ("Business days skip weekends and listed holidays, and count make-up working days",
+     "data", 'RULES.md "Timing"', "Rules::IsBusinessDay, holidays.tsv"),
+    ("Input normalisation: trim, full-width → ASCII, upper-case codes (x → X), spaces removed",
+     "code", 'RULES.md "Check algorithms"; issue 3 "How it is tested"',
+     "src/domain/validators_util.cc"),
+]
+
+
 def read_tsv(path):
     rows = []
     header = None
@@ -115,6 +130,13 @@ def generate():
             s = {"severity": "?", "basis": "?", "source": "—", "implemented_in": "—"}
         out.append("| `%s` | %s | %s | %s | %s | %s | %s |" % (
             code, s["severity"], s["basis"], esc(s["source"]), esc(s["implemented_in"]), esc(zh), esc(en)))
+    out.append("")
+    out.append("## Rules without a finding code")
+    out.append("")
+    out.append("| rule | basis | source | implemented in |")
+    out.append("| --- | --- | --- | --- |")
+    for row in OTHER_RULES:
+        out.append("| %s |" % " | ".join(esc(c) for c in row))
     out.append("")
     return "\n".join(out), missing
 
