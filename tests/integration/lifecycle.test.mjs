@@ -38,6 +38,23 @@ function refusesConnection(port) {
   });
 }
 
+// The agent's in-flight request gauge, read from /metrics over fresh connections (the first
+// to answer wins).
+async function inFlight(port) {
+  const conns = await Promise.all(Array.from({ length: 4 }, () => new RawConnection(port).open()));
+  try {
+    const res = await Promise.any(
+      conns.map(async (c) => {
+        await c.write(rawRequest('GET', '/metrics', { port, headers: { Connection: 'close' } }));
+        return c.next(15_000);
+      }),
+    );
+    return Number(/^beian_http_in_flight_requests\{service="agent"\} (\d+)$/m.exec(res.body)?.[1]);
+  } finally {
+    for (const c of conns) c.destroy();
+  }
+}
+
 describe('lifecycle', () => {
   test('serve without --migrate on a fresh database refuses to start and names `beian migrate`', async () => {
     const [p1, p2] = [await freePort(), await freePort()];
@@ -59,7 +76,7 @@ describe('lifecycle', () => {
   });
 
   test('SIGTERM while a request is in flight: the request is answered, exit code 0', async () => {
-    const server = await startServer({ db, migrate: false, demo: false });
+    const server = await startServer({ db, migrate: false, demo: false, extraArgs: ['--threads', '4'] });
     try {
       const c = new Client(server.agentUrl);
       await c.register(journey.acct);
@@ -69,22 +86,37 @@ describe('lifecycle', () => {
       await idle.write(rawRequest('GET', '/healthz', { port: server.agentPort }));
       assert.equal((await idle.next()).status, 200);
 
-      // A login spends a few hundred milliseconds hashing: signal in the middle of it.
-      const conn = await new RawConnection(server.agentPort).open();
-      const body = JSON.stringify({ email: journey.acct.email, password: journey.acct.password });
-      await conn.write(
-        rawRequest('POST', '/api/v1/auth/login', {
-          port: server.agentPort,
-          headers: { 'Content-Type': 'application/json' },
-          body,
-        }),
-      );
+      // A login spends a few hundred milliseconds hashing: signal in the middle of it, once
+      // /metrics shows it in flight. Connections are spread over the worker threads by the
+      // kernel, so a probe can land on the busy thread and wait: probe on several connections
+      // and take the first answer; if the login finished before it was seen, try again.
+      let conn;
+      let answer;
       let answeredAt = 0;
-      const answer = conn.next(15_000).then((r) => {
-        answeredAt = performance.now();
-        return r;
-      });
-      await sleep(40);
+      for (let attempt = 1; ; attempt += 1) {
+        conn = await new RawConnection(server.agentPort).open();
+        const body = JSON.stringify({ email: journey.acct.email, password: journey.acct.password });
+        await conn.write(
+          rawRequest('POST', '/api/v1/auth/login', {
+            port: server.agentPort,
+            headers: { 'Content-Type': 'application/json' },
+            body,
+          }),
+        );
+        answeredAt = 0;
+        answer = conn.next(15_000).then((r) => {
+          answeredAt = performance.now();
+          return r;
+        });
+        let seen = false;
+        while (!seen && answeredAt === 0) {
+          seen = (await inFlight(server.agentPort)) >= 2; // the probe itself and the login
+        }
+        if (seen && answeredAt === 0) break;
+        await answer;
+        conn.destroy();
+        assert.ok(attempt < 8, 'the login was never seen in flight');
+      }
       const signalledAt = performance.now();
       server.child.kill('SIGTERM');
       const res = await answer;
