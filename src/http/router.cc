@@ -1,6 +1,7 @@
 // Route matching, access checks, error mapping and metrics for one service.
 #include "http/router.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <stdexcept>
@@ -99,6 +100,7 @@ void Router::Add(std::string_view method, std::string_view pattern, Handler hand
   r.handler = std::move(handler);
   r.options = std::move(options);
   r.stats = metrics_.Register(p->text, method);
+  if (r.options.body_limit) max_body_limit_ = std::max(max_body_limit_, *r.options.body_limit);
   p->routes.push_back(std::move(r));
   // Allow lists the methods in registration order, with HEAD implied by GET.
   p->allow.clear();
@@ -151,6 +153,14 @@ const Router::Pattern* Router::Match(
     }
   }
   return best;
+}
+
+std::optional<uint64_t> Router::BodyLimitFor(const Request& request) const {
+  std::vector<std::pair<std::string_view, std::string>> params;
+  const Pattern* pattern = Match(request, &params);
+  if (pattern == nullptr) return std::nullopt;
+  const Route* route = pattern->Find(request.method);
+  return route != nullptr ? route->options.body_limit : std::nullopt;
 }
 
 core::Status Router::CheckOrigin(const Request& request) const {

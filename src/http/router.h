@@ -9,6 +9,7 @@
 // records metrics under the route pattern. Add/Set* before serving; Handle() is thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -36,6 +37,8 @@ struct RouteOptions {
   // Check X-CSRF-Token against the principal's token. Default: on for unsafe methods
   // (POST, PUT, PATCH, DELETE) whenever a principal is present.
   std::optional<bool> csrf = std::nullopt;
+  // The largest request body for this route (e.g. uploads), instead of ServerOptions::body_limit.
+  std::optional<uint64_t> body_limit = std::nullopt;
 };
 
 using Handler = std::function<core::Result<Response>(Request&)>;
@@ -71,6 +74,12 @@ class Router {
 
   Metrics& metrics() { return metrics_; }
 
+  // Body limits declared by routes (for the server, before the body is read).
+  bool HasRouteBodyLimits() const { return max_body_limit_ > 0; }
+  uint64_t MaxBodyLimit() const { return max_body_limit_; }
+  // The body limit of the route `request` (target parsed) would reach, if it declares one.
+  std::optional<uint64_t> BodyLimitFor(const Request& request) const;
+
   // Constant-time comparison (for tokens).
   static bool ConstantTimeEquals(std::string_view a, std::string_view b);
   static bool IsUnsafeMethod(std::string_view method);
@@ -88,6 +97,7 @@ class Router {
   std::vector<std::unique_ptr<Pattern>> patterns_;
   Authenticator authenticator_;
   Handler fallback_;
+  uint64_t max_body_limit_ = 0;
   Metrics::RouteStats* fallback_get_stats_ = nullptr;
   Metrics::RouteStats* fallback_head_stats_ = nullptr;
 };

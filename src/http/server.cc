@@ -232,8 +232,35 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void NewParser() {
     parser_.emplace();
     parser_->header_limit(Opt().header_limit);
-    parser_->body_limit(Opt().body_limit);
+    // The largest limit of any route until the route is known (see ApplyRouteBodyLimit).
+    body_limit_ = Opt().body_limit;
+    parser_->body_limit(std::max<uint64_t>(body_limit_, w_.server->router.MaxBodyLimit()));
     parser_->eager(true);
+  }
+
+  // Once the header is in: the route's own body limit, if it has one. False when the declared
+  // Content-Length is already over it (a 413 has been sent).
+  bool ApplyRouteBodyLimit() {
+    if (!w_.server->router.HasRouteBodyLimits()) return true;
+    Request probe;
+    probe.method = std::string(parser_->get().method_string());
+    probe.target = std::string(parser_->get().target());
+    if (probe.ParseTarget()) {
+      body_limit_ = w_.server->router.BodyLimitFor(probe).value_or(Opt().body_limit);
+    }
+    auto declared = parser_->content_length();
+    if (declared && *declared > body_limit_) {
+      SendTooLarge();
+      return false;
+    }
+    // Chunked bodies are checked as they arrive (and every body once complete).
+    parser_->body_limit(body_limit_);
+    return true;
+  }
+
+  void SendTooLarge() {
+    SendError(core::Error(core::ErrorCode::kPayloadTooLarge,
+                          "the body is larger than " + std::to_string(body_limit_) + " bytes"));
   }
 
   void Read() {
@@ -281,6 +308,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (state_ == State::kHeader && parser_->is_header_done()) {
         state_ = State::kBody;
         deadline_ms_ = w_.now_ms + Opt().body_timeout.count();
+        if (!ApplyRouteBodyLimit()) return;
         if (!parser_->is_done() && ExpectsContinue()) {
           asio::async_write(socket_, asio::buffer(kContinue, sizeof(kContinue) - 1),
                             [self = shared_from_this()](boost::system::error_code wec, size_t) {
@@ -311,9 +339,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void OnParseError(boost::system::error_code ec) {
     if (ec == bhttp::error::body_limit) {
-      SendError(
-          core::Error(core::ErrorCode::kPayloadTooLarge,
-                      "the body is larger than " + std::to_string(Opt().body_limit) + " bytes"));
+      SendTooLarge();
     } else if (ec == bhttp::error::header_limit) {
       SendError(core::Error(core::ErrorCode::kHeaderTooLarge, "request header too large"));
     } else {
@@ -343,6 +369,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void HandleRequest() {
+    if (parser_->get().body().size() > body_limit_) {  // parsed eagerly with the header
+      SendTooLarge();
+      return;
+    }
     state_ = State::kHandling;
     auto start = std::chrono::steady_clock::now();
     bhttp::request<bhttp::string_body> msg = parser_->release();
@@ -491,6 +521,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string client_;
   State state_ = State::kIdle;
   int64_t deadline_ms_ = 0;
+  uint64_t body_limit_ = 0;  // of the request being read
   bool head_only_ = false;
   unsigned version_ = 11;
   Connection* prev_ = nullptr;

@@ -211,6 +211,43 @@ TEST_F(ServerTest, BodyOverLimitIs413) {
   EXPECT_TRUE(c.WaitClosed());
 }
 
+TEST_F(ServerTest, RouteBodyLimitOverridesTheServerDefault) {
+  router_.Add("POST", "/upload",
+              [](Request& r) -> core::Result<Response> {
+                return Response::Text(std::to_string(r.body.size()));
+              },
+              {.body_limit = 10'000});
+  router_.Add("POST", "/tiny",
+              [](Request& r) -> core::Result<Response> {
+                return Response::Text(std::to_string(r.body.size()));
+              },
+              {.body_limit = 10});
+  uint16_t port = Start({.body_limit = 1000});
+  TestClient c(port);
+  auto upload = c.Request("POST", "/upload", std::string(8000, 'u'));
+  ASSERT_TRUE(upload);
+  EXPECT_EQ(upload->status, 200u);
+  EXPECT_EQ(upload->body, "8000");
+  auto other = c.Request("POST", "/echo", std::string(2000, 'e'));  // the default still holds
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 413u);
+  TestClient c2(port);
+  auto too_big = c2.Request("POST", "/upload", std::string(12000, 'u'));
+  ASSERT_TRUE(too_big);
+  EXPECT_EQ(too_big->status, 413u);
+  TestClient c3(port);
+  auto tiny = c3.Request("POST", "/tiny", std::string(11, 't'));
+  ASSERT_TRUE(tiny);
+  EXPECT_EQ(tiny->status, 413u);
+  TestClient c4(port);  // chunked, arriving with the header in one packet
+  ASSERT_TRUE(
+      c4.SendRaw("POST /tiny HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "c\r\nhello world!\r\n0\r\n\r\n"));
+  auto chunked = c4.Read();
+  ASSERT_TRUE(chunked);
+  EXPECT_EQ(chunked->status, 413u);
+}
+
 TEST_F(ServerTest, ChunkedBodyOverLimitIs413) {
   TestClient c(Start({.body_limit = 100}));
   std::string chunk(80, 'b');
