@@ -87,6 +87,17 @@ describe('account journey', () => {
     assert.equal((await c.get('/me')).data.user.id, reg.data.user.id);
   });
 
+  test('the e-mail is stored in lower case and the mobile number without surrounding spaces', async () => {
+    const base = account('normal');
+    const [local, domain] = base.email.split('@');
+    const mixed = `${local.toUpperCase()}@${domain.toUpperCase()}`;
+    const c = agent();
+    const reg = await c.register({ ...base, email: `  ${mixed} `, phone: ` ${base.phone} ` });
+    assert.equal(reg.data.user.email, base.email);
+    assert.equal(reg.data.user.phone, base.phone, 'the mobile number is stored as validated (trimmed)');
+    assert.equal((await c.get('/me')).data.user.phone, base.phone);
+  });
+
   test('registration keeps the chosen locale and trims the display name', async () => {
     const acct = account('locale', { locale: 'en', display_name: '  Ada Lovelace  ' });
     const c = agent();

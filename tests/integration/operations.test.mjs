@@ -128,6 +128,20 @@ describe('health, readiness and metrics', () => {
     assert.match(text, /^beian_db_pool_in_use\{service="agent"\} \d+$/m);
   });
 
+  test('unknown methods and paths do not create new metric series', async () => {
+    const seriesBefore = (await requestCounters(server.agentUrl)).counters.size;
+    for (const m of ['FOO', 'BAR', 'PROPFIND', 'X-RANDOM']) {
+      const conn = await new RawConnection(server.agentPort).open();
+      await conn.write(rawRequest(m, `/x/${m}/${Date.now()}`, { port: server.agentPort, headers: { Connection: 'close' } }));
+      const res = await conn.next();
+      assert.ok(res.status >= 400 && res.status < 500, `${m}: ${res.status}`);
+      conn.destroy();
+    }
+    const { counters } = await requestCounters(server.agentUrl);
+    assert.ok(![...counters.keys()].some((k) => /FOO|BAR|PROPFIND|RANDOM/.test(k)), [...counters.keys()].join('\n'));
+    assert.ok(counters.size <= seriesBefore + 2, `series grew from ${seriesBefore} to ${counters.size}`);
+  });
+
   test('the authority has its own metrics', async () => {
     await (await fetch(`${server.authorityUrl}/healthz`)).text();
     const { counters } = await requestCounters(server.authorityUrl);
