@@ -691,7 +691,10 @@ core::Result<Rules> LoadEmbeddedRules() {
   for (const core::EmbeddedFileEntry& e : core::EmbeddedFilesUnder("data/rules/")) {
     files.emplace_back(std::string(e.path), e.data);
   }
-  return LoadRules(files);
+  auto rules = LoadRules(files);
+  // Load the public suffix list now, at start, rather than on the first validated domain.
+  if (rules) PublicSuffixOf("example.com");
+  return rules;
 }
 
 }  // namespace beian::domain

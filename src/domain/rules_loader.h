@@ -23,6 +23,7 @@ namespace beian::domain {
 core::Result<Rules> LoadRules(const std::vector<std::pair<std::string, std::string_view>>& files);
 
 // LoadRules over the data set compiled into the binary (core::EmbeddedFilesUnder("data/rules/")).
+// Also loads the process-wide public suffix list (domain_name.h), so that happens at start.
 core::Result<Rules> LoadEmbeddedRules();
 
 // The `{name}` placeholders of a message template, sorted and unique.
