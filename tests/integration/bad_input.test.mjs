@@ -117,7 +117,7 @@ describe('bad input', () => {
   test('wrong content type → 415', async () => {
     const acct = account('ctype');
     const body = JSON.stringify(acct);
-    for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', null]) {
+    for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx', 'application/json-patch+json', 'text/json', null]) {
       const headers = ct === null ? {} : { 'Content-Type': ct };
       // fetch adds text/plain for a string body without a type; a raw socket sends none.
       let r;
@@ -141,12 +141,12 @@ describe('bad input', () => {
     await registersCleanly(acct);
   });
 
-  test('application/json with a charset parameter is accepted', async () => {
-    const acct = account('charset');
-    const r = await postRaw('/auth/register', JSON.stringify(acct), {
-      'Content-Type': 'application/json; charset=utf-8',
-    });
-    assert.equal(r.status, 201, r.text);
+  test('application/json with a charset parameter, in any case, is accepted', async () => {
+    for (const ct of ['application/json; charset=utf-8', 'Application/JSON']) {
+      const acct = account('charset');
+      const r = await postRaw('/auth/register', JSON.stringify(acct), { 'Content-Type': ct });
+      assert.equal(r.status, 201, `${ct}: ${r.text}`);
+    }
   });
 
   test('a body over --body-limit → 413; nothing stored', async () => {
