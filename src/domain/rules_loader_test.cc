@@ -80,6 +80,30 @@ TEST(EmbeddedRules, LoadAndHoldTheDefaults) {
   EXPECT_NE(r.FindMessage("checksum_mismatch"), nullptr);
 }
 
+TEST(EmbeddedRules, ProvincePoliciesMatchRulesMd) {
+  // RULES.md "Documents": the province lists, by GB code.
+  std::vector<std::string> domain_cert, commitment, permit, refused;
+  for (const Province& p : EmbeddedRules().provinces) {
+    auto has = [&](const char* kind) {
+      return std::find(p.extra_documents.begin(), p.extra_documents.end(), kind) !=
+             p.extra_documents.end();
+    };
+    if (has("domain_certificate")) domain_cert.push_back(p.code);
+    if (has("commitment_letter")) commitment.push_back(p.code);
+    if (p.cross_province_individuals == CrossProvincePolicy::kResidencePermitRequired) {
+      permit.push_back(p.code);
+    }
+    if (p.cross_province_individuals == CrossProvincePolicy::kRefused) refused.push_back(p.code);
+    EXPECT_EQ(p.resident_id_prefix, p.code);
+    EXPECT_EQ(p.minimum_age, 18) << p.code;
+  }
+  using V = std::vector<std::string>;
+  EXPECT_EQ(domain_cert, (V{"11", "31", "32", "33", "44"}));
+  EXPECT_EQ(commitment, (V{"11", "31", "32", "33", "44"}));
+  EXPECT_EQ(permit, (V{"22", "31", "32", "33", "35", "36", "37", "42", "44", "51", "52"}));
+  EXPECT_EQ(refused, (V{"14", "15", "23", "41", "45", "50", "53", "54", "62", "63", "64", "65"}));
+}
+
 TEST(EmbeddedRules, Calendar) {
   const Rules& r = EmbeddedRules();
   EXPECT_TRUE(r.IsHoliday(Ymd(2025, 10, 1)));
