@@ -385,6 +385,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     req.body = std::move(msg.body());
     req.client_address = client_;
+    if (Opt().trust_proxy_headers) ApplyProxyHeaders(req);
     std::string_view incoming = req.Header("x-request-id");
     req.request_id = IsGoodRequestId(incoming) ? std::string(incoming) : NewRequestId();
     head_only_ = msg.method() == bhttp::verb::head;
@@ -401,6 +402,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
     }
     Finish(req, std::move(res), keep_alive, start);
+  }
+
+  static void ApplyProxyHeaders(Request& req) {
+    std::string_view forwarded = req.Header("x-forwarded-for");
+    if (!forwarded.empty()) {
+      size_t comma = forwarded.rfind(',');
+      std::string_view last =
+          comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
+      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+      while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+      boost::system::error_code ec;
+      auto address = asio::ip::make_address(last, ec);
+      if (!ec) req.client_address = address.to_string();
+    }
+    if (EqualsIgnoreCase(req.Header("x-forwarded-proto"), "https")) req.secure = true;
   }
 
   void Finish(const Request& req, Response res, bool keep_alive,
@@ -556,6 +572,7 @@ void Worker::Accept() {
       socket.shutdown(tcp::socket::shutdown_both, wec);
       socket.close(wec);
     } else {
+      now_ms = SteadyMs();  // the coarse clock may be a sweep interval old
       boost::system::error_code oec;
       socket.set_option(tcp::no_delay(true), oec);
       std::make_shared<Connection>(*this, std::move(socket))->Start();

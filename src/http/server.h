@@ -46,6 +46,10 @@ struct ServerOptions {
   // Content-Security-Policy (frame-ancestors 'none'), X-Content-Type-Options, Referrer-Policy,
   // X-Frame-Options on every response.
   bool security_headers = true;
+  // Behind a reverse proxy (e.g. nginx in front of several agent nodes): take the client address
+  // from the last X-Forwarded-For entry and Request::secure from X-Forwarded-Proto: https. Only
+  // for listeners that nothing but the proxy can reach, since clients can send these headers.
+  bool trust_proxy_headers = false;
 };
 
 class Server {

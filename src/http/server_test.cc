@@ -498,6 +498,29 @@ TEST_F(ServerTest, AccessLogLineCarriesRequestId) {
   EXPECT_TRUE(saw_inside);
 }
 
+TEST_F(ServerTest, ProxyHeadersOnlyWhenTrusted) {
+  router_.Add("GET", "/whoami", [](Request& r) -> core::Result<Response> {
+    return Response::Text(r.client_address + (r.secure ? " https" : " http"));
+  });
+  const std::string headers =
+      "X-Forwarded-For: 203.0.113.9, 198.51.100.7\r\nX-Forwarded-Proto: https\r\n";
+  {
+    TestClient c(Start());
+    auto r = c.Request("GET", "/whoami", "", headers);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "127.0.0.1 http");
+  }
+  server_->Shutdown();
+  server_->Wait();
+  TestClient c(Start({.trust_proxy_headers = true}));
+  auto r = c.Request("GET", "/whoami", "", headers);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "198.51.100.7 https");
+  auto junk = c.Request("GET", "/whoami", "", "X-Forwarded-For: not-an-ip\r\n");
+  ASSERT_TRUE(junk);
+  EXPECT_EQ(junk->body, "127.0.0.1 http");
+}
+
 TEST_F(ServerTest, PortInUseIsAnError) {
   uint16_t port = Start();
   Router other;
