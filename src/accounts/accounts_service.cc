@@ -38,14 +38,17 @@ std::string SlowKey(std::string_view scope) { return std::string(scope) + "#slow
 
 }  // namespace
 
-UserView ToView(const store::User& u) {
-  return {u.id, u.email, u.phone, u.display_name, u.role, u.locale};
-}
+constexpr std::string_view kPhoneColumn = "users.phone";
 
 AccountsService::AccountsService(store::Database& db, const core::Clock& clock,
-                                 AccountsOptions options)
-    : db_(db), clock_(clock), options_(std::move(options)) {
+                                 const core::PiiCipher& pii, AccountsOptions options)
+    : db_(db), clock_(clock), pii_(pii), options_(std::move(options)) {
   dummy_hash_ = core::HashPassword(core::RandomToken(), options_.password_cost).value_or("");
+}
+
+core::Result<UserView> AccountsService::View(const store::User& u) const {
+  BEIAN_ASSIGN_OR_RETURN(std::string phone, pii_.Open(u.phone, kPhoneColumn));
+  return UserView{u.id, u.email, std::move(phone), u.display_name, u.role, u.locale};
 }
 
 bool AccountsService::MayLogIn(std::string_view role) const {
@@ -84,7 +87,7 @@ core::Result<UserView> AccountsService::CreateUser(const Registration& r, std::s
   BEIAN_ASSIGN_OR_RETURN(std::string hash, core::HashPassword(r.password, options_.password_cost));
   store::NewUser nu;
   nu.email = NormalizeEmail(r.email);
-  nu.phone = std::string(r.phone);
+  nu.phone = pii_.Seal(r.phone, kPhoneColumn);
   nu.display_name = NormalizeDisplayName(r.display_name);
   nu.role = std::string(role);
   nu.password_hash = std::move(hash);
@@ -98,7 +101,7 @@ core::Result<UserView> AccountsService::CreateUser(const Registration& r, std::s
     }
     return std::move(user).error();
   }
-  return ToView(*user);
+  return View(*user);
 }
 
 core::Result<bool> AccountsService::EnsureUser(const Registration& r, std::string_view role) {
@@ -184,7 +187,7 @@ core::Result<SessionGrant> AccountsService::Login(std::string_view email_in,
 core::Result<SessionGrant> AccountsService::StartSession(const store::User& user,
                                                          std::string_view client_address) {
   SessionGrant grant;
-  grant.user = ToView(user);
+  BEIAN_ASSIGN_OR_RETURN(grant.user, View(user));
   grant.session_token = core::RandomToken();
   grant.csrf_token = core::RandomToken();
   grant.max_age = options_.session_ttl;
@@ -241,7 +244,7 @@ core::Result<UserView> AccountsService::GetUser(std::string_view user_id) {
   auto user = db_.Read([&](store::Tx& tx) { return store::UserRepo(tx).FindById(user_id); });
   if (!user) return std::move(user).error();
   if (!*user) return Error(ErrorCode::kNotFound, "no such user");
-  return ToView(**user);
+  return View(**user);
 }
 
 }  // namespace beian::accounts

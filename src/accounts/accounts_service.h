@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/pii_cipher.h"
 #include "core/result.h"
 #include "http/request.h"
 #include "store/database.h"
@@ -58,7 +59,9 @@ struct SessionGrant {
 
 class AccountsService {
  public:
-  AccountsService(store::Database& db, const core::Clock& clock, AccountsOptions options);
+  // Mobile numbers are stored sealed by `pii` (column "users.phone").
+  AccountsService(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
+                  AccountsOptions options);
 
   // validation_failed (details per field), email_taken; on success the user is logged in.
   core::Result<SessionGrant> Register(const Registration& r, std::string_view client_address);
@@ -91,13 +94,14 @@ class AccountsService {
  private:
   core::Result<SessionGrant> StartSession(const store::User& user, std::string_view client_address);
   bool MayLogIn(std::string_view role) const;
+  // The client's view of a stored user (mobile number opened).
+  core::Result<UserView> View(const store::User& u) const;
 
   store::Database& db_;
   const core::Clock& clock_;
+  const core::PiiCipher& pii_;
   AccountsOptions options_;
   std::string dummy_hash_;  // verified against for unknown e-mails, to keep timing uniform
 };
-
-UserView ToView(const store::User& u);
 
 }  // namespace beian::accounts

@@ -18,7 +18,7 @@ class AccountsServiceTest : public store::testing::StoreTest {
     if (IsSkipped() || HasFatalFailure()) return;
     MigrateOrDie("agent");
     service_ = std::make_unique<AccountsService>(
-        db(), clock_,
+        db(), clock_, pii_,
         AccountsOptions{.login_roles = {"applicant", "reviewer", "admin"},
                         .self_registration = true,
                         .password_cost = core::PasswordCost::kMinimum});
@@ -31,6 +31,7 @@ class AccountsServiceTest : public store::testing::StoreTest {
             .display_name = "张三"};
   }
 
+  core::PiiCipher pii_{core::RandomBytes(core::kSecretKeyBytes)};
   core::ManualClock clock_{core::TimePoint(std::chrono::hours(24 * 365 * 56))};
   std::unique_ptr<AccountsService> service_;
 };
@@ -51,6 +52,18 @@ TEST_P(AccountsServiceTest, RegisterSignsInAndAuthenticates) {
   other[0] = other[0] == 'A' ? 'B' : 'A';
   EXPECT_FALSE(service_->Authenticate(other)->has_value());
   EXPECT_FALSE(service_->Authenticate("short")->has_value());
+}
+
+TEST_P(AccountsServiceTest, MobileNumbersAreSealedAtRest) {
+  auto grant = service_->Register(Reg("p@example.cn"), "127.0.0.1");
+  ASSERT_TRUE(grant);
+  EXPECT_EQ(grant->user.phone, "13912345678");
+  auto stored =
+      db().Read([](store::Tx& tx) { return store::UserRepo(tx).FindByEmail("p@example.cn"); });
+  ASSERT_TRUE(stored && stored->has_value());
+  EXPECT_TRUE((*stored)->phone.starts_with("enc1:"));
+  EXPECT_EQ((*stored)->phone.find("13912345678"), std::string::npos);
+  EXPECT_EQ(service_->GetUser(grant->user.id)->phone, "13912345678");
 }
 
 TEST_P(AccountsServiceTest, RefusedRegistrationLeavesNothingBehind) {

@@ -3,9 +3,10 @@
 
 namespace beian::agent {
 
-AgentModule::AgentModule(store::Database& db, const core::Clock& clock, AgentOptions options)
+AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
+                         AgentOptions options)
     : options_(options),
-      accounts_(db, clock,
+      accounts_(db, clock, pii,
                 {.login_roles = {"applicant", "reviewer", "admin"},
                  .self_registration = true,
                  .registration_role = "applicant",

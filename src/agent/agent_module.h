@@ -9,6 +9,7 @@
 #include "accounts/accounts_routes.h"
 #include "accounts/accounts_service.h"
 #include "core/clock.h"
+#include "core/pii_cipher.h"
 #include "http/router.h"
 #include "store/database.h"
 
@@ -24,7 +25,8 @@ struct AgentOptions {
 
 class AgentModule {
  public:
-  AgentModule(store::Database& db, const core::Clock& clock, AgentOptions options);
+  AgentModule(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
+              AgentOptions options);
 
   void Register(http::Router& router);
   accounts::AccountsService& accounts() { return accounts_; }

@@ -4,9 +4,9 @@
 namespace beian::authority {
 
 AuthorityModule::AuthorityModule(store::Database& db, const core::Clock& clock,
-                                 AuthorityOptions options)
+                                 const core::PiiCipher& pii, AuthorityOptions options)
     : options_(options),
-      accounts_(db, clock,
+      accounts_(db, clock, pii,
                 {.login_roles = {"authority_reviewer"},
                  .self_registration = false,
                  .password_cost = options.password_cost}) {}

@@ -7,6 +7,7 @@
 #include "accounts/accounts_routes.h"
 #include "accounts/accounts_service.h"
 #include "core/clock.h"
+#include "core/pii_cipher.h"
 #include "http/router.h"
 #include "store/database.h"
 
@@ -22,7 +23,8 @@ struct AuthorityOptions {
 
 class AuthorityModule {
  public:
-  AuthorityModule(store::Database& db, const core::Clock& clock, AuthorityOptions options);
+  AuthorityModule(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
+                  AuthorityOptions options);
 
   void Register(http::Router& router);
   accounts::AccountsService& accounts() { return accounts_; }

@@ -48,8 +48,14 @@ int CreateUser(const CreateUserOptions& o) {
               << " database schema is not current: run `beian migrate` first\n";
     return 1;
   }
+  auto key = o.data.SecretKey();
+  if (!key) {
+    std::cerr << "beian admin: " << key.error().message << "\n";
+    return 1;
+  }
+  const core::PiiCipher pii(*key);
   static core::SystemClock clock;
-  accounts::AccountsService accounts(**db, clock, {});
+  accounts::AccountsService accounts(**db, clock, pii, {});
   accounts::Registration r{.email = o.email,
                            .phone = o.phone,
                            .password = password,

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <regex>
 
+#include "core/pii_cipher.h"
+
 namespace beian::cli {
 namespace fs = std::filesystem;
 
@@ -20,10 +22,19 @@ void DataOptions::AddTo(CLI::App& command) {
       .add_option("--authority-database", authority_database,
                   "Authority database URL (default: sqlite in --data-dir)")
       ->envname("BEIAN_AUTHORITY_DATABASE");
+  command
+      .add_option("--secret-key", secret_key,
+                  "Key sealing personal data at rest, 64 hex digits (prefer the variable; "
+                  "default: <data-dir>/secret.key, created on first use)")
+      ->envname("BEIAN_SECRET_KEY");
+}
+
+core::Result<std::string> DataOptions::SecretKey() const {
+  return core::LoadSecretKey(secret_key, (fs::path(data_dir) / "secret.key").string());
 }
 
 core::Status DataOptions::Prepare() const {
-  if (!database.empty() && !authority_database.empty()) return core::Ok();
+  if (!database.empty() && !authority_database.empty() && !secret_key.empty()) return core::Ok();
   std::error_code ec;
   fs::create_directories(data_dir, ec);
   if (ec) {

@@ -126,6 +126,9 @@ int Serve(const ServeOptions& o) {
   auto rules = LoadRulesFrom(o.rules_dir);
   if (!rules) return fail(core::Error(rules.error().code, "rules: " + rules.error().message));
 
+  auto key = o.data.SecretKey();
+  if (!key) return fail(key.error());
+  const core::PiiCipher pii(*key);
   static core::SystemClock clock;
   const bool run_agent = o.service != "authority";
   const bool run_authority = o.service != "agent";
@@ -137,14 +140,15 @@ int Serve(const ServeOptions& o) {
   if (run_agent) {
     if (auto s = OpenAndCheck(o, agent_host); !s) return fail(s.error());
     agent_module = std::make_unique<agent::AgentModule>(
-        *agent_host.db, clock, agent::AgentOptions{.cookie_secure = o.cookie_secure});
+        *agent_host.db, clock, pii, agent::AgentOptions{.cookie_secure = o.cookie_secure});
     agent_module->Register(agent_host.router);
     Mount(o, agent_host, agent::kApiPrefix);
   }
   if (run_authority) {
     if (auto s = OpenAndCheck(o, authority_host); !s) return fail(s.error());
     authority_module = std::make_unique<authority::AuthorityModule>(
-        *authority_host.db, clock, authority::AuthorityOptions{.cookie_secure = o.cookie_secure});
+        *authority_host.db, clock, pii,
+        authority::AuthorityOptions{.cookie_secure = o.cookie_secure});
     authority_module->Register(authority_host.router);
     Mount(o, authority_host, authority::kApiPrefix);
   }
