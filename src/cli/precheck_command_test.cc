@@ -79,8 +79,11 @@ TEST_P(PrecheckGoldenTest, MatchesExpected) {
   EXPECT_EQ(out.str(), Slurp(expected));
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, PrecheckGoldenTest, ::testing::ValuesIn(Cases()),
-                         [](const auto& info) { return info.param; });
+std::string CaseName(const ::testing::TestParamInfo<std::string>& param_info) {
+  return param_info.param;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, PrecheckGoldenTest, ::testing::ValuesIn(Cases()), CaseName);
 
 TEST(PrecheckCommandTest, NoApplicationIsUnusable) {
   std::istringstream in;
