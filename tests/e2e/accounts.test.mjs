@@ -10,6 +10,7 @@ import {
   kDemoPassword,
   kScreenshotDir,
   launchBrowser,
+  lockAccount,
   logout,
   newPage,
   registerViaApi,
@@ -257,6 +258,42 @@ describe('authority console', () => {
 
     await logout(page);
     assert.deepEqual(page.pageErrors, []);
+    await page.context().close();
+  });
+});
+
+// Last in the file: it spends failed logins, which the server also counts per client address.
+describe('login throttling', () => {
+  it('tells a locked account how long to wait, in both languages', async () => {
+    await ready;
+    const email = uniqueEmail('locked');
+    const password = 'locked-password-1';
+    await registerViaApi(servers.agentUrl, {
+      email,
+      phone: uniqueMobile(),
+      password,
+      display_name: '锁定用户',
+    });
+    await lockAccount(servers.agentUrl, email);
+
+    const page = await newPage(browser);
+    await page.goto(`${servers.agentUrl}/login`);
+    // Even the right password is refused while the lock lasts.
+    await fillLogin(page, 'zh', email, password);
+    await page.getByTestId('login-submit').click();
+    const alert = page.getByTestId('form-error');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /账号已暂时锁定。请在 1[45] 分钟后重试。/);
+    await screenshot(page, 'zh-login-locked');
+
+    await switchLanguage(page, 'en');
+    await page.getByTestId('login-submit').click();
+    await page.getByText('Please try again in', { exact: false }).waitFor();
+    assert.match(
+      await alert.textContent(),
+      /account is locked for a while\. Please try again in 1[45] minutes\./,
+    );
+    assert.equal(new URL(page.url()).pathname, '/login');
     await page.context().close();
   });
 });

@@ -176,6 +176,27 @@ export async function registerViaApi(baseUrl, account) {
   assert.equal(res.status, 201, `register ${account.email}: ${await res.text()}`);
 }
 
+// Fails logins to `email` through the API, waiting out each slow-down the server asks for
+// (Retry-After), until it answers account_locked. Returns the number of attempts.
+export async function lockAccount(baseUrl, email, maxAttempts = 40) {
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: baseUrl },
+      body: JSON.stringify({ email, password: 'not-the-password-1' }),
+    });
+    const body = await res.json();
+    if (body.error?.code === 'account_locked') return attempt;
+    if (body.error?.code === 'too_many_requests') {
+      const wait = Number(res.headers.get('Retry-After') ?? '1');
+      await sleep(wait * 1000 + 100);
+    } else {
+      assert.equal(body.error?.code, 'invalid_credentials', JSON.stringify(body));
+    }
+  }
+  throw new Error(`${email} not locked after ${maxAttempts} attempts`);
+}
+
 // The antd Form.Item that holds the input labelled exactly `label`.
 export function formItem(page, label) {
   return page.locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) });

@@ -219,7 +219,7 @@ describe('login', () => {
     await user.type(screen.getByLabelText('密码'), kAlice.password);
     await user.click(screen.getByTestId('login-submit'));
     const alert = await screen.findByTestId('form-error');
-    expect(alert.textContent).toContain('请在 5 分钟 后重试');
+    expect(alert.textContent).toContain('账号已暂时锁定。请在 5 分钟后重试。');
   });
 
   it('logs in in English and goes home', async () => {

@@ -71,8 +71,10 @@ describe('mapApiError', () => {
   it('says when to retry a locked account', () => {
     const err = new ApiError(429, 'account_locked', 'locked; retry in 15 minutes', [], 900);
     const g = mapApiError(err, kFields).global!;
-    expect(globalErrorText(zh, g)).toBe('登录失败次数过多，账号已暂时锁定。 请在 15 分钟 后重试。');
-    expect(globalErrorText(en, g)).toContain('Please try again in 15 minutes.');
+    expect(globalErrorText(zh, g)).toBe('登录失败次数过多，账号已暂时锁定。请在 15 分钟后重试。');
+    expect(globalErrorText(en, g)).toBe(
+      'Too many failed logins: the account is locked for a while. Please try again in 15 minutes.',
+    );
     const soon = mapApiError(new ApiError(429, 'too_many_requests', 'slow down', [], 30), kFields);
     expect(globalErrorText(en, soon.global!)).toBe('Too many requests. Please try again in 30 seconds.');
   });

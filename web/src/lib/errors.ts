@@ -84,7 +84,7 @@ export function formatWait(t: TFunction, seconds: number): string {
 export function globalErrorText(t: TFunction, e: GlobalError): string {
   let text = translate(t, `errors.code.${e.code}`, e.message);
   if (e.retryAfter !== null && e.retryAfter > 0) {
-    text += ' ' + t('errors.retry_after', { time: formatWait(t, e.retryAfter) });
+    text = t('errors.retry_after', { message: text, time: formatWait(t, e.retryAfter) });
   } else if (e.code === 'account_locked' || e.code === 'too_many_requests') {
     // Without Retry-After the server's own sentence is the only one that says when.
     if (e.message && !text.includes(e.message)) text += ` (${e.message})`;

@@ -93,7 +93,7 @@ const en: DeepStrings<Messages> = {
   },
   errors: {
     title: 'That did not work',
-    retry_after: 'Please try again in {{time}}.',
+    retry_after: '{{message}} Please try again in {{time}}.',
     seconds_one: '{{count}} second',
     seconds_other: '{{count}} seconds',
     minutes_one: '{{count}} minute',

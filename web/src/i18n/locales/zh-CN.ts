@@ -90,7 +90,7 @@ const zhCN = {
   },
   errors: {
     title: '操作未成功',
-    retry_after: '请在 {{time}} 后重试。',
+    retry_after: '{{message}}请在 {{time}}后重试。',
     seconds_one: '{{count}} 秒',
     seconds_other: '{{count}} 秒',
     minutes_one: '{{count}} 分钟',
