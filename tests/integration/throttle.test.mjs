@@ -1,8 +1,9 @@
 // Login throttling against the real binary (own server: the per-address counters must start
 // from zero). Per account: 3 free failures, the 4th makes the next attempt wait 5 s (429
 // too_many_requests + Retry-After) — even with the right password; after the wait, one more
-// failure slows down again. The 15-minute lock after 10 failures costs six 5-second waits here:
-// it runs only with BEIAN_IT_SLOW=1 (the store and accounts unit tests cover it with a clock).
+// failure slows down again. Per address: 20 free failures, then 2-second slow-downs. The
+// 15-minute lock after 10 failures costs six 5-second waits here: it runs only with
+// BEIAN_IT_SLOW=1 (the store and accounts unit tests cover it with a clock).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -26,9 +27,14 @@ after(async () => {
 
 const agent = () => new Client(server.agentUrl);
 
+// Failed logins recorded so far from this address (127.0.0.1): refused (429) attempts do not
+// count.
+let addressFailures = 0;
+
 async function fail(email, expectStatus = 401) {
   const r = await agent().post('/auth/login', { email, password: 'wrong-password-x' });
   assert.equal(r.status, expectStatus, r.text);
+  if (r.status === 401) addressFailures += 1;
   return r;
 }
 
@@ -89,6 +95,22 @@ describe('login throttling', () => {
     assertSlowedDown(await fail(email, 429));
     // Case and spaces do not make a fresh account key.
     assertSlowedDown(await fail(`  ${email.toUpperCase()}`, 429));
+  });
+
+  test('after 20 failures from one address, that address slows down for every account', async () => {
+    const acct = account('address');
+    await agent().register(acct);
+    assert.ok(addressFailures <= 20, `${addressFailures} failures already`);
+    // Fresh unknown e-mails: one failure each, so only the address scope counts up.
+    while (addressFailures < 21) {
+      assertError(await fail(uniqueEmail('spray')), 401, 'invalid_credentials', `address failure ${addressFailures + 1}`);
+    }
+    const r = await agent().post('/auth/login', { email: acct.email, password: acct.password });
+    assertError(r, 429, 'too_many_requests');
+    const retry = Number(r.headers.get('retry-after'));
+    assert.ok(retry >= 1 && retry <= 2, `Retry-After ${retry} (the address slow-down is 2 s)`);
+    await sleep(retry * 1000 + 300);
+    await agent().login(acct.email, acct.password);
   });
 
   test('10 failures lock the account for 15 minutes (429 account_locked)', {
