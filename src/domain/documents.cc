@@ -34,7 +34,10 @@ std::vector<Subject> Expand(const Application& app, const std::string& pattern) 
   } else if (pattern == "websites[*].person_in_charge") {
     for (std::size_t i = 0; i < app.websites.size(); ++i) {
       const Website& w = app.websites[i];
-      if (w.person_in_charge.Empty()) continue;  // the organizer's person
+      if (w.person_in_charge.Empty()) {  // the organizer's person stands for the website
+        out.push_back({"organizer.person_in_charge", &app.organizer.person_in_charge, &w});
+        continue;
+      }
       out.push_back(
           {"websites[" + std::to_string(i) + "].person_in_charge", &w.person_in_charge, &w});
     }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "domain/rules_loader.h"
 
 namespace beian::domain {
@@ -54,10 +56,30 @@ TEST(DocumentsTest, AlwaysForEveryOrganization) {
   EXPECT_TRUE(Has(d, "id_front", "organizer.person_in_charge"));
   EXPECT_TRUE(Has(d, "id_front", "websites[0].person_in_charge"));
   EXPECT_TRUE(Has(d, "authenticity_checklist", "organizer"));
-  EXPECT_TRUE(Has(d, "verified_photo", "organizer.person_in_charge"));
+  // The website's person in charge is the one photographed (FACTS 1.3).
+  EXPECT_TRUE(Has(d, "verified_photo", "websites[0].person_in_charge"));
+  EXPECT_FALSE(Has(d, "verified_photo", "organizer.person_in_charge"));
   EXPECT_FALSE(Has(d, "domain_certificate", "websites[0]"));
   EXPECT_FALSE(Has(d, "commitment_letter", "organizer"));
   for (const RequiredDocument& doc : d) EXPECT_FALSE(doc.reason.empty());
+}
+
+TEST(DocumentsTest, WebsiteWithoutOwnPersonFallsBackToTheOrganizers) {
+  Application app = Enterprise();
+  app.websites[0].person_in_charge = Person{};
+  Docs d = Of(app);
+  EXPECT_TRUE(Has(d, "verified_photo", "organizer.person_in_charge"));
+  EXPECT_EQ(std::count_if(d.begin(), d.end(),
+                          [](const RequiredDocument& r) { return r.kind == "id_front"; }),
+            1);
+}
+
+TEST(DocumentsTest, WebsitePersonNotLegalRepresentativeNeedsAuthorisation) {
+  Application app = Enterprise();
+  app.websites[0].person_in_charge.legal_representative = false;
+  EXPECT_TRUE(Has(Of(app), "authorization_letter", "websites[0].person_in_charge"));
+  app.websites[0].person_in_charge.legal_representative = true;
+  EXPECT_FALSE(Has(Of(app), "authorization_letter", "websites[0].person_in_charge"));
 }
 
 TEST(DocumentsTest, IndividualsHaveNoOrganizerCertificate) {
