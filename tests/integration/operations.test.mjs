@@ -13,7 +13,9 @@ import {
   kBackend,
   kDemo,
   kWebDir,
+  makeDatabases,
   rawRequest,
+  runBeian,
   sleep,
   startServer,
   uniqueEmail,
@@ -363,6 +365,29 @@ describe('connections', () => {
     const res = await conn.next();
     assert.equal(res.status, 200);
     await conn.closed(5000);
+  });
+
+  test('a second server on the same ports refuses to start; the first keeps every connection', async () => {
+    const other = makeDatabases();
+    try {
+      const r = await runBeian(
+        ['serve', ...other.args, '--migrate', '--no-demo', '--agent-listen', `127.0.0.1:${server.agentPort}`,
+          '--authority-listen', `127.0.0.1:${server.authorityPort}`],
+        { timeoutMs: 20_000 },
+      );
+      assert.equal(r.signal, null, `the second server kept running:\n${r.stdout}\n${r.stderr}`);
+      assert.notEqual(r.code, 0);
+      assert.match(`${r.stdout}${r.stderr}`, /listen|in use/i);
+    } finally {
+      other.drop();
+    }
+    // New connections are still served.
+    for (let i = 0; i < 8; i += 1) {
+      const r = await fetch(`${server.agentUrl}/healthz`, { headers: { Connection: 'close' } });
+      assert.equal(r.status, 200);
+      await r.arrayBuffer();
+    }
+    await assertAlive(server);
   });
 
   test('many concurrent connections are all served', async () => {
