@@ -15,8 +15,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -441,32 +441,54 @@ class Connection : public std::enable_shared_from_this<Connection> {
                  {"bytes", res.body.size()},
                  {"client", client_}});
     }
-    res_ = {};
-    res_.version(version_);
-    res_.result(res.status);
-    if (!res.content_type.empty()) res_.set(bhttp::field::content_type, res.content_type);
-    for (auto& [name, value] : res.headers) res_.insert(name, value);
-    res_.set(bhttp::field::date, HttpDate());
-    res_.set("X-Request-Id", req.request_id);
+    // The head is serialized here rather than through beast::http::fields: one string, no
+    // per-field allocations; head and body leave in one gather write.
+    head_.clear();
+    head_ += version_ == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head_ += std::to_string(res.status);
+    head_ += ' ';
+    head_ += bhttp::obsolete_reason(static_cast<bhttp::status>(res.status));
+    head_ += "\r\n";
+    if (!res.content_type.empty()) AppendHeader("Content-Type", res.content_type);
+    for (const auto& [name, value] : res.headers) AppendHeader(name, value);
+    AppendHeader("Date", HttpDate());
+    AppendHeader("X-Request-Id", req.request_id);
     if (Opt().security_headers) {
       for (const auto& [name, value] : SecurityHeaders()) {
-        if (res_.find(name) == res_.end()) res_.set(name, value);
+        if (res.Header(name).empty()) AppendHeader(name, value);
       }
     }
-    if (head_only_) {
-      res_.content_length(res.body.size());
-    } else {
-      res_.body() = std::move(res.body);
-      res_.prepare_payload();
-    }
-    res_.keep_alive(keep_alive);
+    bool no_body_status = res.status < 200 || res.status == 204 || res.status == 304;
+    if (!no_body_status) AppendHeader("Content-Length", std::to_string(res.body.size()));
+    if (!keep_alive && version_ != 10) AppendHeader("Connection", "close");
+    if (keep_alive && version_ == 10) AppendHeader("Connection", "keep-alive");
+    head_ += "\r\n";
+    body_ = head_only_ || no_body_status ? std::string() : std::move(res.body);
     state_ = State::kWriting;
     deadline_ms_ = w_.now_ms + Opt().write_timeout.count();
-    bhttp::async_write(
-        socket_, res_,
-        [self = shared_from_this(), keep_alive](boost::system::error_code ec, size_t) {
-          self->OnWrite(ec, keep_alive);
-        });
+    std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(socket_, buffers,
+                      [self = shared_from_this(), keep_alive](
+                          boost::system::error_code ec, size_t) { self->OnWrite(ec, keep_alive); });
+  }
+
+  // Appends "Name: value\r\n", dropping CR, LF and NUL so that no handler-supplied value can
+  // split the response.
+  void AppendHeader(std::string_view name, std::string_view value) {
+    auto clean = [this](std::string_view s) {
+      static constexpr std::string_view kBad("\r\n\0", 3);
+      if (s.find_first_of(kBad) == std::string_view::npos) {
+        head_ += s;
+        return;
+      }
+      for (char c : s) {
+        if (kBad.find(c) == std::string_view::npos) head_ += c;
+      }
+    };
+    clean(name);
+    head_ += ": ";
+    clean(value);
+    head_ += "\r\n";
   }
 
   void OnWrite(boost::system::error_code ec, bool keep_alive) {
@@ -533,7 +555,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   tcp::socket socket_;
   beast::flat_buffer buffer_{64 * 1024};
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> res_;
+  std::string head_;  // the response being written
+  std::string body_;
   std::string client_;
   State state_ = State::kIdle;
   int64_t deadline_ms_ = 0;

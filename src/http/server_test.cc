@@ -521,6 +521,53 @@ TEST_F(ServerTest, ProxyHeadersOnlyWhenTrusted) {
   EXPECT_EQ(junk->body, "127.0.0.1 http");
 }
 
+TEST_F(ServerTest, HeaderValuesCannotSplitTheResponse) {
+  router_.Add("GET", "/inject", [](Request&) -> core::Result<Response> {
+    Response r = Response::Text("body");
+    r.SetHeader("X-Note", "a\r\nSet-Cookie: pwned=1\r\n\r\nsmuggled");
+    return r;
+  });
+  TestClient c(Start());
+  auto r = c.Request("GET", "/inject");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "body");
+  EXPECT_TRUE(r->Header("Set-Cookie").empty());
+  EXPECT_EQ(r->Header("X-Note"), "aSet-Cookie: pwned=1smuggled");
+  auto next = c.Request("GET", "/healthz");  // the stream is still in sync
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200u);
+}
+
+TEST_F(ServerTest, HttpTen) {
+  TestClient c(Start());
+  ASSERT_TRUE(c.SendRaw("GET /healthz HTTP/1.0\r\n\r\n"));
+  auto r = c.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->raw.version(), 10u);
+  EXPECT_EQ(r->body, R"({"status":"ok"})");
+  EXPECT_TRUE(c.WaitClosed());
+  TestClient k(server_->port());
+  ASSERT_TRUE(k.SendRaw("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  auto first = k.Read();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->Header("Connection"), "keep-alive");
+  ASSERT_TRUE(k.SendRaw("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  EXPECT_TRUE(k.Read().has_value());
+}
+
+TEST_F(ServerTest, NoContentHasNoLength) {
+  router_.Add("DELETE", "/things/{id}",
+              [](Request&) -> core::Result<Response> { return Response::NoContent(); });
+  TestClient c(Start());
+  auto r = c.Request("DELETE", "/things/1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204u);
+  EXPECT_TRUE(r->Header("Content-Length").empty());
+  auto next = c.Request("GET", "/healthz");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200u);
+}
+
 TEST_F(ServerTest, PortInUseIsAnError) {
   uint16_t port = Start();
   Router other;
