@@ -60,6 +60,8 @@ std::string NormalizeEmail(std::string_view email) {
 
 std::string NormalizeDisplayName(std::string_view name) { return std::string(Trim(name)); }
 
+std::string NormalizeMobile(std::string_view mobile) { return std::string(Trim(mobile)); }
+
 bool IsValidEmail(std::string_view email) {
   if (email.size() > kMaxEmailLength) return false;
   const auto at = email.rfind('@');
@@ -116,6 +118,11 @@ std::vector<core::ErrorDetail> ValidateRegistration(std::string_view email, std:
     out.push_back({"display_name", "required", "display name is required"});
   } else if (CodePoints(name) > kMaxDisplayNameLength) {
     out.push_back({"display_name", "too_long", "display name must be at most 64 characters"});
+  } else if (std::any_of(name.begin(), name.end(), [](char c) {
+               const auto u = static_cast<unsigned char>(c);
+               return u < 0x20 || u == 0x7f;
+             })) {
+    out.push_back({"display_name", "invalid_characters", "display name has control characters"});
   }
   return out;
 }

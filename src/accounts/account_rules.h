@@ -29,12 +29,16 @@ bool IsKnownRole(std::string_view role);
 // Trimmed and lower-cased; e-mail addresses are compared in this form.
 std::string NormalizeEmail(std::string_view email);
 
+// Trimmed mobile number.
+std::string NormalizeMobile(std::string_view mobile);
+
 // Trimmed display name.
 std::string NormalizeDisplayName(std::string_view name);
 
 // Field-level problems of a registration; empty when it is acceptable. Fields: email, phone,
 // password, display_name. Codes: required, invalid_email, invalid_mobile, password_too_short,
-// password_too_long, password_equals_email, too_long.
+// password_too_long, password_equals_email, too_long, invalid_characters (control characters in
+// the display name).
 std::vector<core::ErrorDetail> ValidateRegistration(std::string_view email, std::string_view phone,
                                                     std::string_view password,
                                                     std::string_view display_name);

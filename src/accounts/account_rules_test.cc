@@ -18,6 +18,7 @@ TEST(AccountRulesTest, AcceptsAGoodRegistration) {
       ValidateRegistration(" Li.Wei@Example.COM ", "13812345678", "a-long-passphrase", "李伟")
           .empty());
   EXPECT_EQ(NormalizeEmail(" Li.Wei@Example.COM "), "li.wei@example.com");
+  EXPECT_EQ(NormalizeMobile(" 13812345678\t"), "13812345678");
 }
 
 struct FieldCase {
@@ -57,7 +58,16 @@ INSTANTIATE_TEST_SUITE_P(
                   "password_equals_email"},
         FieldCase{"longname01@x.cn", "13812345678", "longname01", "n", "password",
                   "password_equals_email"},
-        FieldCase{"a@x.cn", "13812345678", "long-enough-pw", "  ", "display_name", "required"}));
+        FieldCase{"a@x.cn", "13812345678", "long-enough-pw", "  ", "display_name", "required"},
+        FieldCase{"a@x.cn", "13812345678", "long-enough-pw", "a\tb", "display_name",
+                  "invalid_characters"}));
+
+TEST(AccountRulesTest, NulInDisplayNameIsRefused) {
+  EXPECT_TRUE(HasDetail(ValidateRegistration("a@x.cn", "13812345678", "long-enough-pw",
+                                             std::string("Before\0After", 12)),
+                        "display_name", "invalid_characters"));
+  EXPECT_FALSE(IsValidEmail(std::string("a@x.cn\0b", 8)));
+}
 
 TEST(AccountRulesTest, PasswordLengthCountsCharactersNotBytes) {
   EXPECT_TRUE(ValidatePassword("密码密码密码密码密码", "a@x.cn").empty());

@@ -87,7 +87,7 @@ core::Result<UserView> AccountsService::CreateUser(const Registration& r, std::s
   BEIAN_ASSIGN_OR_RETURN(std::string hash, core::HashPassword(r.password, options_.password_cost));
   store::NewUser nu;
   nu.email = NormalizeEmail(r.email);
-  nu.phone = pii_.Seal(r.phone, kPhoneColumn);
+  nu.phone = pii_.Seal(NormalizeMobile(r.phone), kPhoneColumn);
   nu.display_name = NormalizeDisplayName(r.display_name);
   nu.role = std::string(role);
   nu.password_hash = std::move(hash);
@@ -122,7 +122,8 @@ core::Result<SessionGrant> AccountsService::Login(std::string_view email_in,
                                                   std::string_view client_address,
                                                   int64_t* retry_after_seconds) {
   const std::string email = NormalizeEmail(email_in);
-  const std::string account_key = "account:" + email;
+  // Hashed: bounded length whatever was typed, and no e-mail addresses in the throttle table.
+  const std::string account_key = "account:" + core::HashToken(email);
   const std::string address_key = "ip:" + std::string(client_address);
   const auto account_policy = AccountThrottlePolicy();
   const auto address_policy = AddressThrottlePolicy();
@@ -135,6 +136,9 @@ core::Result<SessionGrant> AccountsService::Login(std::string_view email_in,
   };
   std::array<Scope, 2> scopes = {Scope{account_key, account_policy, {}, {}},
                                  Scope{address_key, address_policy, {}, {}}};
+  // An address that could not have registered is looked up nowhere (long or odd input must not
+  // reach the database as a key), but is throttled and timed like any other.
+  const bool plausible = IsValidEmail(email);
   auto user = db_.Read([&](store::Tx& tx) -> core::Result<std::optional<store::User>> {
     store::LoginThrottleRepo throttle(tx);
     for (Scope& scope : scopes) {
@@ -143,6 +147,7 @@ core::Result<SessionGrant> AccountsService::Login(std::string_view email_in,
       scope.lock = ToState(lock);
       scope.slow = ToState(slow);
     }
+    if (!plausible) return std::optional<store::User>();
     return store::UserRepo(tx).FindByEmail(email);
   });
   if (!user) return std::move(user).error();

@@ -127,6 +127,13 @@ class PgConn {
       } else if (const auto* b = std::get_if<bool>(&v)) {
         text[i] = *b ? "true" : "false";
       } else if (const auto* t = std::get_if<std::string>(&v)) {
+        // PostgreSQL text cannot hold NUL, and libpq would silently cut the value there — a
+        // look-up of "a@x.cn\0…" must not find "a@x.cn". SQLite stores the whole value.
+        if (t->find('\0') != std::string::npos) {
+          return Error(
+              ErrorCode::kValidationFailed,
+              name + ": parameter $" + std::to_string(i + 1) + " contains a NUL character");
+        }
         text[i] = *t;
       } else if (const auto* by = std::get_if<Bytes>(&v)) {
         values[i] = by->data.data();
