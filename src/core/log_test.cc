@@ -3,8 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <boost/json/parse.hpp>
+#include <cstdio>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace beian::core {
@@ -82,6 +88,42 @@ TEST_F(LogTest, EscapesHostileStrings) {
   auto v = boost::json::parse(lines_[0]).as_object();
   EXPECT_EQ(v["value"], "quote\" backslash\\ newline\n tab\t ctl\x01 bad\xEF\xBF\xBD utf8 中文");
   EXPECT_EQ(v["key\"x"], 1);
+}
+
+// The real sink (fd 2), from several threads at once: every line must stay whole.
+TEST(LogSinkTest, ConcurrentLinesDoNotInterleave) {
+  std::string path = ::testing::TempDir() + "/beian-log-" + std::to_string(::getpid());
+  int file = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
+  ASSERT_GE(file, 0);
+  std::fflush(stderr);
+  int saved = ::dup(STDERR_FILENO);
+  ::dup2(file, STDERR_FILENO);
+  const std::string long_value(6000, 'x');  // over PIPE_BUF
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([t, &long_value] {
+      for (int i = 0; i < 300; ++i) {
+        Log(LogLevel::kWarn, "concurrent",
+            {{"thread", t}, {"i", i}, {"pad", i % 50 == 0 ? long_value : std::string(40, 'p')}});
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  ::close(file);
+  std::ifstream in(path);
+  std::string line;
+  int count = 0;
+  while (std::getline(in, line)) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(line, ec);
+    ASSERT_FALSE(ec) << line.substr(0, 200);
+    EXPECT_EQ(v.at("event"), "concurrent");
+    ++count;
+  }
+  EXPECT_EQ(count, 4 * 300);
+  std::remove(path.c_str());
 }
 
 TEST(LogLevelTest, Parse) {
