@@ -209,6 +209,17 @@ describe('login', () => {
     expect(alert.textContent).toContain('邮箱或密码不正确');
   });
 
+  it('reports a network failure above the form', async () => {
+    const { server, user } = start(kAgent, '/login', (s) => s.addAccount(kAlice));
+    await screen.findByTestId('login-page');
+    server.offline = true;
+    await user.type(screen.getByLabelText('邮箱'), kAlice.email);
+    await user.type(screen.getByLabelText('密码'), kAlice.password);
+    await user.click(screen.getByTestId('login-submit'));
+    const alert = await screen.findByTestId('form-error');
+    expect(alert.textContent).toContain('无法连接服务器，请检查网络后重试');
+  });
+
   it('says how long a locked account must wait', async () => {
     const { user } = start(kAgent, '/login', (s) => {
       s.addAccount(kAlice);

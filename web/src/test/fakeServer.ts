@@ -26,6 +26,8 @@ export class FakeServer {
   // When set, every login answers 429 account_locked with this Retry-After.
   lockedFor: number | null = null;
   lastRegistration: Record<string, unknown> | null = null;
+  // When set, every request fails the way fetch does when the network is down.
+  offline = false;
   readonly requests: Array<{ method: string; path: string; csrf: string | null }> = [];
 
   constructor(readonly config: AppConfig) {}
@@ -50,6 +52,7 @@ export class FakeServer {
   }
 
   readonly fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    if (this.offline) throw new TypeError('Failed to fetch');
     const method = (init.method ?? 'GET').toUpperCase();
     const url = String(input);
     const headers = (init.headers ?? {}) as Record<string, string>;
