@@ -12,6 +12,7 @@ import {
   assertError,
   kBackend,
   kDemo,
+  kDemoPassword,
   kWebDir,
   makeDatabases,
   rawRequest,
@@ -357,6 +358,39 @@ describe('connections', () => {
     assert.equal(last.status, 200);
     assert.equal((last.headers.connection ?? '').toLowerCase(), 'close');
     await conn.closed(5000);
+  });
+
+  test('a 204 answer carries no body and the connection goes on', async () => {
+    const c = new Client(server.agentUrl);
+    await c.login(kDemo.reviewer, kDemoPassword);
+    const port = server.agentPort;
+    const conn = await new RawConnection(port).open();
+    await conn.write(
+      rawRequest('POST', '/api/v1/auth/logout', { port, headers: { Cookie: c.cookieHeader(), 'X-CSRF-Token': c.csrf } }) +
+        rawRequest('GET', '/healthz', { port, headers: { 'X-Request-Id': 'after-204' } }),
+    );
+    const out = await conn.next();
+    assert.equal(out.status, 204);
+    assert.ok(['0', undefined].includes(out.headers['content-length']), `Content-Length ${out.headers['content-length']}`);
+    assert.equal(out.headers['transfer-encoding'], undefined);
+    const next = await conn.next();
+    assert.equal(next.status, 200);
+    assert.equal(next.headers['x-request-id'], 'after-204');
+    assert.equal(next.body, '{"status":"ok"}');
+    conn.destroy();
+  });
+
+  test('HTTP/1.0 with Connection: keep-alive keeps the connection', async () => {
+    const conn = await new RawConnection(server.agentPort).open();
+    for (let i = 0; i < 2; i += 1) {
+      await conn.write(`GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\nX-Request-Id: h10-${i}\r\n\r\n`);
+      const res = await conn.next();
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['x-request-id'], `h10-${i}`);
+      assert.match(res.headers.connection ?? '', /keep-alive/i);
+      assert.ok(res.headers['content-length'], 'a length, since HTTP/1.0 has no chunking');
+    }
+    conn.destroy();
   });
 
   test('HTTP/1.0 without keep-alive is answered and closed', async () => {
