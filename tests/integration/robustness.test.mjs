@@ -16,7 +16,8 @@ import {
 let server;
 
 before(async () => {
-  server = await startServer({ demo: false });
+  // Four workers: concurrent requests really run at once (and contend for the database).
+  server = await startServer({ demo: false, extraArgs: ['--threads', '4'] });
 });
 
 after(async () => {
@@ -107,11 +108,11 @@ describe('robustness', () => {
   test('concurrent registrations of one e-mail: exactly one 201, the rest 409 email_taken', async () => {
     const acct = account('race');
     const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => agent().post('/auth/register', { ...acct, display_name: `racer ${i}` })),
+      Array.from({ length: 8 }, (_, i) => agent().post('/auth/register', { ...acct, display_name: `racer ${i}` })),
     );
     for (const r of results) assertNoLeak(r);
     const statuses = results.map((r) => r.status).sort();
-    assert.deepEqual(statuses, [201, 409, 409, 409, 409, 409], results.map((r) => r.text).join('\n'));
+    assert.deepEqual(statuses, [201, ...Array(7).fill(409)], results.map((r) => r.text).join('\n'));
     for (const r of results.filter((x) => x.status === 409)) assertError(r, 409, 'email_taken');
     const winner = results.find((r) => r.status === 201).data.user;
     const login = await agent().login(acct.email, acct.password);
@@ -119,12 +120,25 @@ describe('robustness', () => {
     assert.equal(login.data.user.display_name, winner.display_name);
   });
 
-  test('concurrent registrations of different e-mails all succeed', async () => {
-    const accts = Array.from({ length: 8 }, (_, i) => account(`par${i}`));
+  test('concurrent registrations and logins of different accounts all succeed', async () => {
+    const accts = Array.from({ length: 12 }, (_, i) => account(`par${i}`));
     const results = await Promise.all(accts.map((a) => agent().post('/auth/register', a)));
     results.forEach((r, i) => assert.equal(r.status, 201, `${accts[i].email}: ${r.text}`));
     const ids = new Set(results.map((r) => r.data.user.id));
     assert.equal(ids.size, accts.length);
+    // Logins and failed logins (throttle writes) at once; few failures, since the address
+    // allows 20 in all.
+    const clients = accts.map(() => agent());
+    const mixed = await Promise.all([
+      ...accts.map((a, i) => clients[i].post('/auth/login', { email: a.email, password: a.password })),
+      ...accts.slice(0, 5).map((a) => agent().post('/auth/login', { email: a.email, password: 'wrong-password-zz' })),
+    ]);
+    mixed.forEach((r, i) => {
+      assertNoLeak(r);
+      assert.equal(r.status, i < accts.length ? 200 : 401, `${i}: ${r.text}`);
+    });
+    const mes = await Promise.all(clients.map((c) => c.get('/me')));
+    mes.forEach((r, i) => assert.equal(r.data?.user?.email, accts[i].email, r.text));
   });
 
   test('a chunked body and an Expect: 100-continue body over the limit → 413', async () => {
