@@ -46,7 +46,12 @@ std::optional<std::string_view> Request::Cookie(std::string_view name) const {
 }
 
 bool Request::ParseTarget() {
+  // Origin form ("/path?query") as browsers send it; absolute form ("http://host/path") is
+  // allowed too (RFC 9112 §3.2.2), and only its path and query are used.
   auto parsed = boost::urls::parse_origin_form(target);
+  if (!parsed && (target.starts_with("http://") || target.starts_with("https://"))) {
+    parsed = boost::urls::parse_absolute_uri(target);
+  }
   if (!parsed) return false;
   const boost::urls::url_view& u = *parsed;
   path = std::string(u.encoded_path());

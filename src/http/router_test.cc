@@ -51,6 +51,20 @@ TEST(RouterTest, PathParamsAndLiteralsWin) {
   EXPECT_EQ(router.Handle(r3).body, "app id=42");
 }
 
+TEST(RouterTest, TargetForms) {
+  Request absolute;
+  absolute.target = "http://app.example/items/7?x=1";
+  ASSERT_TRUE(absolute.ParseTarget());
+  EXPECT_EQ(absolute.path, "/items/7");
+  EXPECT_EQ(absolute.segments, (std::vector<std::string>{"items", "7"}));
+  EXPECT_EQ(absolute.Query("x"), "1");
+  for (const char* bad : {"*", "items", "ftp://x/y", "/a b", ""}) {
+    Request r;
+    r.target = bad;
+    EXPECT_FALSE(r.ParseTarget()) << bad;
+  }
+}
+
 TEST(RouterTest, QueryParameters) {
   Request r = Make("GET", "/p?domain=%E4%BE%8B.cn&x=1&x=2&empty=");
   EXPECT_EQ(r.Query("domain"), "例.cn");

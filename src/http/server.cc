@@ -22,6 +22,7 @@
 #include <ctime>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -193,7 +194,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   enum class State { kIdle, kHeader, kBody, kHandling, kWriting, kLinger };
 
-  Connection(Worker& worker, tcp::socket socket) : w_(worker), socket_(std::move(socket)) {
+  Connection(Worker& worker, tcp::socket socket)
+      : w_(worker),
+        socket_(std::move(socket)),
+        buffer_(std::max<size_t>(64 * 1024, size_t{w_.server->options.header_limit} + 16 * 1024)) {
     next_ = w_.head;
     if (next_ != nullptr) next_->prev_ = this;
     w_.head = this;
@@ -295,7 +299,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
         return;
       }
       boost::system::error_code ec;
-      size_t used = parser_->put(buffer_.data(), ec);
+      size_t used = 0;
+      try {
+        used = parser_->put(buffer_.data(), ec);
+      } catch (const std::length_error&) {
+        // beast::http::fields refuses a single name or value over 64 KiB by throwing.
+        ec = bhttp::error::header_limit;
+      } catch (const std::exception&) {
+        ec = bhttp::error::bad_value;
+      }
       buffer_.consume(used);
       if (ec == bhttp::error::need_more) {
         Read();
@@ -553,7 +565,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Worker& w_;
   tcp::socket socket_;
-  beast::flat_buffer buffer_{64 * 1024};
+  beast::flat_buffer buffer_;  // bounded: a header, plus the start of a body being parsed
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string head_;  // the response being written
   std::string body_;
