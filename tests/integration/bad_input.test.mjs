@@ -312,6 +312,19 @@ describe('bad input', () => {
     assert.equal(b.status, 431);
     big.destroy();
 
+    // Request smuggling shapes: both framings, or two different lengths.
+    const body = '{"email":"a@example.com","password":"whatever-pass"}';
+    for (const framing of [
+      `Content-Length: ${body.length}\r\nTransfer-Encoding: chunked`,
+      `Content-Length: ${body.length}\r\nContent-Length: ${body.length + 1}`,
+    ]) {
+      const conn = await new RawConnection(server.agentPort).open();
+      await conn.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${framing}\r\n\r\n${body}`);
+      const res = await conn.next();
+      assert.equal(res.status, 400, framing);
+      await conn.closed();
+    }
+
     const target = await new RawConnection(server.agentPort).open();
     await target.write('GET /api/v1/%zz HTTP/1.1\r\nHost: x\r\n\r\n');
     const t = await target.next();
