@@ -14,7 +14,9 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <memory>
@@ -130,9 +132,11 @@ void AppendTime(std::string& out) {
     cached_second = sec;
   }
   out += cached;
-  char frac[8];
-  std::snprintf(frac, sizeof(frac), ".%03dZ", static_cast<int>(ms % 1000));
-  out += frac;
+  auto frac = static_cast<int>(ms % 1000);
+  const char tail[] = {'.', static_cast<char>('0' + frac / 100),
+                       static_cast<char>('0' + frac / 10 % 10), static_cast<char>('0' + frac % 10),
+                       'Z'};
+  out.append(tail, sizeof(tail));
 }
 
 void AppendValue(std::string& out, const LogValue& v) {
@@ -152,15 +156,15 @@ void AppendValue(std::string& out, const LogValue& v) {
       out += v.int_value() != 0 ? "true" : "false";
       return;
     case LogValue::Kind::kDouble: {
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "%.6g", v.double_value());
-      std::string_view s(buf);
-      // JSON has no NaN/inf.
-      if (s.find_first_of("ni") != std::string_view::npos) {
+      double d = v.double_value();
+      if (!std::isfinite(d)) {  // JSON has no NaN or infinity
         out += "null";
-      } else {
-        out += s;
+        return;
       }
+      // Rounded to 6 significant digits' worth of use: microseconds of a millisecond figure.
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::general, 6);
+      out.append(buf, ec == std::errc() ? static_cast<size_t>(end - buf) : 0);
       return;
     }
   }

@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,6 +51,20 @@ TEST_F(LogTest, WritesOneJsonObjectPerLine) {
   std::string time(v["time"].as_string());
   EXPECT_EQ(time.size(), 24u) << time;  // 2026-11-28T07:30:00.123Z
   EXPECT_EQ(time.back(), 'Z');
+}
+
+TEST_F(LogTest, DoublesAreValidJson) {
+  Log(LogLevel::kInfo, "numbers",
+      {{"ms", 1.23456789},
+       {"nan", std::nan("")},
+       {"inf", std::numeric_limits<double>::infinity()},
+       {"tiny", 1e-9}});
+  ASSERT_EQ(lines_.size(), 1u);
+  auto v = boost::json::parse(lines_[0]).as_object();
+  EXPECT_DOUBLE_EQ(v["ms"].as_double(), 1.23457);
+  EXPECT_TRUE(v["nan"].is_null());
+  EXPECT_TRUE(v["inf"].is_null());
+  EXPECT_DOUBLE_EQ(v["tiny"].as_double(), 1e-9);
 }
 
 TEST_F(LogTest, LevelFilters) {
