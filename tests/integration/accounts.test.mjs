@@ -71,6 +71,9 @@ describe('account journey', () => {
     const cleared = parseSetCookie(out.setCookies.find((s) => s.startsWith('beian_session=')));
     assert.equal(cleared.value, '');
     assert.equal(cleared.attrs['max-age'], '0');
+    // A browser only drops the cookie if the deleting one has the same path.
+    assert.equal(cleared.attrs.path, '/');
+    assert.equal(cleared.attrs.httponly, true);
     assert.equal(c.cookies.size, 0);
     assertError(await c.get('/me'), 401, 'unauthenticated');
     // The old cookie is dead on the server, not just forgotten by the client.
