@@ -7,15 +7,19 @@
 // deadlines per worker instead of a timer per read: a new connection must send a whole header
 // within header_timeout, a body within body_timeout after its header, a keep-alive connection
 // is closed after idle_timeout without a new request, and a client that does not read its
-// response is dropped after write_timeout. Limits: header size (431), body size (413),
-// connections (beyond max_connections: a 503 and close). Every response carries X-Request-Id
-// (a well-formed incoming one is kept) and, when enabled, the security headers; one JSON access
-// log line is written per request.
+// response is dropped after write_timeout. Deadlines are checked every quarter of the shortest
+// timeout (between 10 ms and 1 s), so they hold to within that. A worker busy in a handler
+// checks its other connections when the handler returns. Limits: header size (431), body size
+// (413; ServerOptions::body_limit unless the route declares RouteOptions::body_limit),
+// connections (beyond max_connections: a 503 and close). Every response carries Date,
+// X-Request-Id (a well-formed incoming one is kept) and, when enabled, the security headers;
+// one JSON access log line ("http_request") is written per request at level info.
 //
 // Lifecycle: Start() binds and starts the workers; Shutdown() (thread-safe, idempotent; not
 // async-signal-safe) stops accepting, closes idle keep-alive connections, lets in-flight
 // requests finish (their connections close after the response) and closes whatever is left
-// after drain_timeout; Wait() returns once every worker has stopped.
+// after drain_timeout; Wait() returns once every worker has stopped. A worker blocked in a
+// handler begins its drain when the handler returns. Call Wait() from one thread.
 #pragma once
 
 #include <chrono>
