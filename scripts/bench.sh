@@ -223,10 +223,12 @@ done
   echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), shared by"
   echo "the servers and wrk. wrk: \`-t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency\` on loopback, $ROUNDS rounds,"
-  echo "nginx and beian interleaved (order alternating). beian: Release, \`serve --no-demo --threads $BEIAN_THREADS\`,"
+  echo "nginx and beian interleaved (order alternating). beian: Release, \`serve --no-demo --migrate --threads $BEIAN_THREADS\`,"
   echo "access log on (JSON lines to a file); nginx: 1 worker, access log on, the same body, content type"
   echo "and headers as beian's reply. CPU µs/req is the server's user+system CPU time (from"
   echo "/proc/PID/stat) divided by the requests served — it does not depend on how the cores were shared."
+  echo "beian runs $BEIAN_THREADS threads against nginx's single worker: when other work competes for the"
+  echo "cores, more threads win a larger share of them, so CPU µs/req is the fairer per-request comparison."
   echo "Absolute numbers drift ±20–30 % between runs on this kind of machine; compare ratios."
   echo
   echo "Load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg)."
