@@ -86,7 +86,15 @@ Response ErrorResponse(const core::Error& error) {
   Response r;
   r.status = status == 0 ? 500 : status;
   r.content_type = "application/json";
-  r.body = ErrorBody(error);
+  if (r.status >= 500) {
+    // A server-side failure's own text (database messages, host names, statement names) stays in
+    // the log, which carries the request id; the client gets the code and a generic message.
+    r.body = ErrorBody(core::Error(
+        error.code, r.status == 503 ? "the service is temporarily unavailable; try again later"
+                                    : "the service could not complete the request"));
+  } else {
+    r.body = ErrorBody(error);
+  }
   return r;
 }
 
