@@ -1,6 +1,7 @@
 // /healthz, /readyz and /metrics.
 #include "http/health.h"
 
+#include "core/log.h"
 #include "http/error_status.h"
 
 namespace beian::http {
@@ -12,6 +13,9 @@ void AddHealthRoutes(Router& router, std::function<core::Status()> readiness) {
     if (readiness) {
       core::Status s = readiness();
       if (!s) {
+        // The reason goes to the log (the response may carry only a generic message).
+        core::Log(core::LogLevel::kWarn, "not_ready",
+                  {{"code", core::ErrorCodeName(s.error().code)}, {"message", s.error().message}});
         Response r = ErrorResponse(s.error());
         r.status = 503;  // whatever the cause, the service is not ready
         return r;
