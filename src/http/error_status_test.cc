@@ -73,6 +73,20 @@ TEST(ErrorStatusTest, BodyHasTheContractShape) {
   EXPECT_EQ(d.at("message").as_string(), "wrong check digit");
 }
 
+TEST(ErrorStatusTest, ServerFailuresDoNotLeakTheirCause) {
+  Response db = ErrorResponse(
+      core::Error(ErrorCode::kDatabase, "relation \"users\" does not exist at db.internal:5432"));
+  EXPECT_EQ(db.status, 500u);
+  EXPECT_EQ(db.body.find("db.internal"), std::string::npos);
+  EXPECT_EQ(boost::json::parse(db.body).at("error").at("code").as_string(), "database_error");
+  Response busy = ErrorResponse(core::Error(ErrorCode::kBusy, "sqlite: database is locked"));
+  EXPECT_EQ(busy.status, 503u);
+  EXPECT_EQ(busy.body.find("sqlite"), std::string::npos);
+  // Client errors keep their message: it tells the caller what to fix.
+  Response bad = ErrorResponse(core::Error(ErrorCode::kBadRequest, "limit must be 1..100"));
+  EXPECT_NE(bad.body.find("limit must be 1..100"), std::string::npos);
+}
+
 TEST(ErrorStatusTest, EmptyDetailsIsAnEmptyArray) {
   EXPECT_EQ(ErrorBody(core::Error(ErrorCode::kNotFound, "no")),
             R"({"error":{"code":"not_found","message":"no","details":[]}})");
