@@ -80,7 +80,7 @@ fi
 if ((BUILD_OK)); then
   section "Unit tests (Release; storage contract on SQLite and PostgreSQL)"
   ctest --test-dir "$B" -L unit -j "$JOBS" --output-on-failure >"$TMP/unit.log" 2>&1
-  tail -4 "$TMP/unit.log"; grep -E '\*\*\*Failed|Not Run|Timeout' "$TMP/unit.log" | head -30
+  grep -E "tests passed" "$TMP/unit.log"; grep -E '\*\*\*Failed|Not Run|Timeout' "$TMP/unit.log" | head -30
   read -r p f < <(ctest_counts "$TMP/unit.log"); record "unit (ctest)" "$p" "$f"
 fi
 
@@ -89,8 +89,9 @@ if [[ -f web/package.json ]]; then
   if (cd web && npm run build >"$TMP/web-build.log" 2>&1); then :; else
     tail -30 "$TMP/web-build.log"; record "web build" 0 1
   fi
-  (cd web && npx vitest run --reporter=dot >"$TMP/vitest.log" 2>&1)
+  (cd web && NO_COLOR=1 FORCE_COLOR=0 npx vitest run --reporter=dot >"$TMP/vitest.log" 2>&1)
   tail -6 "$TMP/vitest.log"
+  sed -i 's/\x1b\[[0-9;]*m//g' "$TMP/vitest.log"
   vp=$(grep -E '^\s*Tests\s+' "$TMP/vitest.log" | grep -oE '[0-9]+ passed' | awk '{print $1}')
   vf=$(grep -E '^\s*Tests\s+' "$TMP/vitest.log" | grep -oE '[0-9]+ failed' | awk '{print $1}')
   [[ -z $vp && -z $vf ]] && vf=1
@@ -122,7 +123,7 @@ if cmake -S . -B "$B-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBEIAN_SANITIZE=ON
    cmake --build "$B-asan" -j "$JOBS" >"$TMP/asan-build.log" 2>&1; then
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$B-asan" -L unit -j "$JOBS" --output-on-failure >"$TMP/asan.log" 2>&1
-  tail -4 "$TMP/asan.log"; grep -E '\*\*\*Failed|Not Run|Timeout' "$TMP/asan.log" | head -30
+  grep -E "tests passed" "$TMP/asan.log"; grep -E '\*\*\*Failed|Not Run|Timeout' "$TMP/asan.log" | head -30
   read -r p f < <(ctest_counts "$TMP/asan.log"); record "unit (ASan+UBSan)" "$p" "$f"
 else
   tail -30 "$TMP/asan-build.log"; record "build (ASan+UBSan)" 0 1
