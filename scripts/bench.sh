@@ -28,10 +28,11 @@ if [[ -n ${BENCH_BEIAN_BIN:-} ]]; then
   BEIAN_BIN=$BENCH_BEIAN_BIN
 else
   echo "Building Release (build-bench)…"
-  cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build-bench --target beian -j "$(nproc)"
+  cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBEIAN_BENCH=ON >/dev/null
+  cmake --build build-bench --target beian precheck_bench -j "$(nproc)"
   BEIAN_BIN=$ROOT/build-bench/beian
 fi
+PRECHECK_BENCH=${BENCH_PRECHECK_BIN:-$(dirname "$BEIAN_BIN")/precheck_bench}
 NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 
 TMP=$(mktemp -d /tmp/beian-bench.XXXXXX)
@@ -217,6 +218,34 @@ for s in "${SCENARIOS[@]}"; do
   "scenario_$s"
 done
 
+# --- in-process: the filing-rules Precheck (Google Benchmark) ----------------------------------
+PRECHECK_MD=$TMP/precheck.md
+if [[ -x $PRECHECK_BENCH ]]; then
+  echo "Precheck benchmark…"
+  "$PRECHECK_BENCH" --benchmark_repetitions=5 --benchmark_format=json >"$TMP/precheck.json" 2>/dev/null
+  python3 - "$TMP/precheck.json" >"$PRECHECK_MD" <<'PY'
+import json, sys
+runs = json.load(open(sys.argv[1]))["benchmarks"]
+target_us = 50.0
+print("## Precheck — the filing rules on a typical two-website application (in process)")
+print()
+print("Google Benchmark, 5 repetitions; median CPU time per call. Target: under 50 µs.")
+print()
+print("| benchmark | median CPU µs | ratio to the 50 µs target |")
+print("| --- | --- | --- |")
+for b in runs:
+    if b.get("aggregate_name") != "median":
+        continue
+    unit = {"ns": 1e-3, "us": 1.0, "ms": 1e3}[b.get("time_unit", "ns")]
+    cpu = b["cpu_time"] * unit
+    print(f"| {b['run_name']} | {cpu:.1f} | {cpu / target_us:.2f} |")
+print()
+PY
+  cat "$PRECHECK_MD"
+else
+  echo "(no precheck_bench binary at $PRECHECK_BENCH)" >"$PRECHECK_MD"
+fi
+
 {
   echo "# Benchmarks"
   echo
@@ -238,6 +267,8 @@ done
   cat "$SUMMARY"
   echo
   cat "$REPORT"
+  echo
+  cat "$PRECHECK_MD"
 } >"$OUT"
 echo
 echo "Wrote $OUT"
