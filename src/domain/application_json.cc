@@ -101,6 +101,15 @@ std::string StrictObjectReader::PathOf(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }
 
+core::Status StrictObjectReader::RequireNonEmpty(std::string_view key,
+                                                 const std::string& value) const {
+  if (!value.empty()) return core::Ok();
+  std::string path = PathOf(key);
+  std::string msg = path + " is required";
+  return core::Error(core::ErrorCode::kValidationFailed, msg,
+                     {core::ErrorDetail{path, "required", msg}});
+}
+
 core::Status StrictObjectReader::String(std::string_view key, std::string& out) const {
   const json::value* v = obj_.if_contains(key);
   if (v == nullptr || v->is_null()) return core::Ok();

@@ -49,6 +49,8 @@ class StrictObjectReader {
   core::Result<const boost::json::object*> Object(std::string_view key) const;
   core::Result<const boost::json::array*> Array(std::string_view key) const;
   core::Status Finish(std::initializer_list<std::string_view> known) const;
+  // Error{kValidationFailed} with a detail {path.key, "required"} when `value` is empty.
+  core::Status RequireNonEmpty(std::string_view key, const std::string& value) const;
 
   // "path.key" (or "key" at the top level).
   std::string PathOf(std::string_view key) const;

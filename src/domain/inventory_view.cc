@@ -42,15 +42,6 @@ core::Status ReadDate(const StrictObjectReader& r, std::string_view key, std::op
   return core::Ok();
 }
 
-core::Status RequireNonEmpty(const StrictObjectReader& r, std::string_view key,
-                             const std::string& value) {
-  if (!value.empty()) return core::Ok();
-  std::string path = r.PathOf(key);
-  std::string msg = path + " is required";
-  return core::Error(core::ErrorCode::kValidationFailed, msg,
-                     {core::ErrorDetail{path, "required", msg}});
-}
-
 }  // namespace
 
 core::Result<InMemoryInventory> InMemoryInventory::FromJson(const json::value& value) {
@@ -69,7 +60,7 @@ core::Result<InMemoryInventory> InMemoryInventory::FromJson(const json::value& v
                         "service_codes_total", "service_codes_used"}));
     Instance in;
     BEIAN_TRY(r.String("id", in.id));
-    BEIAN_TRY(RequireNonEmpty(r, "id", in.id));
+    BEIAN_TRY(r.RequireNonEmpty("id", in.id));
     BEIAN_TRY(r.String("region", in.region));
     BEIAN_TRY(r.Bool("mainland", in.mainland));
     BEIAN_TRY(r.Bool("public_ip", in.public_ip));
@@ -89,7 +80,7 @@ core::Result<InMemoryInventory> InMemoryInventory::FromJson(const json::value& v
     BEIAN_TRY(r.Finish({"name", "holder_name", "real_name_verified", "expires_at"}));
     InventoryDomain d;
     BEIAN_TRY(r.String("name", d.name));
-    BEIAN_TRY(RequireNonEmpty(r, "name", d.name));
+    BEIAN_TRY(r.RequireNonEmpty("name", d.name));
     BEIAN_TRY(r.String("holder_name", d.holder_name));
     BEIAN_TRY(r.Bool("real_name_verified", d.real_name_verified));
     BEIAN_TRY(ReadDate(r, "expires_at", d.expires_at));

@@ -113,14 +113,6 @@ core::Result<const json::object*> ItemObject(const json::value& v, const std::st
   return &v.get_object();
 }
 
-core::Status Required(const std::string& value, const StrictObjectReader& r, std::string_view key) {
-  if (!value.empty()) return core::Ok();
-  std::string path = r.PathOf(key);
-  std::string msg = path + " is required";
-  return core::Error(core::ErrorCode::kValidationFailed, msg,
-                     {core::ErrorDetail{path, "required", msg}});
-}
-
 }  // namespace
 
 core::Result<InMemoryRegistry> InMemoryRegistry::FromJson(const json::value& value) {
@@ -142,8 +134,8 @@ core::Result<InMemoryRegistry> InMemoryRegistry::FromJson(const json::value& val
     BEIAN_TRY(r.String("name", s.name));
     BEIAN_TRY(r.String("province", s.province));
     BEIAN_TRY(r.String("subject_sn", s.subject_sn));
-    BEIAN_TRY(Required(s.certificate_number, r, "certificate_number"));
-    BEIAN_TRY(Required(s.subject_sn, r, "subject_sn"));
+    BEIAN_TRY(r.RequireNonEmpty("certificate_number", s.certificate_number));
+    BEIAN_TRY(r.RequireNonEmpty("subject_sn", s.subject_sn));
     reg.AddSubject(std::move(s));
   }
 
@@ -158,8 +150,8 @@ core::Result<InMemoryRegistry> InMemoryRegistry::FromJson(const json::value& val
     BEIAN_TRY(r.String("website_sn", w.website_sn));
     BEIAN_TRY(r.String("subject_sn", w.subject_sn));
     BEIAN_TRY(r.Strings("providers", w.providers));
-    BEIAN_TRY(Required(w.domain, r, "domain"));
-    BEIAN_TRY(Required(w.subject_sn, r, "subject_sn"));
+    BEIAN_TRY(r.RequireNonEmpty("domain", w.domain));
+    BEIAN_TRY(r.RequireNonEmpty("subject_sn", w.subject_sn));
     reg.AddWebsite(std::move(w));
   }
 
