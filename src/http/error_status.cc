@@ -86,7 +86,9 @@ Response ErrorResponse(const core::Error& error) {
   Response r;
   r.status = status == 0 ? 500 : status;
   r.content_type = "application/json";
-  if (r.status >= 500) {
+  // schema_outdated is the one server-side message of our own making, and it tells the
+  // operator what to do (run `beian migrate`).
+  if (r.status >= 500 && error.code != core::ErrorCode::kSchemaOutdated) {
     // A server-side failure's own text (database messages, host names, statement names) stays in
     // the log, which carries the request id; the client gets the code and a generic message.
     r.body = ErrorBody(core::Error(

@@ -85,6 +85,11 @@ TEST(ErrorStatusTest, ServerFailuresDoNotLeakTheirCause) {
   // Client errors keep their message: it tells the caller what to fix.
   Response bad = ErrorResponse(core::Error(ErrorCode::kBadRequest, "limit must be 1..100"));
   EXPECT_NE(bad.body.find("limit must be 1..100"), std::string::npos);
+  // A stale schema tells the operator what to run.
+  Response stale = ErrorResponse(
+      core::Error(ErrorCode::kSchemaOutdated, "schema version 0 of 1: run `beian migrate`"));
+  EXPECT_EQ(stale.status, 503u);
+  EXPECT_NE(stale.body.find("beian migrate"), std::string::npos);
 }
 
 TEST(ErrorStatusTest, EmptyDetailsIsAnEmptyArray) {
