@@ -139,7 +139,8 @@ if ls tests/fuzz/*_fuzz.cc >/dev/null 2>&1; then
     for src in tests/fuzz/*_fuzz.cc; do
       name=$(basename "$src" .cc)
       corpus=$TMP/corpus-$name; mkdir -p "$corpus"
-      [[ -d tests/fuzz/corpus/$name ]] && cp -r tests/fuzz/corpus/$name/. "$corpus/"
+      seeds=tests/fuzz/corpus/${name%_fuzz}
+      [[ -d $seeds ]] && cp -r "$seeds/." "$corpus/"
       if ./"$B-fuzz"/"$name" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 "$corpus" \
            >"$TMP/$name.log" 2>&1; then
         fp=$((fp + 1)); echo "ok   $name"

@@ -26,6 +26,7 @@ Finding Make(std::string_view field, std::string code,
 
 // A printable form of the offending byte sequence (one code point) at `pos`.
 std::string CharAt(std::string_view s, std::size_t pos) {
+  if ((static_cast<unsigned char>(s[pos]) & 0xC0) == 0x80) return "\uFFFD";  // malformed UTF-8
   std::size_t end = pos + 1;
   while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) ++end;
   return std::string(s.substr(pos, end - pos));
@@ -36,7 +37,8 @@ std::optional<std::pair<std::size_t, std::string>> FirstBad(std::string_view s,
                                                             std::string_view allowed) {
   std::size_t cp = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    // Every allowed character is ASCII, so any other byte — the lead byte of a wider character
+    // or a stray continuation byte of malformed UTF-8 — is the first bad one.
     ++cp;
     if (allowed.find(s[i]) == std::string_view::npos || static_cast<unsigned char>(s[i]) >= 0x80) {
       return std::make_pair(cp, CharAt(s, i));

@@ -148,3 +148,22 @@ TEST(UsccPrefix, WarnsWhenTypeDoesNotFit) {
 
 }  // namespace
 }  // namespace beian::domain
+
+namespace beian::domain {
+namespace {
+
+// Found by uscc_fuzz: stray UTF-8 continuation bytes after 18 valid characters were not counted,
+// so the code validated and ParseUscc returned 20 bytes.
+TEST(UsccRegressionTest, StrayContinuationBytesAreBadCharacters) {
+  const std::string valid = "91110108MA01ABCD5T";
+  ASSERT_TRUE(ValidateUscc(valid, "f").empty());
+  const std::string garbled = valid + "\x8d\x85";
+  Findings f = ValidateUscc(garbled, "f");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].code, "invalid_character");
+  EXPECT_EQ(f[0].params.at("char"), "\uFFFD");
+  EXPECT_FALSE(ParseUscc(garbled).has_value());
+}
+
+}  // namespace
+}  // namespace beian::domain
