@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "domain/messages.h"
 #include "domain/validators_util.h"
 
 namespace beian::domain {
@@ -34,31 +35,35 @@ int FilingOrder(FilingType t) {
   return 4;
 }
 
-std::string RowExplanation(const WebsiteJudgement& w, const std::string& cert,
-                           const std::optional<RegistrySubject>& subject,
-                           std::string_view provider) {
+// The explanation of one website's row: the message code and what it names.
+Finding RowExplanation(const WebsiteJudgement& w, const std::string& cert,
+                       const std::optional<RegistrySubject>& subject, std::string_view provider,
+                       bool refused) {
+  Finding f{Severity::kWarning,
+            w.field,
+            (refused ? "explanation_refused_" : "explanation_") + w.row,
+            {{"domain", w.domain}}};
   const std::string sn = subject ? subject->subject_sn : "";
   if (w.row == "first_filing") {
-    return "row first_filing: certificate " + cert + " has no subject in the registry and " +
-           w.domain + " is not filed";
+    f.params["certificate"] = cert;
+  } else if (w.row == "new_website") {
+    f.params["certificate"] = cert;
+    f.params["subject_sn"] = sn;
+  } else if (w.row == "new_isp" || w.row == "modify") {
+    f.params["website_sn"] = w.website_sn;
+    f.params["subject_sn"] = sn;
+    f.params["provider"] = std::string(provider);
+  } else {
+    f.params["website_sn"] = w.website_sn;
   }
-  if (w.row == "new_website") {
-    return "row new_website: certificate " + cert + " is subject " + sn + " and " + w.domain +
-           " is not filed yet";
-  }
-  if (w.row == "new_isp") {
-    return "row new_isp: " + w.domain + " is filed as " + w.website_sn + " under subject " + sn +
-           " through other providers, not " + std::string(provider);
-  }
-  if (w.row == "modify") {
-    return "row modify: " + w.domain + " is filed as " + w.website_sn + " under subject " + sn +
-           " through " + std::string(provider);
-  }
-  return "row domain_filed_by_other_subject: " + w.domain + " is filed as " + w.website_sn +
-         " by another subject";
+  return f;
 }
 
 }  // namespace
+
+std::string ExplanationText(const Rules& rules, const FilingJudgement& j, std::string_view lang) {
+  return RenderMessage(rules, j.explanation, lang);
+}
 
 std::string_view FilingTypeName(FilingType type) {
   switch (type) {
@@ -181,23 +186,27 @@ FilingJudgement JudgeFilingType(const Application& app, const RegistryView& regi
 
   if (j.websites.empty()) {
     j.row = "no_websites";
-    j.explanation = "no website domain to judge: the filing type needs at least one domain";
+    j.explanation = Finding{Severity::kWarning, "websites", "explanation_no_websites", {}};
   } else if (other_subject) {
     auto it = std::find_if(j.websites.begin(), j.websites.end(), [](const WebsiteJudgement& w) {
       return w.row == "domain_filed_by_other_subject";
     });
     j.row = "domain_filed_by_other_subject";
-    j.explanation = "refused, " + RowExplanation(*it, cert_label, j.subject, provider);
+    j.explanation = RowExplanation(*it, cert_label, j.subject, provider, /*refused=*/true);
   } else if (subject_conflict) {
     j.row = "subject_conflict";
-    j.explanation =
-        "refused, subject_conflict: another order for certificate " + cert_key + " is in progress";
+    j.explanation = Finding{Severity::kWarning,
+                            "organizer.certificate.number",
+                            "explanation_refused_subject_conflict",
+                            {{"certificate", cert_key}}};
   } else if (domain_conflict) {
     auto it = std::find_if(j.findings.begin(), j.findings.end(),
                            [](const Finding& f) { return f.code == "domain_conflict"; });
     j.row = "domain_conflict";
-    j.explanation = "refused, domain_conflict: another order for " + it->params.at("domain") +
-                    " is in progress";
+    j.explanation = Finding{Severity::kWarning,
+                            it->field,
+                            "explanation_refused_domain_conflict",
+                            {{"domain", it->params.at("domain")}}};
   } else if (types.size() > 1) {
     std::string list;
     FilingType first = *types.begin();
@@ -207,18 +216,20 @@ FilingJudgement JudgeFilingType(const Application& app, const RegistryView& regi
       if (FilingOrder(*w.type) < FilingOrder(first)) first = *w.type;
     }
     j.row = "mixed_filing_types";
-    j.explanation = "refused, mixed_filing_types: the websites need different filing types (" +
-                    list + "); file the " + std::string(FilingTypeName(first)) +
-                    " websites first, in an application of their own";
+    j.explanation = Finding{Severity::kWarning,
+                            "websites",
+                            "explanation_refused_mixed_filing_types",
+                            {{"types", list}, {"first", std::string(FilingTypeName(first))}}};
     j.findings.push_back(Error("websites", "mixed_filing_types",
                                {{"types", list}, {"first", std::string(FilingTypeName(first))}}));
   } else {
     j.type = *types.begin();
     j.row = j.websites.front().row;
-    j.explanation = RowExplanation(j.websites.front(), cert_label, j.subject, provider);
+    j.explanation =
+        RowExplanation(j.websites.front(), cert_label, j.subject, provider, /*refused=*/false);
     if (j.websites.size() > 1) {
-      j.explanation += " (and likewise for the other " + std::to_string(j.websites.size() - 1) +
-                       " domain" + (j.websites.size() > 2 ? "s" : "") + ")";
+      j.explanation.code += "_and_others";
+      j.explanation.params["others"] = std::to_string(j.websites.size() - 1);
     }
     j.needs_beian_credentials = NeedsBeianCredentials(*j.type);
     j.sms_persons = SmsPersons(app, *j.type);

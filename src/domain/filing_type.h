@@ -27,6 +27,7 @@
 #include "domain/application.h"
 #include "domain/finding.h"
 #include "domain/registry_view.h"
+#include "domain/rules.h"
 
 namespace beian::domain {
 
@@ -51,7 +52,10 @@ struct FilingJudgement {
   // Row id that decided the application: a table row, "subject_conflict", "domain_conflict",
   // "mixed_filing_types" or "no_websites".
   std::string row;
-  std::string explanation;  // one English line naming the row and why
+  // One line naming the row and why, as a message of the catalogue: code "explanation_<row>"
+  // (refusals "explanation_refused_<row>") with its parameters; rendered in zh-CN and en by
+  // ExplanationText. "others" counts the further domains judged alike.
+  Finding explanation;
   bool needs_beian_credentials = false;
   // Persons who must pass the SMS verification for the type (paths such as
   // "organizer.person_in_charge", "websites[1].person_in_charge"); a person named twice (same
@@ -61,6 +65,9 @@ struct FilingJudgement {
   std::vector<WebsiteJudgement> websites;  // one per domain that could be judged
   Findings findings;                       // refusals (errors) and registry mismatches
 };
+
+// The explanation in `lang` ("zh-CN" | "en").
+std::string ExplanationText(const Rules& rules, const FilingJudgement& j, std::string_view lang);
 
 // Judges `app` against `registry`; `provider` is this provider's name as the registry's
 // provider lists spell it.

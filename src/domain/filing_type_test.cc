@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/rules_test_support.h"
+
 namespace beian::domain {
 namespace {
 
@@ -45,7 +47,8 @@ TEST(FilingTypeTest, Row1_NoSubjectNoDomain_FirstFiling) {
   ASSERT_TRUE(j.type);
   EXPECT_EQ(*j.type, FilingType::kFirstFiling);
   EXPECT_EQ(j.row, "first_filing");
-  EXPECT_NE(j.explanation.find("row first_filing"), std::string::npos);
+  EXPECT_EQ(j.explanation.code, "explanation_first_filing");
+  EXPECT_EQ(j.explanation.params.at("domain"), "example.com");
   EXPECT_FALSE(j.needs_beian_credentials);
   EXPECT_TRUE(j.findings.empty());
   EXPECT_EQ(j.sms_persons, (std::vector<std::string>{"organizer.person_in_charge",
@@ -59,7 +62,8 @@ TEST(FilingTypeTest, Row2_SubjectDomainNotFiled_NewWebsite) {
   EXPECT_EQ(*j.type, FilingType::kNewWebsite);
   EXPECT_EQ(j.row, "new_website");
   EXPECT_TRUE(j.needs_beian_credentials);
-  EXPECT_NE(j.explanation.find("京ICP备2020000001号"), std::string::npos);
+  EXPECT_EQ(j.explanation.code, "explanation_new_website");
+  EXPECT_EQ(j.explanation.params.at("subject_sn"), "京ICP备2020000001号");
   EXPECT_EQ(j.sms_persons.size(), 2u);
 }
 
@@ -166,7 +170,8 @@ TEST(FilingTypeTest, SameTypeForEveryWebsite) {
   FilingJudgement j = JudgeFilingType(App({"a.com", "b.cn"}), reg, "beian");
   ASSERT_TRUE(j.type);
   EXPECT_EQ(*j.type, FilingType::kNewWebsite);
-  EXPECT_NE(j.explanation.find("other 1 domain"), std::string::npos);
+  EXPECT_EQ(j.explanation.code, "explanation_new_website_and_others");
+  EXPECT_EQ(j.explanation.params.at("others"), "1");
   EXPECT_EQ(j.sms_persons.size(), 2u);  // the two websites share one person
 }
 
@@ -211,6 +216,25 @@ TEST(FilingTypeTest, NamesRoundTrip) {
   EXPECT_TRUE(NeedsBeianCredentials(FilingType::kNewWebsite));
   EXPECT_FALSE(NeedsBeianCredentials(FilingType::kFirstFiling));
   EXPECT_FALSE(NeedsBeianCredentials(FilingType::kModify));
+}
+
+}  // namespace
+}  // namespace beian::domain
+
+namespace beian::domain {
+namespace {
+
+// Every explanation renders completely in both languages (no placeholder left unfilled).
+TEST(FilingTypeExplanationTest, RendersInBothLanguages) {
+  const Rules& rules = testing::EmbeddedRules();
+  InMemoryRegistry reg;
+  FilingJudgement j = JudgeFilingType(App({"example.com", "example.cn"}), reg, "beian");
+  const std::string zh = ExplanationText(rules, j, "zh-CN");
+  const std::string en = ExplanationText(rules, j, "en");
+  EXPECT_NE(zh.find("首次备案"), std::string::npos) << zh;
+  EXPECT_NE(en.find("row first_filing"), std::string::npos) << en;
+  EXPECT_NE(en.find("other 1 domain"), std::string::npos) << en;
+  for (const std::string& text : {zh, en}) EXPECT_EQ(text.find('{'), std::string::npos) << text;
 }
 
 }  // namespace

@@ -124,7 +124,8 @@ json::object ToJson(const PrecheckResult& r, const Rules& rules) {
   if (r.filing_type) type = FilingTypeName(*r.filing_type);
   return json::object{{"filing_type", type},
                       {"filing_row", r.filing_row},
-                      {"explanation", r.explanation},
+                      {"explanation", RenderMessage(rules, r.explanation, "en")},
+                      {"explanation_message", Messages(rules, r.explanation)},
                       {"needs_beian_credentials", r.needs_beian_credentials},
                       {"sms_persons", std::move(sms)},
                       {"province", r.province},
@@ -139,7 +140,15 @@ std::vector<std::string_view> PrecheckCodes() {
   for (std::string_view c :
        {"domain_filed_by_other_subject", "subject_conflict", "domain_conflict",
         "mixed_filing_types", "registry_certificate_type_mismatch", "registry_name_mismatch",
-        "beian_sn_required", "beian_sn_mismatch", "instance_expires_soon"}) {
+        "beian_sn_required", "beian_sn_mismatch", "instance_expires_soon",
+        // Explanations of the filing-type judgement (one per row; "_and_others" when several
+        // domains were judged alike).
+        "explanation_first_filing", "explanation_first_filing_and_others",
+        "explanation_new_website", "explanation_new_website_and_others", "explanation_new_isp",
+        "explanation_new_isp_and_others", "explanation_modify", "explanation_modify_and_others",
+        "explanation_refused_domain_filed_by_other_subject", "explanation_refused_subject_conflict",
+        "explanation_refused_domain_conflict", "explanation_refused_mixed_filing_types",
+        "explanation_no_websites"}) {
     codes.push_back(c);
   }
   std::sort(codes.begin(), codes.end());

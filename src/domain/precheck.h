@@ -28,7 +28,7 @@ namespace beian::domain {
 struct PrecheckResult {
   std::optional<FilingType> filing_type;  // empty when refused
   std::string filing_row;                 // FilingJudgement::row
-  std::string explanation;
+  Finding explanation;                    // FilingJudgement::explanation (a message: code + params)
   bool needs_beian_credentials = false;
   std::vector<std::string> sms_persons;
   std::string province;  // the derived filing province ("" when unknown)
@@ -45,9 +45,10 @@ PrecheckResult Precheck(const Application& app, const RegistryView& registry,
                         const InventoryView* inventory, const Rules& rules,
                         const core::Clock& clock, std::string_view provider);
 
-// The result as JSON: {filing_type (null when refused), filing_row, explanation,
-// needs_beian_credentials, sms_persons, province, findings:[{severity, field, code, params,
-// message:{en, zh-CN}}], required_documents:[{kind, subject, reason, message:{en, zh-CN}}]}.
+// The result as JSON: {filing_type (null when refused), filing_row, explanation (English),
+// explanation_message:{en, zh-CN}, needs_beian_credentials, sms_persons, province,
+// findings:[{severity, field, code, params, message:{en, zh-CN}}], required_documents:[{kind,
+// subject, reason, message:{en, zh-CN}}]}.
 boost::json::object ToJson(const PrecheckResult& result, const Rules& rules);
 
 // Every code the precheck can emit beyond the field validators' (for the message-coverage test).
