@@ -43,6 +43,9 @@ struct ServeOptions {
   uint64_t body_limit = 8 * 1024 * 1024;
   int db_pool = 8;
   std::string rules_dir;
+  bool trust_proxy = false;
+  double header_timeout_s = 10;
+  double idle_timeout_s = 60;
 };
 
 // One running service: its database, its router and its server.
@@ -87,6 +90,9 @@ core::Status StartServer(const ServeOptions& o, Hosted& h, const std::string& li
   so.threads = o.threads;
   so.body_limit = o.body_limit;
   so.service_name = h.name;
+  so.trust_proxy_headers = o.trust_proxy;
+  so.header_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.header_timeout_s * 1000));
+  so.idle_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.idle_timeout_s * 1000));
   h.server = std::make_unique<http::Server>(so, h.router);
   auto started = h.server->Start();
   if (!started) {
@@ -260,6 +266,20 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--db-pool", options->db_pool, "Database connections per service")
       ->envname("BEIAN_DB_POOL")
       ->check(CLI::Range(1, 512))
+      ->capture_default_str();
+  cmd->add_flag("--trust-proxy", options->trust_proxy,
+                "Take the client address from X-Forwarded-For and https from X-Forwarded-Proto "
+                "(only behind a proxy that sets them)")
+      ->envname("BEIAN_TRUST_PROXY");
+  cmd->add_option("--header-timeout", options->header_timeout_s,
+                  "Seconds a client may take to send a request's header")
+      ->envname("BEIAN_HEADER_TIMEOUT")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout", options->idle_timeout_s,
+                  "Seconds an idle keep-alive connection stays open")
+      ->envname("BEIAN_IDLE_TIMEOUT")
+      ->check(CLI::Range(0.1, 3600.0))
       ->capture_default_str();
   cmd->add_option("--rules-dir", options->rules_dir,
                   "Directory of filing-rules files replacing the built-in data/rules")
