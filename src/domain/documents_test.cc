@@ -5,19 +5,12 @@
 
 #include <algorithm>
 
-#include "domain/rules_loader.h"
+#include "domain/rules_test_support.h"
 
 namespace beian::domain {
 namespace {
 
-const Rules& R() {
-  static const Rules rules = [] {
-    auto r = LoadEmbeddedRules();
-    if (!r.ok()) ADD_FAILURE() << r.error().message;
-    return r.ok() ? *r : Rules{};
-  }();
-  return rules;
-}
+const Rules& R() { return testing::EmbeddedRules(); }
 
 Person P(std::string name, std::string id_type, std::string id) {
   return {std::move(name), std::move(id_type), std::move(id),

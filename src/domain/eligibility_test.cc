@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/rules_loader.h"
+#include "domain/rules_test_support.h"
 
 namespace beian::domain {
 namespace {
@@ -12,14 +12,7 @@ using namespace std::chrono;
 
 constexpr Date kToday = 2025y / June / 2;
 
-const Rules& R() {
-  static const Rules rules = [] {
-    auto r = LoadEmbeddedRules();
-    if (!r.ok()) ADD_FAILURE() << r.error().message;
-    return r.ok() ? *r : Rules{};
-  }();
-  return rules;
-}
+const Rules& R() { return testing::EmbeddedRules(); }
 
 Instance Good() {
   return {"i-1", "cn-beijing", true, true, "subscription", 2025y / September / 2, 5, 4};

@@ -9,7 +9,7 @@
 #include "domain/application_json.h"
 #include "domain/cross_checks.h"
 #include "domain/eligibility.h"
-#include "domain/rules_loader.h"
+#include "domain/rules_test_support.h"
 
 namespace beian::domain {
 namespace {
@@ -18,17 +18,7 @@ using namespace std::chrono;
 
 constexpr Date kToday = 2025y / June / 2;
 
-const Rules& TheRules() {
-  static const Rules rules = [] {
-    auto r = LoadEmbeddedRules();
-    if (!r.ok()) {
-      ADD_FAILURE() << r.error().message;
-      return Rules{};
-    }
-    return *r;
-  }();
-  return rules;
-}
+const Rules& TheRules() { return testing::EmbeddedRules(); }
 
 Person Zhang() {
   return {"张三",        "resident_id_card",  "110105199003071239",
