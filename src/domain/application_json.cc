@@ -94,7 +94,7 @@ json::array StringArray(const std::vector<std::string>& items) {
 
 Error JsonTypeError(const std::string& path, std::string_view expected) {
   std::string msg = path + " must be " + std::string(expected);
-  return Error(ErrorCode::kValidationFailed, msg, {ErrorDetail{path, "invalid_type", msg}});
+  return Error(ErrorCode::kValidationFailed, msg, {ErrorDetail{path, "wrong_type", msg}});
 }
 
 std::string StrictObjectReader::PathOf(std::string_view key) const {
@@ -194,7 +194,7 @@ core::Status StrictObjectReader::Finish(std::initializer_list<std::string_view> 
 core::Result<Application> ApplicationFromJson(const json::value& value) {
   if (!value.is_object()) {
     return Error(ErrorCode::kValidationFailed, "the application must be a JSON object",
-                 {ErrorDetail{"", "invalid_type", "the application must be a JSON object"}});
+                 {ErrorDetail{"", "wrong_type", "the application must be a JSON object"}});
   }
   Application app;
   StrictObjectReader r(value.get_object(), "");

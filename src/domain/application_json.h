@@ -61,7 +61,8 @@ class StrictObjectReader {
   std::string path_;
 };
 
-// Error{kValidationFailed} "`path` must be `expected`" with a detail {path, "invalid_type"}.
+// Error{kValidationFailed} "`path` must be `expected`" with a detail {path, "wrong_type"} (the code
+// the HTTP reader uses too).
 core::Error JsonTypeError(const std::string& path, std::string_view expected);
 
 }  // namespace beian::domain
