@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "core/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"beian — ICP filing system: the provider's filing service and the authority's"};
@@ -13,7 +14,9 @@ int main(int argc, char** argv) {
   beian::cli::AddMigrateCommand(app, exit_code);
   beian::cli::AddAdminCommand(app, exit_code);
   beian::cli::AddPrecheckCommand(app, exit_code);
-  app.add_subcommand("version", "Print the version")->callback([] { std::puts("beian 0.1.0"); });
+  app.add_subcommand("version", "Print the version")->callback([] {
+    std::printf("beian %s\n", beian::core::kVersion);
+  });
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

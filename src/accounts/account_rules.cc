@@ -98,7 +98,8 @@ std::vector<core::ErrorDetail> ValidatePassword(std::string_view password, std::
 
 std::vector<core::ErrorDetail> ValidateRegistration(std::string_view email, std::string_view phone,
                                                     std::string_view password,
-                                                    std::string_view display_name) {
+                                                    std::string_view display_name,
+                                                    bool phone_required) {
   std::vector<core::ErrorDetail> out;
   const std::string normalized = NormalizeEmail(email);
   if (normalized.empty()) {
@@ -108,7 +109,7 @@ std::vector<core::ErrorDetail> ValidateRegistration(std::string_view email, std:
   }
   const std::string_view mobile = Trim(phone);
   if (mobile.empty()) {
-    out.push_back({"phone", "required", "mobile number is required"});
+    if (phone_required) out.push_back({"phone", "required", "mobile number is required"});
   } else if (!IsValidMobile(mobile)) {
     out.push_back({"phone", "invalid_mobile", "not a mainland mobile number (11 digits, 13–19…)"});
   }

@@ -38,10 +38,12 @@ std::string NormalizeDisplayName(std::string_view name);
 // Field-level problems of a registration; empty when it is acceptable. Fields: email, phone,
 // password, display_name. Codes: required, invalid_email, invalid_mobile, password_too_short,
 // password_too_long, password_equals_email, too_long, invalid_characters (control characters in
-// the display name).
+// the display name). Self-registration requires the mobile number; accounts created by an
+// administrator may have none (`phone_required` false), but one that is given must be valid.
 std::vector<core::ErrorDetail> ValidateRegistration(std::string_view email, std::string_view phone,
                                                     std::string_view password,
-                                                    std::string_view display_name);
+                                                    std::string_view display_name,
+                                                    bool phone_required = true);
 
 // Password rules alone (used by `beian admin create-user` too).
 std::vector<core::ErrorDetail> ValidatePassword(std::string_view password, std::string_view email);

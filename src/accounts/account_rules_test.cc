@@ -75,6 +75,14 @@ TEST(AccountRulesTest, PasswordLengthCountsCharactersNotBytes) {
                         "password_too_long"));
 }
 
+TEST(AccountRulesTest, PhoneOptionalOnlyWhenSaidSo) {
+  EXPECT_TRUE(
+      HasDetail(ValidateRegistration("a@x.cn", "", "long-enough-pw", "n"), "phone", "required"));
+  EXPECT_TRUE(ValidateRegistration("a@x.cn", "", "long-enough-pw", "n", false).empty());
+  EXPECT_TRUE(HasDetail(ValidateRegistration("a@x.cn", "123", "long-enough-pw", "n", false),
+                        "phone", "invalid_mobile"));
+}
+
 TEST(AccountRulesTest, DisplayNameTooLong) {
   EXPECT_TRUE(HasDetail(
       ValidateRegistration("a@x.cn", "13812345678", "long-enough-pw", std::string(65, 'n')),

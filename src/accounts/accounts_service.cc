@@ -79,8 +79,8 @@ core::Result<UserView> AccountsService::CreateUser(const Registration& r, std::s
                    "role must be one of applicant, reviewer, admin, "
                    "authority_reviewer"}});
   }
-  auto problems = ValidateRegistration(r.email, r.phone.empty() ? "13800000000" : r.phone,
-                                       r.password, r.display_name);
+  auto problems = ValidateRegistration(r.email, r.phone, r.password, r.display_name,
+                                       /*phone_required=*/false);
   if (!problems.empty()) {
     return Error(ErrorCode::kValidationFailed, "the user has invalid fields", std::move(problems));
   }

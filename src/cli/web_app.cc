@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "core/log.h"
+#include "core/version.h"
 #include "http/json.h"
 #include "http/static_files.h"
 
@@ -11,7 +12,7 @@ namespace beian::cli {
 
 void MountWebApp(http::Router& router, const WebAppOptions& options) {
   const std::string config = boost::json::serialize(boost::json::object{
-      {"service", options.service}, {"api_base", options.api_prefix}, {"version", "0.1.0"}});
+      {"service", options.service}, {"api_base", options.api_prefix}, {"version", core::kVersion}});
   router.Add("GET", "/app-config.json", [config](http::Request&) -> core::Result<http::Response> {
     auto response = http::Response::RawJson(config);
     response.SetHeader("Cache-Control", "no-cache");
