@@ -39,6 +39,10 @@ void PeriodicTask::Loop() {
       work_();
     } catch (const std::exception& e) {
       Log(LogLevel::kError, "periodic_task_failed", {{"task", name_}, {"error", e.what()}});
+    } catch (...) {
+      // Anything else thrown must not end the thread (std::terminate) either.
+      Log(LogLevel::kError, "periodic_task_failed",
+          {{"task", name_}, {"error", "unknown exception"}});
     }
     lock.lock();
     ++runs_;

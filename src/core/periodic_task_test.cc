@@ -41,5 +41,16 @@ TEST(PeriodicTaskTest, SurvivesAThrowingRun) {
   SUCCEED();
 }
 
+TEST(PeriodicTaskTest, SurvivesANonStdException) {
+  std::atomic<int> count{0};
+  PeriodicTask task("throws_int", std::chrono::milliseconds(1), [&] {
+    if (++count == 1) throw 42;  // not a std::exception
+  });
+  task.Start();
+  while (count.load() < 2) std::this_thread::yield();
+  task.Stop();
+  EXPECT_GE(task.runs(), 2);
+}
+
 }  // namespace
 }  // namespace beian::core

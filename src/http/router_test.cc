@@ -196,6 +196,33 @@ TEST_F(AuthRouterTest, OriginCheckedOnUnsafeMethods) {
   EXPECT_EQ(router_.Handle(get).status, 200u);
 }
 
+// Every unsafe method gets the CSRF and Origin checks, registered or not yet used by a route:
+// dropping one from Router::IsUnsafeMethod must fail here.
+TEST_F(AuthRouterTest, EveryUnsafeMethodIsCheckedForCsrfAndOrigin) {
+  for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
+    SCOPED_TRACE(method);
+    EXPECT_TRUE(Router::IsUnsafeMethod(method));
+    router_.Add(method, "/unsafe", Echo(method), {.auth = Auth::kSession});
+    router_.Add(method, "/unsafe-public", Echo(method));
+    Request no_token = Make(method, "/unsafe", {{"Cookie", "sid=u1"}});
+    Response refused = router_.Handle(no_token);
+    EXPECT_EQ(refused.status, 403u);
+    EXPECT_EQ(Code(refused), "csrf_failed");
+    Request with_token =
+        Make(method, "/unsafe", {{"Cookie", "sid=u1"}, {"X-CSRF-Token", "tok-u1"}});
+    EXPECT_EQ(router_.Handle(with_token).status, 200u);
+    Request cross = Make(method, "/unsafe-public", {{"Origin", "http://evil.example"}});
+    Response cross_refused = router_.Handle(cross);
+    EXPECT_EQ(cross_refused.status, 403u);
+    EXPECT_EQ(Code(cross_refused), "csrf_failed");
+    Request same = Make(method, "/unsafe-public", {{"Origin", "http://app.example"}});
+    EXPECT_EQ(router_.Handle(same).status, 200u);
+  }
+  for (const char* method : {"GET", "HEAD", "OPTIONS"}) {
+    EXPECT_FALSE(Router::IsUnsafeMethod(method)) << method;
+  }
+}
+
 TEST(RouterTest, ConstantTimeEquals) {
   EXPECT_TRUE(Router::ConstantTimeEquals("abc", "abc"));
   EXPECT_FALSE(Router::ConstantTimeEquals("abc", "abd"));

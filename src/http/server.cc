@@ -130,6 +130,40 @@ std::string_view HttpDate() {
 
 }  // namespace
 
+namespace internal {
+
+void AppendHeaderLine(std::string& head, std::string_view name, std::string_view value) {
+  auto append_clean = [&head](std::string_view s) {
+    if (s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos) {
+      head += s;  // the usual case: one append
+      return;
+    }
+    for (char c : s) {
+      if (c != '\r' && c != '\n' && c != '\0') head += c;
+    }
+  };
+  append_clean(name);
+  head += ": ";
+  append_clean(value);
+  head += "\r\n";
+}
+
+void RunWorkerLoop(asio::io_context& io) {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& e) {
+      core::Log(core::LogLevel::kError, "http_worker_exception", {{"what", e.what()}});
+    } catch (...) {
+      // A non-std exception must not end the worker (std::terminate) either.
+      core::Log(core::LogLevel::kError, "http_worker_exception", {{"what", "unknown exception"}});
+    }
+  }
+}
+
+}  // namespace internal
+
 const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
   static const std::vector<std::pair<std::string, std::string>> kHeaders = {
       {"Content-Security-Policy",
@@ -463,17 +497,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
     head_ += "\r\n";
     if (!res.content_type.empty()) AppendHeader("Content-Type", res.content_type);
     for (const auto& [name, value] : res.headers) AppendHeader(name, value);
-    AppendTrustedHeader("Date", HttpDate());
-    AppendTrustedHeader("X-Request-Id", req.request_id);  // validated or generated
+    AppendHeader("Date", HttpDate());
+    AppendHeader("X-Request-Id", req.request_id);  // validated or generated
     if (Opt().security_headers) {
       for (const auto& [name, value] : SecurityHeaders()) {
-        if (res.Header(name).empty()) AppendTrustedHeader(name, value);
+        if (res.Header(name).empty()) AppendHeader(name, value);
       }
     }
     bool no_body_status = res.status < 200 || res.status == 204 || res.status == 304;
-    if (!no_body_status) AppendTrustedHeader("Content-Length", std::to_string(res.body.size()));
-    if (!keep_alive && version_ != 10) AppendTrustedHeader("Connection", "close");
-    if (keep_alive && version_ == 10) AppendTrustedHeader("Connection", "keep-alive");
+    if (!no_body_status) AppendHeader("Content-Length", std::to_string(res.body.size()));
+    if (!keep_alive && version_ != 10) AppendHeader("Connection", "close");
+    if (keep_alive && version_ == 10) AppendHeader("Connection", "keep-alive");
     head_ += "\r\n";
     body_ = head_only_ || no_body_status ? std::string() : std::move(res.body);
     state_ = State::kWriting;
@@ -484,31 +518,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
                           boost::system::error_code ec, size_t) { self->OnWrite(ec, keep_alive); });
   }
 
-  // Appends "Name: value\r\n", dropping CR, LF and NUL so that no handler-supplied value can
-  // split the response.
-  void AppendTrustedHeader(std::string_view name, std::string_view value) {
-    head_ += name;
-    head_ += ": ";
-    head_ += value;
-    head_ += "\r\n";
-  }
-
   void AppendHeader(std::string_view name, std::string_view value) {
-    auto clean = [this](std::string_view s) {
-      bool plain = true;
-      for (char c : s) plain = plain && c != '\r' && c != '\n' && c != '\0';
-      if (plain) {
-        head_ += s;
-        return;
-      }
-      for (char c : s) {
-        if (c != '\r' && c != '\n' && c != '\0') head_ += c;
-      }
-    };
-    clean(name);
-    head_ += ": ";
-    clean(value);
-    head_ += "\r\n";
+    internal::AppendHeaderLine(head_, name, value);
   }
 
   void OnWrite(boost::system::error_code ec, bool keep_alive) {
@@ -711,16 +722,7 @@ core::Status Server::Start() {
     w->Accept();
     w->ArmSweep();
     Worker* worker = w.get();
-    w->thread = std::thread([worker] {
-      for (;;) {
-        try {
-          worker->io.run();
-          return;
-        } catch (const std::exception& e) {
-          core::Log(core::LogLevel::kError, "http_worker_exception", {{"what", e.what()}});
-        }
-      }
-    });
+    w->thread = std::thread([worker] { internal::RunWorkerLoop(worker->io); });
   }
   core::Log(core::LogLevel::kInfo, "http_listening",
             {{"service", s.options.service_name},

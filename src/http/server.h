@@ -27,9 +27,16 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
 #include "http/router.h"
+
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
 
 namespace beian::http {
 
@@ -82,5 +89,15 @@ class Server {
 
 // The security headers the server adds (name, value), for other front ends (e.g. bench nginx).
 const std::vector<std::pair<std::string, std::string>>& SecurityHeaders();
+
+// Pieces of the server exposed for its tests.
+namespace internal {
+// Appends "Name: value\r\n" to `head`, dropping CR, LF and NUL from both so that no value —
+// the server's own or a handler's — can split the response.
+void AppendHeaderLine(std::string& head, std::string_view name, std::string_view value);
+// A worker thread's body: runs `io` until it runs out of work or is stopped; an exception of any
+// type escaping a handler is logged and the loop resumes, so the worker never dies.
+void RunWorkerLoop(boost::asio::io_context& io);
+}  // namespace internal
 
 }  // namespace beian::http

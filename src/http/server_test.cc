@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 #include <chrono>
 #include <future>
@@ -574,6 +576,29 @@ TEST_F(ServerTest, HeaderValuesCannotSplitTheResponse) {
   auto next = c.Request("GET", "/healthz");  // the stream is still in sync
   ASSERT_TRUE(next);
   EXPECT_EQ(next->status, 200u);
+}
+
+TEST(ServerInternalTest, AppendHeaderLineStripsCrLfAndNul) {
+  std::string head;
+  internal::AppendHeaderLine(head, "X-Plain", "value");
+  EXPECT_EQ(head, "X-Plain: value\r\n");
+  head.clear();
+  internal::AppendHeaderLine(head, std::string_view("X-\rBad\n", 8),
+                             std::string_view("a\r\nSet-Cookie: x=1\0b\r\n\r\n", 24));
+  EXPECT_EQ(head, "X-Bad: aSet-Cookie: x=1b\r\n");
+}
+
+TEST(ServerInternalTest, WorkerLoopSurvivesAnyException) {
+  boost::asio::io_context io;
+  bool after_std = false;
+  bool after_other = false;
+  boost::asio::post(io, [] { throw std::runtime_error("std"); });
+  boost::asio::post(io, [&] { after_std = true; });
+  boost::asio::post(io, [] { throw 7; });  // not a std::exception
+  boost::asio::post(io, [&] { after_other = true; });
+  internal::RunWorkerLoop(io);  // returns once the work is done
+  EXPECT_TRUE(after_std);
+  EXPECT_TRUE(after_other);
 }
 
 TEST_F(ServerTest, HttpTen) {

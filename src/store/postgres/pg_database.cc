@@ -7,7 +7,9 @@
 #include <cstring>
 #include <mutex>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace beian::store {
@@ -38,11 +40,27 @@ std::string Trimmed(const char* s) {
   return out;
 }
 
+// Owns one libpq connection: movable, never copied (a copy would PQfinish it twice).
 class PgConn {
  public:
   explicit PgConn(std::string url) : url_(std::move(url)) {}
   ~PgConn() {
     if (conn_) PQfinish(conn_);
+  }
+  PgConn(const PgConn&) = delete;
+  PgConn& operator=(const PgConn&) = delete;
+  PgConn(PgConn&& other) noexcept
+      : url_(std::move(other.url_)),
+        conn_(std::exchange(other.conn_, nullptr)),
+        prepared_(std::exchange(other.prepared_, {})) {}
+  PgConn& operator=(PgConn&& other) noexcept {
+    if (this != &other) {
+      if (conn_) PQfinish(conn_);
+      url_ = std::move(other.url_);
+      conn_ = std::exchange(other.conn_, nullptr);
+      prepared_ = std::exchange(other.prepared_, {});
+    }
+    return *this;
   }
 
   // Connects (or re-connects when the previous connection broke).
@@ -156,6 +174,8 @@ class PgConn {
   PGconn* conn_ = nullptr;
   std::unordered_map<std::string, std::string> prepared_;  // name → SQL on this connection
 };
+static_assert(!std::is_copy_constructible_v<PgConn> && !std::is_copy_assignable_v<PgConn>);
+static_assert(std::is_nothrow_move_constructible_v<PgConn>);
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -8,7 +8,9 @@
 #include <condition_variable>
 #include <mutex>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace beian::store {
@@ -41,11 +43,23 @@ struct Prepared {
   std::vector<int> slot_to_param;
 };
 
+// Owns one sqlite3 handle and its prepared statements: movable, never copied (a copy would
+// close the handle twice).
 class Connection {
  public:
-  ~Connection() {
-    for (auto& [name, p] : cache_) sqlite3_finalize(p.stmt);
-    if (db_) sqlite3_close_v2(db_);
+  Connection() = default;
+  ~Connection() { Release(); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  Connection(Connection&& other) noexcept
+      : db_(std::exchange(other.db_, nullptr)), cache_(std::exchange(other.cache_, {})) {}
+  Connection& operator=(Connection&& other) noexcept {
+    if (this != &other) {
+      Release();
+      db_ = std::exchange(other.db_, nullptr);
+      cache_ = std::exchange(other.cache_, {});
+    }
+    return *this;
   }
 
   static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool reader,
@@ -118,9 +132,18 @@ class Connection {
   }
 
  private:
+  void Release() {
+    for (auto& [name, p] : cache_) sqlite3_finalize(p.stmt);
+    cache_.clear();
+    if (db_) sqlite3_close_v2(db_);
+    db_ = nullptr;
+  }
+
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, Prepared> cache_;
 };
+static_assert(!std::is_copy_constructible_v<Connection> && !std::is_copy_assignable_v<Connection>);
+static_assert(std::is_nothrow_move_constructible_v<Connection>);
 
 class SqliteTx final : public Tx {
  public:
