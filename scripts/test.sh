@@ -2,7 +2,8 @@
 # `make test`: installs what is missing, builds, and runs every suite —
 #   1. unit tests (ctest, Release) with the storage contract suite on SQLite and PostgreSQL,
 #   2. web unit tests (Vitest),
-#   3. integration tests against the real binary, once on SQLite and once on PostgreSQL,
+#   3. contract tests (the binary's own tables against the console and docs), then integration
+#      tests against the real binary, once on SQLite and once on PostgreSQL,
 #   4. browser tests in headless Chromium (playwright-core),
 #   5. unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #   6. every libFuzzer target, briefly.
@@ -96,6 +97,14 @@ if [[ -f web/package.json ]]; then
   vf=$(grep -E '^\s*Tests\s+' "$TMP/vitest.log" | grep -oE '[0-9]+ failed' | awk '{print $1}')
   [[ -z $vp && -z $vf ]] && vf=1
   record "web unit (vitest)" "${vp:-0}" "${vf:-0}"
+fi
+
+if ((BUILD_OK)) && ls tests/contract/*.test.mjs >/dev/null 2>&1; then
+  section "Contract tests (beian codes against the console's lists)"
+  BEIAN_BIN=$ROOT/$B/beian node --test --test-concurrency=1 tests/contract/ >"$TMP/contract.log" 2>&1
+  grep -E '^not ok|^# (pass|fail)' "$TMP/contract.log"
+  read -r p f < <(node_counts "$TMP/contract.log"); record "contract (node)" "$p" "$f"
+  ((f > 0)) && grep -B2 -A25 '^not ok' "$TMP/contract.log" | head -80
 fi
 
 if ((BUILD_OK)) && [[ -d tests/integration ]] && ls tests/integration/*.test.mjs >/dev/null 2>&1; then

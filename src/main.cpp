@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   beian::cli::AddMigrateCommand(app, exit_code);
   beian::cli::AddAdminCommand(app, exit_code);
   beian::cli::AddPrecheckCommand(app, exit_code);
+  beian::cli::AddCodesCommand(app, exit_code);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::printf("beian %s\n", beian::core::kVersion);
   });

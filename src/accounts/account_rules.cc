@@ -46,11 +46,6 @@ int64_t Ms(std::chrono::seconds s) { return static_cast<int64_t>(s.count()) * 10
 
 }  // namespace
 
-bool IsKnownRole(std::string_view role) {
-  return role == kRoleApplicant || role == kRoleReviewer || role == kRoleAdmin ||
-         role == kRoleAuthorityReviewer;
-}
-
 std::string NormalizeEmail(std::string_view email) {
   std::string out(Trim(email));
   std::transform(out.begin(), out.end(), out.begin(),

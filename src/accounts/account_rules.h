@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/roles.h"
 
 namespace beian::accounts {
 
@@ -18,13 +19,12 @@ inline constexpr std::size_t kMaxPasswordLength = 256;    // bounds the cost of 
 inline constexpr std::size_t kMaxDisplayNameLength = 64;  // characters (UTF-8 code points)
 inline constexpr std::size_t kMaxEmailLength = 254;
 
-inline constexpr std::string_view kRoleApplicant = "applicant";
-inline constexpr std::string_view kRoleReviewer = "reviewer";
-inline constexpr std::string_view kRoleAdmin = "admin";
-inline constexpr std::string_view kRoleAuthorityReviewer = "authority_reviewer";
-
-// True for the four roles of DESIGN §1.
-bool IsKnownRole(std::string_view role);
+// The roles live in core/roles.h (one list for the service, the store's checks and the console).
+using core::IsKnownRole;  // true for the four roles of DESIGN §1
+using core::kRoleAdmin;
+using core::kRoleApplicant;
+using core::kRoleAuthorityReviewer;
+using core::kRoleReviewer;
 
 // Trimmed and lower-cased; e-mail addresses are compared in this form.
 std::string NormalizeEmail(std::string_view email);

@@ -6,6 +6,7 @@
 
 #include "accounts/account_rules.h"
 #include "core/log.h"
+#include "core/roles.h"
 #include "store/login_throttle.h"
 #include "store/sessions.h"
 
@@ -75,9 +76,7 @@ core::Result<SessionGrant> AccountsService::Register(const Registration& r,
 core::Result<UserView> AccountsService::CreateUser(const Registration& r, std::string_view role) {
   if (!IsKnownRole(role)) {
     return Error(ErrorCode::kValidationFailed, "unknown role",
-                 {{"role", "unknown_role",
-                   "role must be one of applicant, reviewer, admin, "
-                   "authority_reviewer"}});
+                 {{"role", "unknown_role", "role must be one of " + core::RoleListText()}});
   }
   auto problems = ValidateRegistration(r.email, r.phone, r.password, r.display_name,
                                        /*phone_required=*/false);

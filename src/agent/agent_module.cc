@@ -1,15 +1,18 @@
 // Wiring of the agent service's routes (see agent_module.h).
 #include "agent/agent_module.h"
 
+#include "core/roles.h"
+
 namespace beian::agent {
 
 AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
                          AgentOptions options)
     : options_(options),
       accounts_(db, clock, pii,
-                {.login_roles = {"applicant", "reviewer", "admin"},
+                {.login_roles = {std::string(core::kRoleApplicant),
+                                 std::string(core::kRoleReviewer), std::string(core::kRoleAdmin)},
                  .self_registration = true,
-                 .registration_role = "applicant",
+                 .registration_role = std::string(core::kRoleApplicant),
                  .password_cost = options.password_cost}) {}
 
 void AgentModule::Register(http::Router& router) {

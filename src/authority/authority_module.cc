@@ -1,13 +1,15 @@
 // Wiring of the authority service's routes (see authority_module.h).
 #include "authority/authority_module.h"
 
+#include "core/roles.h"
+
 namespace beian::authority {
 
 AuthorityModule::AuthorityModule(store::Database& db, const core::Clock& clock,
                                  const core::PiiCipher& pii, AuthorityOptions options)
     : options_(options),
       accounts_(db, clock, pii,
-                {.login_roles = {"authority_reviewer"},
+                {.login_roles = {std::string(core::kRoleAuthorityReviewer)},
                  .self_registration = false,
                  .password_cost = options.password_cost}) {}
 

@@ -4,10 +4,12 @@
 // appear in the process list or shell history.
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "accounts/accounts_service.h"
 #include "cli/commands.h"
 #include "cli/data_options.h"
+#include "core/roles.h"
 #include "store/migrations.h"
 
 namespace beian::cli {
@@ -33,7 +35,7 @@ int CreateUser(const CreateUserOptions& o) {
   std::getline(std::cin, password);
   if (!password.empty() && password.back() == '\r') password.pop_back();
 
-  const std::string service = o.role == "authority_reviewer" ? "authority" : "agent";
+  const std::string service = o.role == core::kRoleAuthorityReviewer ? "authority" : "agent";
   if (auto p = o.data.Prepare(); !p) {
     std::cerr << "beian admin: " << p.error().message << "\n";
     return 1;
@@ -82,9 +84,9 @@ void AddAdminCommand(CLI::App& app, int& exit_code) {
   auto* cmd = admin->add_subcommand("create-user", "Create a user (password on standard input)");
   options->data.AddTo(*cmd);
   cmd->add_option("--email", options->email, "E-mail address (the login)")->required();
-  cmd->add_option("--role", options->role, "applicant, reviewer, admin or authority_reviewer")
+  cmd->add_option("--role", options->role, "One of " + core::RoleListText())
       ->required()
-      ->check(CLI::IsMember({"applicant", "reviewer", "admin", "authority_reviewer"}));
+      ->check(CLI::IsMember(std::vector<std::string>(core::kRoles.begin(), core::kRoles.end())));
   cmd->add_option("--display-name", options->display_name, "Name shown in the console");
   cmd->add_option("--phone", options->phone, "Mainland mobile number");
   cmd->add_flag("--password-stdin", options->password_stdin,

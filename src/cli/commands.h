@@ -12,5 +12,6 @@ void AddServeCommand(CLI::App& app, int& exit_code);
 void AddMigrateCommand(CLI::App& app, int& exit_code);
 void AddAdminCommand(CLI::App& app, int& exit_code);
 void AddPrecheckCommand(CLI::App& app, int& exit_code);
+void AddCodesCommand(CLI::App& app, int& exit_code);
 
 }  // namespace beian::cli

@@ -65,7 +65,7 @@ Result<User> UserRepo::FromRow(const Row& row, size_t i) {
 }
 
 Result<User> UserRepo::Create(const NewUser& n) {
-  if (!OneOf(n.role, kRoles)) return Invalid("role", "unknown role: " + n.role);
+  if (!OneOf(n.role, core::kRoles)) return Invalid("role", "unknown role: " + n.role);
   if (!OneOf(n.locale, kLocales)) return Invalid("locale", "unknown locale: " + n.locale);
   User u{n.id.empty() ? core::RandomId() : n.id,
          NormalizeEmail(n.email),

@@ -14,13 +14,12 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/roles.h"
 #include "store/database.h"
 
 namespace beian::store {
 
-// Roles and locales are the words of the API; the database refuses any other value.
-inline constexpr std::string_view kRoles[] = {"applicant", "reviewer", "admin",
-                                              "authority_reviewer"};
+// Roles (core::kRoles) and locales are the words of the API; the database refuses any other value.
 inline constexpr std::string_view kLocales[] = {"zh-CN", "en"};
 
 struct NewUser {
@@ -58,7 +57,7 @@ class UserRepo {
   explicit UserRepo(Tx& tx) : tx_(tx) {}
 
   // kEmailTaken when the e-mail exists, kConflict when the id exists, kValidationFailed
-  // (field "role" or "locale") for a value outside kRoles/kLocales.
+  // (field "role" or "locale") for a value outside core::kRoles/kLocales.
   core::Result<User> Create(const NewUser& u);
   core::Result<std::optional<User>> FindByEmail(std::string_view email);
   core::Result<std::optional<User>> FindById(std::string_view id);
