@@ -48,13 +48,13 @@ struct ServeOptions {
   double idle_timeout_s = 60;
 };
 
-// One running service: its database, its router and its server.
+// One service's database and router. Its server is held apart (see Serve): the server's threads
+// run handlers that use the module, so the server must stop before the module goes.
 struct Hosted {
   explicit Hosted(std::string n) : name(std::move(n)) {}
   std::string name;
   std::unique_ptr<store::Database> db;
   http::Router router;
-  std::unique_ptr<http::Server> server;
 };
 
 core::Status OpenAndCheck(const ServeOptions& o, Hosted& h) {
@@ -84,7 +84,8 @@ void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
               {.web_dir = o.web_dir, .service = h.name, .api_prefix = std::string(api_prefix)});
 }
 
-core::Status StartServer(const ServeOptions& o, Hosted& h, const std::string& listen) {
+core::Status StartServer(const ServeOptions& o, Hosted& h, const std::string& listen,
+                         std::unique_ptr<http::Server>& server) {
   http::ServerOptions so;
   so.listen = listen;
   so.threads = o.threads;
@@ -93,8 +94,8 @@ core::Status StartServer(const ServeOptions& o, Hosted& h, const std::string& li
   so.trust_proxy_headers = o.trust_proxy;
   so.header_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.header_timeout_s * 1000));
   so.idle_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.idle_timeout_s * 1000));
-  h.server = std::make_unique<http::Server>(so, h.router);
-  auto started = h.server->Start();
+  server = std::make_unique<http::Server>(so, h.router);
+  auto started = server->Start();
   if (!started) {
     return core::Error(started.error().code,
                        "cannot listen on " + listen + ": " + started.error().message);
@@ -138,10 +139,15 @@ int Serve(const ServeOptions& o) {
   static core::SystemClock clock;
   const bool run_agent = o.service != "authority";
   const bool run_authority = o.service != "agent";
+  // Owners before users: destruction runs in reverse, so on every return (a port that cannot be
+  // bound included) the servers stop and join their threads before the modules whose services
+  // their handlers call are destroyed, and those before the databases and routers.
   Hosted agent_host("agent");
   Hosted authority_host("authority");
   std::unique_ptr<agent::AgentModule> agent_module;
   std::unique_ptr<authority::AuthorityModule> authority_module;
+  std::unique_ptr<http::Server> agent_server;
+  std::unique_ptr<http::Server> authority_server;
 
   if (run_agent) {
     if (auto s = OpenAndCheck(o, agent_host); !s) return fail(s.error());
@@ -164,10 +170,14 @@ int Serve(const ServeOptions& o) {
     if (!loaded) return fail(loaded.error());
   }
   if (run_agent) {
-    if (auto s = StartServer(o, agent_host, o.agent_listen); !s) return fail(s.error());
+    if (auto s = StartServer(o, agent_host, o.agent_listen, agent_server); !s) {
+      return fail(s.error());
+    }
   }
   if (run_authority) {
-    if (auto s = StartServer(o, authority_host, o.authority_listen); !s) return fail(s.error());
+    if (auto s = StartServer(o, authority_host, o.authority_listen, authority_server); !s) {
+      return fail(s.error());
+    }
   }
 
   // Housekeeping: expired sessions are deleted every 10 minutes.
@@ -212,11 +222,11 @@ int Serve(const ServeOptions& o) {
   int signal = 0;
   sigwait(&stop_signals, &signal);
   core::Log(core::LogLevel::kInfo, "stopping", {{"signal", signal}});
-  for (Hosted* h : {&agent_host, &authority_host}) {
-    if (h->server) h->server->Shutdown();
+  for (http::Server* server : {agent_server.get(), authority_server.get()}) {
+    if (server) server->Shutdown();
   }
-  for (Hosted* h : {&agent_host, &authority_host}) {
-    if (h->server) h->server->Wait();
+  for (http::Server* server : {agent_server.get(), authority_server.get()}) {
+    if (server) server->Wait();
   }
   for (auto& task : housekeeping) task->Stop();
   core::Log(core::LogLevel::kInfo, "stopped", {});

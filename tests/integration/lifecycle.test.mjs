@@ -1,5 +1,5 @@
 // Process lifecycle of the real binary: refusal to serve a stale (fresh) schema, `beian
-// migrate`, graceful shutdown on SIGTERM with a request in flight, SIGINT, and data and
+// migrate`, a clean exit when a port is taken, graceful shutdown on SIGTERM with a request in flight, SIGINT, and data and
 // sessions surviving a restart. The tests share one pair of databases and run in order.
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -73,6 +73,52 @@ describe('lifecycle', () => {
     assert.equal(r1.code, 0, `${r1.stdout}\n${r1.stderr}`);
     const r2 = await runBeian(['migrate', ...db.args]);
     assert.equal(r2.code, 0, `${r2.stdout}\n${r2.stderr}`);
+  });
+
+  test('authority port already taken: exits 1 naming the address, no crash while the agent was answering', async () => {
+    // Regression: the modules were destroyed before the servers, so when the authority could not
+    // listen the agent's threads kept running handlers on a destroyed AccountsService.
+    const agentPort = await freePort();
+    const holder = net.createServer((c) => c.destroy());
+    await new Promise((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const takenPort = holder.address().port;
+    let running = true;
+    // Logins (each an Argon2id hash on the agent's threads) aimed at the agent from the moment
+    // it can listen until the process has exited.
+    const hammer = async () => {
+      while (running) {
+        try {
+          const r = await fetch(`http://127.0.0.1:${agentPort}/api/v1/auth/login`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Origin: `http://127.0.0.1:${agentPort}`, Connection: 'close' },
+            body: JSON.stringify({ email: 'nobody@example.cn', password: 'not-the-password-1' }),
+            signal: AbortSignal.timeout(5_000),
+          });
+          await r.arrayBuffer();
+        } catch {
+          await sleep(1);
+        }
+      }
+    };
+    try {
+      const hammers = Array.from({ length: 4 }, hammer);
+      const r = await runBeian(
+        ['serve', ...db.args, '--no-demo', '--agent-listen', `127.0.0.1:${agentPort}`,
+          '--authority-listen', `127.0.0.1:${takenPort}`],
+        { timeoutMs: 20_000 },
+      );
+      running = false;
+      await Promise.all(hammers);
+      const out = `${r.stdout}\n${r.stderr}`;
+      assert.equal(r.signal, null, `ended by a signal (crash or timeout):\n${out}`);
+      assert.equal(r.code, 1, out);
+      assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${takenPort}`));
+      assert.doesNotMatch(out, /Sanitizer|runtime error|terminate called/);
+      assert.ok(await refusesConnection(agentPort), 'the agent still listens after the exit');
+    } finally {
+      running = false;
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 
   test('SIGTERM while a request is in flight: the request is answered, exit code 0', async () => {
