@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -104,6 +105,24 @@ core::Result<tcp::endpoint> ParseListen(const std::string& listen) {
     return core::Error(core::ErrorCode::kIo, "bad listen port: " + listen);
   }
   return tcp::endpoint(address, static_cast<uint16_t>(std::stoul(port)));
+}
+
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// A Host value as RFC 3986 allows it (uri-host [":" port]): reg-name, IPv4 or [IPv6] characters
+// only, never empty.
+bool IsGoodHost(std::string_view host) {
+  if (host.empty()) return false;
+  for (char c : host) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              std::string_view("-._~%!$&'()*+;=:[]").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
 }
 
 const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -348,12 +367,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
         return;
       }
       if (ec) {
+        // The header may be in and the body have failed in the same (eager) put: a framing
+        // problem is the better answer then.
+        if (state_ == State::kHeader && parser_->is_header_done()) {
+          if (auto problem = FramingProblem(parser_->get())) {
+            SendError(core::Error(core::ErrorCode::kBadRequest, std::move(*problem)));
+            return;
+          }
+        }
         OnParseError(ec);
         return;
       }
       if (state_ == State::kHeader && parser_->is_header_done()) {
         state_ = State::kBody;
         deadline_ms_ = w_.now_ms + Opt().body_timeout.count();
+        if (auto problem = FramingProblem(parser_->get())) {
+          SendError(core::Error(core::ErrorCode::kBadRequest, std::move(*problem)));
+          return;
+        }
         if (!ApplyRouteBodyLimit()) return;
         if (!parser_->is_done() && ExpectsContinue()) {
           asio::async_write(socket_, asio::buffer(kContinue, sizeof(kContinue) - 1),
@@ -376,6 +407,42 @@ class Connection : public std::enable_shared_from_this<Connection> {
         return;
       }
     }
+  }
+
+  // What the parser accepts but we refuse, once the header is in (RFC 9112): a Transfer-Encoding
+  // other than exactly `chunked` (§6.3: the body length cannot be known, so its bytes would be
+  // read as the next request), and a missing (HTTP/1.1), repeated or malformed Host (§3.2).
+  // The caller answers 400 and closes.
+  static std::optional<std::string> FramingProblem(const bhttp::request_header<>& msg) {
+    auto codings = msg.equal_range(bhttp::field::transfer_encoding);
+    if (codings.first != codings.second) {
+      size_t elements = 0;
+      bool chunked_only = true;
+      for (auto it = codings.first; it != codings.second; ++it) {
+        std::string_view list = it->value();
+        while (!list.empty()) {
+          size_t comma = list.find(',');
+          std::string_view element = TrimOws(list.substr(0, comma));
+          list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+          if (element.empty()) continue;  // a list may hold empty elements
+          ++elements;
+          chunked_only = chunked_only && EqualsIgnoreCase(element, "chunked");
+        }
+      }
+      if (elements != 1 || !chunked_only) {
+        return "unsupported Transfer-Encoding: only \"chunked\" is accepted";
+      }
+    }
+    auto hosts = msg.equal_range(bhttp::field::host);
+    size_t host_count = static_cast<size_t>(std::distance(hosts.first, hosts.second));
+    if (host_count == 0) {
+      if (msg.version() >= 11) return std::string("missing Host header");
+    } else if (host_count > 1) {
+      return std::string("more than one Host header");
+    } else if (!IsGoodHost(hosts.first->value())) {
+      return std::string("malformed Host header");
+    }
+    return std::nullopt;
   }
 
   bool ExpectsContinue() const {

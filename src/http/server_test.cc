@@ -316,6 +316,71 @@ TEST_F(ServerTest, MalformedRequestIs400) {
   EXPECT_EQ(Code(r->body), "bad_request");
 }
 
+// RFC 9112 §6.3: a transfer coding other than exactly "chunked" leaves the body length unknown;
+// read as an empty body, the body's bytes would be served as a second request.
+TEST_F(ServerTest, TransferEncodingOtherThanChunkedIs400AndCloses) {
+  uint16_t port = Start();
+  const std::string smuggled = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const char* coding : {"xchunked", "gzip", "identity", "chunked, identity", "gzip, chunked",
+                             "chunked, chunked", "chunked;x=1", ""}) {
+    SCOPED_TRACE(coding);
+    TestClient c(port);
+    ASSERT_TRUE(c.SendRaw(std::string("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") +
+                          coding + "\r\n\r\n" + smuggled));
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400u);
+    EXPECT_EQ(Code(r->body), "bad_request");
+    EXPECT_FALSE(c.Read()) << "the body was served as a second request";
+  }
+  // Two header lines that together say "chunked" twice, too.
+  TestClient twice(port);
+  ASSERT_TRUE(
+      twice.SendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
+  auto t = twice.Read();
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->status, 400u);
+  // Plain chunked (any case) still works.
+  TestClient ok(port);
+  ASSERT_TRUE(
+      ok.SendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                 "2\r\nhi\r\n0\r\n\r\n"));
+  auto o = ok.Read();
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->status, 200u);
+  EXPECT_EQ(o->body, "hi");
+}
+
+TEST_F(ServerTest, MissingRepeatedOrMalformedHostIs400) {
+  uint16_t port = Start();
+  for (const char* head :
+       {"GET /healthz HTTP/1.1\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: a b\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: a,b\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: a/b\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost:\r\n\r\n"}) {
+    SCOPED_TRACE(head);
+    TestClient c(port);
+    ASSERT_TRUE(c.SendRaw(head));
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400u);
+    EXPECT_EQ(Code(r->body), "bad_request");
+    EXPECT_TRUE(c.WaitClosed());
+  }
+  // HTTP/1.0 needs no Host; IPv6 literals and ports are fine.
+  for (const char* head :
+       {"GET /healthz HTTP/1.0\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: app.example:443\r\n\r\n"}) {
+    SCOPED_TRACE(head);
+    TestClient c(port);
+    ASSERT_TRUE(c.SendRaw(head));
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200u);
+  }
+}
+
 TEST_F(ServerTest, ExpectContinue) {
   TestClient c(Start());
   ASSERT_TRUE(c.SendRaw(
