@@ -65,7 +65,6 @@ section "PostgreSQL (throwaway, 127.0.0.1)"
 PG_PORT=$(free_port)
 if scripts/pg-temp.sh start "$PG_DIR" "$PG_PORT"; then
   export BEIAN_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
-  export BEIAN_REQUIRE_POSTGRES=1
 else
   echo "could not start PostgreSQL"; record "postgresql server" 0 1
 fi
