@@ -1,6 +1,9 @@
 // ErrorCode → HTTP status (exactly one mapping per code) and the JSON error body.
 #include "http/error_status.h"
 
+#include <algorithm>
+#include <string_view>
+
 #include "core/log.h"
 
 namespace beian::http {
@@ -57,27 +60,52 @@ unsigned HttpStatusFor(core::ErrorCode code) {
   return 0;
 }
 
+namespace {
+
+// The longest error message and detail text rendered, in bytes (cut at a UTF-8 character
+// boundary): messages may quote the request (e.g. every unknown key).
+constexpr size_t kMaxMessage = 1024;
+constexpr size_t kMaxDetailText = 256;
+
+void AppendCapped(std::string& out, std::string_view s, size_t limit = kMaxDetailText) {
+  if (s.size() > limit) {
+    size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    core::AppendJsonEscaped(out, s.substr(0, cut));
+    out += "\u2026";  // …
+    return;
+  }
+  core::AppendJsonEscaped(out, s);
+}
+
+}  // namespace
+
 std::string ErrorBody(const core::Error& error) {
   std::string out;
-  out.reserve(96 + error.message.size());
+  const size_t shown = std::min(error.details.size(), kMaxErrorDetails);
+  out.reserve(96 + std::min(error.message.size(), kMaxMessage) + shown * 96);
   out += "{\"error\":{\"code\":\"";
   core::AppendJsonEscaped(out, core::ErrorCodeName(error.code));
   out += "\",\"message\":\"";
-  core::AppendJsonEscaped(out, error.message);
+  AppendCapped(out, error.message, kMaxMessage);
   out += "\",\"details\":[";
-  bool first = true;
-  for (const core::ErrorDetail& d : error.details) {
-    if (!first) out += ',';
-    first = false;
+  for (size_t i = 0; i < shown; ++i) {
+    const core::ErrorDetail& d = error.details[i];
+    if (i > 0) out += ',';
     out += "{\"field\":\"";
-    core::AppendJsonEscaped(out, d.field);
+    AppendCapped(out, d.field);
     out += "\",\"code\":\"";
-    core::AppendJsonEscaped(out, d.code);
+    AppendCapped(out, d.code);
     out += "\",\"message\":\"";
-    core::AppendJsonEscaped(out, d.message);
+    AppendCapped(out, d.message);
     out += "\"}";
   }
-  out += "]}}";
+  out += ']';
+  if (shown < error.details.size()) {
+    out += ",\"details_total\":";
+    out += std::to_string(error.details.size());
+  }
+  out += "}}";
   return out;
 }
 

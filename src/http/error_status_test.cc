@@ -92,6 +92,42 @@ TEST(ErrorStatusTest, ServerFailuresDoNotLeakTheirCause) {
   EXPECT_NE(stale.body.find("beian migrate"), std::string::npos);
 }
 
+// A body with 930,000 unknown keys once answered with every key listed (73 MB): the answer
+// keeps the first kMaxErrorDetails and says how many there were.
+TEST(ErrorStatusTest, ManyDetailsAreCappedWithTheirTotal) {
+  core::Error e(ErrorCode::kUnknownField, "unknown fields");
+  for (int i = 0; i < 100'000; ++i) {
+    e.details.push_back({"key" + std::to_string(i), "unknown_field", "unknown field"});
+  }
+  std::string body = ErrorBody(e);
+  EXPECT_LT(body.size(), 4096u);
+  auto v = boost::json::parse(body).at("error");
+  const auto& details = v.at("details").as_array();
+  ASSERT_EQ(details.size(), kMaxErrorDetails);
+  EXPECT_EQ(details.front().at("field").as_string(), "key0");
+  EXPECT_EQ(details.back().at("field").as_string(), "key19");
+  EXPECT_EQ(v.at("details_total").as_int64(), 100'000);
+}
+
+TEST(ErrorStatusTest, UpToTheCapNoTotalAndLongTextIsCut) {
+  core::Error e(ErrorCode::kValidationFailed, "invalid");
+  for (size_t i = 0; i < kMaxErrorDetails; ++i) e.details.push_back({"f", "required", "m"});
+  auto v = boost::json::parse(ErrorBody(e)).at("error").as_object();
+  EXPECT_EQ(v.at("details").as_array().size(), kMaxErrorDetails);
+  EXPECT_FALSE(v.contains("details_total"));
+
+  // A 1 MB field name is cut at 256 bytes, on a UTF-8 boundary ("é" is two bytes).
+  std::string huge = "a";
+  for (int i = 0; i < 500'000; ++i) huge += "\xC3\xA9";
+  core::Error big(ErrorCode::kUnknownField, "unknown: " + huge, {{huge, "unknown_field", huge}});
+  std::string body = ErrorBody(big);
+  EXPECT_LT(body.size(), 2048u);
+  auto field =
+      std::string(boost::json::parse(body).at("error").at("details").at(0).at("field").as_string());
+  EXPECT_EQ(field.size(), 255u + 3u);  // "a", 127 whole "é", then "…" (3 bytes)
+  EXPECT_TRUE(field.ends_with("\xC3\xA9\xE2\x80\xA6")) << field;
+}
+
 TEST(ErrorStatusTest, EmptyDetailsIsAnEmptyArray) {
   EXPECT_EQ(ErrorBody(core::Error(ErrorCode::kNotFound, "no")),
             R"({"error":{"code":"not_found","message":"no","details":[]}})");
