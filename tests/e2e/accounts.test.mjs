@@ -76,7 +76,8 @@ describe('agent console (zh-CN)', () => {
 
     await expectHome(page, { name: '张三丰', email, role: '备案申请人' });
     assert.match(await page.getByTestId('welcome').textContent(), /欢迎，张三丰/);
-    assert.match(await page.getByTestId('abilities').textContent(), /提交 ICP 备案申请/);
+    // The overview offers no function the product does not have yet.
+    assert.match(await page.getByTestId('features-none').textContent(), /暂无可用功能/);
     await screenshot(page, 'zh-home');
 
     // The session survives a reload (restored from GET /me).
@@ -139,7 +140,7 @@ describe('agent console (zh-CN)', () => {
     await page.context().close();
   });
 
-  it('logs in the demo reviewer and lists what the role allows', async () => {
+  it('logs in the demo reviewer and promises nothing that does not exist', async () => {
     await ready;
     const page = await newPage(browser);
     await page.goto(`${servers.agentUrl}/login`);
@@ -147,7 +148,8 @@ describe('agent console (zh-CN)', () => {
     await page.getByTestId('login-submit').click();
     await page.getByTestId('home-page').waitFor();
     assert.equal((await page.getByTestId('user-role').textContent()).trim(), '初审员');
-    assert.match(await page.getByTestId('abilities').textContent(), /初审/);
+    assert.equal(await page.getByTestId('features').count(), 0);
+    assert.match(await page.getByTestId('features-none').textContent(), /暂无可用功能/);
     await page.context().close();
   });
 });
@@ -173,7 +175,7 @@ describe('agent console (English)', () => {
     await fillRegister(page, 'en', { email, phone: uniqueMobile(), name: 'Jane Doe', password });
     await page.getByTestId('register-submit').click();
     await expectHome(page, { name: 'Jane Doe', email, role: 'Applicant' });
-    assert.match(await page.getByTestId('abilities').textContent(), /File your websites for ICP/);
+    assert.match(await page.getByTestId('features-none').textContent(), /No functions/);
     await screenshot(page, 'en-home');
 
     await logout(page);
@@ -241,6 +243,9 @@ describe('authority console', () => {
     assert.equal(new URL(page.url()).pathname, '/login');
     await page.getByRole('heading', { name: '管局审核员登录' }).waitFor();
     assert.equal(await page.getByRole('link', { name: '立即注册' }).count(), 0);
+    // Its users cannot register: no talk of a registered e-mail. Its own tab title.
+    assert.doesNotMatch(await page.getByTestId('login-subtitle').textContent(), /注册/);
+    assert.equal(await page.title(), '管局审核控制台 - ICP 备案');
     await screenshot(page, 'authority-login');
 
     await fillLogin(page, 'zh', 'authority@demo.beian.test', kDemoPassword);
@@ -286,8 +291,9 @@ describe('login throttling', () => {
     assert.match(await alert.textContent(), /账号已暂时锁定。请在 1[45] 分钟后重试。/);
     await screenshot(page, 'zh-login-locked');
 
+    // The wait counts down with the button held; the text follows a language switch.
+    assert.equal(await page.getByTestId('login-submit').isDisabled(), true);
     await switchLanguage(page, 'en');
-    await page.getByTestId('login-submit').click();
     await page.getByText('Please try again in', { exact: false }).waitFor();
     assert.match(
       await alert.textContent(),

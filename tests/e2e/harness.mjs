@@ -123,9 +123,14 @@ export async function launchBrowser() {
 }
 
 // A page in a fresh context (own cookies and localStorage). Page errors are collected so that
-// a test can assert the app ran without uncaught exceptions or CSP violations.
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+// a test can assert the app ran without uncaught exceptions or CSP violations. The browser
+// asks for zh-CN unless `locale` says otherwise (a first visit follows it); `viewport` sets
+// the window size (default 1280×800).
+export async function newPage(browser, { locale = 'zh-CN', viewport } = {}) {
+  const context = await browser.newContext({
+    viewport: viewport ?? { width: 1280, height: 800 },
+    locale,
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.pageErrors = [];

@@ -1,6 +1,7 @@
 // Vitest set-up: the browser APIs jsdom lacks and antd relies on.
 import { afterEach } from 'vitest';
 import { cleanup, configure } from '@testing-library/react';
+import { matchesMedia, resetBrowser } from './test/browser';
 
 // findBy*/waitFor give a loaded machine more than the default second.
 configure({ asyncUtilTimeout: 10_000 });
@@ -8,23 +9,24 @@ configure({ asyncUtilTimeout: 10_000 });
 afterEach(() => {
   cleanup();
   window.localStorage.clear();
+  resetBrowser();
 });
+resetBrowser();
 
-if (!window.matchMedia) {
-  Object.defineProperty(window, 'matchMedia', {
-    writable: true,
-    value: (query: string) => ({
-      matches: false,
-      media: query,
-      onchange: null,
-      addListener: () => undefined,
-      removeListener: () => undefined,
-      addEventListener: () => undefined,
-      removeEventListener: () => undefined,
-      dispatchEvent: () => false,
-    }),
-  });
-}
+// Always replaced (jsdom's own never matches): queries follow setViewportWidth.
+Object.defineProperty(window, 'matchMedia', {
+  writable: true,
+  value: (query: string) => ({
+    matches: matchesMedia(query),
+    media: query,
+    onchange: null,
+    addListener: () => undefined,
+    removeListener: () => undefined,
+    addEventListener: () => undefined,
+    removeEventListener: () => undefined,
+    dispatchEvent: () => false,
+  }),
+});
 
 if (!('ResizeObserver' in window)) {
   class ResizeObserverStub {

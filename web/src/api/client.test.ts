@@ -152,3 +152,33 @@ describe('app config', () => {
     expect(f.calls[0].url).toBe('/app-config.json');
   });
 });
+
+describe('session lost', () => {
+  const err = (status: number, code: string) =>
+    json(status, { error: { code, message: code, details: [] } });
+
+  it('is signalled by a 401 on a call made while logged in, and drops the token', async () => {
+    const f = fakeFetch([err(401, 'unauthenticated')]);
+    const c = new ApiClient('/api/v1', f.fn);
+    c.setCsrfToken('tok');
+    const lost = vi.fn();
+    c.onSessionLost(lost);
+    await expect(c.get('/things')).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(lost).toHaveBeenCalledTimes(1);
+    expect(c.getCsrfToken()).toBeNull();
+  });
+
+  it('is not signalled for wrong credentials, other statuses, or a visitor', async () => {
+    const f = fakeFetch([err(401, 'invalid_credentials'), err(403, 'forbidden'), err(401, 'unauthenticated')]);
+    const c = new ApiClient('/api/v1', f.fn);
+    const lost = vi.fn();
+    const off = c.onSessionLost(lost);
+    c.setCsrfToken('tok');
+    await expect(c.post('/auth/login', {})).rejects.toBeInstanceOf(ApiError);
+    await expect(c.get('/things')).rejects.toBeInstanceOf(ApiError);
+    c.setCsrfToken(null);
+    await expect(c.get('/me')).rejects.toBeInstanceOf(ApiError);
+    expect(lost).not.toHaveBeenCalled();
+    off();
+  });
+});

@@ -1,6 +1,7 @@
 // A small JSON client for the Beian API. It keeps the CSRF token in memory only (never in
 // storage, so a script-injected page cannot lift it from there), attaches it to every unsafe
-// request, and turns every failure, including a network one, into an ApiError.
+// request, turns every failure, including a network one, into an ApiError, and tells its
+// listeners when a call made inside a session is answered 401 (the session has ended).
 
 export interface ApiErrorDetail {
   field: string;
@@ -77,6 +78,7 @@ export class ApiClient {
   private csrfToken: string | null = null;
   readonly base: string;
   private readonly fetchImpl: typeof fetch;
+  private readonly sessionLost = new Set<() => void>();
 
   constructor(base: string, fetchImpl: typeof fetch = (...args) => fetch(...args)) {
     this.base = base;
@@ -91,9 +93,19 @@ export class ApiClient {
     return this.csrfToken;
   }
 
+  // Calls `listener` whenever a request sent while logged in (a CSRF token was held) comes back
+  // 401 for any reason but wrong credentials. Returns the function that unsubscribes.
+  onSessionLost(listener: () => void): () => void {
+    this.sessionLost.add(listener);
+    return () => {
+      this.sessionLost.delete(listener);
+    };
+  }
+
   // Sends a request and resolves to the parsed JSON body (undefined for 204). Rejects with an
   // ApiError for every failure.
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const inSession = this.csrfToken !== null;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined || kUnsafe.has(method)) headers['Content-Type'] = 'application/json';
     if (kUnsafe.has(method) && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
@@ -109,7 +121,14 @@ export class ApiClient {
     } catch (e) {
       throw new ApiError(0, kNetworkError, e instanceof Error ? e.message : String(e));
     }
-    if (!res.ok) throw await errorFromResponse(res);
+    if (!res.ok) {
+      const error = await errorFromResponse(res);
+      if (res.status === 401 && inSession && error.code !== 'invalid_credentials') {
+        this.csrfToken = null;
+        for (const listener of [...this.sessionLost]) listener();
+      }
+      throw error;
+    }
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     if (text === '') return undefined as T;

@@ -1,10 +1,11 @@
-// The app root: antd theme and locale (following the chosen language), the query client, and
-// the routes with their guards. Pages are loaded on demand to keep the first download small.
-import { lazy, Suspense, useMemo, type ReactNode } from 'react';
+// The app root: antd theme and locale (following the chosen language), the query client, the
+// tab title, and the routes with their guards. The logged-in pages come from the feature table
+// (features.tsx); pages are loaded on demand to keep the first download small.
+import { lazy, Suspense, useEffect, useMemo, type ReactNode } from 'react';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
 import {
@@ -17,12 +18,13 @@ import {
   type RouteObject,
 } from 'react-router';
 import { ServicesProvider, useServices, type Services } from './services';
-import { useSession } from '../auth/session';
+import { FeaturesProvider, isAvailable, kFeatures, type Feature } from './features';
+import { kSessionEndedKey, useSession, useSessionLossHandler } from '../auth/session';
 import { AuthLayout, ConsoleLayout } from '../layout/Layouts';
+import { OutagePage } from '../pages/OutagePage';
 
 const LoginPage = lazy(() => import('../pages/LoginPage'));
 const RegisterPage = lazy(() => import('../pages/RegisterPage'));
-const HomePage = lazy(() => import('../pages/HomePage'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'));
 
 export function PageSpinner() {
@@ -37,12 +39,33 @@ function Page({ children }: { children: ReactNode }) {
   return <Suspense fallback={<PageSpinner />}>{children}</Suspense>;
 }
 
+// What the login page is told when it is shown instead of another page.
+export interface LoginState {
+  // The page to return to after logging in (path, query and fragment).
+  from?: string;
+  // The session ended while the user was working (a 401 from the API), as opposed to a visitor
+  // who never logged in.
+  expired?: boolean;
+}
+
 // Pages for logged-in users: anyone else is sent to login, remembering where they were going.
+// A /me that failed for another reason than "not logged in" (network, 5xx) says the service
+// cannot be reached: the user may well still be logged in.
 function RequireSession() {
   const session = useSession();
   const location = useLocation();
+  const qc = useQueryClient();
   if (session.isPending) return <PageSpinner />;
-  if (!session.data) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  if (session.data === undefined && session.isError) {
+    return <OutagePage error={session.error} onRetry={() => void session.refetch()} />;
+  }
+  if (!session.data) {
+    const state: LoginState = {
+      from: location.pathname + location.search + location.hash,
+      expired: qc.getQueryData(kSessionEndedKey) === true,
+    };
+    return <Navigate to="/login" replace state={state} />;
+  }
   return <Outlet />;
 }
 
@@ -52,9 +75,14 @@ function GuestOnly() {
   const session = useSession();
   const location = useLocation();
   if (session.isPending) return <PageSpinner />;
+  if (session.data === undefined && session.isError) {
+    return <OutagePage error={session.error} onRetry={() => void session.refetch()} />;
+  }
   if (session.data) {
-    const from = (location.state as { from?: string } | null)?.from;
-    return <Navigate to={from && from.startsWith('/') ? from : '/'} replace />;
+    const from = (location.state as LoginState | null)?.from;
+    // Only a path of this app: "//host" would leave it.
+    const safe = from && from.startsWith('/') && !from.startsWith('//');
+    return <Navigate to={safe ? from : '/'} replace />;
   }
   return <Outlet />;
 }
@@ -65,32 +93,74 @@ function AgentOnly({ children }: { children: ReactNode }) {
   return config.service === 'agent' ? children : <Navigate to="/login" replace />;
 }
 
-export const routes: RouteObject[] = [
-  {
-    element: <GuestOnly />,
-    children: [
-      {
-        element: <AuthLayout />,
-        children: [
-          { path: '/login', element: <Page><LoginPage /></Page> },
-          { path: '/register', element: <AgentOnly><Page><RegisterPage /></Page></AgentOnly> },
-        ],
-      },
-    ],
-  },
-  {
-    element: <RequireSession />,
-    children: [
-      {
-        element: <ConsoleLayout />,
-        children: [
-          { path: '/', element: <Page><HomePage /></Page> },
-          { path: '*', element: <Page><NotFoundPage /></Page> },
-        ],
-      },
-    ],
-  },
-];
+// A feature's page for those it is meant for; others see "not found" rather than a page that
+// would only answer 403.
+function FeatureGate({ feature, children }: { feature: Feature; children: ReactNode }) {
+  const { config } = useServices();
+  const role = useSession().data?.user.role;
+  if (!isAvailable(feature, role, config.service)) return <NotFoundPage />;
+  return children;
+}
+
+export function buildRoutes(features: readonly Feature[]): RouteObject[] {
+  return [
+    {
+      element: <GuestOnly />,
+      children: [
+        {
+          element: <AuthLayout />,
+          children: [
+            { path: '/login', element: <Page><LoginPage /></Page> },
+            {
+              path: '/register',
+              element: <AgentOnly><Page><RegisterPage /></Page></AgentOnly>,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      element: <RequireSession />,
+      children: [
+        {
+          element: <ConsoleLayout />,
+          children: [
+            ...features.map((f) => ({
+              path: f.path,
+              element: (
+                <Page>
+                  <FeatureGate feature={f}>
+                    <f.page />
+                  </FeatureGate>
+                </Page>
+              ),
+            })),
+            { path: '*', element: <Page><NotFoundPage /></Page> },
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+export const routes: RouteObject[] = buildRoutes(kFeatures);
+
+// The browser tab names the console, so that a reviewer with both open can tell them apart.
+function TabTitle() {
+  const { t, i18n } = useTranslation();
+  const { config } = useServices();
+  useEffect(() => {
+    const name = t(config.service === 'authority' ? 'app.console_authority' : 'app.console_agent');
+    document.title = `${name} - ${t('app.product')}`;
+  }, [t, i18n.language, config.service]);
+  return null;
+}
+
+// Wires the API client's "session lost" signal (a 401 on any call) to the session state.
+function SessionLossWatch() {
+  useSessionLossHandler();
+  return null;
+}
 
 function Localized({ children }: { children: ReactNode }) {
   const { i18n } = useTranslation();
@@ -118,25 +188,31 @@ export interface AppProps {
   queryClient?: QueryClient;
   // Tests run the routes in memory from a given path.
   initialPath?: string;
+  // Tests add pages of their own; the product uses kFeatures.
+  features?: readonly Feature[];
 }
 
-export function App({ services, i18n, queryClient, initialPath }: AppProps) {
+export function App({ services, i18n, queryClient, initialPath, features }: AppProps) {
   const qc = useMemo(() => queryClient ?? makeQueryClient(), [queryClient]);
-  const router = useMemo(
-    () =>
-      initialPath !== undefined
-        ? createMemoryRouter(routes, { initialEntries: [initialPath] })
-        : createBrowserRouter(routes),
-    [initialPath],
-  );
+  const table = features ?? kFeatures;
+  const router = useMemo(() => {
+    const r = buildRoutes(table);
+    return initialPath !== undefined
+      ? createMemoryRouter(r, { initialEntries: [initialPath] })
+      : createBrowserRouter(r);
+  }, [initialPath, table]);
   return (
     <I18nextProvider i18n={i18n}>
       <ServicesProvider value={services}>
-        <QueryClientProvider client={qc}>
-          <Localized>
-            <RouterProvider router={router} />
-          </Localized>
-        </QueryClientProvider>
+        <FeaturesProvider value={table}>
+          <QueryClientProvider client={qc}>
+            <SessionLossWatch />
+            <TabTitle />
+            <Localized>
+              <RouterProvider router={router} />
+            </Localized>
+          </QueryClientProvider>
+        </FeaturesProvider>
       </ServicesProvider>
     </I18nextProvider>
   );

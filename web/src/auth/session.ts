@@ -1,7 +1,12 @@
-// The logged-in session as TanStack Query state: loaded once from GET /me (so a reload keeps
-// the user logged in and recovers the CSRF token), replaced on login/register, cleared on logout.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+// The logged-in session as TanStack Query state: loaded from GET /me (so a reload keeps the
+// user logged in and recovers the CSRF token) and checked again whenever the tab comes back
+// into view, replaced on login/register, cleared on logout or when any API call says the
+// session has ended (401).
+import { useEffect } from 'react';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { useServices } from '../app/services';
+import { isLanguage, switchLanguage } from '../i18n';
 import {
   fetchMe,
   login,
@@ -13,6 +18,13 @@ import {
 } from '../api/auth';
 
 export const kSessionKey = ['session'] as const;
+// Set when a session ended under the user (so the login page can say so); cleared on login.
+export const kSessionEndedKey = ['session-ended'] as const;
+
+// Forgets everything cached for the previous user: nothing may leak into the next one's view.
+function dropUserData(qc: QueryClient): void {
+  qc.removeQueries({ predicate: (q) => q.queryKey[0] !== kSessionKey[0] });
+}
 
 export function useSession() {
   const { client } = useServices();
@@ -21,16 +33,48 @@ export function useSession() {
     queryFn: () => fetchMe(client),
     staleTime: Infinity,
     retry: false,
-    refetchOnWindowFocus: false,
+    // A user who comes back to the tab learns at once if the session ended meanwhile. A check
+    // that fails for another reason keeps the session as it was (no logout on a network blip).
+    refetchOnWindowFocus: 'always',
   });
+}
+
+// Subscribes the session state to the API client's "session lost" signal; RequireSession then
+// sends the user to login, remembering the page they were on.
+export function useSessionLossHandler(): void {
+  const { client } = useServices();
+  const qc = useQueryClient();
+  useEffect(
+    () =>
+      client.onSessionLost(() => {
+        dropUserData(qc);
+        qc.setQueryData(kSessionEndedKey, true);
+        qc.setQueryData(kSessionKey, null);
+      }),
+    [client, qc],
+  );
+}
+
+// After logging in, the console speaks the language saved with the account.
+function useApplyAccountLanguage() {
+  const { i18n } = useTranslation();
+  return (session: Session) => {
+    const lang = session.user.locale;
+    if (isLanguage(lang) && lang !== i18n.language) void switchLanguage(i18n, lang);
+  };
 }
 
 export function useLogin() {
   const { client } = useServices();
   const qc = useQueryClient();
+  const applyLanguage = useApplyAccountLanguage();
   return useMutation({
     mutationFn: (input: LoginInput) => login(client, input),
-    onSuccess: (session) => qc.setQueryData(kSessionKey, session),
+    onSuccess: (session) => {
+      qc.removeQueries({ queryKey: kSessionEndedKey });
+      applyLanguage(session);
+      qc.setQueryData(kSessionKey, session);
+    },
   });
 }
 
@@ -39,7 +83,10 @@ export function useRegister() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (input: RegisterInput) => register(client, input),
-    onSuccess: (session) => qc.setQueryData(kSessionKey, session),
+    onSuccess: (session) => {
+      qc.removeQueries({ queryKey: kSessionEndedKey });
+      qc.setQueryData(kSessionKey, session);
+    },
   });
 }
 
@@ -49,8 +96,7 @@ export function useLogout() {
   return useMutation({
     mutationFn: () => logout(client),
     onSuccess: () => {
-      // Nothing cached for the previous user may leak into the next one's view.
-      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== kSessionKey[0] });
+      dropUserData(qc);
       qc.setQueryData(kSessionKey, null);
     },
   });

@@ -1,4 +1,6 @@
-// i18next set-up: zh-CN by default, English on request, the choice remembered per browser.
+// i18next set-up. The language is the one the user chose in this browser (remembered in
+// localStorage); on a first visit, the browser's own preference (zh* → zh-CN, anything else →
+// en); zh-CN when the browser says nothing. Logging in applies the account's saved language.
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import zhCN from './locales/zh-CN';
@@ -18,13 +20,30 @@ export function isLanguage(value: unknown): value is Language {
   return value === 'zh-CN' || value === 'en';
 }
 
-// The remembered choice, or the default. Storage may be unavailable (private modes, tests).
+// The language a browser asks for, from navigator.languages in order of preference: the
+// first entry decides (Chinese of any region or script → zh-CN, any other language → en).
+export function browserLanguage(
+  languages: readonly string[] | undefined = typeof navigator === 'undefined'
+    ? undefined
+    : navigator.languages?.length
+      ? navigator.languages
+      : navigator.language
+        ? [navigator.language]
+        : undefined,
+): Language {
+  const first = languages?.find((l) => l.trim() !== '');
+  if (!first) return kDefaultLanguage;
+  return /^zh(?:$|[-_])/i.test(first.trim()) ? 'zh-CN' : 'en';
+}
+
+// The remembered choice, else the browser's preference. Storage may be unavailable (private
+// modes, tests).
 export function storedLanguage(): Language {
   try {
     const v = window.localStorage.getItem(kLanguageStorageKey);
-    return isLanguage(v) ? v : kDefaultLanguage;
+    return isLanguage(v) ? v : browserLanguage();
   } catch {
-    return kDefaultLanguage;
+    return browserLanguage();
   }
 }
 

@@ -1,7 +1,9 @@
 // The top bar of every page, in the manner of a Chinese cloud console: product name and
-// console on the left, language and the user's menu on the right.
+// console on the left, language and the user's menu on the right. On narrow screens the menu
+// button sits at the far left (before the brand, never over the page) and the console's name
+// stays while the product name gives way.
 import { App, Avatar, Button, Dropdown, Layout, Space, Typography } from 'antd';
-import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useServices } from '../app/services';
@@ -10,7 +12,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { roleLabel } from '../lib/roles';
 import { globalErrorText, mapApiError } from '../lib/errors';
 
-export function ConsoleHeader() {
+export function ConsoleHeader({ onMenu }: { onMenu?: () => void }) {
   const { t } = useTranslation();
   const { config } = useServices();
   const session = useSession().data ?? null;
@@ -31,15 +33,27 @@ export function ConsoleHeader() {
 
   return (
     <Layout.Header className="console-header">
-      <div className="console-brand" data-testid="product-name">
-        <span className="console-logo" aria-hidden>
-          ICP
-        </span>
-        <span className="console-product">{t('app.product')}</span>
-        <span className="console-divider" aria-hidden />
-        <span className="console-name">
-          {t(config.service === 'authority' ? 'app.console_authority' : 'app.console_agent')}
-        </span>
+      <div className="console-header-start">
+        {onMenu && (
+          <Button
+            type="text"
+            className="console-header-button console-menu-button"
+            icon={<MenuOutlined />}
+            aria-label={t('nav.menu')}
+            data-testid="menu-button"
+            onClick={onMenu}
+          />
+        )}
+        <div className="console-brand" data-testid="product-name">
+          <span className="console-logo" aria-hidden>
+            ICP
+          </span>
+          <span className="console-product">{t('app.product')}</span>
+          <span className="console-divider" aria-hidden />
+          <span className="console-name" data-testid="console-name">
+            {t(config.service === 'authority' ? 'app.console_authority' : 'app.console_agent')}
+          </span>
+        </div>
       </div>
       <Space size="small" className="console-actions">
         <LanguageSwitch />

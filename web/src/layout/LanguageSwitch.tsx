@@ -32,7 +32,7 @@ export function LanguageSwitch() {
         aria-label={t('lang.switch_label')}
         data-testid="lang-switch"
       >
-        {t(kLabelKey[current])}
+        <span className="lang-switch-label">{t(kLabelKey[current])}</span>
       </Button>
     </Dropdown>
   );

@@ -81,10 +81,18 @@ export function formatWait(t: TFunction, seconds: number): string {
   return t('errors.minutes', { count: Math.ceil(seconds / 60) });
 }
 
-export function globalErrorText(t: TFunction, e: GlobalError): string {
+// The banner text. `remaining` is how many seconds are left of a Retry-After (the form counts
+// it down, see useFormErrors); once it reaches 0 the text says the user may try again.
+export function globalErrorText(
+  t: TFunction,
+  e: GlobalError,
+  remaining: number | null = e.retryAfter,
+): string {
   let text = translate(t, `errors.code.${e.code}`, e.message);
-  if (e.retryAfter !== null && e.retryAfter > 0) {
-    text = t('errors.retry_after', { message: text, time: formatWait(t, e.retryAfter) });
+  if (remaining !== null && remaining > 0) {
+    text = t('errors.retry_after', { message: text, time: formatWait(t, remaining) });
+  } else if (e.retryAfter !== null && e.retryAfter > 0) {
+    text = t('errors.retry_now', { message: text });
   } else if (e.code === 'account_locked' || e.code === 'too_many_requests') {
     // Without Retry-After the server's own sentence is the only one that says when.
     if (e.message && !text.includes(e.message)) text += ` (${e.message})`;

@@ -1,6 +1,7 @@
 // Form-side state for API failures: the mapped errors, props for each Form.Item (status and
-// help translated at render time), and the client rules re-run when the language changes so
-// that their messages follow it.
+// help translated at render time), a countdown of the server's Retry-After (the banner counts
+// down once a second and `waiting` holds until it ends), and the client rules re-run when the
+// language changes so that their messages follow it.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { FormInstance } from 'antd';
 import type { Rule } from 'antd/es/form';
@@ -10,9 +11,27 @@ import type { FieldCode } from './validation';
 
 const kEmpty: MappedError = { fields: {}, global: null };
 
+// Seconds left until `until` (epoch ms), ticking once a second while any are left.
+function useCountdown(until: number | null): number | null {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (until === null) return;
+    setNow(Date.now());
+    const timer = window.setInterval(() => {
+      const at = Date.now();
+      setNow(at);
+      if (at >= until) window.clearInterval(timer);
+    }, 1000);
+    return () => window.clearInterval(timer);
+  }, [until]);
+  return until === null ? null : Math.max(0, Math.ceil((until - now) / 1000));
+}
+
 export function useFormErrors(form: FormInstance, fields: readonly string[]) {
   const { t, i18n } = useTranslation();
   const [mapped, setMapped] = useState<MappedError>(kEmpty);
+  const [retryUntil, setRetryUntil] = useState<number | null>(null);
+  const remaining = useCountdown(retryUntil);
 
   useEffect(() => {
     // Messages of rules that already failed were made in the old language: re-run those rules.
@@ -24,10 +43,18 @@ export function useFormErrors(form: FormInstance, fields: readonly string[]) {
   }, [i18n.language, form]);
 
   const setError = useCallback(
-    (error: unknown) => setMapped(mapApiError(error, fields)),
+    (error: unknown) => {
+      const m = mapApiError(error, fields);
+      setMapped(m);
+      const wait = m.global?.retryAfter ?? null;
+      setRetryUntil(wait !== null && wait > 0 ? Date.now() + wait * 1000 : null);
+    },
     [fields],
   );
-  const clear = useCallback(() => setMapped(kEmpty), []);
+  const clear = useCallback(() => {
+    setMapped(kEmpty);
+    setRetryUntil(null);
+  }, []);
 
   // An edited field's server error no longer applies to what the box holds.
   const onValuesChange = useCallback((changed: Record<string, unknown>) => {
@@ -49,9 +76,11 @@ export function useFormErrors(form: FormInstance, fields: readonly string[]) {
   );
 
   const globalText = useMemo(
-    () => (mapped.global ? globalErrorText(t, mapped.global) : null),
-    [mapped, t],
+    () => (mapped.global ? globalErrorText(t, mapped.global, remaining) : null),
+    [mapped, t, remaining],
   );
+  // The server asked the user to wait and the time is not up yet.
+  const waiting = remaining !== null && remaining > 0;
   const globalExtra = useMemo(
     () => (mapped.global ? mapped.global.extra.map((e) => fieldErrorText(t, e)) : []),
     [mapped, t],
@@ -68,5 +97,15 @@ export function useFormErrors(form: FormInstance, fields: readonly string[]) {
     [t],
   );
 
-  return { mapped, setError, clear, onValuesChange, itemProps, globalText, globalExtra, rule };
+  return {
+    mapped,
+    setError,
+    clear,
+    onValuesChange,
+    itemProps,
+    globalText,
+    globalExtra,
+    rule,
+    waiting,
+  };
 }

@@ -1,25 +1,28 @@
-// The overview page: who is logged in and what their role lets them do.
+// The overview page: who is logged in, and links to what the console lets them do. The links
+// come from the feature table (app/features.tsx), so only pages that exist are offered.
 import { Card, Descriptions, Tag, Typography } from 'antd';
-import { CheckCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { useServices } from '../app/services';
+import { featuresFor, useFeatures } from '../app/features';
 import { useSession } from '../auth/session';
-import { abilityKeys, roleLabel } from '../lib/roles';
+import { roleLabel } from '../lib/roles';
 
 export default function HomePage() {
   const { t } = useTranslation();
   const { config } = useServices();
   const session = useSession().data;
+  const features = useFeatures();
   if (!session) return null;
   const { user } = session;
-  const abilities = abilityKeys(user.role);
+  const links = featuresFor(user.role, config.service, features).filter((f) => f.overview);
 
   return (
     <div className="home-page" data-testid="home-page">
       <Typography.Title level={3} data-testid="welcome">
         {t('home.welcome', { name: user.display_name })}
       </Typography.Title>
-      <Card title={t('home.profile')} className="home-card">
+      <Card title={t('home.profile')} className="home-card" data-testid="account-card">
         <Descriptions column={{ xs: 1, sm: 1, md: 2 }} bordered size="middle">
           <Descriptions.Item label={t('home.display_name')}>
             <span data-testid="user-name">{user.display_name}</span>
@@ -41,15 +44,21 @@ export default function HomePage() {
           )}
         </Descriptions>
       </Card>
-      <Card title={t('home.abilities')} className="home-card">
-        {abilities.length === 0 ? (
-          <Typography.Text type="secondary">{t('home.abilities_none')}</Typography.Text>
+      <Card title={t('home.features')} className="home-card">
+        {links.length === 0 ? (
+          <Typography.Text type="secondary" data-testid="features-none">
+            {t('home.features_none')}
+          </Typography.Text>
         ) : (
-          <ul className="ability-list" data-testid="abilities">
-            {abilities.map((key) => (
-              <li key={key}>
-                <CheckCircleOutlined className="ability-icon" />
-                {t(key)}
+          <ul className="home-links" data-testid="features">
+            {links.map((f) => (
+              <li key={f.key}>
+                <Link to={f.path} data-testid={`feature-${f.key}`}>
+                  {f.icon} {t(f.titleKey)}
+                </Link>
+                {f.descriptionKey && (
+                  <span className="home-link-description">{t(f.descriptionKey)}</span>
+                )}
               </li>
             ))}
           </ul>

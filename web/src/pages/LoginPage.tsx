@@ -1,8 +1,10 @@
-// The login page of both consoles; success leads to where the user was going, or home.
-import { Button, Card, Form, Input, Typography } from 'antd';
+// The login page of both consoles; success leads to where the user was going, or home. It says
+// so when it is shown because a session ended, and counts down a throttle's Retry-After.
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
+import type { LoginState } from '../app/App';
 import { useServices } from '../app/services';
 import { useLogin } from '../auth/session';
 import { useFormErrors } from '../lib/useFormErrors';
@@ -22,6 +24,8 @@ export default function LoginPage() {
   const [form] = Form.useForm<LoginValues>();
   const errors = useFormErrors(form, kFields);
   const login = useLogin();
+  const expired = (useLocation().state as LoginState | null)?.expired === true;
+  const authority = config.service === 'authority';
 
   const onFinish = async (values: LoginValues) => {
     errors.clear();
@@ -36,9 +40,20 @@ export default function LoginPage() {
   return (
     <Card className="auth-card" data-testid="login-page">
       <Typography.Title level={3} className="auth-title">
-        {t(config.service === 'authority' ? 'login.title_authority' : 'login.title')}
+        {t(authority ? 'login.title_authority' : 'login.title')}
       </Typography.Title>
-      <Typography.Paragraph type="secondary">{t('login.subtitle')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary" data-testid="login-subtitle">
+        {t(authority ? 'login.subtitle_authority' : 'login.subtitle')}
+      </Typography.Paragraph>
+      {expired && !errors.globalText && (
+        <Alert
+          type="info"
+          showIcon
+          className="form-alert"
+          data-testid="session-ended"
+          title={t('login.session_ended')}
+        />
+      )}
       <FormAlert text={errors.globalText} extra={errors.globalExtra} />
       <Form
         form={form}
@@ -75,13 +90,14 @@ export default function LoginPage() {
             htmlType="submit"
             block
             loading={login.isPending}
+            disabled={errors.waiting}
             data-testid="login-submit"
           >
             {t('login.submit')}
           </Button>
         </Form.Item>
       </Form>
-      {config.service === 'agent' && (
+      {!authority && (
         <Typography.Paragraph className="auth-switch">
           {t('login.no_account')} <Link to="/register">{t('login.go_register')}</Link>
         </Typography.Paragraph>

@@ -1,4 +1,5 @@
 // Registration (agent console only). Registering logs the new user in, so success goes home.
+// The password box shows a strength hint as the user types; the server has the last word.
 import { Button, Card, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -13,6 +14,7 @@ import {
   validatePassword,
 } from '../lib/validation';
 import { FormAlert } from './FormAlert';
+import { PasswordStrength } from './PasswordStrength';
 
 export interface RegisterValues {
   email: string;
@@ -29,6 +31,7 @@ export default function RegisterPage() {
   const [form] = Form.useForm<RegisterValues>();
   const errors = useFormErrors(form, kFields);
   const register = useRegister();
+  const password = Form.useWatch('password', form);
 
   const onFinish = async (values: RegisterValues) => {
     errors.clear();
@@ -88,7 +91,12 @@ export default function RegisterPage() {
         <Form.Item
           name="password"
           label={t('register.password')}
-          extra={t('register.password_hint')}
+          extra={
+            <>
+              {t('register.password_hint')}
+              <PasswordStrength password={password} />
+            </>
+          }
           dependencies={['email']}
           rules={[errors.rule((v) => validatePassword(v, form.getFieldValue('email')))]}
           {...errors.itemProps('password')}

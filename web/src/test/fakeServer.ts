@@ -8,6 +8,8 @@ interface Account {
   password: string;
   display_name: string;
   role: string;
+  // The account's saved language; zh-CN when absent, as on the server.
+  locale?: string;
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -28,6 +30,10 @@ export class FakeServer {
   lastRegistration: Record<string, unknown> | null = null;
   // When set, every request fails the way fetch does when the network is down.
   offline = false;
+  // When set, GET /me answers this status (a 5xx: the service is in trouble).
+  meStatus: number | null = null;
+  // GET /things: a stand-in for any logged-in page's data; 401 without a session.
+  things = ['first thing'];
   readonly requests: Array<{ method: string; path: string; csrf: string | null }> = [];
 
   constructor(readonly config: AppConfig) {}
@@ -45,7 +51,7 @@ export class FakeServer {
         phone: a.phone,
         display_name: a.display_name,
         role: a.role,
-        locale: 'zh-CN',
+        locale: a.locale ?? 'zh-CN',
       },
       csrf_token: this.csrf,
     };
@@ -64,6 +70,7 @@ export class FakeServer {
     const body = init.body ? JSON.parse(String(init.body)) : {};
 
     if (method === 'GET' && path === '/me') {
+      if (this.meStatus !== null) return fail(this.meStatus, 'unavailable', 'service unavailable');
       return this.session
         ? json(200, this.sessionBody(this.session))
         : fail(401, 'unauthenticated', 'login required');
@@ -76,6 +83,8 @@ export class FakeServer {
       }
       if ((body.password ?? '').length < 10) {
         details.push({ field: 'password', code: 'password_too_short', message: 'too short' });
+      } else if (body.password === 'password1234') {
+        details.push({ field: 'password', code: 'password_too_common', message: 'too common' });
       }
       if (details.length) return fail(400, 'validation_failed', 'invalid request', details);
       if (this.accounts.some((a) => a.email === body.email)) {
@@ -106,6 +115,11 @@ export class FakeServer {
       if (csrf !== this.csrf) return fail(403, 'csrf_failed', 'csrf token missing');
       this.session = null;
       return new Response(null, { status: 204 });
+    }
+    if (method === 'GET' && path.split('?')[0] === '/things') {
+      return this.session
+        ? json(200, { things: this.things })
+        : fail(401, 'unauthenticated', 'login required');
     }
     return fail(404, 'not_found', 'no route');
   };

@@ -1,0 +1,78 @@
+// The console's feature table: every page a logged-in user can reach, with who may see it, its
+// side-menu entry and its link on the overview. Routes, the menu and the overview are all built
+// from this list, so a new page is one entry here (see App.tsx, Layouts.tsx, HomePage.tsx).
+// List only what works: the overview must never offer a function that does not exist yet.
+import {
+  createContext,
+  lazy,
+  useContext,
+  type ComponentType,
+  type LazyExoticComponent,
+  type ReactNode,
+} from 'react';
+import { HomeOutlined } from '@ant-design/icons';
+import type { ServiceKind } from '../api/config';
+import type { Role } from '../api/auth';
+
+export interface Feature {
+  // Unique; also the menu item's key.
+  key: string;
+  // The route path (absolute, react-router syntax).
+  path: string;
+  // The page, loaded on demand.
+  page: LazyExoticComponent<ComponentType>;
+  // i18n key of the name shown in the menu and on the overview.
+  titleKey: string;
+  // i18n key of one line saying what the page is for (shown on the overview).
+  descriptionKey?: string;
+  icon?: ReactNode;
+  // Who may open it; absent means every logged-in user of the service.
+  roles?: readonly Role[];
+  // Which console offers it; absent means both.
+  services?: readonly ServiceKind[];
+  // Shown in the side menu.
+  menu: boolean;
+  // Listed on the overview as something the user can do.
+  overview: boolean;
+}
+
+const HomePage = lazy(() => import('../pages/HomePage'));
+
+export const kFeatures: Feature[] = [
+  {
+    key: 'home',
+    path: '/',
+    page: HomePage,
+    titleKey: 'nav.home',
+    icon: <HomeOutlined />,
+    menu: true,
+    overview: false,
+  },
+];
+
+export function isAvailable(
+  feature: Feature,
+  role: string | undefined,
+  service: ServiceKind,
+): boolean {
+  if (feature.services && !feature.services.includes(service)) return false;
+  if (feature.roles && !(feature.roles as readonly string[]).includes(role ?? '')) return false;
+  return true;
+}
+
+// The features this user sees, in table order.
+export function featuresFor(
+  role: string | undefined,
+  service: ServiceKind,
+  features: readonly Feature[] = kFeatures,
+): Feature[] {
+  return features.filter((f) => isAvailable(f, role, service));
+}
+
+// The table in use, from context so that tests can run the app with pages of their own.
+const FeaturesContext = createContext<readonly Feature[]>(kFeatures);
+export const FeaturesProvider = FeaturesContext.Provider;
+
+export function useFeatures(): readonly Feature[] {
+  return useContext(FeaturesContext);
+}

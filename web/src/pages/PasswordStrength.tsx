@@ -1,0 +1,26 @@
+// The strength hint under the register form's password box: four bars and a word, from the
+// client-side estimate (lib/passwordStrength.ts). Nothing is shown for an empty box.
+import { Progress } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { passwordStrength } from '../lib/passwordStrength';
+
+const kLevels = ['very_weak', 'weak', 'fair', 'strong', 'very_strong'] as const;
+const kColors = ['#ff4d4f', '#fa8c16', '#fadb14', '#52c41a', '#389e0d'];
+
+export function PasswordStrength({ password }: { password: string | undefined }) {
+  const { t } = useTranslation();
+  if (!password) return null;
+  const { score } = passwordStrength(password);
+  return (
+    <div className="password-strength" data-testid="password-strength" data-score={score}>
+      <Progress
+        steps={4}
+        percent={score * 25}
+        showInfo={false}
+        strokeColor={kColors[score]}
+        size="small"
+      />{' '}
+      <span>{t('register.strength', { level: t(`register.strength_levels.${kLevels[score]}`) })}</span>
+    </div>
+  );
+}
