@@ -89,7 +89,9 @@ if [[ -f web/package.json ]]; then
   if (cd web && npm run build >"$TMP/web-build.log" 2>&1); then :; else
     tail -30 "$TMP/web-build.log"; record "web build" 0 1
   fi
-  (cd web && NO_COLOR=1 FORCE_COLOR=0 npx vitest run --reporter=dot >"$TMP/vitest.log" 2>&1)
+  # BEIAN_BIN: the error catalogue test (src/i18n/codes.test.ts) asks the binary for its codes.
+  (cd web && BEIAN_BIN=$ROOT/$B/beian NO_COLOR=1 FORCE_COLOR=0 npx vitest run --reporter=dot \
+     >"$TMP/vitest.log" 2>&1)
   tail -6 "$TMP/vitest.log"
   sed -i 's/\x1b\[[0-9;]*m//g' "$TMP/vitest.log"
   vp=$(grep -E '^\s*Tests\s+' "$TMP/vitest.log" | grep -oE '[0-9]+ passed' | awk '{print $1}')
