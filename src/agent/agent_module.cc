@@ -2,6 +2,7 @@
 #include "agent/agent_module.h"
 
 #include "core/roles.h"
+#include "http/cookie.h"
 
 namespace beian::agent {
 
@@ -16,10 +17,11 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
                  .password_cost = options.password_cost}) {}
 
 void AgentModule::Register(http::Router& router) {
-  router.SetAuthenticator(accounts::MakeAuthenticator(accounts_, std::string(kSessionCookie)));
+  const std::string cookie = http::SessionCookieName(kSessionCookie, options_.cookie_secure);
+  router.SetAuthenticator(accounts::MakeAuthenticator(accounts_, cookie));
   accounts::RegisterAccountRoutes(router, accounts_,
                                   {.prefix = std::string(kApiPrefix),
-                                   .cookie_name = std::string(kSessionCookie),
+                                   .cookie_name = cookie,
                                    .cookie_secure = options_.cookie_secure});
 }
 

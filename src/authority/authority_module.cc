@@ -2,6 +2,7 @@
 #include "authority/authority_module.h"
 
 #include "core/roles.h"
+#include "http/cookie.h"
 
 namespace beian::authority {
 
@@ -14,10 +15,11 @@ AuthorityModule::AuthorityModule(store::Database& db, const core::Clock& clock,
                  .password_cost = options.password_cost}) {}
 
 void AuthorityModule::Register(http::Router& router) {
-  router.SetAuthenticator(accounts::MakeAuthenticator(accounts_, std::string(kSessionCookie)));
+  const std::string cookie = http::SessionCookieName(kSessionCookie, options_.cookie_secure);
+  router.SetAuthenticator(accounts::MakeAuthenticator(accounts_, cookie));
   accounts::RegisterAccountRoutes(router, accounts_,
                                   {.prefix = std::string(kApiPrefix),
-                                   .cookie_name = std::string(kSessionCookie),
+                                   .cookie_name = cookie,
                                    .cookie_secure = options_.cookie_secure});
 }
 

@@ -44,6 +44,7 @@ struct ServeOptions {
   int db_pool = 8;
   std::string rules_dir;
   bool trust_proxy = false;
+  std::string metrics_token;
   double header_timeout_s = 10;
   double idle_timeout_s = 60;
 };
@@ -72,10 +73,12 @@ core::Status OpenAndCheck(const ServeOptions& o, Hosted& h) {
 void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
   store::Database* db = h.db.get();
   const std::string service = h.name;
-  http::AddHealthRoutes(h.router, [db, service]() -> core::Status {
-    BEIAN_TRY(db->Ping());
-    return store::RequireCurrentSchema(*db, service);
-  });
+  http::AddHealthRoutes(h.router,
+                        [db, service]() -> core::Status {
+                          BEIAN_TRY(db->Ping());
+                          return store::RequireCurrentSchema(*db, service);
+                        },
+                        {.metrics_token = o.metrics_token});
   h.router.metrics().AddGauge("beian_db_pool_in_use", "Database connections lent to a transaction",
                               [db] { return static_cast<double>(db->Stats().in_use); });
   h.router.metrics().AddGauge("beian_db_pool_size", "Database connections open",
@@ -92,6 +95,7 @@ core::Status StartServer(const ServeOptions& o, Hosted& h, const std::string& li
   so.body_limit = o.body_limit;
   so.service_name = h.name;
   so.trust_proxy_headers = o.trust_proxy;
+  so.hsts = o.cookie_secure;
   so.header_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.header_timeout_s * 1000));
   so.idle_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.idle_timeout_s * 1000));
   server = std::make_unique<http::Server>(so, h.router);
@@ -265,7 +269,7 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--sms-gateway-url", options->sms_gateway_url, "SMS gateway endpoint")
       ->envname("BEIAN_SMS_GATEWAY_URL");
   cmd->add_flag("--cookie-secure", options->cookie_secure,
-                "Mark session cookies Secure (when served over HTTPS)")
+                "Served over HTTPS: __Host- session cookies marked Secure, and HSTS")
       ->envname("BEIAN_COOKIE_SECURE");
   cmd->add_option("--log-level", options->log_level, "debug, info, warn, error or off")
       ->envname("BEIAN_LOG_LEVEL")
@@ -277,6 +281,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("BEIAN_DB_POOL")
       ->check(CLI::Range(1, 512))
       ->capture_default_str();
+  cmd->add_option("--metrics-token", options->metrics_token,
+                  "Bearer token that may read /metrics from any address (else loopback only)")
+      ->envname("BEIAN_METRICS_TOKEN");
   cmd->add_flag("--trust-proxy", options->trust_proxy,
                 "Take the client address from X-Forwarded-For and https from X-Forwarded-Proto "
                 "(only behind a proxy that sets them)")

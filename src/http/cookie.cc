@@ -43,6 +43,10 @@ std::string BuildSetCookie(std::string_view name, std::string_view value,
   return out;
 }
 
+std::string SessionCookieName(std::string_view base, bool secure) {
+  return secure ? "__Host-" + std::string(base) : std::string(base);
+}
+
 std::string BuildDeleteCookie(std::string_view name, const CookieOptions& options) {
   std::string out = BuildSetCookie(name, "",
                                    CookieOptions{.max_age = std::chrono::seconds(0),

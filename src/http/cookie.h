@@ -25,6 +25,11 @@ struct CookieOptions {
 std::string BuildSetCookie(std::string_view name, std::string_view value,
                            const CookieOptions& options = {});
 
+// The session cookie's name: `base`, or "__Host-" + base when the deployment is served over HTTPS
+// (`secure`). Browsers accept a __Host- cookie only when it is Secure, has Path=/ and no Domain,
+// so no other site on a sibling domain or plain-HTTP page can set or shadow it.
+std::string SessionCookieName(std::string_view base, bool secure);
+
 // A Set-Cookie value that deletes cookie `name` (empty value, Max-Age=0).
 std::string BuildDeleteCookie(std::string_view name, const CookieOptions& options = {});
 

@@ -6,7 +6,13 @@
 
 namespace beian::http {
 
-void AddHealthRoutes(Router& router, std::function<core::Status()> readiness) {
+bool IsLoopbackAddress(std::string_view address) {
+  if (address.starts_with("::ffff:")) address.remove_prefix(7);
+  return address == "::1" || address.starts_with("127.");
+}
+
+void AddHealthRoutes(Router& router, std::function<core::Status()> readiness,
+                     HealthOptions options) {
   router.Add("GET", "/healthz",
              [](Request&) -> core::Result<Response> { return Response::RawJson(kHealthzBody); });
   router.Add("GET", "/readyz", [readiness](Request&) -> core::Result<Response> {
@@ -24,13 +30,26 @@ void AddHealthRoutes(Router& router, std::function<core::Status()> readiness) {
     return Response::RawJson("{\"status\":\"ready\"}");
   });
   Metrics* metrics = &router.metrics();
-  router.Add("GET", "/metrics", [metrics](Request&) -> core::Result<Response> {
-    Response r;
-    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = metrics->Render();
-    r.SetHeader("Cache-Control", "no-store");
-    return r;
-  });
+  router.Add("GET", "/metrics",
+             [metrics, token = std::move(options.metrics_token)](
+                 Request& request) -> core::Result<Response> {
+               // The client address is the proxy's X-Forwarded-For entry under --trust-proxy, so a
+               // proxy on this host does not make every client local.
+               bool allowed = IsLoopbackAddress(request.client_address);
+               if (!allowed && !token.empty()) {
+                 std::string_view auth = request.Header("authorization");
+                 constexpr std::string_view kBearer = "Bearer ";
+                 allowed = auth.size() > kBearer.size() &&
+                           EqualsIgnoreCase(auth.substr(0, 7), kBearer) &&
+                           Router::ConstantTimeEquals(auth.substr(kBearer.size()), token);
+               }
+               if (!allowed) return core::Error(core::ErrorCode::kNotFound, "no such resource");
+               Response r;
+               r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+               r.body = metrics->Render();
+               r.SetHeader("Cache-Control", "no-store");
+               return r;
+             });
 }
 
 }  // namespace beian::http

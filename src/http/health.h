@@ -1,9 +1,13 @@
 // The operational routes every service exposes: GET /healthz (the process answers: always 200
 // {"status":"ok"}), GET /readyz (200 {"status":"ready"} when `readiness` is Ok — e.g. database
-// reachable and schema current — else 503 with the error body) and GET /metrics (Prometheus).
+// reachable and schema current — else 503 with the error body) and GET /metrics (Prometheus),
+// which only loopback clients, or callers with `Authorization: Bearer <metrics_token>`, may read;
+// everyone else gets 404 not_found, as if it were not there.
 #pragma once
 
 #include <functional>
+#include <string>
+#include <string_view>
 
 #include "core/result.h"
 #include "http/router.h"
@@ -15,6 +19,17 @@ inline constexpr char kHealthzBody[] = "{\"status\":\"ok\"}";
 
 // Registers the three routes on `router`. `readiness` may be empty (always ready); it must be
 // thread-safe.
-void AddHealthRoutes(Router& router, std::function<core::Status()> readiness = {});
+struct HealthOptions {
+  // When non-empty, GET /metrics also answers `Authorization: Bearer <metrics_token>` from any
+  // address.
+  std::string metrics_token = {};
+};
+
+void AddHealthRoutes(Router& router, std::function<core::Status()> readiness = {},
+                     HealthOptions options = {});
+
+// True for 127.0.0.0/8, ::1 and IPv4-mapped 127.x addresses (as Request::client_address spells
+// them).
+bool IsLoopbackAddress(std::string_view address);
 
 }  // namespace beian::http

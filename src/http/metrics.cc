@@ -1,7 +1,8 @@
 // Metrics registration, recording and Prometheus rendering.
 #include "http/metrics.h"
 
-#include <cstdio>
+#include <charconv>
+#include <system_error>
 
 #include "core/log.h"
 
@@ -26,10 +27,21 @@ void AppendLabel(std::string& out, std::string_view v) {
   }
 }
 
+// The shortest text that reads back as `v` (sample values; may use an exponent: "2.71e-07").
 std::string FormatDouble(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.17g", v);
-  return buf;
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  if (ec != std::errc()) return "NaN";
+  return std::string(buf, end);
+}
+
+// A bucket bound as Prometheus clients print it: the shortest plain decimal that reads back as
+// `v` ("0.0005", neither "0.00050000000000000001" nor "5e-04").
+std::string FormatBound(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
+  if (ec != std::errc()) return FormatDouble(v);
+  return std::string(buf, end);
 }
 
 }  // namespace
@@ -114,7 +126,7 @@ std::string Metrics::Render() const {
     uint64_t cumulative = 0;
     for (size_t b = 0; b <= RouteStats::kBuckets.size(); ++b) {
       cumulative += s.buckets[b].load(std::memory_order_relaxed);
-      std::string le = b < RouteStats::kBuckets.size() ? FormatDouble(RouteStats::kBuckets[b])
+      std::string le = b < RouteStats::kBuckets.size() ? FormatBound(RouteStats::kBuckets[b])
                                                        : std::string("+Inf");
       out += "beian_http_request_duration_seconds_bucket{" + labels + ",le=\"" + le + "\"} " +
              std::to_string(cumulative) + "\n";

@@ -282,6 +282,66 @@ TEST(RouterTest, ReadinessFailsWith503) {
   EXPECT_EQ(router.Handle(r2).status, 200u);
 }
 
+// /metrics was open on the public port: loopback clients only, or a bearer token if configured.
+TEST(RouterTest, MetricsOnlyToLoopbackOrWithTheToken) {
+  Router router;
+  AddHealthRoutes(router, {}, {.metrics_token = "s3cret-token"});
+  auto get = [&](std::string address, std::string authorization = "") {
+    Request r = Make("GET", "/metrics");
+    r.client_address = std::move(address);
+    if (!authorization.empty()) r.headers.emplace_back("Authorization", authorization);
+    return router.Handle(r);
+  };
+  for (const char* local : {"127.0.0.1", "127.9.8.7", "::1", "::ffff:127.0.0.1"}) {
+    EXPECT_EQ(get(local).status, 200u) << local;
+  }
+  for (const char* remote : {"203.0.113.5", "::ffff:203.0.113.5", "2001:db8::1", "", "1.127.0.0"}) {
+    Response r = get(remote);
+    EXPECT_EQ(r.status, 404u) << remote;
+    EXPECT_EQ(Code(r), "not_found");
+    EXPECT_EQ(r.body.find("beian_http"), std::string::npos);
+  }
+  EXPECT_EQ(get("203.0.113.5", "Bearer s3cret-token").status, 200u);
+  EXPECT_EQ(get("203.0.113.5", "bearer s3cret-token").status, 200u);
+  for (const char* wrong : {"Bearer s3cret-toke", "Bearer s3cret-token2", "Bearer ", "s3cret-token",
+                            "Basic s3cret-token", "Bearer  s3cret-token"}) {
+    EXPECT_EQ(get("203.0.113.5", wrong).status, 404u) << wrong;
+  }
+  // Without a configured token, no bearer opens it.
+  Router no_token;
+  AddHealthRoutes(no_token);
+  Request r = Make("GET", "/metrics", {{"Authorization", "Bearer "}});
+  r.client_address = "203.0.113.5";
+  EXPECT_EQ(no_token.Handle(r).status, 404u);
+}
+
+// le="0.00050000000000000001" was printed for the 0.5 ms bucket.
+TEST(RouterTest, HistogramBucketLabelsAreShortest) {
+  Router router;
+  router.Add("GET", "/x", Echo("x"));
+  Request r = Make("GET", "/x");
+  router.Handle(r);
+  std::string text = router.metrics().Render();
+  for (const char* le : {"0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1",
+                         "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"}) {
+    EXPECT_NE(text.find(std::string("route=\"/x\",method=\"GET\",le=\"") + le + "\"} 1"),
+              std::string::npos)
+        << le << "\n"
+        << text;
+  }
+  EXPECT_EQ(text.find("0000000"), std::string::npos) << text;
+}
+
+TEST(CookieTest, SessionCookieNameIsHostPrefixedWhenSecure) {
+  EXPECT_EQ(SessionCookieName("beian_session", false), "beian_session");
+  EXPECT_EQ(SessionCookieName("beian_session", true), "__Host-beian_session");
+  // What a browser requires of a __Host- cookie: Secure, Path=/, no Domain.
+  std::string set = BuildSetCookie(SessionCookieName("s", true), "v", {.secure = true});
+  EXPECT_NE(set.find("; Secure"), std::string::npos);
+  EXPECT_NE(set.find("; Path=/;"), std::string::npos);
+  EXPECT_EQ(set.find("Domain"), std::string::npos);
+}
+
 TEST(CookieTest, FindCookie) {
   EXPECT_EQ(FindCookie("a=1; sid=xyz; b=2", "sid"), "xyz");
   EXPECT_EQ(FindCookie("sid=\"q\"", "sid"), "q");

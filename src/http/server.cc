@@ -571,6 +571,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         if (res.Header(name).empty()) AppendHeader(name, value);
       }
     }
+    if (Opt().hsts) AppendHeader("Strict-Transport-Security", "max-age=31536000");
     bool no_body_status = res.status < 200 || res.status == 204 || res.status == 304;
     if (!no_body_status) AppendHeader("Content-Length", std::to_string(res.body.size()));
     if (!keep_alive && version_ != 10) AppendHeader("Connection", "close");

@@ -57,6 +57,9 @@ struct ServerOptions {
   // Content-Security-Policy (frame-ancestors 'none'), X-Content-Type-Options, Referrer-Policy,
   // X-Frame-Options on every response.
   bool security_headers = true;
+  // Strict-Transport-Security (max-age one year) on every response: for deployments served over
+  // HTTPS only (serve --cookie-secure).
+  bool hsts = false;
   // Behind a reverse proxy (e.g. nginx in front of several agent nodes): take the client address
   // from the last X-Forwarded-For entry and Request::secure from X-Forwarded-Proto: https. Only
   // for listeners that nothing but the proxy can reach, since clients can send these headers.

@@ -666,6 +666,27 @@ TEST(ServerInternalTest, WorkerLoopSurvivesAnyException) {
   EXPECT_TRUE(after_other);
 }
 
+TEST_F(ServerTest, HstsOnlyWhenEnabled) {
+  {
+    TestClient c(Start());
+    auto r = c.Request("GET", "/healthz");
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->Header("Strict-Transport-Security").empty());
+  }
+  server_->Shutdown();
+  server_->Wait();
+  TestClient c(Start({.hsts = true}));
+  for (const char* target : {"/healthz", "/nope"}) {
+    auto r = c.Request("GET", target);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->Header("Strict-Transport-Security"), "max-age=31536000") << target;
+  }
+  ASSERT_TRUE(c.SendRaw("GARBAGE\r\n\r\n"));  // parse errors too
+  auto bad = c.Read();
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->Header("Strict-Transport-Security"), "max-age=31536000");
+}
+
 TEST_F(ServerTest, HttpTen) {
   TestClient c(Start());
   ASSERT_TRUE(c.SendRaw("GET /healthz HTTP/1.0\r\n\r\n"));

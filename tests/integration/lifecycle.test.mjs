@@ -189,13 +189,22 @@ describe('lifecycle', () => {
     const server = await startServer({ db, migrate: false, demo: false, extraArgs: ['--cookie-secure'] });
     try {
       const c = new Client(server.agentUrl);
-      const me = await c.get('/me', { headers: { Cookie: journey.cookie } });
+      // --cookie-secure names the cookie __Host-beian_session (the session itself is unchanged).
+      const me = await c.get('/me', { headers: { Cookie: `__Host-${journey.cookie}` } });
       assert.equal(me.status, 200, `session lost across the restart: ${me.text}`);
       assert.equal(me.data.user.email, journey.acct.email);
       const login = await c.login(journey.acct.email, journey.acct.password);
-      // --cookie-secure marks the session cookie Secure.
-      assert.match(login.setCookies[0], /^beian_session=[^;]+;/);
+      // --cookie-secure: a __Host- cookie (Secure, Path=/, no Domain) and HSTS.
+      assert.match(login.setCookies[0], /^__Host-beian_session=[^;]+;/);
       assert.match(login.setCookies[0], /;\s*Secure(;|$)/i, login.setCookies[0]);
+      assert.match(login.setCookies[0], /;\s*Path=\/(;|$)/, login.setCookies[0]);
+      assert.doesNotMatch(login.setCookies[0], /Domain/i, login.setCookies[0]);
+      assert.equal(login.headers.get('strict-transport-security'), 'max-age=31536000');
+      const authority = await new Client(server.authorityUrl, '/authority/v1').post('/auth/login', {
+        email: 'nobody@example.com',
+        password: 'not-the-password',
+      });
+      assert.equal(authority.headers.get('strict-transport-security'), 'max-age=31536000');
       // --no-demo: no demo accounts were created.
       const demo = await new Client(server.agentUrl).post('/auth/login', {
         email: 'applicant@demo.beian.test',

@@ -129,6 +129,10 @@ describe('health, readiness and metrics', () => {
     assert.match(text, /^beian_http_in_flight_requests\{service="agent"\} \d+$/m);
     assert.match(text, /^beian_db_pool_size\{service="agent"\} \d+$/m);
     assert.match(text, /^beian_db_pool_in_use\{service="agent"\} \d+$/m);
+    // Bucket bounds as written in the code, not "0.00050000000000000001".
+    assert.match(text, /^beian_http_request_duration_seconds_bucket\{service="agent",route="\/healthz",method="GET",le="0\.0005"\} \d+$/m);
+    assert.match(text, /le="2\.5"\}/);
+    assert.doesNotMatch(text, /le="[^"]*0000000/);
   });
 
   test('unknown methods and paths do not create new metric series', async () => {
@@ -437,5 +441,46 @@ describe('connections', () => {
       assert.equal(id, `conc-${i}`);
     });
     await assertAlive(server);
+  });
+});
+
+// /metrics was open on the public port. Clients here are all on loopback, so a server behind a
+// "proxy" (--trust-proxy) lets X-Forwarded-For stand for a remote client.
+describe('/metrics: loopback or the bearer token', () => {
+  const kToken = 'it-metrics-token-0123456789';
+  let proxied;
+
+  before(async () => {
+    proxied = await startServer({ demo: false, extraArgs: ['--trust-proxy', '--metrics-token', kToken] });
+  });
+
+  after(async () => {
+    await proxied?.stop();
+  });
+
+  const scrape = (url, headers = {}) => fetch(`${url}/metrics`, { headers });
+
+  test('a loopback client reads it without a token', async () => {
+    for (const url of [proxied.agentUrl, proxied.authorityUrl]) {
+      const res = await scrape(url);
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /^# TYPE beian_http_requests_total counter$/m);
+    }
+  });
+
+  test('a remote client gets 404 unless it sends the token', async () => {
+    for (const url of [proxied.agentUrl, proxied.authorityUrl]) {
+      const remote = { 'X-Forwarded-For': '203.0.113.9' };
+      for (const extra of [{}, { Authorization: 'Bearer wrong-token' }, { Authorization: kToken }]) {
+        const res = await scrape(url, { ...remote, ...extra });
+        const text = await res.text();
+        assertError({ status: res.status, headers: res.headers, text, data: JSON.parse(text) }, 404,
+          'not_found', JSON.stringify(extra));
+        assert.doesNotMatch(text, /beian_http/);
+      }
+      const ok = await scrape(url, { ...remote, Authorization: `Bearer ${kToken}` });
+      assert.equal(ok.status, 200);
+      assert.match(await ok.text(), /beian_http_in_flight_requests/);
+    }
   });
 });
