@@ -1,6 +1,7 @@
 // Wiring of the agent service's routes (see agent_module.h).
 #include "agent/agent_module.h"
 
+#include "agent/inventory_routes.h"
 #include "core/roles.h"
 #include "http/cookie.h"
 
@@ -14,7 +15,8 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
                                  std::string(core::kRoleReviewer), std::string(core::kRoleAdmin)},
                  .self_registration = true,
                  .registration_role = std::string(core::kRoleApplicant),
-                 .password_cost = options.password_cost}) {}
+                 .password_cost = options.password_cost}),
+      inventory_(db, clock) {}
 
 void AgentModule::Register(http::Router& router) {
   const std::string cookie = http::SessionCookieName(kSessionCookie, options_.cookie_secure);
@@ -23,6 +25,7 @@ void AgentModule::Register(http::Router& router) {
                                   {.prefix = std::string(kApiPrefix),
                                    .cookie_name = cookie,
                                    .cookie_secure = options_.cookie_secure});
+  RegisterInventoryRoutes(router, inventory_, std::string(kApiPrefix));
 }
 
 }  // namespace beian::agent

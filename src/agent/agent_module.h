@@ -1,6 +1,6 @@
 // The provider's service (the "agent", port 8080): its accounts (applicants register
-// themselves; reviewers and admins are created by an admin) and, in later issues, applications,
-// review, verification and inventory. Register() mounts every route of the service under
+// themselves; reviewers and admins are created by an admin), the inventory, and, in later
+// issues, applications, review and verification. Register() mounts every route of the service under
 // /api/v1 on a router.
 #pragma once
 
@@ -8,6 +8,7 @@
 
 #include "accounts/accounts_routes.h"
 #include "accounts/accounts_service.h"
+#include "agent/inventory_service.h"
 #include "core/clock.h"
 #include "core/pii_cipher.h"
 #include "http/router.h"
@@ -30,10 +31,12 @@ class AgentModule {
 
   void Register(http::Router& router);
   accounts::AccountsService& accounts() { return accounts_; }
+  InventoryService& inventory() { return inventory_; }
 
  private:
   AgentOptions options_;
   accounts::AccountsService accounts_;
+  InventoryService inventory_;
 };
 
 }  // namespace beian::agent

@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "domain/calendar.h"
+
 namespace beian::cli {
 namespace {
 
@@ -33,6 +35,49 @@ core::Status LoadDemoAccounts(accounts::AccountsService* agent,
                              .password = kDemoPassword,
                              .display_name = d.display_name};
     BEIAN_TRY(service->EnsureUser(r, d.role));
+  }
+  return core::Ok();
+}
+
+core::Status LoadDemoInventory(agent::InventoryService& inventory, const core::Clock& clock) {
+  const std::string expires =
+      domain::FormatDate(domain::AddMonths(domain::ChinaDate(clock.Now()), 24));
+  const std::string owner = kDemoAccounts[0].email;
+  std::vector<agent::ImportRow> rows;
+  auto instance = [&](const char* id, const char* region, const char* ip) {
+    rows.push_back({.line = 0,
+                    .location = id,
+                    .input = agent::InstanceInput{.owner_email = owner,
+                                                  .id = id,
+                                                  .product = "ecs",
+                                                  .region = region,
+                                                  .mainland = true,
+                                                  .public_ip = ip,
+                                                  .billing = "subscription",
+                                                  .expires_at = expires,
+                                                  .service_codes_total = 5,
+                                                  .service_codes_used = std::nullopt}});
+  };
+  auto domain = [&](const char* name) {
+    rows.push_back({.line = 0,
+                    .location = name,
+                    .input = agent::DomainInput{.owner_email = owner,
+                                                .name = name,
+                                                .holder_name = kDemoOrganizerName,
+                                                .real_name_verified = true,
+                                                .registrar = "示例注册商",
+                                                .expires_at = expires}});
+  };
+  instance("i-demo-bj-001", "cn-beijing", "47.95.10.1");
+  instance("i-demo-sh-002", "cn-shanghai", "47.100.20.2");
+  domain("beian-demo.cn");
+  domain("beian-demo.com");
+  domain("示例科技.cn");
+  BEIAN_ASSIGN_OR_RETURN(agent::ImportReport report, inventory.Import(rows));
+  if (!report.rejected.empty()) {
+    return core::Error(core::ErrorCode::kInternal,
+                       "demo inventory rejected: " + report.rejected.front().location + ": " +
+                           report.rejected.front().reason);
   }
   return core::Ok();
 }

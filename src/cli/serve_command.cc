@@ -172,6 +172,10 @@ int Serve(const ServeOptions& o) {
     auto loaded = LoadDemoAccounts(agent_module ? &agent_module->accounts() : nullptr,
                                    authority_module ? &authority_module->accounts() : nullptr);
     if (!loaded) return fail(loaded.error());
+    if (agent_module) {
+      auto inventory = LoadDemoInventory(agent_module->inventory(), clock);
+      if (!inventory) return fail(inventory.error());
+    }
   }
   if (run_agent) {
     if (auto s = StartServer(o, agent_host, o.agent_listen, agent_server); !s) {
