@@ -1,8 +1,15 @@
 // Implementation of the account rules (see account_rules.h).
 #include "accounts/account_rules.h"
 
+#include <pwquality.h>
+
 #include <algorithm>
 #include <cctype>
+#include <mutex>
+#include <set>
+
+#include "core/log.h"
+#include "domain/contact_validators.h"
 
 namespace beian::accounts {
 namespace {
@@ -42,6 +49,101 @@ bool IsValidDomainPart(std::string_view d) {
   return true;
 }
 
+// The code points of valid UTF-8 (request bodies are valid UTF-8 by the time they get here);
+// a stray byte counts as itself.
+std::vector<char32_t> CodePointsOf(std::string_view s) {
+  std::vector<char32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const size_t len = b < 0x80           ? 1
+                       : (b >> 5) == 0x6  ? 2
+                       : (b >> 4) == 0xE  ? 3
+                       : (b >> 3) == 0x1E ? 4
+                                          : 1;
+    if (len == 1 || i + len > s.size()) {
+      out.push_back(b);
+      ++i;
+      continue;
+    }
+    char32_t cp = b & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+// Unicode general category Cc: C0 controls, DEL and C1 controls.
+bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+// "abcabcabc", "aaaaaaaaaa", "密码密码密码": the whole password is one shorter unit repeated.
+bool IsRepeatedUnit(const std::vector<char32_t>& cps) {
+  const size_t n = cps.size();
+  for (size_t unit = 1; unit <= n / 2; ++unit) {
+    if (n % unit != 0) continue;
+    bool repeated = true;
+    for (size_t i = unit; i < n && repeated; ++i) repeated = cps[i] == cps[i - unit];
+    if (repeated) return true;
+  }
+  return false;
+}
+
+// libpwquality with fixed settings (no /etc/security/pwquality.conf: the rule must not depend on
+// the host). cracklib opens its dictionary per check and keeps static state: one check at a time.
+class PasswordQuality {
+ public:
+  PasswordQuality() : settings_(pwquality_default_settings()) {
+    if (settings_ == nullptr) return;
+    pwquality_set_int_value(settings_, PWQ_SETTING_MIN_LENGTH,
+                            static_cast<int>(kMinPasswordLength));
+    pwquality_set_int_value(settings_, PWQ_SETTING_MAX_SEQUENCE, 4);
+    pwquality_set_int_value(settings_, PWQ_SETTING_MAX_REPEAT, 0);
+    pwquality_set_int_value(settings_, PWQ_SETTING_DICT_CHECK, 1);
+  }
+  ~PasswordQuality() { pwquality_free_settings(settings_); }
+  PasswordQuality(const PasswordQuality&) = delete;
+  PasswordQuality& operator=(const PasswordQuality&) = delete;
+
+  std::optional<std::string> Check(const std::string& password) {
+    if (settings_ == nullptr) return std::nullopt;
+    std::lock_guard lock(mu_);
+    void* aux = nullptr;
+    const int score = pwquality_check(settings_, password.c_str(), nullptr, nullptr, &aux);
+    const std::string detail = aux != nullptr && score == PWQ_ERROR_CRACKLIB_CHECK
+                                   ? std::string(static_cast<const char*>(aux))
+                                   : std::string();
+    if (score >= 0) return std::nullopt;
+    switch (score) {
+      case PWQ_ERROR_CRACKLIB_CHECK:
+        if (detail.find("dictionary word") != std::string::npos) return "password_too_common";
+        if (detail.find("error loading dictionary") != std::string::npos) {
+          if (!warned_) {
+            core::Log(core::LogLevel::kError, "password_dictionary_missing",
+                      {{"detail", detail}, {"fix", "install the Debian package cracklib-runtime"}});
+            warned_ = true;
+          }
+          return std::nullopt;
+        }
+        return "password_too_simple";
+      case PWQ_ERROR_PALINDROME:
+      case PWQ_ERROR_MAX_CONSECUTIVE:
+      case PWQ_ERROR_MAX_SEQUENCE:
+      case PWQ_ERROR_MAX_CLASS_REPEAT:
+      case PWQ_ERROR_MIN_CLASSES:
+      case PWQ_ERROR_CASE_CHANGES_ONLY:
+      case PWQ_ERROR_TOO_SIMILAR:
+        return "password_too_simple";
+      default:  // length and errors of the library itself: the length is checked by us
+        return std::nullopt;
+    }
+  }
+
+ private:
+  pwquality_settings_t* settings_;
+  std::mutex mu_;
+  bool warned_ = false;
+};
+
 int64_t Ms(std::chrono::seconds s) { return static_cast<int64_t>(s.count()) * 1000; }
 
 }  // namespace
@@ -55,7 +157,9 @@ std::string NormalizeEmail(std::string_view email) {
 
 std::string NormalizeDisplayName(std::string_view name) { return std::string(Trim(name)); }
 
-std::string NormalizeMobile(std::string_view mobile) { return std::string(Trim(mobile)); }
+std::optional<std::string> NormalizeMobile(std::string_view mobile) {
+  return domain::NormalizeMobile(mobile);
+}
 
 bool IsValidEmail(std::string_view email) {
   if (email.size() > kMaxEmailLength) return false;
@@ -67,9 +171,15 @@ bool IsValidEmail(std::string_view email) {
   return IsValidDomainPart(email.substr(at + 1));
 }
 
-bool IsValidMobile(std::string_view m) {
-  if (m.size() != 11 || m[0] != '1' || m[1] < '3' || m[1] > '9') return false;
-  return std::all_of(m.begin(), m.end(), [](char c) { return c >= '0' && c <= '9'; });
+bool IsValidMobile(std::string_view m) { return NormalizeMobile(m).has_value(); }
+
+std::optional<std::string> CheckPasswordStrength(std::string_view password) {
+  const auto cps = CodePointsOf(password);
+  if (IsRepeatedUnit(cps) || std::set<char32_t>(cps.begin(), cps.end()).size() < 4) {
+    return "password_too_simple";
+  }
+  static PasswordQuality quality;
+  return quality.Check(std::string(password));
 }
 
 std::vector<core::ErrorDetail> ValidatePassword(std::string_view password, std::string_view email) {
@@ -86,6 +196,11 @@ std::vector<core::ErrorDetail> ValidatePassword(std::string_view password, std::
     const std::string local = normalized_email.substr(0, normalized_email.find('@'));
     if (!normalized_email.empty() && (lowered == normalized_email || lowered == local)) {
       out.push_back({"password", "password_equals_email", "password must not be the e-mail"});
+    } else if (auto weak = CheckPasswordStrength(password)) {
+      out.push_back({"password", *weak,
+                     *weak == "password_too_common"
+                         ? "password is a common word or password: choose a longer, unusual one"
+                         : "password is too simple (repeated or sequential characters)"});
     }
   }
   return out;
@@ -114,61 +229,68 @@ std::vector<core::ErrorDetail> ValidateRegistration(std::string_view email, std:
     out.push_back({"display_name", "required", "display name is required"});
   } else if (CodePoints(name) > kMaxDisplayNameLength) {
     out.push_back({"display_name", "too_long", "display name must be at most 64 characters"});
-  } else if (std::any_of(name.begin(), name.end(), [](char c) {
-               const auto u = static_cast<unsigned char>(c);
-               return u < 0x20 || u == 0x7f;
-             })) {
+  } else if (const auto cps = CodePointsOf(name); std::any_of(cps.begin(), cps.end(), IsControl)) {
     out.push_back({"display_name", "invalid_characters", "display name has control characters"});
   }
   return out;
 }
 
-ThrottlePolicy AccountThrottlePolicy() {
-  using std::chrono::seconds;
-  return {.free_failures = 3,
-          .lock_after = 10,
-          .slow_delay = seconds(5),
-          .lock_duration = seconds(15 * 60),
-          .window = seconds(15 * 60)};
-}
-
 ThrottlePolicy AddressThrottlePolicy() {
   using std::chrono::seconds;
   return {.free_failures = 20,
-          .lock_after = 100,
-          .slow_delay = seconds(2),
-          .lock_duration = seconds(15 * 60),
-          .window = seconds(15 * 60)};
+          .first_delay = seconds(2),
+          .max_delay = seconds(15 * 60),
+          .window = seconds(60 * 60)};
 }
 
-CounterLimit SlowDownLimit(const ThrottlePolicy& p) {
-  return {
-      .max_failures = p.free_failures + 1, .window_ms = Ms(p.window), .lock_ms = Ms(p.slow_delay)};
+ThrottlePolicy PairThrottlePolicy() {
+  using std::chrono::seconds;
+  return {.free_failures = 3,
+          .first_delay = seconds(5),
+          .max_delay = seconds(15 * 60),
+          .window = seconds(60 * 60)};
 }
 
-CounterLimit LockLimit(const ThrottlePolicy& p) {
-  return {.max_failures = p.lock_after, .window_ms = Ms(p.window), .lock_ms = Ms(p.lock_duration)};
+ThrottlePolicy AccountThrottlePolicy() {
+  using std::chrono::seconds;
+  return {.free_failures = 10,
+          .first_delay = seconds(5),
+          .max_delay = seconds(15 * 60),
+          .window = seconds(60 * 60)};
 }
 
-std::optional<core::Error> RefuseAttempt(const CounterState& lock, const CounterState& slow,
-                                         int64_t now_ms, int64_t* retry_after_seconds) {
-  auto wait_for = [&](int64_t until) {
-    const int64_t wait = (until - now_ms + 999) / 1000;
-    if (retry_after_seconds) *retry_after_seconds = wait;
-    return wait;
-  };
-  if (lock.locked_until_ms > now_ms) {
-    const int64_t wait = wait_for(lock.locked_until_ms);
-    return core::Error(
-        core::ErrorCode::kAccountLocked,
-        "too many failed logins: locked, try again in " + std::to_string(wait) + " seconds");
+ThrottlePolicy RegistrationThrottlePolicy() {
+  using std::chrono::seconds;
+  return {.free_failures = 50,
+          .first_delay = seconds(30),
+          .max_delay = seconds(15 * 60),
+          .window = seconds(60 * 60)};
+}
+
+std::chrono::milliseconds DelayAfter(const ThrottlePolicy& p, int64_t failures) {
+  if (failures <= p.free_failures) return std::chrono::milliseconds(0);
+  const int64_t max_ms = Ms(p.max_delay);
+  int64_t delay = Ms(p.first_delay);
+  for (int64_t n = p.free_failures + 1; n < failures && delay < max_ms; ++n) delay *= 2;
+  return std::chrono::milliseconds(std::min(delay, max_ms));
+}
+
+std::optional<core::Error> RefuseAttempt(const AttemptCounters& c, int64_t now_ms,
+                                         int64_t* retry_after_seconds) {
+  int64_t until = 0;
+  if (c.address.delayed_until_ms > now_ms) until = std::max(until, c.address.delayed_until_ms);
+  if (c.pair.delayed_until_ms > now_ms) until = std::max(until, c.pair.delayed_until_ms);
+  // The account-wide delay reaches only addresses that have been failing on this account or
+  // are being slowed down already.
+  const bool failing = c.pair.failures > 0 || until > 0;
+  if (failing && c.account.delayed_until_ms > now_ms) {
+    until = std::max(until, c.account.delayed_until_ms);
   }
-  if (slow.locked_until_ms > now_ms) {
-    const int64_t wait = wait_for(slow.locked_until_ms);
-    return core::Error(core::ErrorCode::kTooManyRequests,
-                       "too many failed logins: try again in " + std::to_string(wait) + " seconds");
-  }
-  return std::nullopt;
+  if (until == 0) return std::nullopt;
+  const int64_t wait = (until - now_ms + 999) / 1000;
+  if (retry_after_seconds) *retry_after_seconds = wait;
+  return core::Error(core::ErrorCode::kTooManyRequests,
+                     "too many failed logins: try again in " + std::to_string(wait) + " seconds");
 }
 
 }  // namespace beian::accounts

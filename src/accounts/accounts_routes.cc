@@ -29,6 +29,21 @@ http::Response GrantResponse(const SessionGrant& g, const AccountRoutesOptions& 
   return response;
 }
 
+// An error, with Retry-After when the caller must wait.
+core::Result<http::Response> Refusal(core::Error error, int64_t retry_after) {
+  if (retry_after <= 0) return error;
+  auto response = http::ErrorResponse(error);
+  response.SetHeader("Retry-After", std::to_string(retry_after));
+  return response;
+}
+
+http::Response SignedOut(const AccountRoutesOptions& o) {
+  auto response = http::Response::NoContent();
+  response.AddHeader("Set-Cookie",
+                     http::BuildDeleteCookie(o.cookie_name, {.secure = o.cookie_secure}));
+  return response;
+}
+
 }  // namespace
 
 http::Authenticator MakeAuthenticator(AccountsService& service, std::string cookie_name) {
@@ -55,8 +70,10 @@ void RegisterAccountRoutes(http::Router& router, AccountsService& service,
                  reg.display_name = r.RequiredString("display_name");
                  reg.locale = r.OptionalString("locale").value_or("zh-CN");
                  BEIAN_TRY(r.Finish());
-                 BEIAN_ASSIGN_OR_RETURN(SessionGrant g, service.Register(reg, req.client_address));
-                 return GrantResponse(g, options, 201);
+                 int64_t retry_after = 0;
+                 auto g = service.Register(reg, req.client_address, &retry_after);
+                 if (!g) return Refusal(std::move(g).error(), retry_after);
+                 return GrantResponse(*g, options, 201);
                });
   }
   router.Add("POST", p + "/auth/login",
@@ -68,24 +85,20 @@ void RegisterAccountRoutes(http::Router& router, AccountsService& service,
                BEIAN_TRY(r.Finish());
                int64_t retry_after = 0;
                auto g = service.Login(email, password, req.client_address, &retry_after);
-               if (!g) {
-                 if (retry_after > 0) {
-                   auto response = http::ErrorResponse(g.error());
-                   response.SetHeader("Retry-After", std::to_string(retry_after));
-                   return response;
-                 }
-                 return std::move(g).error();
-               }
+               if (!g) return Refusal(std::move(g).error(), retry_after);
                return GrantResponse(*g, options, 200);
              });
   router.Add("POST", p + "/auth/logout",
              [&service, options](http::Request& req) -> core::Result<http::Response> {
                BEIAN_TRY(service.Logout(req.principal->session_id));
-               auto response = http::Response::NoContent();
-               response.AddHeader(
-                   "Set-Cookie",
-                   http::BuildDeleteCookie(options.cookie_name, {.secure = options.cookie_secure}));
-               return response;
+               return SignedOut(options);
+             },
+             {.auth = http::Auth::kSession});
+  // Sign out everywhere: every session of the account ends, this one included.
+  router.Add("POST", p + "/auth/logout-all",
+             [&service, options](http::Request& req) -> core::Result<http::Response> {
+               BEIAN_TRY(service.LogoutAll(req.principal->user_id));
+               return SignedOut(options);
              },
              {.auth = http::Auth::kSession});
   router.Add("GET", p + "/me",

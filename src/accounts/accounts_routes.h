@@ -2,6 +2,7 @@
 //   POST {prefix}/auth/register   (only when the service allows self-registration)
 //   POST {prefix}/auth/login      → {user, csrf_token} and the session cookie
 //   POST {prefix}/auth/logout     → 204, cookie cleared
+//   POST {prefix}/auth/logout-all → 204, every session of the account ended, cookie cleared
 //   GET  {prefix}/me              → {user, csrf_token}
 // Handlers only decode, call AccountsService, and render.
 #pragma once

@@ -20,22 +20,48 @@ int64_t ToMs(core::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
+int64_t Ms(std::chrono::seconds s) { return static_cast<int64_t>(s.count()) * 1000; }
+
 Error InvalidCredentials() {
   return Error(ErrorCode::kInvalidCredentials, "e-mail or password is incorrect");
 }
 
-CounterState ToState(const std::optional<store::ThrottleState>& e) {
+Error EmailTaken() {
+  return Error(ErrorCode::kEmailTaken, "this e-mail is already registered",
+               {{"email", "email_taken", "this e-mail is already registered"}});
+}
+
+CounterState ToState(const std::optional<store::ThrottleState>& e, const ThrottlePolicy& p,
+                     int64_t now_ms) {
   if (!e) return {};
-  return {.failures = e->failures, .locked_until_ms = e->locked_until_ms};
+  // A window that has run out counts as empty, as the next failure will find it.
+  if (e->window_start_ms + Ms(p.window) <= now_ms) {
+    return {.failures = 0, .delayed_until_ms = e->locked_until_ms};
+  }
+  return {.failures = e->failures, .delayed_until_ms = e->locked_until_ms};
 }
 
-store::ThrottlePolicy ToStore(const CounterLimit& l) {
-  return {.max_failures = l.max_failures, .window_ms = l.window_ms, .lock_ms = l.lock_ms};
+// Counts one failure (or registration) for `key` and sets its delay: the store's upsert sets the
+// first delay once free failures are used up, LockUntil lengthens it as failures repeat.
+core::Status CountFailure(store::LoginThrottleRepo& throttle, const std::string& key,
+                          const ThrottlePolicy& p, int64_t now_ms) {
+  BEIAN_ASSIGN_OR_RETURN(store::ThrottleState state,
+                         throttle.RecordFailure(key, now_ms,
+                                                {.max_failures = p.free_failures + 1,
+                                                 .window_ms = Ms(p.window),
+                                                 .lock_ms = Ms(p.first_delay)}));
+  const int64_t delay = DelayAfter(p, state.failures).count();
+  if (delay > Ms(p.first_delay)) BEIAN_TRY(throttle.LockUntil(key, now_ms + delay));
+  return core::Ok();
 }
 
-// The store keys of a scope's two counters.
-std::string LockKey(std::string_view scope) { return std::string(scope); }
-std::string SlowKey(std::string_view scope) { return std::string(scope) + "#slow"; }
+std::string AddressKey(std::string_view address) { return "ip:" + std::string(address); }
+// Hashed: bounded length whatever was typed, and no e-mail addresses in the throttle table.
+std::string AccountKey(const std::string& email) { return "account:" + core::HashToken(email); }
+std::string PairKey(const std::string& email, std::string_view address) {
+  return "pair:" + core::HashToken(email + "\n" + std::string(address));
+}
+std::string RegistrationKey(std::string_view address) { return "register:" + std::string(address); }
 
 }  // namespace
 
@@ -57,46 +83,84 @@ bool AccountsService::MayLogIn(std::string_view role) const {
          options_.login_roles.end();
 }
 
-core::Result<SessionGrant> AccountsService::Register(const Registration& r,
-                                                     std::string_view client_address) {
-  if (!options_.self_registration) return Error(ErrorCode::kNotFound, "registration is closed");
-  auto problems = ValidateRegistration(r.email, r.phone, r.password, r.display_name);
-  if (!problems.empty()) {
-    return Error(ErrorCode::kValidationFailed, "the registration has invalid fields",
-                 std::move(problems));
-  }
-  BEIAN_ASSIGN_OR_RETURN(UserView created, CreateUser(r, options_.registration_role));
-  auto user = db_.Read([&](store::Tx& tx) { return store::UserRepo(tx).FindById(created.id); });
-  if (!user) return std::move(user).error();
-  if (!*user) return Error(ErrorCode::kInternal, "registered user vanished");
-  core::Log(core::LogLevel::kInfo, "user_registered", {{"user_id", created.id}});
-  return StartSession(**user, client_address);
-}
-
-core::Result<UserView> AccountsService::CreateUser(const Registration& r, std::string_view role) {
+core::Result<store::NewUser> AccountsService::PrepareUser(const Registration& r,
+                                                          std::string_view role,
+                                                          bool phone_required) const {
   if (!IsKnownRole(role)) {
     return Error(ErrorCode::kValidationFailed, "unknown role",
                  {{"role", "unknown_role", "role must be one of " + core::RoleListText()}});
   }
-  auto problems = ValidateRegistration(r.email, r.phone, r.password, r.display_name,
-                                       /*phone_required=*/false);
+  auto problems =
+      ValidateRegistration(r.email, r.phone, r.password, r.display_name, phone_required);
   if (!problems.empty()) {
-    return Error(ErrorCode::kValidationFailed, "the user has invalid fields", std::move(problems));
+    return Error(ErrorCode::kValidationFailed, "the registration has invalid fields",
+                 std::move(problems));
   }
-  BEIAN_ASSIGN_OR_RETURN(std::string hash, core::HashPassword(r.password, options_.password_cost));
   store::NewUser nu;
+  nu.id = core::RandomId();
   nu.email = NormalizeEmail(r.email);
-  nu.phone = pii_.Seal(NormalizeMobile(r.phone), kPhoneColumn);
+  // Hashing costs tens of milliseconds of CPU: a taken e-mail is refused before it.
+  auto existing =
+      db_.Read([&](store::Tx& tx) { return store::UserRepo(tx).FindByEmail(nu.email); });
+  if (!existing) return std::move(existing).error();
+  if (*existing) return EmailTaken();
+  BEIAN_ASSIGN_OR_RETURN(nu.password_hash, core::HashPassword(r.password, options_.password_cost));
+  nu.phone = pii_.Seal(NormalizeMobile(r.phone).value_or(""), kPhoneColumn);
   nu.display_name = NormalizeDisplayName(r.display_name);
   nu.role = std::string(role);
-  nu.password_hash = std::move(hash);
   nu.locale = r.locale == "en" ? "en" : "zh-CN";
   nu.created_at_ms = ToMs(clock_.Now());
+  return nu;
+}
+
+core::Result<SessionGrant> AccountsService::Register(const Registration& r,
+                                                     std::string_view client_address,
+                                                     int64_t* retry_after_seconds) {
+  if (!options_.self_registration) return Error(ErrorCode::kNotFound, "registration is closed");
+  const std::string reg_key = RegistrationKey(client_address);
+  const ThrottlePolicy reg_policy = RegistrationThrottlePolicy();
+  const int64_t now = ToMs(clock_.Now());
+  auto counter = db_.Read([&](store::Tx& tx) { return store::LoginThrottleRepo(tx).Get(reg_key); });
+  if (!counter) return std::move(counter).error();
+  const CounterState state = ToState(*counter, reg_policy, now);
+  if (state.delayed_until_ms > now) {
+    const int64_t wait = (state.delayed_until_ms - now + 999) / 1000;
+    if (retry_after_seconds) *retry_after_seconds = wait;
+    core::Log(core::LogLevel::kWarn, "registration_throttled", {});
+    return Error(ErrorCode::kTooManyRequests,
+                 "too many registrations from this address: try "
+                 "again in " +
+                     std::to_string(wait) + " seconds");
+  }
+
+  BEIAN_ASSIGN_OR_RETURN(store::NewUser nu,
+                         PrepareUser(r, options_.registration_role, /*phone_required=*/true));
+  store::User user{nu.id,   nu.email,         nu.phone,  nu.display_name,
+                   nu.role, nu.password_hash, nu.locale, nu.created_at_ms};
+  BEIAN_ASSIGN_OR_RETURN(auto session, DrawSession(user, client_address));
+  // One transaction: the registration's count, the user and its first session.
+  auto created = db_.Write([&](store::Tx& tx) -> core::Status {
+    store::LoginThrottleRepo throttle(tx);
+    BEIAN_TRY(CountFailure(throttle, reg_key, reg_policy, now));
+    auto u = store::UserRepo(tx).Create(nu);
+    if (!u) return std::move(u).error();
+    return InsertSession(tx, session.second);
+  });
+  if (!created) {
+    const ErrorCode code = created.error().code;
+    if (code == ErrorCode::kEmailTaken || code == ErrorCode::kConflict) return EmailTaken();
+    return std::move(created).error();
+  }
+  core::Log(core::LogLevel::kInfo, "user_registered", {{"user_id", nu.id}});
+  return std::move(session.first);
+}
+
+core::Result<UserView> AccountsService::CreateUser(const Registration& r, std::string_view role) {
+  BEIAN_ASSIGN_OR_RETURN(store::NewUser nu, PrepareUser(r, role, /*phone_required=*/false));
   auto user = db_.Write([&](store::Tx& tx) { return store::UserRepo(tx).Create(nu); });
   if (!user) {
     if (user.error().code == ErrorCode::kEmailTaken || user.error().code == ErrorCode::kConflict) {
-      return Error(ErrorCode::kEmailTaken, "this e-mail is already registered",
-                   {{"email", "email_taken", "this e-mail is already registered"}});
+      return EmailTaken();
     }
     return std::move(user).error();
   }
@@ -121,64 +185,58 @@ core::Result<SessionGrant> AccountsService::Login(std::string_view email_in,
                                                   std::string_view client_address,
                                                   int64_t* retry_after_seconds) {
   const std::string email = NormalizeEmail(email_in);
-  // Hashed: bounded length whatever was typed, and no e-mail addresses in the throttle table.
-  const std::string account_key = "account:" + core::HashToken(email);
-  const std::string address_key = "ip:" + std::string(client_address);
-  const auto account_policy = AccountThrottlePolicy();
-  const auto address_policy = AddressThrottlePolicy();
-  const int64_t now = ToMs(clock_.Now());
-
   struct Scope {
     std::string key;
     ThrottlePolicy policy;
-    CounterState lock, slow;
+    CounterState state;
   };
-  std::array<Scope, 2> scopes = {Scope{account_key, account_policy, {}, {}},
-                                 Scope{address_key, address_policy, {}, {}}};
+  // Order matters below: address, pair, account (AttemptCounters).
+  std::array<Scope, 3> scopes = {Scope{AddressKey(client_address), AddressThrottlePolicy(), {}},
+                                 Scope{PairKey(email, client_address), PairThrottlePolicy(), {}},
+                                 Scope{AccountKey(email), AccountThrottlePolicy(), {}}};
+  const int64_t now = ToMs(clock_.Now());
   // An address that could not have registered is looked up nowhere (long or odd input must not
   // reach the database as a key), but is throttled and timed like any other.
   const bool plausible = IsValidEmail(email);
   auto user = db_.Read([&](store::Tx& tx) -> core::Result<std::optional<store::User>> {
     store::LoginThrottleRepo throttle(tx);
     for (Scope& scope : scopes) {
-      BEIAN_ASSIGN_OR_RETURN(auto lock, throttle.Get(LockKey(scope.key)));
-      BEIAN_ASSIGN_OR_RETURN(auto slow, throttle.Get(SlowKey(scope.key)));
-      scope.lock = ToState(lock);
-      scope.slow = ToState(slow);
+      BEIAN_ASSIGN_OR_RETURN(auto state, throttle.Get(scope.key));
+      scope.state = ToState(state, scope.policy, now);
     }
     if (!plausible) return std::optional<store::User>();
     return store::UserRepo(tx).FindByEmail(email);
   });
   if (!user) return std::move(user).error();
-  for (const Scope& scope : scopes) {
-    if (auto refused = RefuseAttempt(scope.lock, scope.slow, now, retry_after_seconds)) {
-      core::Log(core::LogLevel::kWarn, "login_throttled", {{"scope", scope.key.substr(0, 3)}});
-      return *refused;
-    }
+  const AttemptCounters counters{scopes[0].state, scopes[1].state, scopes[2].state};
+  if (auto refused = RefuseAttempt(counters, now, retry_after_seconds)) {
+    core::Log(core::LogLevel::kWarn, "login_throttled",
+              {{"address_failures", counters.address.failures},
+               {"pair_failures", counters.pair.failures},
+               {"account_failures", counters.account.failures}});
+    return *refused;
   }
 
   const bool ok = *user ? core::VerifyPassword((*user)->password_hash, password)
                         : (core::VerifyPassword(dummy_hash_, password), false);
   if (ok && MayLogIn((*user)->role)) {
+    BEIAN_ASSIGN_OR_RETURN(auto session, DrawSession(**user, client_address));
+    // The address's count stays: one good account must not wash an address clean.
     BEIAN_TRY(db_.Write([&](store::Tx& tx) -> core::Status {
       store::LoginThrottleRepo throttle(tx);
-      BEIAN_TRY(throttle.Reset(LockKey(account_key)));
-      return throttle.Reset(SlowKey(account_key));
+      BEIAN_TRY(throttle.Reset(scopes[1].key));
+      BEIAN_TRY(throttle.Reset(scopes[2].key));
+      return InsertSession(tx, session.second);
     }));
     core::Log(core::LogLevel::kInfo, "login_succeeded", {{"user_id", (*user)->id}});
-    return StartSession(**user, client_address);
+    return std::move(session.first);
   }
 
   auto recorded = db_.Write(
       [&](store::Tx& tx) -> core::Status {
         store::LoginThrottleRepo throttle(tx);
         for (const Scope& scope : scopes) {
-          auto lock =
-              throttle.RecordFailure(LockKey(scope.key), now, ToStore(LockLimit(scope.policy)));
-          if (!lock) return std::move(lock).error();
-          auto slow =
-              throttle.RecordFailure(SlowKey(scope.key), now, ToStore(SlowDownLimit(scope.policy)));
-          if (!slow) return std::move(slow).error();
+          BEIAN_TRY(CountFailure(throttle, scope.key, scope.policy, now));
         }
         return core::Ok();
       },
@@ -188,8 +246,8 @@ core::Result<SessionGrant> AccountsService::Login(std::string_view email_in,
   return InvalidCredentials();
 }
 
-core::Result<SessionGrant> AccountsService::StartSession(const store::User& user,
-                                                         std::string_view client_address) {
+core::Result<std::pair<SessionGrant, store::NewSession>> AccountsService::DrawSession(
+    const store::User& user, std::string_view client_address) const {
   SessionGrant grant;
   BEIAN_ASSIGN_OR_RETURN(grant.user, View(user));
   grant.session_token = core::RandomToken();
@@ -202,14 +260,19 @@ core::Result<SessionGrant> AccountsService::StartSession(const store::User& user
   s.user_id = user.id;
   s.csrf_token = grant.csrf_token;
   s.created_at_ms = now;
-  s.expires_at_ms = now + static_cast<int64_t>(options_.session_ttl.count()) * 1000;
+  s.expires_at_ms = now + Ms(options_.session_ttl);
   s.client_address = std::string(client_address);
-  BEIAN_TRY(db_.Write([&](store::Tx& tx) -> core::Status {
-    auto created = store::SessionRepo(tx).Create(s);
-    if (!created) return std::move(created).error();
-    return core::Ok();
-  }));
-  return grant;
+  return std::pair{std::move(grant), std::move(s)};
+}
+
+core::Status AccountsService::InsertSession(store::Tx& tx, const store::NewSession& s) const {
+  store::SessionRepo sessions(tx);
+  auto created = sessions.Create(s);
+  if (!created) return std::move(created).error();
+  auto ended =
+      sessions.DeleteOldestBeyond(s.user_id, std::max(1, options_.max_sessions_per_account));
+  if (!ended) return std::move(ended).error();
+  return core::Ok();
 }
 
 core::Status AccountsService::Logout(std::string_view session_id) {
@@ -218,6 +281,16 @@ core::Status AccountsService::Logout(std::string_view session_id) {
     if (!deleted) return std::move(deleted).error();
     return core::Ok();
   });
+}
+
+core::Result<int64_t> AccountsService::LogoutAll(std::string_view user_id) {
+  auto ended =
+      db_.Write([&](store::Tx& tx) { return store::SessionRepo(tx).DeleteForUser(user_id); });
+  if (ended) {
+    core::Log(core::LogLevel::kInfo, "signed_out_everywhere",
+              {{"user_id", user_id}, {"sessions", *ended}});
+  }
+  return ended;
 }
 
 core::Result<std::optional<http::Principal>> AccountsService::Authenticate(
@@ -240,8 +313,14 @@ core::Result<std::optional<http::Principal>> AccountsService::Authenticate(
 
 core::Result<int64_t> AccountsService::PurgeExpiredSessions() {
   const int64_t now = ToMs(clock_.Now());
-  return db_.Write([&](store::Tx& tx) { return store::SessionRepo(tx).DeleteExpired(now); },
-                   {.isolation = store::Isolation::kReadCommitted});
+  // Every throttle window is at most an hour and every delay at most 15 minutes.
+  const int64_t stale_before = now - 2 * 3600 * 1000;
+  return db_.Write(
+      [&](store::Tx& tx) -> core::Result<int64_t> {
+        BEIAN_TRY(store::LoginThrottleRepo(tx).DeleteStale(stale_before, now));
+        return store::SessionRepo(tx).DeleteExpired(now);
+      },
+      {.isolation = store::Isolation::kReadCommitted});
 }
 
 core::Result<UserView> AccountsService::GetUser(std::string_view user_id) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -15,6 +16,7 @@
 #include "core/result.h"
 #include "http/request.h"
 #include "store/database.h"
+#include "store/sessions.h"
 #include "store/users.h"
 
 namespace beian::accounts {
@@ -27,6 +29,8 @@ struct AccountsOptions {
   bool self_registration = false;
   std::string registration_role = "applicant";
   std::chrono::seconds session_ttl{12 * 3600};
+  // Sessions one account may hold; a new one beyond this ends the oldest.
+  int max_sessions_per_account = 20;
   core::PasswordCost password_cost = core::PasswordCost::kInteractive;
 };
 
@@ -63,16 +67,23 @@ class AccountsService {
   AccountsService(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
                   AccountsOptions options);
 
-  // validation_failed (details per field), email_taken; on success the user is logged in.
-  core::Result<SessionGrant> Register(const Registration& r, std::string_view client_address);
+  // validation_failed (details per field), email_taken (checked before the password is hashed),
+  // too_many_requests (retry_after_seconds set) when the address has registered too many
+  // accounts lately (RegistrationThrottlePolicy). On success the user is logged in: the user and
+  // its first session commit in one transaction.
+  core::Result<SessionGrant> Register(const Registration& r, std::string_view client_address,
+                                      int64_t* retry_after_seconds = nullptr);
 
   // invalid_credentials (the same for an unknown e-mail and a wrong password, in about the same
-  // time), too_many_requests / account_locked while throttled (retry_after_seconds set).
+  // time), too_many_requests while throttled (retry_after_seconds set; see ThrottlePolicy in
+  // account_rules.h: failing addresses are slowed, the owner's address is not).
   core::Result<SessionGrant> Login(std::string_view email, std::string_view password,
                                    std::string_view client_address,
                                    int64_t* retry_after_seconds = nullptr);
 
   core::Status Logout(std::string_view session_id);
+  // Ends every session of the user ("sign out everywhere"); returns how many.
+  core::Result<int64_t> LogoutAll(std::string_view user_id);
 
   // The principal for a session token, or nullopt when the token is unknown or expired.
   core::Result<std::optional<http::Principal>> Authenticate(std::string_view session_token);
@@ -86,13 +97,22 @@ class AccountsService {
   // Creates the user unless the e-mail exists (demo data). Returns true when created.
   core::Result<bool> EnsureUser(const Registration& r, std::string_view role);
 
-  // Deletes sessions that have expired; returns how many (housekeeping, run periodically).
+  // Deletes sessions that have expired, and throttle counters that have run out; returns how many
+  // sessions (housekeeping, run periodically).
   core::Result<int64_t> PurgeExpiredSessions();
 
   const AccountsOptions& options() const { return options_; }
 
  private:
-  core::Result<SessionGrant> StartSession(const store::User& user, std::string_view client_address);
+  // A new session for `user` (tokens drawn) and the row to store with InsertSession.
+  core::Result<std::pair<SessionGrant, store::NewSession>> DrawSession(
+      const store::User& user, std::string_view client_address) const;
+  // Stores the session and ends the user's oldest beyond max_sessions_per_account.
+  core::Status InsertSession(store::Tx& tx, const store::NewSession& s) const;
+  // validation_failed for an unknown role or invalid fields; email_taken when the address
+  // exists (looked up before hashing); else the user to create, password hashed.
+  core::Result<store::NewUser> PrepareUser(const Registration& r, std::string_view role,
+                                           bool phone_required) const;
   bool MayLogIn(std::string_view role) const;
   // The client's view of a stored user (mobile number opened).
   core::Result<UserView> View(const store::User& u) const;

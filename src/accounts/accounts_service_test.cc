@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "accounts/account_rules.h"
 #include "store/testing/backends.h"
+#include "store/users.h"
 
 namespace beian::accounts {
 namespace {
@@ -93,38 +95,176 @@ TEST_P(AccountsServiceTest, WrongPasswordAndUnknownEmailLookTheSame) {
   EXPECT_TRUE(service_->Login("A@Example.cn", "a-long-passphrase", "10.0.0.1"));
 }
 
-TEST_P(AccountsServiceTest, FailuresSlowDownThenLockThenExpire) {
+// The error code of a login, nullopt (kSignedIn) when it succeeded.
+constexpr std::optional<ErrorCode> kSignedIn;
+std::optional<ErrorCode> LoginCode(AccountsService& s, std::string_view email,
+                                   std::string_view password, std::string_view address,
+                                   int64_t* retry = nullptr) {
+  auto r = s.Login(email, password, address, retry);
+  if (r) return std::nullopt;
+  return r.error().code;
+}
+
+// Issue 6 item 3: failing on purpose from one address must not keep the owner out.
+TEST_P(AccountsServiceTest, AttackerFailingFiftyTimesCannotLockOutTheOwner) {
+  ASSERT_TRUE(service_->Register(Reg("owner@example.cn"), "10.0.0.1"));
+  int64_t retry = 0;
+  int failures = 0;
+  int refused = 0;
+  while (failures < 50) {
+    const std::optional<ErrorCode> code =
+        LoginCode(*service_, "owner@example.cn", "wrong-password", "203.0.113.9", &retry);
+    if (code == ErrorCode::kTooManyRequests) {
+      ++refused;
+      clock_.Advance(std::chrono::seconds(retry));  // the attacker waits out every delay
+      continue;
+    }
+    ASSERT_EQ(code, ErrorCode::kInvalidCredentials) << "failure " << failures;
+    ++failures;
+  }
+  EXPECT_GT(refused, 0);
+  // The attacker's address is slowed down, also for the right password, and never told
+  // account_locked.
+  EXPECT_EQ(LoginCode(*service_, "owner@example.cn", "a-long-passphrase", "203.0.113.9", &retry),
+            ErrorCode::kTooManyRequests);
+  EXPECT_GT(retry, 60);
+  // The owner, from an address that has not been failing, logs in at once.
+  EXPECT_EQ(LoginCode(*service_, "owner@example.cn", "a-long-passphrase", "10.0.0.1"), kSignedIn);
+  EXPECT_EQ(LoginCode(*service_, "owner@example.cn", "a-long-passphrase", "198.51.100.7"),
+            kSignedIn);
+  // ...and the owner's success does not wash the attacker's address clean.
+  EXPECT_EQ(LoginCode(*service_, "owner@example.cn", "wrong-password", "203.0.113.9"),
+            ErrorCode::kTooManyRequests);
+}
+
+TEST_P(AccountsServiceTest, FailuresFromOneAddressSlowDownWithGrowingDelays) {
   ASSERT_TRUE(service_->Register(Reg("t@example.cn"), "10.0.0.2"));
   int64_t retry = 0;
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(service_->Login("t@example.cn", "wrong-password", "10.0.0.2").error().code,
+    EXPECT_EQ(LoginCode(*service_, "t@example.cn", "wrong-password", "10.0.0.2"),
               ErrorCode::kInvalidCredentials);
   }
   // The fourth failure starts the slow-down: even the right password must wait.
-  EXPECT_EQ(service_->Login("t@example.cn", "wrong-password", "10.0.0.2").error().code,
+  EXPECT_EQ(LoginCode(*service_, "t@example.cn", "wrong-password", "10.0.0.2"),
             ErrorCode::kInvalidCredentials);
-  auto slowed = service_->Login("t@example.cn", "a-long-passphrase", "10.0.0.2", &retry);
-  ASSERT_FALSE(slowed);
-  EXPECT_EQ(slowed.error().code, ErrorCode::kTooManyRequests);
+  EXPECT_EQ(LoginCode(*service_, "t@example.cn", "a-long-passphrase", "10.0.0.2", &retry),
+            ErrorCode::kTooManyRequests);
   EXPECT_EQ(retry, 5);
-  for (int failures = 4; failures < 10; ++failures) {
-    clock_.Advance(5s);
-    EXPECT_EQ(service_->Login("t@example.cn", "wrong-password", "10.0.0.2").error().code,
-              ErrorCode::kInvalidCredentials);
-  }
   clock_.Advance(5s);
-  auto locked = service_->Login("t@example.cn", "a-long-passphrase", "10.0.0.2", &retry);
-  ASSERT_FALSE(locked);
-  EXPECT_EQ(locked.error().code, ErrorCode::kAccountLocked);
-  EXPECT_GT(retry, 800);
-  clock_.Advance(16min);
-  EXPECT_TRUE(service_->Login("t@example.cn", "a-long-passphrase", "10.0.0.2"));
-  // Success reset the account: three failures are free again.
+  EXPECT_EQ(LoginCode(*service_, "t@example.cn", "wrong-password", "10.0.0.2"),
+            ErrorCode::kInvalidCredentials);
+  EXPECT_EQ(LoginCode(*service_, "t@example.cn", "wrong-password", "10.0.0.2", &retry),
+            ErrorCode::kTooManyRequests);
+  EXPECT_EQ(retry, 10);
+  clock_.Advance(10s);
+  EXPECT_EQ(LoginCode(*service_, "t@example.cn", "a-long-passphrase", "10.0.0.2"), kSignedIn);
+  // Success forgot the pair's failures: three are free again.
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(service_->Login("t@example.cn", "wrong-password", "10.0.0.2").error().code,
+    EXPECT_EQ(LoginCode(*service_, "t@example.cn", "wrong-password", "10.0.0.2"),
               ErrorCode::kInvalidCredentials);
   }
-  EXPECT_TRUE(service_->Login("t@example.cn", "a-long-passphrase", "10.0.0.2"));
+  EXPECT_EQ(LoginCode(*service_, "t@example.cn", "a-long-passphrase", "10.0.0.2"), kSignedIn);
+}
+
+// Boundary (issue 6 guards): a delay is released exactly at its time, not one second early.
+TEST_P(AccountsServiceTest, DelayEndsExactlyOnTime) {
+  ASSERT_TRUE(service_->Register(Reg("b@example.cn"), "10.0.0.3"));
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(LoginCode(*service_, "b@example.cn", "wrong-password", "10.0.0.3"),
+              ErrorCode::kInvalidCredentials);
+  }
+  int64_t retry = 0;
+  clock_.Advance(4s);
+  EXPECT_EQ(LoginCode(*service_, "b@example.cn", "a-long-passphrase", "10.0.0.3", &retry),
+            ErrorCode::kTooManyRequests);
+  EXPECT_EQ(retry, 1);
+  clock_.Advance(999ms);
+  EXPECT_EQ(LoginCode(*service_, "b@example.cn", "a-long-passphrase", "10.0.0.3", &retry),
+            ErrorCode::kTooManyRequests);
+  EXPECT_EQ(retry, 1);
+  clock_.Advance(1ms);
+  EXPECT_EQ(LoginCode(*service_, "b@example.cn", "a-long-passphrase", "10.0.0.3"), kSignedIn);
+}
+
+TEST_P(AccountsServiceTest, AnAddressSprayingManyAccountsIsSlowedForAll) {
+  ASSERT_TRUE(service_->Register(Reg("victim@example.cn"), "10.0.0.4"));
+  for (int i = 0; i < 21; ++i) {
+    ASSERT_EQ(LoginCode(*service_, "spray" + std::to_string(i) + "@example.cn", "wrong-password",
+                        "10.0.0.5"),
+              ErrorCode::kInvalidCredentials);
+  }
+  int64_t retry = 0;
+  EXPECT_EQ(LoginCode(*service_, "victim@example.cn", "a-long-passphrase", "10.0.0.5", &retry),
+            ErrorCode::kTooManyRequests);
+  EXPECT_EQ(retry, 2);
+  EXPECT_EQ(LoginCode(*service_, "victim@example.cn", "a-long-passphrase", "10.0.0.4"), kSignedIn);
+}
+
+// Issue 6 item 10: the user and its first session commit together.
+TEST_P(AccountsServiceTest, RegistrationCommitsUserAndSessionTogether) {
+  ASSERT_TRUE(db().Write([](store::Tx& tx) { return tx.ExecScript("DROP TABLE sessions"); }));
+  auto failed = service_->Register(Reg("half@example.cn"), "127.0.0.1");
+  ASSERT_FALSE(failed);
+  auto user =
+      db().Read([](store::Tx& tx) { return store::UserRepo(tx).FindByEmail("half@example.cn"); });
+  ASSERT_TRUE(user);
+  EXPECT_FALSE(user->has_value()) << "the user was committed without its session";
+}
+
+TEST_P(AccountsServiceTest, MobileSpellingsAreStoredNormalised) {
+  auto r = Reg("m@example.cn");
+  r.phone = "+86 139-1234 5678";
+  auto grant = service_->Register(r, "127.0.0.1");
+  ASSERT_TRUE(grant) << grant.error().message;
+  EXPECT_EQ(grant->user.phone, "13912345678");
+  EXPECT_EQ(service_->GetUser(grant->user.id)->phone, "13912345678");
+}
+
+TEST_P(AccountsServiceTest, RegistrationsPerAddressAreThrottled) {
+  const int free = RegistrationThrottlePolicy().free_failures;
+  for (int i = 0; i <= free; ++i) {
+    ASSERT_TRUE(service_->Register(Reg("r" + std::to_string(i) + "@example.cn"), "10.0.0.6")) << i;
+  }
+  int64_t retry = 0;
+  auto refused = service_->Register(Reg("one-more@example.cn"), "10.0.0.6", &retry);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kTooManyRequests);
+  EXPECT_EQ(retry, RegistrationThrottlePolicy().first_delay.count());
+  EXPECT_TRUE(service_->Register(Reg("elsewhere@example.cn"), "10.0.0.7"));
+  clock_.Advance(RegistrationThrottlePolicy().first_delay);
+  EXPECT_TRUE(service_->Register(Reg("one-more@example.cn"), "10.0.0.6"));
+}
+
+TEST_P(AccountsServiceTest, LogoutAllEndsEverySessionOfTheAccountOnly) {
+  auto first = service_->Register(Reg("all@example.cn"), "127.0.0.1");
+  auto other = service_->Register(Reg("other@example.cn"), "127.0.0.1");
+  ASSERT_TRUE(first && other);
+  auto second = service_->Login("all@example.cn", "a-long-passphrase", "10.0.0.8");
+  ASSERT_TRUE(second);
+  auto ended = service_->LogoutAll(first->user.id);
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(*ended, 2);
+  EXPECT_FALSE(service_->Authenticate(first->session_token)->has_value());
+  EXPECT_FALSE(service_->Authenticate(second->session_token)->has_value());
+  EXPECT_TRUE(service_->Authenticate(other->session_token)->has_value());
+}
+
+TEST_P(AccountsServiceTest, SessionsPerAccountAreCappedOldestFirst) {
+  auto first = service_->Register(Reg("cap@example.cn"), "127.0.0.1");
+  ASSERT_TRUE(first);
+  std::vector<SessionGrant> later;
+  const int cap = service_->options().max_sessions_per_account;
+  for (int i = 1; i < cap; ++i) {
+    clock_.Advance(1ms);
+    auto g = service_->Login("cap@example.cn", "a-long-passphrase", "127.0.0.1");
+    ASSERT_TRUE(g);
+    later.push_back(*g);
+  }
+  EXPECT_TRUE(service_->Authenticate(first->session_token)->has_value());  // exactly at the cap
+  clock_.Advance(1ms);
+  ASSERT_TRUE(service_->Login("cap@example.cn", "a-long-passphrase", "127.0.0.1"));
+  EXPECT_FALSE(service_->Authenticate(first->session_token)->has_value());
+  for (const auto& g : later) EXPECT_TRUE(service_->Authenticate(g.session_token)->has_value());
 }
 
 TEST_P(AccountsServiceTest, SessionsExpireAndArePurged) {

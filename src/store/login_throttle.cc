@@ -33,6 +33,15 @@ constexpr Statement kRecordFailure{
 #undef BEIAN_NEW_FAILURES
 #undef BEIAN_EXPIRED
 
+constexpr Statement kLockUntil{"login_throttle.lock_until",
+                               "UPDATE login_throttle SET locked_until = CAST($2 AS BIGINT)"
+                               " WHERE key = $1 AND locked_until < CAST($2 AS BIGINT)"};
+
+constexpr Statement kDeleteStale{
+    "login_throttle.delete_stale",
+    "DELETE FROM login_throttle WHERE window_start < CAST($1 AS BIGINT)"
+    " AND locked_until <= CAST($2 AS BIGINT)"};
+
 constexpr Statement kReset{"login_throttle.reset", "DELETE FROM login_throttle WHERE key = $1"};
 
 Result<ThrottleState> FromRow(const Row& row) {
@@ -60,6 +69,15 @@ Result<ThrottleState> LoginThrottleRepo::RecordFailure(std::string_view key, int
                              {key, now_ms, policy.max_failures, policy.window_ms, policy.lock_ms}));
   if (!row) return core::Error(core::ErrorCode::kDatabase, "upsert returned no row");
   return FromRow(*row);
+}
+
+core::Status LoginThrottleRepo::LockUntil(std::string_view key, int64_t until_ms) {
+  BEIAN_TRY(tx_.Exec(kLockUntil, {key, until_ms}));
+  return core::Ok();
+}
+
+Result<int64_t> LoginThrottleRepo::DeleteStale(int64_t window_started_before_ms, int64_t now_ms) {
+  return tx_.Exec(kDeleteStale, {window_started_before_ms, now_ms});
 }
 
 core::Status LoginThrottleRepo::Reset(std::string_view key) {

@@ -38,8 +38,14 @@ class LoginThrottleRepo {
   // Returns the state after the failure.
   core::Result<ThrottleState> RecordFailure(std::string_view key, int64_t now_ms,
                                             const ThrottlePolicy& policy);
+  // Moves the key's lock forward to `until_ms` (never back): longer delays for repeated
+  // failures than RecordFailure's fixed lock_ms.
+  core::Status LockUntil(std::string_view key, int64_t until_ms);
   // Forgets the key (after a successful login).
   core::Status Reset(std::string_view key);
+  // Deletes keys whose window began before `window_started_before_ms` and that are not locked
+  // at `now_ms` (housekeeping); returns how many.
+  core::Result<int64_t> DeleteStale(int64_t window_started_before_ms, int64_t now_ms);
 
  private:
   Tx& tx_;

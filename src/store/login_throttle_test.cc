@@ -128,6 +128,34 @@ TEST_P(LoginThrottleTest, ConcurrentFailuresAreNotLost) {
   EXPECT_EQ((*s)->failures, kThreads * kEach);
 }
 
+TEST_P(LoginThrottleTest, LockUntilOnlyMovesForward) {
+  ASSERT_TRUE(Fail("pair:x", kNow).ok());
+  auto lock = [&](int64_t until) {
+    return db().Write([&](Tx& tx) { return LoginThrottleRepo(tx).LockUntil("pair:x", until); });
+  };
+  ASSERT_TRUE(lock(kNow + 10 * kMinute).ok());
+  EXPECT_EQ(Get("pair:x").value()->locked_until_ms, kNow + 10 * kMinute);
+  ASSERT_TRUE(lock(kNow + kMinute).ok());
+  EXPECT_EQ(Get("pair:x").value()->locked_until_ms, kNow + 10 * kMinute);
+  ASSERT_TRUE(lock(kNow + 20 * kMinute).ok());
+  EXPECT_EQ(Get("pair:x").value()->locked_until_ms, kNow + 20 * kMinute);
+  EXPECT_EQ(Get("pair:x").value()->failures, 1);
+}
+
+TEST_P(LoginThrottleTest, DeleteStaleKeepsRecentAndLockedKeys) {
+  ASSERT_TRUE(Fail("old", kNow).ok());
+  ASSERT_TRUE(Fail("recent", kNow + 30 * kMinute).ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Fail("old-locked", kNow).ok());  // locked 5 minutes
+  auto n = db().Write([&](Tx& tx) {
+    return LoginThrottleRepo(tx).DeleteStale(kNow + kMinute, kNow + 4 * kMinute);
+  });
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(*n, 1);
+  EXPECT_FALSE(Get("old").value().has_value());
+  EXPECT_TRUE(Get("recent").value().has_value());
+  EXPECT_TRUE(Get("old-locked").value().has_value());
+}
+
 BEIAN_INSTANTIATE_STORE_SUITE(LoginThrottleTest);
 
 }  // namespace

@@ -22,6 +22,11 @@ constexpr Statement kFindValid{
 constexpr Statement kDelete{"sessions.delete", "DELETE FROM sessions WHERE id = $1"};
 constexpr Statement kDeleteForUser{"sessions.delete_for_user",
                                    "DELETE FROM sessions WHERE user_id = $1"};
+constexpr Statement kDeleteOldestBeyond{
+    "sessions.delete_oldest_beyond",
+    "DELETE FROM sessions WHERE user_id = $1 AND id NOT IN"
+    " (SELECT id FROM sessions WHERE user_id = $1"
+    " ORDER BY created_at DESC, id DESC LIMIT CAST($2 AS BIGINT))"};
 constexpr Statement kTouch{"sessions.touch",
                            "UPDATE sessions SET last_seen_at = $2"
                            " WHERE id = $1 AND last_seen_at < $2"};
@@ -69,6 +74,10 @@ Result<bool> SessionRepo::Delete(std::string_view id) {
 
 Result<int64_t> SessionRepo::DeleteForUser(std::string_view user_id) {
   return tx_.Exec(kDeleteForUser, {user_id});
+}
+
+Result<int64_t> SessionRepo::DeleteOldestBeyond(std::string_view user_id, int64_t keep) {
+  return tx_.Exec(kDeleteOldestBeyond, {user_id, keep});
 }
 
 Result<bool> SessionRepo::Touch(std::string_view id, int64_t now_ms) {

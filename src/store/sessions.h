@@ -54,6 +54,9 @@ class SessionRepo {
   core::Result<bool> Delete(std::string_view id);
   // Number of sessions deleted.
   core::Result<int64_t> DeleteForUser(std::string_view user_id);
+  // Keeps the user's `keep` newest sessions (by creation time) and deletes the rest; returns
+  // how many were deleted.
+  core::Result<int64_t> DeleteOldestBeyond(std::string_view user_id, int64_t keep);
   // Sets last_seen_at (only forward in time). One primary-key update; callers that already
   // hold the session may skip it when last_seen_at is recent, to save a write per request.
   // True when the session exists and was moved forward.

@@ -137,6 +137,29 @@ TEST_P(SessionsTest, DeleteOneAndAllOfAUser) {
   EXPECT_TRUE(Find("b1", kNow).value().has_value());
 }
 
+TEST_P(SessionsTest, DeleteOldestBeyondKeepsTheNewest) {
+  for (int i = 0; i < 4; ++i) {
+    NewSession n;
+    n.token_hash = core::HashToken("s" + std::to_string(i));
+    n.user_id = alice_;
+    n.csrf_token = "c";
+    n.created_at_ms = kNow + i;
+    n.expires_at_ms = kNow + kHour;
+    ASSERT_TRUE(db().Write([&](Tx& tx) { return SessionRepo(tx).Create(n); }).ok());
+  }
+  ASSERT_TRUE(Create(bob_, "b1").ok());
+  auto n = db().Write([&](Tx& tx) { return SessionRepo(tx).DeleteOldestBeyond(alice_, 2); });
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(*n, 2);
+  EXPECT_FALSE(Find("s0", kNow).value().has_value());
+  EXPECT_FALSE(Find("s1", kNow).value().has_value());
+  EXPECT_TRUE(Find("s2", kNow).value().has_value());
+  EXPECT_TRUE(Find("s3", kNow).value().has_value());
+  EXPECT_TRUE(Find("b1", kNow).value().has_value());
+  EXPECT_EQ(
+      db().Write([&](Tx& tx) { return SessionRepo(tx).DeleteOldestBeyond(alice_, 2); }).value(), 0);
+}
+
 TEST_P(SessionsTest, DeleteExpiredRemovesOnlyExpired) {
   ASSERT_TRUE(Create(alice_, "old", kNow + 10).ok());
   ASSERT_TRUE(Create(alice_, "edge", kNow + 20).ok());

@@ -181,9 +181,10 @@ export async function registerViaApi(baseUrl, account) {
   assert.equal(res.status, 201, `register ${account.email}: ${await res.text()}`);
 }
 
-// Fails logins to `email` through the API, waiting out each slow-down the server asks for
-// (Retry-After), until it answers account_locked. Returns the number of attempts.
-export async function lockAccount(baseUrl, email, maxAttempts = 40) {
+// Fails logins for `email` from this address until the server slows it down for at least
+// `minWait` seconds (429 too_many_requests; accounts are never locked: the delay doubles with each
+// failure, so earlier delays are waited out). Returns the Retry-After.
+export async function slowDownLogin(baseUrl, email, minWait = 20, maxAttempts = 40) {
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
       method: 'POST',
@@ -191,15 +192,15 @@ export async function lockAccount(baseUrl, email, maxAttempts = 40) {
       body: JSON.stringify({ email, password: 'not-the-password-1' }),
     });
     const body = await res.json();
-    if (body.error?.code === 'account_locked') return attempt;
     if (body.error?.code === 'too_many_requests') {
       const wait = Number(res.headers.get('Retry-After') ?? '1');
+      if (wait >= minWait) return wait;
       await sleep(wait * 1000 + 100);
     } else {
       assert.equal(body.error?.code, 'invalid_credentials', JSON.stringify(body));
     }
   }
-  throw new Error(`${email} not locked after ${maxAttempts} attempts`);
+  throw new Error(`${email} not slowed down after ${maxAttempts} attempts`);
 }
 
 // The antd Form.Item that holds the input labelled exactly `label`.

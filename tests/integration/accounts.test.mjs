@@ -153,6 +153,26 @@ describe('account journey', () => {
     assert.equal((await c3.get('/me')).data.csrf_token, l3.data.csrf_token);
   });
 
+  test('sign out everywhere ends every session of the account, and only its', async () => {
+    const acct = account('everywhere');
+    const other = account('notme');
+    const c1 = agent();
+    await c1.register(acct);
+    const c2 = agent();
+    await c2.login(acct.email, acct.password);
+    const bystander = agent();
+    await bystander.register(other);
+    // An unsafe method: the CSRF token is required like everywhere else.
+    assertError(await c1.request('POST', '/auth/logout-all', { csrf: false }), 403, 'csrf_failed');
+    const out = await c1.request('POST', '/auth/logout-all');
+    assert.equal(out.status, 204, out.text);
+    assert.ok(out.setCookies.some((s) => s.startsWith('beian_session=;')), out.setCookies.join(' | '));
+    assertError(await c1.get('/me'), 401, 'unauthenticated');
+    assertError(await c2.get('/me'), 401, 'unauthenticated');
+    assert.equal((await bystander.get('/me')).status, 200);
+    assertError(await agent().request('POST', '/auth/logout-all'), 401, 'unauthenticated');
+  });
+
   test('an unauthenticated /me and logout → 401 unauthenticated', async () => {
     const c = agent();
     assertError(await c.get('/me'), 401, 'unauthenticated');
@@ -179,13 +199,23 @@ describe('password and registration rules', () => {
     await refused({ ...acct, password: '123456789' }, 'password', 'password_too_short');
     await refused({ ...acct, password: '' }, 'password', 'required');
     // Nothing was stored: the e-mail is still free, and exactly 10 characters are enough.
-    await agent().register({ ...acct, password: '1234567890' });
+    await agent().register({ ...acct, password: 'q7-Lm2xZp9' });
+  });
+
+  test('common and trivially simple passwords are refused (password_too_common / _simple)', async () => {
+    const acct = account('weak');
+    await refused({ ...acct, password: '1234567890' }, 'password', 'password_too_simple');
+    await refused({ ...acct, password: 'aaaaaaaaaa' }, 'password', 'password_too_simple');
+    await refused({ ...acct, password: '密码密码密码密码密码' }, 'password', 'password_too_simple');
+    await refused({ ...acct, password: 'password123' }, 'password', 'password_too_common');
+    await refused({ ...acct, password: 'iloveyou123' }, 'password', 'password_too_common');
+    await agent().register(acct);
   });
 
   test('length counts characters, not bytes', async () => {
     // 9 CJK characters are 27 bytes but still too short; 10 are enough.
-    await refused({ ...account('cjk9'), password: '密码密码密码密码密' }, 'password', 'password_too_short');
-    const acct = account('cjk10', { password: '密码密码密码密码密码' });
+    await refused({ ...account('cjk9'), password: '我的密码是长江黄河' }, 'password', 'password_too_short');
+    const acct = account('cjk10', { password: '我的密码是长江黄河啊' });
     await agent().register(acct);
     await agent().login(acct.email, acct.password);
   });
@@ -221,7 +251,7 @@ describe('password and registration rules', () => {
     for (const email of ['a@b', '@example.com', 'a..b@example.com', 'a b@example.com', `${'x'.repeat(65)}@example.com`]) {
       await refused({ ...account('e'), email }, 'email', 'invalid_email');
     }
-    for (const phone of ['12345678901', '1390000000', '139000000001', '+8613900000000', '1390000000a']) {
+    for (const phone of ['12345678901', '1390000000', '139000000001', '+8713900000000', '1390000000a']) {
       await refused({ ...account('m'), phone }, 'phone', 'invalid_mobile');
     }
     await refused({ ...account('n'), display_name: 'n'.repeat(65) }, 'display_name', 'too_long');
@@ -230,9 +260,20 @@ describe('password and registration rules', () => {
     await agent().register(account('n64', { display_name: '名'.repeat(64) }));
   });
 
+  test('the console\'s mobile spellings are accepted and stored as 11 digits', async () => {
+    for (const spelling of ['+86 138 0013 8000', '+86-138-0013-8000', '8613800138000']) {
+      const c = agent();
+      const r = await c.register(account('mobile', { phone: spelling }));
+      assert.equal(r.data.user.phone, '13800138000', spelling);
+      assert.equal((await c.get('/me')).data.user.phone, '13800138000');
+    }
+  });
+
   test('a password longer than 256 bytes is refused', async () => {
     await refused({ ...account('long'), password: 'p'.repeat(257) }, 'password', 'password_too_long');
-    await agent().register(account('long256', { password: 'p'.repeat(256) }));
+    const long256 = Array.from({ length: 32 }, (_, i) => `w${String(i).padStart(2, '0')}x-${'abcdefghijklmnopqrstuvwxyz'[i % 26]}q!`).join('');
+    assert.equal(long256.length, 256);
+    await agent().register(account('long256', { password: long256 }));
   });
 });
 
