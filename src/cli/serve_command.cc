@@ -60,7 +60,14 @@ struct Hosted {
 
 core::Status OpenAndCheck(const ServeOptions& o, Hosted& h) {
   BEIAN_ASSIGN_OR_RETURN(h.db, OpenServiceDatabase(o.data, h.name, o.db_pool));
-  if (o.migrate) BEIAN_TRY(store::Migrate(*h.db, h.name));
+  if (o.migrate) {
+    BEIAN_TRY(store::Migrate(*h.db, h.name));
+  } else {
+    // A brand-new empty database gets its schema without --migrate (first start); one that
+    // holds anything, an older schema included, is upgraded only when the operator says so.
+    BEIAN_ASSIGN_OR_RETURN(bool created, store::CreateSchemaIfEmpty(*h.db, h.name));
+    if (created) core::Log(core::LogLevel::kInfo, "schema_created", {{"service", h.name}});
+  }
   auto current = store::RequireCurrentSchema(*h.db, h.name);
   if (!current) {
     return core::Error(current.error().code, "the " + h.name + " database schema is not current (" +

@@ -1,8 +1,11 @@
 // Contract tests of migrations on both backends, plus checks of the embedded migration files.
 #include "store/migrations.h"
 
+#include <algorithm>
+#include <regex>
 #include <thread>
 
+#include "core/roles.h"
 #include "store/testing/backends.h"
 
 namespace beian::store {
@@ -20,6 +23,15 @@ constexpr Statement kMarkNewer{"test.migrations.newer",
                                "INSERT INTO schema_migrations (version, name, applied_at)"
                                " VALUES ($1, 'from_the_future', 0)"};
 constexpr Statement kScratchCount{"test.migrations.scratch", "SELECT count(*) FROM scratch"};
+constexpr Statement kChecksums{"test.migrations.checksums",
+                               "SELECT version, checksum FROM schema_migrations ORDER BY version"};
+constexpr Statement kDropChecksum{"test.migrations.drop_checksum",
+                                  "ALTER TABLE schema_migrations DROP COLUMN checksum"};
+constexpr Statement kCreateScratch{"test.migrations.create_scratch",
+                                   "CREATE TABLE scratch (id BIGINT PRIMARY KEY)"};
+constexpr Statement kInsertUser{"test.migrations.insert_user",
+                                "INSERT INTO users (id, email, display_name, role, password_hash,"
+                                " created_at) VALUES ($1, $2, 'n', $3, 'h', 0)"};
 
 class MigrationsTest : public testing::StoreTest {
  protected:
@@ -131,7 +143,160 @@ TEST_P(MigrationsTest, FailedStepRollsBackAsAWhole) {
   EXPECT_EQ(after->size(), 2u);
 }
 
+TEST_P(MigrationsTest, RecordsTheChecksumOfEachStep) {
+  MigrateOrDie();
+  auto steps = LoadMigrations(db().dialect(), "agent");
+  ASSERT_TRUE(steps.ok());
+  auto rows = db().Read([&](Tx& tx) { return tx.Query(kChecksums); });
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  ASSERT_EQ(rows->size(), steps->size());
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const std::string checksum = (*rows)[i].GetText(1).value();
+    EXPECT_EQ(checksum, StepChecksum((*steps)[i]));
+    EXPECT_TRUE(std::regex_match(checksum, std::regex("sha256:[0-9a-f]{64}"))) << checksum;
+  }
+}
+
+// An applied step whose text was edited afterwards: Migrate and the start-up check refuse the
+// database, naming the step, and the same database with the original step is fine.
+TEST_P(MigrationsTest, AnEditedAppliedStepIsRefusedNamingIt) {
+  const std::vector<Migration> steps = {
+      {1, "scratch", "CREATE TABLE scratch (id BIGINT PRIMARY KEY);"},
+      {2, "more", "CREATE TABLE more_scratch (id BIGINT PRIMARY KEY);"},
+  };
+  ASSERT_TRUE(ApplyMigrations(db(), steps).ok());
+  ASSERT_TRUE(RequireCurrentSchema(db(), "test", steps).ok());
+
+  std::vector<Migration> edited = steps;
+  edited[0].sql = "CREATE TABLE scratch (id BIGINT PRIMARY KEY, note TEXT);";
+  Status migrate = ApplyMigrations(db(), edited);
+  ASSERT_FALSE(migrate.ok());
+  EXPECT_EQ(migrate.error().code, ErrorCode::kSchemaOutdated);
+  EXPECT_NE(migrate.error().message.find("migration 1_scratch was changed"), std::string::npos)
+      << migrate.error().message;
+  Status start = RequireCurrentSchema(db(), "test", edited);
+  ASSERT_FALSE(start.ok());
+  EXPECT_EQ(start.error().code, ErrorCode::kSchemaOutdated);
+  EXPECT_NE(start.error().message.find("1_scratch"), std::string::npos) << start.error().message;
+
+  // Renamed rather than edited: refused too.
+  std::vector<Migration> renamed = steps;
+  renamed[1].name = "other";
+  Status r = RequireCurrentSchema(db(), "test", renamed);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("2_more"), std::string::npos) << r.error().message;
+
+  // A new step after the untouched ones applies.
+  std::vector<Migration> appended = steps;
+  appended.push_back({3, "third", "CREATE TABLE third_scratch (id BIGINT PRIMARY KEY);"});
+  EXPECT_TRUE(ApplyMigrations(db(), appended).ok());
+  EXPECT_TRUE(RequireCurrentSchema(db(), "test", appended).ok());
+}
+
+// Databases migrated before checksums were recorded: accepted as they are, and the next
+// Migrate adds the column and records the checksums, after which an edit is caught.
+TEST_P(MigrationsTest, StepsRecordedBeforeChecksumsAreFilledInByMigrate) {
+  std::vector<Migration> steps = {{1, "scratch", "CREATE TABLE scratch (id BIGINT PRIMARY KEY);"}};
+  ASSERT_TRUE(ApplyMigrations(db(), steps).ok());
+  ASSERT_TRUE(db().Write([&](Tx& tx) { return tx.Exec(kDropChecksum); }).ok());
+  Status legacy = RequireCurrentSchema(db(), "test", steps);
+  EXPECT_TRUE(legacy.ok()) << legacy.error().message;
+
+  ASSERT_TRUE(ApplyMigrations(db(), steps).ok());
+  auto rows = db().Read([&](Tx& tx) { return tx.Query(kChecksums); });
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].GetText(1).value(), StepChecksum(steps[0]));
+
+  steps[0].sql = "CREATE TABLE scratch (id BIGINT);";
+  EXPECT_FALSE(RequireCurrentSchema(db(), "test", steps).ok());
+}
+
+TEST_P(MigrationsTest, AnEmptyDatabaseGetsItsSchemaWithoutAsking) {
+  auto empty = IsEmptyDatabase(db());
+  ASSERT_TRUE(empty.ok()) << empty.error().message;
+  EXPECT_TRUE(*empty);
+  auto created = CreateSchemaIfEmpty(db(), "agent");
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_TRUE(*created);
+  EXPECT_TRUE(RequireCurrentSchema(db(), "agent").ok());
+  EXPECT_FALSE(IsEmptyDatabase(db()).value());
+  auto again = CreateSchemaIfEmpty(db(), "agent");
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+}
+
+// Anything in the database (here one table, as an older schema or another program would leave)
+// means it is not new: its upgrade is the operator's `beian migrate`.
+TEST_P(MigrationsTest, ADatabaseHoldingAnythingIsNotMigratedWithoutAsking) {
+  ASSERT_TRUE(db().Write([&](Tx& tx) { return tx.Exec(kCreateScratch); }).ok());
+  EXPECT_FALSE(IsEmptyDatabase(db()).value());
+  auto created = CreateSchemaIfEmpty(db(), "agent");
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_FALSE(*created);
+  Status s = RequireCurrentSchema(db(), "agent");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kSchemaOutdated);
+}
+
+// The users table's CHECK on role takes exactly core::kRoles, in each service's database.
+void ExpectRoleCheckTakesEveryRoleAndNothingElse(Database& db) {
+  int n = 0;
+  for (std::string_view role : core::kRoles) {
+    ++n;
+    auto s = db.Write([&](Tx& tx) {
+      return tx.Exec(kInsertUser, {"u" + std::to_string(n), std::to_string(n) + "@example.cn",
+                                   std::string(role)});
+    });
+    EXPECT_TRUE(s.ok()) << role << ": " << s.error().message;
+  }
+  for (const char* bad : {"root", "Admin", "", "applicant ", "authority"}) {
+    auto s = db.Write([&](Tx& tx) {
+      return tx.Exec(kInsertUser,
+                     {std::string("bad-") + bad, std::string("bad@example.cn"), std::string(bad)});
+    });
+    EXPECT_FALSE(s.ok()) << "the database took role '" << bad << "'";
+  }
+}
+
+TEST_P(MigrationsTest, AgentRoleCheckTakesEveryRoleAndNothingElse) {
+  MigrateOrDie("agent");
+  ExpectRoleCheckTakesEveryRoleAndNothingElse(db());
+}
+
+TEST_P(MigrationsTest, AuthorityRoleCheckTakesEveryRoleAndNothingElse) {
+  MigrateOrDie("authority");
+  ExpectRoleCheckTakesEveryRoleAndNothingElse(db());
+}
+
 BEIAN_INSTANTIATE_STORE_SUITE(MigrationsTest);
+
+// The role CHECK in the newest step that has one, in each dialect and service, lists
+// core::kRoles (same words, same order), so a role added in one place only fails here.
+TEST(EmbeddedMigrationsTest, RoleChecksListTheRoles) {
+  const std::regex check(R"(role\s+IN\s*\(([^)]*)\))", std::regex::icase);
+  const std::vector<std::string> expected(core::kRoles.begin(), core::kRoles.end());
+  for (Dialect dialect : {Dialect::kSqlite, Dialect::kPostgres}) {
+    for (const char* service : {"agent", "authority"}) {
+      auto steps = LoadMigrations(dialect, service);
+      ASSERT_TRUE(steps.ok()) << steps.error().message;
+      std::vector<std::string> listed;
+      for (const Migration& m : *steps) {
+        std::string sql(m.sql);
+        std::smatch match;
+        if (!std::regex_search(sql, match, check)) continue;
+        listed.clear();
+        const std::string inside = match[1];
+        const std::regex word("'([^']*)'");
+        for (auto it = std::sregex_iterator(inside.begin(), inside.end(), word);
+             it != std::sregex_iterator(); ++it) {
+          listed.push_back((*it)[1]);
+        }
+      }
+      EXPECT_EQ(listed, expected) << DialectName(dialect) << " " << service;
+    }
+  }
+}
 
 // The two dialects must stay in step: same numbers, same names, for every service.
 TEST(EmbeddedMigrationsTest, DialectsHaveTheSameSteps) {

@@ -1,14 +1,20 @@
-// Process lifecycle of the real binary: refusal to serve a stale (fresh) schema, `beian
-// migrate`, a clean exit when a port is taken, graceful shutdown on SIGTERM with a request in flight, SIGINT, and data and
+// Process lifecycle of the real binary: refusal to serve a stale schema (a database that is not
+// empty), the schema created on brand-new empty databases, `beian migrate`, a clean exit when a
+// port is taken, graceful shutdown on SIGTERM with a request in flight, SIGINT, and data and
 // sessions surviving a restart. The tests share one pair of databases and run in order.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   Client,
   RawConnection,
   account,
   freePort,
+  kBackend,
+  kDemo,
+  kDemoPassword,
   makeDatabases,
   rawRequest,
   runBeian,
@@ -26,6 +32,18 @@ before(() => {
 after(() => {
   db?.drop();
 });
+
+// Runs one SQL statement in the agent's or the authority's database, outside the program;
+// returns its rows as text ("a|b" lines).
+function sqlIn(databases, service, statement) {
+  if (kBackend === 'postgres') {
+    const i = databases.args.indexOf(service === 'agent' ? '--database' : '--authority-database');
+    return execFileSync('psql', [databases.args[i + 1], '-v', 'ON_ERROR_STOP=1', '-Atqc', statement], { encoding: 'utf8' }).trim();
+  }
+  const file = path.join(databases.dataDir, `${service}.db`);
+  const py = 'import sqlite3,sys\nc=sqlite3.connect(sys.argv[1],timeout=10)\nrows=c.execute(sys.argv[2]).fetchall()\nc.commit()\nprint("\\n".join("|".join(str(v) for v in r) for r in rows))';
+  return execFileSync('python3', ['-c', py, file, statement], { encoding: 'utf8' }).trim();
+}
 
 function refusesConnection(port) {
   return new Promise((resolve) => {
@@ -56,7 +74,10 @@ async function inFlight(port) {
 }
 
 describe('lifecycle', () => {
-  test('serve without --migrate on a fresh database refuses to start and names `beian migrate`', async () => {
+  test('serve without --migrate on a database that is not empty but has no current schema refuses and names `beian migrate`', async () => {
+    // A table left by an older schema (or anything else): the database is not brand-new, so
+    // upgrading it is the operator's decision.
+    sqlIn(db, 'agent', 'CREATE TABLE left_over (id INTEGER)');
     const [p1, p2] = [await freePort(), await freePort()];
     const r = await runBeian(
       ['serve', ...db.args, '--agent-listen', `127.0.0.1:${p1}`, '--authority-listen', `127.0.0.1:${p2}`, '--no-demo'],
@@ -64,8 +85,24 @@ describe('lifecycle', () => {
     );
     assert.equal(r.signal, null, `killed after a timeout: it served a stale schema\n${r.stdout}\n${r.stderr}`);
     assert.notEqual(r.code, 0);
-    assert.match(`${r.stdout}\n${r.stderr}`, /beian migrate/);
+    assert.match(`${r.stdout}\n${r.stderr}`, /agent database schema is not current.*beian migrate/);
     assert.ok(await refusesConnection(p1));
+  });
+
+  test('serve on brand-new empty databases creates the schema without --migrate', async () => {
+    const fresh = makeDatabases();
+    try {
+      const server = await startServer({ db: fresh, migrate: false, demo: true });
+      const c = new Client(server.agentUrl);
+      await c.login(kDemo.applicant, kDemoPassword);
+      await server.stop();
+      const r = await runBeian(['migrate', ...fresh.args]);
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /agent: schema version (\d+) -> \1/);
+      assert.match(r.stdout, /authority: schema version (\d+) -> \1/);
+    } finally {
+      fresh.drop();
+    }
   });
 
   test('beian migrate brings both databases up to date (and is idempotent)', async () => {
@@ -73,6 +110,28 @@ describe('lifecycle', () => {
     assert.equal(r1.code, 0, `${r1.stdout}\n${r1.stderr}`);
     const r2 = await runBeian(['migrate', ...db.args]);
     assert.equal(r2.code, 0, `${r2.stdout}\n${r2.stderr}`);
+  });
+
+  test('an applied step that differs from the program\'s: serve refuses to start, naming the step', async () => {
+    const recorded = sqlIn(db, 'authority', 'SELECT checksum FROM schema_migrations WHERE version = 1');
+    assert.match(recorded, /^sha256:[0-9a-f]{64}$/);
+    const other = `sha256:${'0'.repeat(64)}`;
+    sqlIn(db, 'authority', `UPDATE schema_migrations SET checksum = '${other}' WHERE version = 1`);
+    try {
+      const [p1, p2] = [await freePort(), await freePort()];
+      const r = await runBeian(
+        ['serve', ...db.args, '--agent-listen', `127.0.0.1:${p1}`, '--authority-listen', `127.0.0.1:${p2}`, '--no-demo'],
+        { timeoutMs: 20_000 },
+      );
+      assert.equal(r.signal, null, `it served a schema whose step changed\n${r.stdout}\n${r.stderr}`);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /authority.*migration 1_accounts was changed after it was applied/);
+      const m = await runBeian(['migrate', ...db.args]);
+      assert.equal(m.code, 1);
+      assert.match(m.stderr, /migration 1_accounts was changed/);
+    } finally {
+      sqlIn(db, 'authority', `UPDATE schema_migrations SET checksum = '${recorded}' WHERE version = 1`);
+    }
   });
 
   test('authority port already taken: exits 1 naming the address, no crash while the agent was answering', async () => {
