@@ -19,6 +19,9 @@ export class ApiError extends Error {
   readonly details: ApiErrorDetail[];
   // Seconds from the Retry-After header, when the server sent one (429 answers).
   readonly retryAfter: number | null;
+  // How many problems the server found; more than details.length when it sent only the first
+  // ones (details_total).
+  readonly detailsTotal: number;
 
   constructor(
     status: number,
@@ -26,6 +29,7 @@ export class ApiError extends Error {
     message: string,
     details: ApiErrorDetail[] = [],
     retryAfter: number | null = null,
+    detailsTotal: number = details.length,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -33,6 +37,7 @@ export class ApiError extends Error {
     this.code = code;
     this.details = details;
     this.retryAfter = retryAfter;
+    this.detailsTotal = Math.max(detailsTotal, details.length);
   }
 }
 
@@ -67,7 +72,11 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
           }))
       : [];
     const message = typeof err.message === 'string' ? err.message : err.code;
-    return new ApiError(res.status, err.code, message, details, retryAfter);
+    const total =
+      typeof err.details_total === 'number' && Number.isInteger(err.details_total)
+        ? err.details_total
+        : details.length;
+    return new ApiError(res.status, err.code, message, details, retryAfter, total);
   }
   return new ApiError(res.status, kBadResponse, `HTTP ${res.status}`, [], retryAfter);
 }

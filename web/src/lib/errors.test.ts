@@ -1,6 +1,6 @@
 // API failures land next to the right field, in the chosen language, or above the form.
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../api/client';
+import { ApiError, errorFromResponse } from '../api/client';
 import { createI18n } from '../i18n';
 import { fieldErrorText, globalErrorText, mapApiError } from './errors';
 
@@ -99,5 +99,41 @@ describe('mapApiError', () => {
     expect(globalErrorText(zh, g)).toBe('无法连接服务器，请检查网络后重试');
     const other = mapApiError(new TypeError('boom'), kFields).global!;
     expect(other.code).toBe('network_error');
+  });
+});
+
+describe('details cut by the server', () => {
+  it('keeps details_total from the answer', async () => {
+    const details = Array.from({ length: 20 }, (_, i) => ({
+      field: `k${i}`,
+      code: 'unknown_field',
+      message: 'not accepted',
+    }));
+    const res = new Response(
+      JSON.stringify({
+        error: { code: 'unknown_field', message: 'unknown fields', details, details_total: 930000 },
+      }),
+      { status: 400, headers: { 'Content-Type': 'application/json' } },
+    );
+    const err = await errorFromResponse(res);
+    expect(err.details).toHaveLength(20);
+    expect(err.detailsTotal).toBe(930000);
+    expect(mapApiError(err, kFields).global?.omitted).toBe(929980);
+  });
+
+  it('keeps the banner when fields explain only part of the problems', () => {
+    const err = new ApiError(
+      400,
+      'validation_failed',
+      'invalid',
+      [{ field: 'email', code: 'invalid_email', message: 'bad' }],
+      null,
+      25,
+    );
+    const m = mapApiError(err, kFields);
+    expect(m.fields.email.code).toBe('invalid_email');
+    expect(m.global?.omitted).toBe(24);
+    expect(zh('errors.more_details', { count: 24 })).toBe('……另有 24 项问题未列出');
+    expect(en('errors.more_details', { count: 1 })).toBe('…and 1 more problem not listed');
   });
 });

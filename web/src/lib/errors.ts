@@ -16,6 +16,8 @@ export interface GlobalError {
   retryAfter: number | null;
   // Detail messages that name no field of this form.
   extra: FieldError[];
+  // Problems the server found but did not list (it sends the first 20).
+  omitted: number;
 }
 
 export interface MappedError {
@@ -40,7 +42,7 @@ export function mapApiError(error: unknown, known: readonly string[]): MappedErr
     const message = error instanceof Error ? error.message : String(error);
     return {
       fields: {},
-      global: { code: kNetworkError, message, retryAfter: null, extra: [] },
+      global: { code: kNetworkError, message, retryAfter: null, extra: [], omitted: 0 },
     };
   }
   const fields: Record<string, FieldError> = {};
@@ -59,11 +61,12 @@ export function mapApiError(error: unknown, known: readonly string[]): MappedErr
     fields[codeField] = { code: error.code, message: error.message };
   }
   const anyField = Object.keys(fields).length > 0;
+  const omitted = error.detailsTotal - error.details.length;
   // A validation failure fully explained beside the fields needs no banner as well.
   const global: GlobalError | null =
-    anyField && extra.length === 0
+    anyField && extra.length === 0 && omitted === 0
       ? null
-      : { code: error.code, message: error.message, retryAfter: error.retryAfter, extra };
+      : { code: error.code, message: error.message, retryAfter: error.retryAfter, extra, omitted };
   return { fields, global };
 }
 

@@ -81,10 +81,14 @@ export function useFormErrors(form: FormInstance, fields: readonly string[]) {
   );
   // The server asked the user to wait and the time is not up yet.
   const waiting = remaining !== null && remaining > 0;
-  const globalExtra = useMemo(
-    () => (mapped.global ? mapped.global.extra.map((e) => fieldErrorText(t, e)) : []),
-    [mapped, t],
-  );
+  const globalExtra = useMemo(() => {
+    if (!mapped.global) return [];
+    const lines = mapped.global.extra.map((e) => fieldErrorText(t, e));
+    if (mapped.global.omitted > 0) {
+      lines.push(t('errors.more_details', { count: mapped.global.omitted }));
+    }
+    return lines;
+  }, [mapped, t]);
 
   // An antd rule around one of the validation.ts checks, with its message in the current language.
   const rule = useCallback(

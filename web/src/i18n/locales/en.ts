@@ -83,6 +83,8 @@ const en: DeepStrings<Messages> = {
     title: 'That did not work',
     retry_after: '{{message}} Please try again in {{time}}.',
     retry_now: '{{message}} You can try again now.',
+    more_details_one: '…and {{count}} more problem not listed',
+    more_details_other: '…and {{count}} more problems not listed',
     seconds_one: '{{count}} second',
     seconds_other: '{{count}} seconds',
     minutes_one: '{{count}} minute',

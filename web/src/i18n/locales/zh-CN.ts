@@ -79,6 +79,8 @@ const zhCN = {
     title: '操作未成功',
     retry_after: '{{message}}请在 {{time}}后重试。',
     retry_now: '{{message}}现在可以重试。',
+    more_details_one: '……另有 {{count}} 项问题未列出',
+    more_details_other: '……另有 {{count}} 项问题未列出',
     seconds_one: '{{count}} 秒',
     seconds_other: '{{count}} 秒',
     minutes_one: '{{count}} 分钟',
