@@ -293,6 +293,10 @@ describe('login throttling', () => {
 
     // The wait counts down with the button held; the text follows a language switch.
     assert.equal(await page.getByTestId('login-submit').isDisabled(), true);
+    const seconds = async () => Number(/(\d+)/.exec(await alert.textContent())[1]);
+    const before = await seconds();
+    await page.waitForTimeout(2200);
+    assert.ok((await seconds()) < before, 'the wait did not count down');
     await switchLanguage(page, 'en');
     await page.getByText('Please try again in', { exact: false }).waitFor();
     assert.match(

@@ -2,11 +2,14 @@
 // languages: a session that ends under the user leads to login and back to the same page; a
 // first visit follows the browser's language; on a phone-sized window (390×844) the menu is a
 // drawer over the page, the menu button leaves the account card alone and the header keeps
-// the console's name.
+// the console's name; the register form hints at password strength, shows the server's refusal
+// of a trivial password beside the field and accepts a mobile number written +86 138 0013 8000.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  expectFieldError,
   fillLogin,
+  fillRegister,
   kScreenshotDir,
   launchBrowser,
   newPage,
@@ -51,6 +54,10 @@ const kLang = {
     notFound: '页面不存在',
     consoleName: '服务商备案控制台',
     title: '服务商备案控制台 - ICP 备案',
+    veryWeak: '密码强度：很弱',
+    tooSimple: '该密码过于简单（重复或连续的字符），请换一个',
+    password: '密码',
+    confirm: '确认密码',
   },
   en: {
     browser: 'en-US',
@@ -60,6 +67,10 @@ const kLang = {
     notFound: 'Page not found',
     consoleName: 'Provider filing console',
     title: 'Provider filing console - ICP Filing',
+    veryWeak: 'Password strength: very weak',
+    tooSimple: 'This password is too simple (repeated or sequential characters); choose another',
+    password: 'Password',
+    confirm: 'Confirm password',
   },
 };
 
@@ -124,6 +135,34 @@ for (const lang of ['zh', 'en']) {
       await page.getByText(L.notFound).waitFor();
       const back = new URL(page.url());
       assert.equal(back.pathname + back.search, deep);
+      assert.deepEqual(page.pageErrors, []);
+      await page.context().close();
+    });
+  });
+
+  describe(`register form (${lang})`, () => {
+    it('hints at strength, shows a refused trivial password, takes +86 numbers', async () => {
+      await ready;
+      const page = await newPage(browser, { locale: L.browser });
+      await page.goto(`${servers.agentUrl}/register`);
+      await page.getByTestId('register-page').waitFor();
+      const email = uniqueEmail(`strength-${lang}`);
+      const phone = `+86 139 ${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')} ${String(
+        Math.floor(Math.random() * 1e4),
+      ).padStart(4, '0')}`;
+      await fillRegister(page, lang, { email, phone, name: 'Strength', password: '1234567890' });
+      const hint = page.getByTestId('password-strength');
+      assert.equal(await hint.getAttribute('data-score'), '0');
+      assert.match(await hint.textContent(), new RegExp(L.veryWeak));
+      await page.getByTestId('register-submit').click();
+      await expectFieldError(page, L.password, L.tooSimple);
+      await screenshot(page, `${lang}-register-too-simple`);
+
+      await page.getByLabel(L.password, { exact: true }).fill('kfjwmtzr9p-Lx');
+      await page.getByLabel(L.confirm, { exact: true }).fill('kfjwmtzr9p-Lx');
+      assert.equal(await hint.getAttribute('data-score'), '4');
+      await page.getByTestId('register-submit').click();
+      await page.getByTestId('home-page').waitFor();
       assert.deepEqual(page.pageErrors, []);
       await page.context().close();
     });

@@ -1,4 +1,4 @@
-// The strength hint under the register form's password box: four bars and a word, from the
+// The strength hint under the register form's password box: one to five bars and a word, from the
 // client-side estimate (lib/passwordStrength.ts). Nothing is shown for an empty box.
 import { Progress } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -14,12 +14,12 @@ export function PasswordStrength({ password }: { password: string | undefined })
   return (
     <div className="password-strength" data-testid="password-strength" data-score={score}>
       <Progress
-        steps={4}
-        percent={score * 25}
+        steps={5}
+        percent={(score + 1) * 20}
         showInfo={false}
         strokeColor={kColors[score]}
-        size="small"
-      />{' '}
+        size={[28, 6]}
+      />
       <span>{t('register.strength', { level: t(`register.strength_levels.${kLevels[score]}`) })}</span>
     </div>
   );
