@@ -62,7 +62,7 @@ void RegisterAccountRoutes(http::Router& router, AccountsService& service,
     router.Add("POST", p + "/auth/register",
                [&service, options](http::Request& req) -> core::Result<http::Response> {
                  BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
-                 http::ObjectReader r(body);
+                 core::JsonReader r(body);
                  Registration reg;
                  reg.email = r.RequiredString("email");
                  reg.phone = r.RequiredString("phone");
@@ -79,7 +79,7 @@ void RegisterAccountRoutes(http::Router& router, AccountsService& service,
   router.Add("POST", p + "/auth/login",
              [&service, options](http::Request& req) -> core::Result<http::Response> {
                BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
-               http::ObjectReader r(body);
+               core::JsonReader r(body);
                std::string email = r.RequiredString("email");
                std::string password = r.RequiredString("password");
                BEIAN_TRY(r.Finish());

@@ -99,7 +99,7 @@ void RegisterInventoryRoutes(http::Router& router, InventoryService& service,
       "POST", prefix + "/admin/inventory/instances",
       [&service](http::Request& req) -> Result<http::Response> {
         BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
-        http::ObjectReader r(body);
+        core::JsonReader r(body);
         InstanceInput in;
         in.owner_email = r.RequiredString("owner_email");
         in.id = r.RequiredString("id");
@@ -122,7 +122,7 @@ void RegisterInventoryRoutes(http::Router& router, InventoryService& service,
       "POST", prefix + "/admin/inventory/domains",
       [&service](http::Request& req) -> Result<http::Response> {
         BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
-        http::ObjectReader r(body);
+        core::JsonReader r(body);
         DomainInput in;
         in.owner_email = r.RequiredString("owner_email");
         in.name = r.RequiredString("name");

@@ -4,6 +4,7 @@
 // add new ones at the end of the list and give each a status mapping.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -67,6 +68,9 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::vector<ErrorDetail> details;
+  // How many problems were found in all, when that is more than `details` keeps (collectors
+  // keep the first few: core::kMaxJsonProblems); 0 or details.size() otherwise.
+  std::size_t details_total = 0;
 
   Error() = default;
   Error(ErrorCode c, std::string msg) : code(c), message(std::move(msg)) {}

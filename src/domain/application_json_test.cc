@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace beian::domain {
 namespace {
 
@@ -105,6 +108,26 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{R"({"beian": {"website_sns": {"a.com": 1}}})", core::ErrorCode::kValidationFailed,
                 "beian.website_sns.a.com"},
         BadCase{R"([])", core::ErrorCode::kValidationFailed, ""}));
+
+// One reader for the API and the files: every problem of the application is named, not only the
+// first (the HTTP answer lists them all), and unknown members come before wrong types.
+TEST(ApplicationJsonTest, NamesEveryProblem) {
+  auto a = Parse(R"({"version": "3", "organizer": {"name": 7},
+                     "websites": [{"domains": ["a.com", 2]}, 5]})");
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, core::ErrorCode::kValidationFailed);
+  std::vector<std::string> fields;
+  for (const auto& d : a.error().details) fields.push_back(d.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"version", "organizer.name", "websites[1]",
+                                              "websites[0].domains[1]"}));
+  EXPECT_EQ(a.error().message, "version must be an integer (and 3 more problems)");
+
+  auto u = Parse(R"({"version": "3", "x": 1, "organizer": {"y": 2}})");
+  ASSERT_FALSE(u.ok());
+  EXPECT_EQ(u.error().code, core::ErrorCode::kUnknownField);
+  ASSERT_EQ(u.error().details.size(), 2u);
+  EXPECT_EQ(u.error().details[1].field, "organizer.y");
+}
 
 TEST(ApplicationJsonTest, MalformedText) {
   auto a = Parse(R"({"organizer": )");

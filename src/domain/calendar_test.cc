@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/rules_test_support.h"
+
 namespace beian::domain {
 namespace {
 
@@ -43,6 +45,18 @@ TEST(CalendarTest, WeekendsAreNotBusinessDays) {
   EXPECT_EQ(cal.AddBusinessDays(D("2024-06-08"), 1), D("2024-06-10"));
   EXPECT_EQ(cal.AddBusinessDays(D("2024-06-03"), 20), D("2024-07-01"));
   EXPECT_EQ(cal.AddBusinessDays(D("2024-06-03"), 0), D("2024-06-03"));
+}
+
+// The calendar built from the embedded rules data (the one the deadlines use).
+TEST(CalendarTest, EmbeddedRulesCalendar) {
+  BusinessCalendar cal(testing::EmbeddedRules());
+  EXPECT_FALSE(cal.IsBusinessDay(D("2025-10-01")));  // National Day
+  EXPECT_FALSE(cal.IsBusinessDay(D("2025-10-08")));  // Wednesday inside the Golden Week
+  EXPECT_TRUE(cal.IsBusinessDay(D("2025-09-28")));   // Sunday, make-up working day
+  EXPECT_TRUE(cal.IsBusinessDay(D("2026-02-14")));   // Saturday before the Spring Festival
+  EXPECT_FALSE(cal.IsBusinessDay(D("2026-02-16")));  // Monday of the Spring Festival
+  EXPECT_FALSE(cal.IsBusinessDay(D("2026-11-28")));  // plain Saturday
+  EXPECT_TRUE(cal.IsBusinessDay(D("2026-11-27")));   // plain Friday
 }
 
 TEST(CalendarTest, HolidaysAndMakeUpDays) {

@@ -3,12 +3,13 @@
 
 #include <utility>
 
-#include "domain/application_json.h"
+#include "core/json_reader.h"
 #include "domain/registry_view.h"
 
 namespace beian::domain {
 
 namespace json = boost::json;
+using Readers = std::vector<core::JsonReader*>;
 
 void InMemoryInventory::AddInstance(Instance instance) {
   std::string key = instance.id;
@@ -33,59 +34,47 @@ std::optional<InventoryDomain> InMemoryInventory::FindDomain(std::string_view do
 
 namespace {
 
-core::Status ReadDate(const StrictObjectReader& r, std::string_view key, std::optional<Date>& out) {
-  std::string text;
-  BEIAN_TRY(r.String(key, text));
-  if (text.empty()) return core::Ok();
-  out = ParseDate(text);
-  if (!out) return JsonTypeError(r.PathOf(key), "a date (YYYY-MM-DD)");
-  return core::Ok();
+// An optional date member ("YYYY-MM-DD"); anything else is wrong_type.
+std::optional<Date> ReadDate(core::JsonReader& r, std::string_view key) {
+  std::string text = r.OptionalString(key).value_or("");
+  if (text.empty()) return std::nullopt;
+  std::optional<Date> date = ParseDate(text);
+  if (!date) r.AddProblem(key, "wrong_type", "must be a date (YYYY-MM-DD)");
+  return date;
 }
 
 }  // namespace
 
 core::Result<InMemoryInventory> InMemoryInventory::FromJson(const json::value& value) {
-  if (!value.is_object()) return JsonTypeError("(inventory)", "a JSON object");
+  if (!value.is_object()) {
+    return core::Error(core::ErrorCode::kValidationFailed, "the inventory must be a JSON object",
+                       {core::ErrorDetail{"", "wrong_type", "must be a JSON object"}});
+  }
   InMemoryInventory inv;
-  StrictObjectReader top(value.get_object(), "");
-  BEIAN_TRY(top.Finish({"instances", "domains"}));
-
-  BEIAN_ASSIGN_OR_RETURN(const json::array* instances, top.Array("instances"));
-  for (std::size_t i = 0; instances != nullptr && i < instances->size(); ++i) {
-    std::string path = "instances[" + std::to_string(i) + "]";
-    const json::value& v = (*instances)[i];
-    if (!v.is_object()) return JsonTypeError(path, "an object");
-    StrictObjectReader r(v.get_object(), path);
-    BEIAN_TRY(r.Finish({"id", "region", "mainland", "public_ip", "billing", "expires_at",
-                        "service_codes_total", "service_codes_used"}));
+  core::JsonReader top(value.get_object());
+  for (core::JsonReader* r : top.OptionalObjectArray("instances").value_or(Readers{})) {
     Instance in;
-    BEIAN_TRY(r.String("id", in.id));
-    BEIAN_TRY(r.RequireNonEmpty("id", in.id));
-    BEIAN_TRY(r.String("region", in.region));
-    BEIAN_TRY(r.Bool("mainland", in.mainland));
-    BEIAN_TRY(r.Bool("public_ip", in.public_ip));
-    BEIAN_TRY(r.String("billing", in.billing));
-    BEIAN_TRY(ReadDate(r, "expires_at", in.expires_at));
-    BEIAN_TRY(r.Int("service_codes_total", in.service_codes_total));
-    BEIAN_TRY(r.Int("service_codes_used", in.service_codes_used));
+    in.id = r->RequiredNonEmptyString("id");
+    in.region = r->OptionalString("region").value_or("");
+    in.mainland = r->OptionalBool("mainland").value_or(in.mainland);
+    in.public_ip = r->OptionalBool("public_ip").value_or(in.public_ip);
+    in.billing = r->OptionalString("billing").value_or("");
+    in.expires_at = ReadDate(*r, "expires_at");
+    in.service_codes_total =
+        static_cast<int>(r->OptionalInt("service_codes_total", INT32_MIN, INT32_MAX).value_or(0));
+    in.service_codes_used =
+        static_cast<int>(r->OptionalInt("service_codes_used", INT32_MIN, INT32_MAX).value_or(0));
     inv.AddInstance(std::move(in));
   }
-
-  BEIAN_ASSIGN_OR_RETURN(const json::array* domains, top.Array("domains"));
-  for (std::size_t i = 0; domains != nullptr && i < domains->size(); ++i) {
-    std::string path = "domains[" + std::to_string(i) + "]";
-    const json::value& v = (*domains)[i];
-    if (!v.is_object()) return JsonTypeError(path, "an object");
-    StrictObjectReader r(v.get_object(), path);
-    BEIAN_TRY(r.Finish({"name", "holder_name", "real_name_verified", "expires_at"}));
+  for (core::JsonReader* r : top.OptionalObjectArray("domains").value_or(Readers{})) {
     InventoryDomain d;
-    BEIAN_TRY(r.String("name", d.name));
-    BEIAN_TRY(r.RequireNonEmpty("name", d.name));
-    BEIAN_TRY(r.String("holder_name", d.holder_name));
-    BEIAN_TRY(r.Bool("real_name_verified", d.real_name_verified));
-    BEIAN_TRY(ReadDate(r, "expires_at", d.expires_at));
+    d.name = r->RequiredNonEmptyString("name");
+    d.holder_name = r->OptionalString("holder_name").value_or("");
+    d.real_name_verified = r->OptionalBool("real_name_verified").value_or(d.real_name_verified);
+    d.expires_at = ReadDate(*r, "expires_at");
     inv.AddDomain(std::move(d));
   }
+  BEIAN_TRY(top.Finish());
   return inv;
 }
 

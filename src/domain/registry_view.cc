@@ -3,13 +3,14 @@
 
 #include <utility>
 
-#include "domain/application_json.h"
+#include "core/json_reader.h"
 #include "domain/domain_name.h"
 #include "domain/validators_util.h"
 
 namespace beian::domain {
 
 namespace json = boost::json;
+using Readers = std::vector<core::JsonReader*>;
 
 namespace {
 
@@ -102,76 +103,40 @@ bool InMemoryRegistry::HasOpenOrderForDomain(std::string_view domain) const {
   return open_domains_.count(CanonicalDomainKey(domain)) > 0;
 }
 
-namespace {
-
-std::string Item(std::string_view list, std::size_t i) {
-  return std::string(list) + "[" + std::to_string(i) + "]";
-}
-
-core::Result<const json::object*> ItemObject(const json::value& v, const std::string& path) {
-  if (!v.is_object()) return JsonTypeError(path, "an object");
-  return &v.get_object();
-}
-
-}  // namespace
-
 core::Result<InMemoryRegistry> InMemoryRegistry::FromJson(const json::value& value) {
-  if (!value.is_object()) return JsonTypeError("(registry)", "a JSON object");
+  if (!value.is_object()) {
+    return core::Error(core::ErrorCode::kValidationFailed, "the registry must be a JSON object",
+                       {core::ErrorDetail{"", "wrong_type", "must be a JSON object"}});
+  }
   InMemoryRegistry reg;
-  StrictObjectReader top(value.get_object(), "");
-  BEIAN_TRY(top.Finish({"subjects", "websites", "open_orders"}));
-
-  BEIAN_ASSIGN_OR_RETURN(const json::array* subjects, top.Array("subjects"));
-  for (std::size_t i = 0; subjects != nullptr && i < subjects->size(); ++i) {
-    std::string path = Item("subjects", i);
-    BEIAN_ASSIGN_OR_RETURN(const json::object* obj, ItemObject((*subjects)[i], path));
-    StrictObjectReader r(*obj, path);
-    BEIAN_TRY(
-        r.Finish({"certificate_type", "certificate_number", "name", "province", "subject_sn"}));
+  core::JsonReader top(value.get_object());
+  for (core::JsonReader* r : top.OptionalObjectArray("subjects").value_or(Readers{})) {
     RegistrySubject s;
-    BEIAN_TRY(r.String("certificate_type", s.certificate_type));
-    BEIAN_TRY(r.String("certificate_number", s.certificate_number));
-    BEIAN_TRY(r.String("name", s.name));
-    BEIAN_TRY(r.String("province", s.province));
-    BEIAN_TRY(r.String("subject_sn", s.subject_sn));
-    BEIAN_TRY(r.RequireNonEmpty("certificate_number", s.certificate_number));
-    BEIAN_TRY(r.RequireNonEmpty("subject_sn", s.subject_sn));
+    s.certificate_type = r->OptionalString("certificate_type").value_or("");
+    s.certificate_number = r->RequiredNonEmptyString("certificate_number");
+    s.name = r->OptionalString("name").value_or("");
+    s.province = r->OptionalString("province").value_or("");
+    s.subject_sn = r->RequiredNonEmptyString("subject_sn");
     reg.AddSubject(std::move(s));
   }
-
-  BEIAN_ASSIGN_OR_RETURN(const json::array* websites, top.Array("websites"));
-  for (std::size_t i = 0; websites != nullptr && i < websites->size(); ++i) {
-    std::string path = Item("websites", i);
-    BEIAN_ASSIGN_OR_RETURN(const json::object* obj, ItemObject((*websites)[i], path));
-    StrictObjectReader r(*obj, path);
-    BEIAN_TRY(r.Finish({"domain", "website_sn", "subject_sn", "providers"}));
+  for (core::JsonReader* r : top.OptionalObjectArray("websites").value_or(Readers{})) {
     RegistryWebsite w;
-    BEIAN_TRY(r.String("domain", w.domain));
-    BEIAN_TRY(r.String("website_sn", w.website_sn));
-    BEIAN_TRY(r.String("subject_sn", w.subject_sn));
-    BEIAN_TRY(r.Strings("providers", w.providers));
-    BEIAN_TRY(r.RequireNonEmpty("domain", w.domain));
-    BEIAN_TRY(r.RequireNonEmpty("subject_sn", w.subject_sn));
+    w.domain = r->RequiredNonEmptyString("domain");
+    w.website_sn = r->OptionalString("website_sn").value_or("");
+    w.subject_sn = r->RequiredNonEmptyString("subject_sn");
+    w.providers = r->OptionalStringArray("providers").value_or(std::vector<std::string>{});
     reg.AddWebsite(std::move(w));
   }
-
-  BEIAN_ASSIGN_OR_RETURN(const json::array* orders, top.Array("open_orders"));
-  for (std::size_t i = 0; orders != nullptr && i < orders->size(); ++i) {
-    std::string path = Item("open_orders", i);
-    BEIAN_ASSIGN_OR_RETURN(const json::object* obj, ItemObject((*orders)[i], path));
-    StrictObjectReader r(*obj, path);
-    BEIAN_TRY(r.Finish({"certificate_number", "domain"}));
-    std::string number, domain;
-    BEIAN_TRY(r.String("certificate_number", number));
-    BEIAN_TRY(r.String("domain", domain));
+  for (core::JsonReader* r : top.OptionalObjectArray("open_orders").value_or(Readers{})) {
+    std::string number = r->OptionalString("certificate_number").value_or("");
+    std::string domain = r->OptionalString("domain").value_or("");
     if (number.empty() == domain.empty()) {
-      std::string msg = path + " must name exactly one of certificate_number and domain";
-      return core::Error(core::ErrorCode::kValidationFailed, msg,
-                         {core::ErrorDetail{path, "invalid_value", msg}});
+      r->AddProblem("", "invalid_value", "must name exactly one of certificate_number and domain");
     }
     if (!number.empty()) reg.AddOpenOrderForCertificate(number);
     if (!domain.empty()) reg.AddOpenOrderForDomain(domain);
   }
+  BEIAN_TRY(top.Finish());
   return reg;
 }
 

@@ -57,7 +57,8 @@ TEST(RegistryViewTest, FromJsonRejectsBadShapes) {
     const char* path;
   } cases[] = {
       {R"({"subject": []})", "subject"},
-      {R"({"subjects": [{"certificate_number": 1}]})", "subjects[0].certificate_number"},
+      {R"({"subjects": [{"certificate_number": 1, "subject_sn": "s"}]})",
+       "subjects[0].certificate_number"},
       {R"({"subjects": [{"certificate_number": "X"}]})", "subjects[0].subject_sn"},
       {R"({"websites": [{"domain": "a.com", "subject_sn": "s", "providers": "p"}]})",
        "websites[0].providers"},
@@ -69,9 +70,26 @@ TEST(RegistryViewTest, FromJsonRejectsBadShapes) {
   for (const Case& c : cases) {
     auto reg = InMemoryRegistry::FromJson(json::parse(c.json));
     ASSERT_FALSE(reg.ok()) << c.json;
-    ASSERT_EQ(reg.error().details.size(), 1u);
+    ASSERT_EQ(reg.error().details.size(), 1u) << c.json;
     EXPECT_EQ(reg.error().details[0].field, c.path) << c.json;
   }
+}
+
+// The reader collects every problem of the file, not only the first.
+TEST(RegistryViewTest, FromJsonNamesEveryProblem) {
+  auto reg = InMemoryRegistry::FromJson(json::parse(R"({
+    "subjects": [{"certificate_number": 1}],
+    "websites": [{"domain": "a.com", "subject_sn": "s", "providers": "p"}]})"));
+  ASSERT_FALSE(reg.ok());
+  EXPECT_EQ(reg.error().code, core::ErrorCode::kValidationFailed);
+  ASSERT_EQ(reg.error().details.size(), 3u);
+  EXPECT_EQ(reg.error().details[0].field, "subjects[0].certificate_number");
+  EXPECT_EQ(reg.error().details[0].code, "wrong_type");
+  EXPECT_EQ(reg.error().details[1].field, "subjects[0].subject_sn");
+  EXPECT_EQ(reg.error().details[1].code, "required");
+  EXPECT_EQ(reg.error().details[2].field, "websites[0].providers");
+  EXPECT_EQ(reg.error().message,
+            "subjects[0].certificate_number must be a string (and 2 more problems)");
 }
 
 TEST(InventoryViewTest, FromJson) {
@@ -99,6 +117,8 @@ TEST(InventoryViewTest, FromJsonRejectsBadShapes) {
       {R"({"instances": [{"id": "i", "expires_at": "2026-02-30"}]})", "instances[0].expires_at"},
       {R"({"instances": [{"id": "i", "service_codes_total": 1e99}]})",
        "instances[0].service_codes_total"},
+      {R"({"instances": [{"id": "i", "service_codes_used": 3000000000}]})",
+       "instances[0].service_codes_used"},
       {R"({"instances": [{"region": "x"}]})", "instances[0].id"},
       {R"({"domains": [{"name": "a.com", "owner": "x"}]})", "domains[0].owner"},
       {R"({"servers": []})", "servers"},

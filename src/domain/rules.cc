@@ -141,11 +141,4 @@ bool Rules::IsMakeUpWorkday(std::chrono::year_month_day d) const {
   return day != nullptr && day->kind == CalendarDayKind::kWorkday;
 }
 
-bool Rules::IsBusinessDay(std::chrono::year_month_day d) const {
-  const CalendarDay* day = FindDay(calendar, d);
-  if (day != nullptr) return day->kind == CalendarDayKind::kWorkday;
-  const std::chrono::weekday wd{std::chrono::sys_days{d}};
-  return wd != std::chrono::Saturday && wd != std::chrono::Sunday;
-}
-
 }  // namespace beian::domain

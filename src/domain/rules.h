@@ -206,8 +206,7 @@ struct Rules {
   // Calendar: a holiday (even on a weekday), a make-up working day (even on a weekend).
   bool IsHoliday(std::chrono::year_month_day d) const;
   bool IsMakeUpWorkday(std::chrono::year_month_day d) const;
-  // Weekdays that are not holidays, plus make-up working days.
-  bool IsBusinessDay(std::chrono::year_month_day d) const;
+  // Whether a day is a business day is BusinessCalendar's (domain/calendar.h) to say.
 };
 
 }  // namespace beian::domain

@@ -101,9 +101,11 @@ std::string ErrorBody(const core::Error& error) {
     out += "\"}";
   }
   out += ']';
-  if (shown < error.details.size()) {
+  // A collector that kept only its first problems (core::JsonReader) says how many it saw.
+  const size_t total = std::max(error.details.size(), error.details_total);
+  if (shown < total) {
     out += ",\"details_total\":";
-    out += std::to_string(error.details.size());
+    out += std::to_string(total);
   }
   out += "}}";
   return out;

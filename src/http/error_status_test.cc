@@ -128,6 +128,18 @@ TEST(ErrorStatusTest, UpToTheCapNoTotalAndLongTextIsCut) {
   EXPECT_TRUE(field.ends_with("\xC3\xA9\xE2\x80\xA6")) << field;
 }
 
+// Capped details (core::kMaxJsonProblems) say how many there were; uncapped ones say nothing more.
+TEST(ErrorStatusTest, CappedDetailsCarryTheirTotal) {
+  core::Error e(ErrorCode::kUnknownField, "unknown field a (and 41 more unknown fields)",
+                {{"a", "unknown_field", "is not a known field"}});
+  e.details_total = 42;
+  auto v = boost::json::parse(ErrorBody(e));
+  EXPECT_EQ(v.at("error").at("details").as_array().size(), 1u);
+  EXPECT_EQ(v.at("error").at("details_total").as_int64(), 42);
+  e.details_total = 1;
+  EXPECT_FALSE(boost::json::parse(ErrorBody(e)).at("error").as_object().contains("details_total"));
+}
+
 TEST(ErrorStatusTest, EmptyDetailsIsAnEmptyArray) {
   EXPECT_EQ(ErrorBody(core::Error(ErrorCode::kNotFound, "no")),
             R"({"error":{"code":"not_found","message":"no","details":[]}})");

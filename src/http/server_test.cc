@@ -39,7 +39,7 @@ class ServerTest : public ::testing::Test {
     });
     router_.Add("POST", "/users", [](Request& r) -> core::Result<Response> {
       BEIAN_ASSIGN_OR_RETURN(auto obj, ParseJsonObject(r));
-      ObjectReader reader(obj);
+      core::JsonReader reader(obj);
       std::string email = reader.RequiredString("email");
       auto age = reader.OptionalInt("age");
       BEIAN_TRY(reader.Finish());

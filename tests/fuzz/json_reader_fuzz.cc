@@ -5,13 +5,13 @@
 #include <string_view>
 
 #include "core/error.h"
-#include "http/json.h"
+#include "core/json_reader.h"
 
 using beian::core::ErrorCode;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto obj = beian::http::ParseJsonObjectText(text);
+  auto obj = beian::core::ParseJsonObjectText(text);
   if (!obj) {
     if (obj.error().code != ErrorCode::kInvalidJson &&
         obj.error().code != ErrorCode::kValidationFailed) {
@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     return 0;
   }
-  beian::http::ObjectReader r(*obj);
+  beian::core::JsonReader r(*obj);
   r.RequiredString("email");
   r.OptionalInt("limit");
   r.OptionalBool("flag");
