@@ -140,6 +140,38 @@ for (const lang of ['zh', 'en']) {
     });
   });
 
+  describe(`sign out everywhere (${lang})`, () => {
+    it('ends the other browser too, which then returns to login and back', async () => {
+      await ready;
+      const account = await newAccount(lang);
+      const [a, b] = [
+        await newPage(browser, { locale: L.browser }),
+        await newPage(browser, { locale: L.browser }),
+      ];
+      await a.goto(`${servers.agentUrl}/login`);
+      await loginThroughForm(a, lang, account);
+      await a.getByTestId('home-page').waitFor();
+      await b.goto(`${servers.agentUrl}/other?from=b`);
+      await loginThroughForm(b, lang, account);
+      await b.getByText(L.notFound).waitFor();
+
+      await a.getByTestId('user-menu').click();
+      await a.getByTestId('logout-all').click();
+      await a.getByTestId('logout-all-ok').click();
+      await a.getByTestId('login-page').waitFor();
+
+      // The other browser still shows its page until it next asks the server.
+      await b.evaluate(() => window.dispatchEvent(new Event('visibilitychange')));
+      await b.getByTestId('session-ended').waitFor();
+      await loginThroughForm(b, lang, account);
+      await b.getByText(L.notFound).waitFor();
+      assert.equal(new URL(b.url()).search, '?from=b');
+      assert.deepEqual([...a.pageErrors, ...b.pageErrors], []);
+      await a.context().close();
+      await b.context().close();
+    });
+  });
+
   describe(`register form (${lang})`, () => {
     it('hints at strength, shows a refused trivial password, takes +86 numbers', async () => {
       await ready;

@@ -55,6 +55,17 @@ export async function logout(client: ApiClient): Promise<void> {
   client.setCsrfToken(null);
 }
 
+// Ends every session of the account, this one included ("sign out everywhere"). As with
+// logout, a session that is already gone counts as done.
+export async function logoutAll(client: ApiClient): Promise<void> {
+  try {
+    await client.post<void>('/auth/logout-all');
+  } catch (e) {
+    if (!(e instanceof ApiError && e.code === 'unauthenticated')) throw e;
+  }
+  client.setCsrfToken(null);
+}
+
 // Restores the session after a reload: null when nobody is logged in.
 export async function fetchMe(client: ApiClient): Promise<Session | null> {
   try {

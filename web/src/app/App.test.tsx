@@ -229,6 +229,23 @@ describe('register', () => {
 });
 
 describe('logout', () => {
+  it('signs out everywhere after a confirmation', async () => {
+    const { server, user } = start(kAgent, '/', (s) => {
+      s.addAccount(kAlice);
+      s.session = s.accounts[0];
+    });
+    await screen.findByTestId('home-page');
+    await user.click(screen.getByTestId('user-menu'));
+    await user.click(await screen.findByTestId('logout-all'));
+    expect((await screen.findAllByText('退出所有设备上的登录？')).length).toBeGreaterThan(0);
+    expect(server.loggedOutEverywhere).toBe(false);
+    await user.click(screen.getByTestId('logout-all-ok'));
+    expect(await screen.findByTestId('login-page')).toBeTruthy();
+    expect(server.loggedOutEverywhere).toBe(true);
+    const call = server.requests.find((r) => r.path.endsWith('/auth/logout-all'));
+    expect(call?.csrf).toMatch(/^csrf-/);
+  });
+
   it('says why when the server refuses, and keeps the user on the page', async () => {
     const { server, user } = start(kAgent, '/', (s) => {
       s.addAccount(kAlice);

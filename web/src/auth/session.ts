@@ -11,6 +11,7 @@ import {
   fetchMe,
   login,
   logout,
+  logoutAll,
   register,
   type LoginInput,
   type RegisterInput,
@@ -90,11 +91,13 @@ export function useRegister() {
   });
 }
 
+// Logs out of this browser, or with `everywhere` ends every session of the account.
 export function useLogout() {
   const { client } = useServices();
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => logout(client),
+    mutationFn: (options?: { everywhere?: boolean }) =>
+      options?.everywhere ? logoutAll(client) : logout(client),
     onSuccess: () => {
       dropUserData(qc);
       qc.setQueryData(kSessionKey, null);

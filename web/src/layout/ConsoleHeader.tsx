@@ -2,8 +2,8 @@
 // console on the left, language and the user's menu on the right. On narrow screens the menu
 // button sits at the far left (before the brand, never over the page) and the console's name
 // stays while the product name gives way.
-import { App, Avatar, Button, Dropdown, Layout, Space, Typography } from 'antd';
-import { LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
+import { App, Avatar, Button, Dropdown, Layout, Space, Typography, type ButtonProps } from 'antd';
+import { DisconnectOutlined, LogoutOutlined, MenuOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useServices } from '../app/services';
@@ -18,10 +18,10 @@ export function ConsoleHeader({ onMenu }: { onMenu?: () => void }) {
   const session = useSession().data ?? null;
   const logout = useLogout();
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
 
-  const onLogout = () => {
-    logout.mutate(undefined, {
+  const onLogout = (everywhere = false) => {
+    logout.mutate({ everywhere }, {
       onSuccess: () => navigate('/login', { replace: true }),
       // Still logged in (network down, expired page): say so rather than do nothing.
       onError: (e) => {
@@ -82,7 +82,21 @@ export function ConsoleHeader({ onMenu }: { onMenu?: () => void }) {
                   key: 'logout',
                   icon: <LogoutOutlined />,
                   label: <span data-testid="logout">{t('nav.logout')}</span>,
-                  onClick: onLogout,
+                  onClick: () => onLogout(),
+                },
+                {
+                  key: 'logout-all',
+                  icon: <DisconnectOutlined />,
+                  label: <span data-testid="logout-all">{t('nav.logout_all')}</span>,
+                  onClick: () =>
+                    void modal.confirm({
+                      title: t('nav.logout_all_confirm'),
+                      content: t('nav.logout_all_detail'),
+                      okText: t('nav.logout_all'),
+                      cancelText: t('nav.cancel'),
+                      okButtonProps: { 'data-testid': 'logout-all-ok' } as ButtonProps,
+                      onOk: () => onLogout(true),
+                    }),
                 },
               ],
             }}

@@ -34,6 +34,7 @@ export class FakeServer {
   meStatus: number | null = null;
   // GET /things: a stand-in for any logged-in page's data; 401 without a session.
   things = ['first thing'];
+  loggedOutEverywhere = false;
   readonly requests: Array<{ method: string; path: string; csrf: string | null }> = [];
 
   constructor(readonly config: AppConfig) {}
@@ -110,6 +111,13 @@ export class FakeServer {
       if (!a) return fail(401, 'invalid_credentials', 'wrong e-mail or password');
       this.session = a;
       return json(200, this.sessionBody(a));
+    }
+    if (method === 'POST' && path === '/auth/logout-all') {
+      if (!this.session) return fail(401, 'unauthenticated', 'login required');
+      if (csrf !== this.csrf) return fail(403, 'csrf_failed', 'csrf token missing');
+      this.session = null;
+      this.loggedOutEverywhere = true;
+      return new Response(null, { status: 204 });
     }
     if (method === 'POST' && path === '/auth/logout') {
       if (csrf !== this.csrf) return fail(403, 'csrf_failed', 'csrf token missing');

@@ -24,6 +24,10 @@ const en: DeepStrings<Messages> = {
     register: 'Register',
     user_menu: 'User menu',
     menu: 'Menu',
+    logout_all: 'Sign out everywhere',
+    logout_all_confirm: 'Sign out on every device?',
+    logout_all_detail: 'Every session of this account ends, in every browser and on every device, this one included.',
+    cancel: 'Cancel',
   },
   role: {
     applicant: 'Applicant',

@@ -21,6 +21,10 @@ const zhCN = {
     register: '注册',
     user_menu: '用户菜单',
     menu: '菜单',
+    logout_all: '退出所有设备',
+    logout_all_confirm: '退出所有设备上的登录？',
+    logout_all_detail: '此账号在所有浏览器和设备上的登录都将结束，包括当前这个。',
+    cancel: '取消',
   },
   role: {
     applicant: '备案申请人',
