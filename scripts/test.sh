@@ -2,8 +2,9 @@
 # `make test`: installs what is missing, builds, and runs every suite —
 #   1. unit tests (ctest, Release) with the storage contract suite on SQLite and PostgreSQL,
 #   2. web unit tests (Vitest),
-#   3. contract tests (the binary's own tables against the console and docs), then integration
-#      tests against the real binary, once on SQLite and once on PostgreSQL,
+#   3. format (clang-format) and OpenAPI lint (Spectral); contract tests (the binary's own
+#      tables against the console and docs/openapi.yaml); integration tests against the real
+#      binary, once on SQLite and once on PostgreSQL,
 #   4. browser tests in headless Chromium (playwright-core),
 #   5. unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #   6. every libFuzzer target, briefly.
@@ -100,8 +101,32 @@ if [[ -f web/package.json ]]; then
   record "web unit (vitest)" "${vp:-0}" "${vf:-0}"
 fi
 
+section "Format (clang-format --dry-run --Werror, every C++ file)"
+cxx_files() {
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then git ls-files '*.cc' '*.h' '*.cpp'
+  else find src tests bench -name '*.cc' -o -name '*.h' -o -name '*.cpp'; fi
+}
+mapfile -t CXX_FILES < <(cxx_files)
+clang-format --dry-run --Werror "${CXX_FILES[@]}" >"$TMP/format.log" 2>&1
+mapfile -t UNFORMATTED < <(grep -oE '^[^:]+\.(cc|h|cpp):[0-9]+:[0-9]+: error' "$TMP/format.log" | cut -d: -f1 | sort -u)
+if ((${#UNFORMATTED[@]} > 0)); then
+  echo "not formatted (run: make format):"; printf '  %s\n' "${UNFORMATTED[@]}"
+elif [[ -s $TMP/format.log ]]; then
+  head -20 "$TMP/format.log"; UNFORMATTED=(clang-format)
+fi
+echo "${#CXX_FILES[@]} files, ${#UNFORMATTED[@]} not formatted"
+record "format (clang-format)" $((${#CXX_FILES[@]} - ${#UNFORMATTED[@]})) ${#UNFORMATTED[@]}
+
+section "OpenAPI lint (Spectral, docs/openapi.yaml)"
+if tests/node_modules/.bin/spectral lint docs/openapi.yaml --ruleset tests/contract/spectral.yaml \
+     --fail-severity=warn >"$TMP/spectral.log" 2>&1; then
+  tail -1 "$TMP/spectral.log"; record "openapi lint (spectral)" 1 0
+else
+  tail -40 "$TMP/spectral.log"; record "openapi lint (spectral)" 0 1
+fi
+
 if ((BUILD_OK)) && ls tests/contract/*.test.mjs >/dev/null 2>&1; then
-  section "Contract tests (beian codes against the console's lists)"
+  section "Contract tests (beian codes and routes against the console and docs/openapi.yaml)"
   BEIAN_BIN=$ROOT/$B/beian node --test --test-concurrency=1 tests/contract/ >"$TMP/contract.log" 2>&1
   grep -E '^not ok|^# (pass|fail)' "$TMP/contract.log"
   read -r p f < <(node_counts "$TMP/contract.log"); record "contract (node)" "$p" "$f"

@@ -74,8 +74,10 @@ http::Response PageResponse(const store::InventoryPage<Row>& page, ToJson to_jso
 
 void RegisterInventoryRoutes(http::Router& router, InventoryService& service,
                              const std::string& prefix) {
-  const http::RouteOptions applicant{.auth = http::Auth::kSession, .roles = {std::string(core::kRoleApplicant)}};
-  const http::RouteOptions admin{.auth = http::Auth::kSession, .roles = {std::string(core::kRoleAdmin)}};
+  const http::RouteOptions applicant{.auth = http::Auth::kSession,
+                                     .roles = {std::string(core::kRoleApplicant)}};
+  const http::RouteOptions admin{.auth = http::Auth::kSession,
+                                 .roles = {std::string(core::kRoleAdmin)}};
 
   router.Add(
       "GET", prefix + "/inventory/instances",

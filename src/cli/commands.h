@@ -9,6 +9,7 @@
 namespace beian::cli {
 
 void AddServeCommand(CLI::App& app, int& exit_code);
+void AddRoutesCommand(CLI::App& app, int& exit_code);  // hidden; in serve_command.cc
 void AddMigrateCommand(CLI::App& app, int& exit_code);
 void AddAdminCommand(CLI::App& app, int& exit_code);
 void AddPrecheckCommand(CLI::App& app, int& exit_code);

@@ -1,8 +1,10 @@
 // `beian serve`: runs the agent (8080) and the authority (8090) — or one of them with
 // --service — each on its own database, until SIGINT/SIGTERM; then stops accepting, finishes the
-// requests in flight and exits 0.
+// requests in flight and exits 0. Also the hidden `beian routes`, which wires the same routes.
 #include <pthread.h>
 
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -94,6 +96,25 @@ void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
               {.web_dir = o.web_dir, .service = h.name, .api_prefix = std::string(api_prefix)});
 }
 
+// The agent's routes on its router: the module's, then Mount's. Serve and `beian routes` both
+// wire through here, so the table `beian routes` prints is the one served.
+void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
+               const core::PiiCipher& pii, std::unique_ptr<agent::AgentModule>& module) {
+  module = std::make_unique<agent::AgentModule>(
+      *h.db, clock, pii, agent::AgentOptions{.cookie_secure = o.cookie_secure});
+  module->Register(h.router);
+  Mount(o, h, agent::kApiPrefix);
+}
+
+void WireAuthority(const ServeOptions& o, Hosted& h, const core::Clock& clock,
+                   const core::PiiCipher& pii,
+                   std::unique_ptr<authority::AuthorityModule>& module) {
+  module = std::make_unique<authority::AuthorityModule>(
+      *h.db, clock, pii, authority::AuthorityOptions{.cookie_secure = o.cookie_secure});
+  module->Register(h.router);
+  Mount(o, h, authority::kApiPrefix);
+}
+
 core::Status StartServer(const ServeOptions& o, Hosted& h, const std::string& listen,
                          std::unique_ptr<http::Server>& server) {
   http::ServerOptions so;
@@ -162,18 +183,11 @@ int Serve(const ServeOptions& o) {
 
   if (run_agent) {
     if (auto s = OpenAndCheck(o, agent_host); !s) return fail(s.error());
-    agent_module = std::make_unique<agent::AgentModule>(
-        *agent_host.db, clock, pii, agent::AgentOptions{.cookie_secure = o.cookie_secure});
-    agent_module->Register(agent_host.router);
-    Mount(o, agent_host, agent::kApiPrefix);
+    WireAgent(o, agent_host, clock, pii, agent_module);
   }
   if (run_authority) {
     if (auto s = OpenAndCheck(o, authority_host); !s) return fail(s.error());
-    authority_module = std::make_unique<authority::AuthorityModule>(
-        *authority_host.db, clock, pii,
-        authority::AuthorityOptions{.cookie_secure = o.cookie_secure});
-    authority_module->Register(authority_host.router);
-    Mount(o, authority_host, authority::kApiPrefix);
+    WireAuthority(o, authority_host, clock, pii, authority_module);
   }
   if (!o.no_demo) {
     auto loaded = LoadDemoAccounts(agent_module ? &agent_module->accounts() : nullptr,
@@ -248,7 +262,62 @@ int Serve(const ServeOptions& o) {
   return 0;
 }
 
+// `beian routes [--json]`: the route table of each service, wired as `serve` wires it but on an
+// in-memory SQLite database that is never queried. Hidden: for the contract test that compares
+// it with docs/openapi.yaml (tests/contract/), and for developers.
+int PrintRoutes(bool json) {
+  if (!core::InitCrypto()) {
+    std::cerr << "beian: libsodium could not be initialised\n";
+    return 1;
+  }
+  core::SetLogLevel(core::LogLevel::kError);
+  const ServeOptions o;
+  const core::PiiCipher pii(core::RandomBytes(core::kSecretKeyBytes));
+  static core::SystemClock clock;
+  Hosted agent_host("agent");
+  Hosted authority_host("authority");
+  for (Hosted* h : {&agent_host, &authority_host}) {
+    auto db = store::OpenDatabase("sqlite::memory:", {.pool_size = 1});
+    if (!db) {
+      std::cerr << "beian routes: " << db.error().message << "\n";
+      return 1;
+    }
+    h->db = std::move(*db);
+  }
+  std::unique_ptr<agent::AgentModule> agent_module;
+  std::unique_ptr<authority::AuthorityModule> authority_module;
+  WireAgent(o, agent_host, clock, pii, agent_module);
+  WireAuthority(o, authority_host, clock, pii, authority_module);
+
+  if (json) {
+    boost::json::object out;
+    for (const Hosted* h : {&agent_host, &authority_host}) {
+      boost::json::array routes;
+      for (const auto& r : h->router.Routes()) {
+        routes.push_back(boost::json::object{{"method", r.method}, {"path", r.pattern}});
+      }
+      out[h->name] = std::move(routes);
+    }
+    std::cout << boost::json::serialize(out) << "\n";
+    return 0;
+  }
+  for (const Hosted* h : {&agent_host, &authority_host}) {
+    for (const auto& r : h->router.Routes()) {
+      std::cout << h->name << "  " << r.method << "  " << r.pattern << "\n";
+    }
+  }
+  return 0;
+}
+
 }  // namespace
+
+void AddRoutesCommand(CLI::App& app, int& exit_code) {
+  auto json = std::make_shared<bool>(false);
+  auto* cmd = app.add_subcommand("routes", "Print the route table of each service");
+  cmd->group("");  // hidden from --help: a tool for tests and developers
+  cmd->add_flag("--json", *json, "One JSON object: {\"agent\":[{method,path}],\"authority\":[…]}");
+  cmd->callback([json, &exit_code] { exit_code = PrintRoutes(*json); });
+}
 
 void AddServeCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ServeOptions>();

@@ -54,6 +54,14 @@ bool Router::ConstantTimeEquals(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
+std::vector<Router::RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& pattern : patterns_) {
+    for (const Route& route : pattern->routes) out.push_back({route.method, pattern->text});
+  }
+  return out;
+}
+
 void Router::Add(std::string_view method, std::string_view pattern, Handler handler,
                  RouteOptions options) {
   if (pattern.empty() || pattern.front() != '/') {

@@ -80,6 +80,14 @@ class Router {
   // The body limit of the route `request` (target parsed) would reach, if it declares one.
   std::optional<uint64_t> BodyLimitFor(const Request& request) const;
 
+  // The registered routes, pattern by pattern in registration order: what the service
+  // answers besides the fallback (`beian routes` prints them; a test compares docs/openapi.yaml).
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+  };
+  std::vector<RouteInfo> Routes() const;
+
   // Constant-time comparison (for tokens).
   static bool ConstantTimeEquals(std::string_view a, std::string_view b);
   static bool IsUnsafeMethod(std::string_view method);

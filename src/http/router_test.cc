@@ -51,6 +51,22 @@ TEST(RouterTest, PathParamsAndLiteralsWin) {
   EXPECT_EQ(router.Handle(r3).body, "app id=42");
 }
 
+TEST(RouterTest, RoutesListsEachMethodOfEachPatternInOrder) {
+  Router router;
+  router.Add("GET", "/api/v1/items/{id}", Echo("get"));
+  router.Add("POST", "/api/v1/items", Echo("post"));
+  router.Add("DELETE", "/api/v1/items/{id}", Echo("delete"));
+  router.SetFallback(Echo("fallback"));
+  const auto routes = router.Routes();
+  ASSERT_EQ(routes.size(), 3u);
+  EXPECT_EQ(routes[0].method, "GET");
+  EXPECT_EQ(routes[0].pattern, "/api/v1/items/{id}");
+  EXPECT_EQ(routes[1].method, "DELETE");
+  EXPECT_EQ(routes[1].pattern, "/api/v1/items/{id}");
+  EXPECT_EQ(routes[2].method, "POST");
+  EXPECT_EQ(routes[2].pattern, "/api/v1/items");
+}
+
 TEST(RouterTest, TargetForms) {
   Request absolute;
   absolute.target = "http://app.example/items/7?x=1";

@@ -86,7 +86,8 @@ TEST_P(InventoryTest, CreatedInstanceReadsBackWithEveryField) {
 TEST_P(InventoryTest, SecondCreateOfTheSameKeyIsConflict) {
   ASSERT_TRUE(db().Write([&](Tx& tx) {
                     return InventoryRepo(tx).CreateInstance(Instance("i-1", alice_, 1));
-                  }).ok());
+                  })
+                  .ok());
   auto again = db().Write(
       [&](Tx& tx) { return InventoryRepo(tx).CreateInstance(Instance("i-1", bob_, 2)); });
   ASSERT_FALSE(again.ok());
@@ -96,7 +97,8 @@ TEST_P(InventoryTest, SecondCreateOfTheSameKeyIsConflict) {
 
   ASSERT_TRUE(db().Write([&](Tx& tx) {
                     return InventoryRepo(tx).CreateDomain(Domain("example.com", alice_, 1));
-                  }).ok());
+                  })
+                  .ok());
   auto dup = db().Write(
       [&](Tx& tx) { return InventoryRepo(tx).CreateDomain(Domain("example.com", bob_, 2)); });
   ASSERT_FALSE(dup.ok());
@@ -107,13 +109,14 @@ TEST_P(InventoryTest, SecondCreateOfTheSameKeyIsConflict) {
 TEST_P(InventoryTest, UpsertUpdatesOwnRowsKeepsUsedCodesAndRefusesOthers) {
   ASSERT_TRUE(db().Write([&](Tx& tx) {
                     return InventoryRepo(tx).CreateInstance(Instance("i-1", alice_, 1));
-                  }).ok());
+                  })
+                  .ok());
   InstanceRow changed = Instance("i-1", alice_, 99);
   changed.region = "cn-beijing";
   changed.service_codes_total = 7;
-  ASSERT_TRUE(db().Write([&](Tx& tx) {
-                    return InventoryRepo(tx).UpsertInstance(changed, std::nullopt);
-                  }).ok());
+  ASSERT_TRUE(
+      db().Write([&](Tx& tx) { return InventoryRepo(tx).UpsertInstance(changed, std::nullopt); })
+          .ok());
   auto all = db().Read([&](Tx& tx) { return InventoryRepo(tx).AllInstances(alice_); });
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);
@@ -136,7 +139,8 @@ TEST_P(InventoryTest, UpsertUpdatesOwnRowsKeepsUsedCodesAndRefusesOthers) {
 
   ASSERT_TRUE(db().Write([&](Tx& tx) {
                     return InventoryRepo(tx).UpsertDomain(Domain("example.com", alice_, 1));
-                  }).ok());
+                  })
+                  .ok());
   DomainRow d = Domain("example.com", alice_, 2);
   d.holder_name = "新的持有人";
   ASSERT_TRUE(db().Write([&](Tx& tx) { return InventoryRepo(tx).UpsertDomain(d); }).ok());
@@ -151,17 +155,18 @@ TEST_P(InventoryTest, UpsertUpdatesOwnRowsKeepsUsedCodesAndRefusesOthers) {
 }
 
 TEST_P(InventoryTest, ListPagesThroughTheOwnersRowsOnly) {
-  ASSERT_TRUE(db().Write([&](Tx& tx) -> core::Status {
-                    InventoryRepo repo(tx);
-                    for (int i = 0; i < 5; ++i) {
-                      BEIAN_TRY(repo.CreateDomain(
-                          Domain("d" + std::to_string(i) + ".example.com", alice_, 100)));
-                      BEIAN_TRY(repo.CreateInstance(Instance("i-" + std::to_string(i), alice_,
-                                                             100 + i)));
-                    }
-                    BEIAN_TRY(repo.CreateDomain(Domain("bob.example.com", bob_, 50)));
-                    return core::Ok();
-                  }).ok());
+  ASSERT_TRUE(
+      db().Write([&](Tx& tx) -> core::Status {
+            InventoryRepo repo(tx);
+            for (int i = 0; i < 5; ++i) {
+              BEIAN_TRY(
+                  repo.CreateDomain(Domain("d" + std::to_string(i) + ".example.com", alice_, 100)));
+              BEIAN_TRY(repo.CreateInstance(Instance("i-" + std::to_string(i), alice_, 100 + i)));
+            }
+            BEIAN_TRY(repo.CreateDomain(Domain("bob.example.com", bob_, 50)));
+            return core::Ok();
+          })
+          .ok());
   std::vector<std::string> names;
   std::string cursor;
   int pages = 0;
@@ -173,9 +178,8 @@ TEST_P(InventoryTest, ListPagesThroughTheOwnersRowsOnly) {
     ++pages;
   } while (!cursor.empty() && pages < 10);
   EXPECT_EQ(pages, 3);
-  EXPECT_EQ(names, (std::vector<std::string>{"d0.example.com", "d1.example.com",
-                                             "d2.example.com", "d3.example.com",
-                                             "d4.example.com"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"d0.example.com", "d1.example.com", "d2.example.com",
+                                             "d3.example.com", "d4.example.com"}));
 
   auto instances =
       db().Read([&](Tx& tx) { return InventoryRepo(tx).ListInstances(alice_, 3, ""); });
