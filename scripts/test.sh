@@ -8,6 +8,7 @@
 #   4. browser tests in headless Chromium (playwright-core),
 #   5. unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #   6. every libFuzzer target, briefly.
+# The ASan and fuzzer builds run in the background (nice 19) while suites 1–4 run.
 # A throwaway PostgreSQL 15 is started on 127.0.0.1 for the run and removed afterwards.
 # Exits non-zero if anything failed; the last line is "N passed, N failed".
 set -uo pipefail
@@ -26,7 +27,9 @@ start=$(date +%s)
 TMP=$(mktemp -d /tmp/beian-test.XXXXXX)
 chmod 755 "$TMP"
 PG_DIR=$TMP/pg
+BG_PID=
 cleanup() {
+  [[ -n $BG_PID ]] && kill -- -"$BG_PID" 2>/dev/null  # the background builds' process group
   scripts/pg-temp.sh stop "$PG_DIR" >/dev/null 2>&1 || true
   rm -rf "$TMP"
 }
@@ -77,6 +80,29 @@ if cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null &&
 else
   BUILD_OK=0; grep -E 'error|FAILED' "$TMP/build.log" | head -40; record "build (Release)" 0 1
 fi
+
+# The sanitizer and fuzzer builds run in the background, at the lowest CPU priority, while the
+# Release suites run: those wait on sockets, timers and sleeps much of the time, and the builds
+# take only the idle CPU, so the tests are not slowed. Each section below waits for its build.
+FUZZ_TARGETS=$(for f in tests/fuzz/*_fuzz.cc; do [[ -f $f ]] && basename "$f" .cc; done)
+set -m  # the background job gets a process group of its own, so cleanup can stop all of it
+(
+  nice -n 19 cmake -S . -B "$B-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBEIAN_SANITIZE=ON >/dev/null &&
+    nice -n 19 cmake --build "$B-asan" -j "$JOBS" >"$TMP/asan-build.log" 2>&1
+  echo $? >"$TMP/asan-build.rc"
+  if [[ -n $FUZZ_TARGETS ]]; then
+    nice -n 19 cmake -S . -B "$B-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+      -DCMAKE_CXX_COMPILER=clang++ -DBEIAN_FUZZ=ON -DBEIAN_TESTS=OFF >/dev/null &&
+      nice -n 19 cmake --build "$B-fuzz" -j "$JOBS" --target $FUZZ_TARGETS >"$TMP/fuzz-build.log" 2>&1
+    echo $? >"$TMP/fuzz-build.rc"
+  fi
+) &
+BG_PID=$!
+set +m
+wait_build() {  # name -> exit status of that background build
+  while [[ ! -f $TMP/$1-build.rc ]]; do sleep 2; done
+  return "$(cat "$TMP/$1-build.rc")"
+}
 
 if ((BUILD_OK)); then
   section "Unit tests (Release; storage contract on SQLite and PostgreSQL)"
@@ -154,8 +180,7 @@ if ((BUILD_OK)) && [[ -d tests/e2e ]] && ls tests/e2e/*.test.mjs >/dev/null 2>&1
 fi
 
 section "Unit tests under AddressSanitizer + UBSan"
-if cmake -S . -B "$B-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBEIAN_SANITIZE=ON >/dev/null &&
-   cmake --build "$B-asan" -j "$JOBS" >"$TMP/asan-build.log" 2>&1; then
+if wait_build asan; then
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir "$B-asan" -L unit -j "$JOBS" --output-on-failure >"$TMP/asan.log" 2>&1
   grep -E "tests passed" "$TMP/asan.log"; grep -E '\*\*\*Failed|Not Run|Timeout' "$TMP/asan.log" | head -30
@@ -166,10 +191,7 @@ fi
 
 if ls tests/fuzz/*_fuzz.cc >/dev/null 2>&1; then
   section "Fuzzers (${FUZZ_SECONDS}s each)"
-  if cmake -S . -B "$B-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
-       -DCMAKE_CXX_COMPILER=clang++ -DBEIAN_FUZZ=ON -DBEIAN_TESTS=OFF >/dev/null &&
-     cmake --build "$B-fuzz" -j "$JOBS" --target $(for f in tests/fuzz/*_fuzz.cc; do basename "$f" .cc; done) \
-       >"$TMP/fuzz-build.log" 2>&1; then
+  if wait_build fuzz; then
     fp=0; ff=0
     for src in tests/fuzz/*_fuzz.cc; do
       name=$(basename "$src" .cc)
@@ -188,6 +210,8 @@ if ls tests/fuzz/*_fuzz.cc >/dev/null 2>&1; then
     tail -30 "$TMP/fuzz-build.log"; record "build (fuzzers)" 0 1
   fi
 fi
+
+wait "$BG_PID" 2>/dev/null; BG_PID=
 
 section "Summary ($(( $(date +%s) - start ))s)"
 printf '%s\n' "${SUITES[@]}"
