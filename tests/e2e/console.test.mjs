@@ -16,6 +16,7 @@ import {
   registerViaApi,
   screenshot,
   startServers,
+  switchLanguage,
   uniqueEmail,
   uniqueMobile,
 } from './harness.mjs';
@@ -108,6 +109,12 @@ for (const lang of ['zh', 'en']) {
       assert.equal(await page.title(), L.title);
       // A visitor who never logged in is not told that a session ended.
       assert.equal(await page.getByTestId('session-ended').count(), 0);
+      // The choice made on the page wins from then on, over a reload, and the tab follows it.
+      const other = lang === 'zh' ? 'en' : 'zh';
+      await switchLanguage(page, kLang[other].account);
+      await page.reload();
+      await page.getByRole('heading', { name: kLang[other].loginHeading, exact: true }).waitFor();
+      assert.equal(await page.title(), kLang[other].title);
       await page.context().close();
     });
 

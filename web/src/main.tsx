@@ -8,10 +8,9 @@ import { createI18n } from './i18n';
 import './styles.css';
 
 const i18n = createI18n();
+// Until the config says which console this is; then App's TabTitle names it (and follows the
+// language).
 document.title = i18n.t('app.product');
-i18n.on('languageChanged', () => {
-  document.title = i18n.t('app.product');
-});
 
 const root = createRoot(document.getElementById('root')!);
 
