@@ -383,6 +383,26 @@ describe('session handling', () => {
     expect(mes.length).toBe(2);
   });
 
+  it('keeps the user in when a later session check fails with a 5xx', async () => {
+    const { server } = start(kAgent, '/', (s) => {
+      s.addAccount(kAlice);
+      s.session = s.accounts[0];
+    });
+    await screen.findByTestId('home-page');
+    server.meStatus = 502;
+    act(() => {
+      fireEvent(window, new Event('visibilitychange'));
+    });
+    await waitFor(() =>
+      expect(server.requests.filter((r) => r.path.endsWith('/me')).length).toBe(2),
+    );
+    // Give a wrong reaction the time to show.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(screen.getByTestId('home-page')).toBeTruthy();
+    expect(screen.queryByTestId('login-page')).toBeNull();
+    expect(screen.queryByTestId('outage')).toBeNull();
+  });
+
   it('does not tell a first-time visitor that a session ended', async () => {
     start(kAgent, '/');
     await screen.findByTestId('login-page');
