@@ -42,7 +42,11 @@ namespace beian::core {
   X(kIo, "io_error")                                 \
   X(kRulesInvalid, "rules_invalid")                  \
   X(kBadRequest, "bad_request")                      \
-  X(kHeaderTooLarge, "header_too_large")
+  X(kHeaderTooLarge, "header_too_large")             \
+  X(kUnsupportedFileType, "unsupported_file_type")   \
+  X(kPhotoMustBeImage, "photo_must_be_image")        \
+  X(kImageTooLarge, "image_too_large")               \
+  X(kImageTooSmall, "image_too_small")
 
 enum class ErrorCode {
 #define BEIAN_X(name, str) name,

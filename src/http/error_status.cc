@@ -41,6 +41,11 @@ unsigned HttpStatusFor(core::ErrorCode code) {
       return 413;
     case ErrorCode::kUnsupportedMediaType:
       return 415;
+    case ErrorCode::kUnsupportedFileType:
+    case ErrorCode::kPhotoMustBeImage:
+    case ErrorCode::kImageTooLarge:
+    case ErrorCode::kImageTooSmall:
+      return 422;
     case ErrorCode::kTooManyRequests:
     case ErrorCode::kAccountLocked:
       return 429;

@@ -49,6 +49,10 @@ TEST(ErrorStatusTest, MappingMatchesTheContract) {
       {ErrorCode::kRulesInvalid, 500},
       {ErrorCode::kBadRequest, 400},
       {ErrorCode::kHeaderTooLarge, 431},
+      {ErrorCode::kUnsupportedFileType, 422},
+      {ErrorCode::kPhotoMustBeImage, 422},
+      {ErrorCode::kImageTooLarge, 422},
+      {ErrorCode::kImageTooSmall, 422},
       {ErrorCode::kInternal, 500},
   };
   for (const auto& [code, status] : kExpected) {

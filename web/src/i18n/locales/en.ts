@@ -143,6 +143,10 @@ const en: DeepStrings<Messages> = {
       rules_invalid: 'The server is misconfigured. Please contact the administrator',
       bad_request: 'The request was not valid. Please reload and try again',
       header_too_large: 'The request headers are too large. Clear the cookies for this site and try again',
+      unsupported_file_type: 'Only JPEG and PNG images and PDF files are accepted (judged by the content, not the file name)',
+      photo_must_be_image: 'This document must be a photo or scan (a JPEG or PNG image), not a PDF',
+      image_too_large: 'The image is too large. Please scale it down and upload it again',
+      image_too_small: 'The image is too small to read. Please upload a clearer one',
     },
   },
   outage: {

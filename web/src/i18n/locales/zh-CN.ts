@@ -139,6 +139,10 @@ const zhCN = {
       rules_invalid: '服务器配置有误，请联系管理员',
       bad_request: '请求无效，请刷新后重试',
       header_too_large: '请求头过大，请清除浏览器 Cookie 后重试',
+      unsupported_file_type: '仅支持 JPG、PNG 图片和 PDF 文件（按文件内容判断，与扩展名无关）',
+      photo_must_be_image: '此材料须为照片或扫描件（JPG 或 PNG 图片），不能是 PDF',
+      image_too_large: '图片尺寸过大，请缩小后重新上传',
+      image_too_small: '图片尺寸过小，无法看清，请上传更清晰的图片',
     },
   },
   outage: {
