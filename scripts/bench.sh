@@ -7,8 +7,9 @@
 # Scenarios are shell functions named scenario_<name> (see scenario_healthz); add one and list it
 # in SCENARIOS. Settings (environment):
 #   BENCH_ROUNDS (3), BENCH_DURATION (5s), BENCH_CONNECTIONS (32), BENCH_WRK_THREADS (1),
-#   BENCH_SCENARIOS ("healthz"), BENCH_BEIAN_BIN (a prebuilt binary: skips the build),
-#   BENCH_OUT (docs/bench.md).
+#   BENCH_SCENARIOS ("healthz healthz_under_login"), BENCH_BEIAN_BIN (a prebuilt binary: skips
+#   the build), BENCH_OUT (docs/bench.md), BENCH_LOGIN_CONNECTIONS (8) and
+#   BENCH_HEALTHZ_CONNECTIONS (4) for healthz_under_login.
 # Absolute figures drift ±20–30 % on shared machines; compare the ratios taken in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,9 @@ ROUNDS=${BENCH_ROUNDS:-3}
 DURATION=${BENCH_DURATION:-5s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 WRK_THREADS=${BENCH_WRK_THREADS:-1}
-SCENARIOS=(${BENCH_SCENARIOS:-healthz})
+SCENARIOS=(${BENCH_SCENARIOS:-healthz healthz_under_login})
+LOGIN_CONNECTIONS=${BENCH_LOGIN_CONNECTIONS:-8}
+HEALTHZ_CONNECTIONS=${BENCH_HEALTHZ_CONNECTIONS:-4}
 OUT=${BENCH_OUT:-$ROOT/docs/bench.md}
 BEIAN_THREADS=2
 
@@ -208,6 +211,67 @@ compare() {  # name description beian_url nginx_url
 scenario_healthz() {
   compare healthz "GET /healthz, a fixed JSON reply (keep-alive)" \
     "http://127.0.0.1:$AGENT_PORT/healthz" "http://127.0.0.1:$NGINX_PORT/healthz"
+}
+
+# /healthz while logins run at full speed (issue 6 item 4): one wrk signs in to one account with
+# the right password over LOGIN_CONNECTIONS connections (an Argon2id verification per request),
+# a second wrk measures GET /healthz over HEALTHZ_CONNECTIONS. The target is /healthz p99 under
+# 50 ms: password hashing must not hold up the I/O threads.
+scenario_healthz_under_login() {
+  local name=healthz_under_login email="bench-$RANDOM@example.com" password="bench-passphrase-7"
+  echo
+  echo "== $name: GET /healthz while $LOGIN_CONNECTIONS connections sign in =="
+  curl -fsS -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$email\",\"phone\":\"13800138000\",\"password\":\"$password\",\"display_name\":\"bench\"}" \
+    "http://127.0.0.1:$AGENT_PORT/api/v1/auth/register"
+  local rows="" p99s=() r login_secs
+  login_secs=$(( ${DURATION%s} + 2 ))
+  for r in $(seq 1 "$ROUNDS"); do
+    BENCH_EMAIL=$email BENCH_PASSWORD=$password wrk -t1 -c"$LOGIN_CONNECTIONS" -d"${login_secs}s" \
+      -s "$ROOT/bench/login.lua" "http://127.0.0.1:$AGENT_PORT/api/v1/auth/login" >"$TMP/login.out" &
+    local login_pid=$!
+    sleep 1
+    local h
+    # --timeout: a /healthz held up for seconds is a latency to report, not a socket error.
+    h=$(wrk -t1 -c"$HEALTHZ_CONNECTIONS" -d"$DURATION" --timeout 60s --latency \
+      "http://127.0.0.1:$AGENT_PORT/healthz")
+    wait "$login_pid"
+    local hrps hp99 lrps lbad
+    hrps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$h")
+    hp99=$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000}
+            else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}
+            printf "%.1f", v}' <<<"$h")
+    lrps=$(awk '/^Requests\/sec:/ {printf "%.1f", $2}' "$TMP/login.out")
+    lbad=$(awk '/Non-2xx/ {print $NF}' "$TMP/login.out")
+    # No /healthz answered within the run: its p99 is at least the run's length.
+    if [[ -z $hp99 || $hrps == 0 ]]; then
+      hp99=">$(( ${DURATION%s} * 1000 ))"
+      p99s+=("$(( ${DURATION%s} * 1000 ))")
+    else
+      p99s+=("$hp99")
+    fi
+    printf 'round %d: /healthz %7s req/s p99 %8s ms | logins %6s/s, non-2xx %s\n' \
+      "$r" "$hrps" "$hp99" "$lrps" "${lbad:-0}"
+    rows+="| $r | $hrps | $hp99 | $lrps | ${lbad:-0} |"$'\n'
+  done
+  local med
+  med=$(median "${p99s[@]}")
+  [[ $med == "$(( ${DURATION%s} * 1000 ))" ]] && med=">$med"
+  echo "median /healthz p99 under login load: $med ms (target < 50 ms)"
+  {
+    echo "## $name — GET /healthz while logins run at full speed"
+    echo
+    echo "wrk \`-c$LOGIN_CONNECTIONS\` POSTing the right password to /api/v1/auth/login (bench/login.lua), and"
+    echo "wrk \`-c$HEALTHZ_CONNECTIONS -d$DURATION --timeout 60s --latency\` on /healthz at the same time. Non-2xx logins are"
+    echo "503 \`busy\` answers when the password-hashing queue is full."
+    echo
+    echo "| round | /healthz req/s | /healthz p99 ms | logins/s | non-2xx logins |"
+    echo "| --- | --- | --- | --- | --- |"
+    printf '%s' "$rows"
+    echo
+    echo "Median /healthz p99 under login load: **$med ms** (target: under 50 ms)"
+    echo
+  } >>"$REPORT"
 }
 # ---------------------------------------------------------------------------------------------
 

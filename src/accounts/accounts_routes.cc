@@ -2,7 +2,11 @@
 #include "accounts/accounts_routes.h"
 
 #include <boost/json.hpp>
+#include <exception>
+#include <functional>
+#include <utility>
 
+#include "core/log.h"
 #include "http/cookie.h"
 #include "http/error_status.h"
 #include "http/json.h"
@@ -44,6 +48,46 @@ http::Response SignedOut(const AccountRoutesOptions& o) {
   return response;
 }
 
+http::Response Busy(const PasswordPool& pool) {
+  auto response = http::ErrorResponse(core::Error(
+      core::ErrorCode::kBusy, "the server is busy signing in others: try again shortly"));
+  response.SetHeader("Retry-After", std::to_string(pool.RetryAfterSeconds()));
+  return response;
+}
+
+// Runs `work` on the password pool and answers with a deferred response, or runs it here when
+// there is no pool.
+core::Result<http::Response> WithPasswordWork(PasswordPool* pool, const http::Request& req,
+                                              std::function<core::Result<http::Response>()> work) {
+  if (pool == nullptr) return work();
+  return http::Response::Deferred([pool, request_id = req.request_id,
+                                   work = std::move(work)](http::Completion done) {
+    const bool queued = pool->Submit([pool, request_id, work, done](bool run) {
+      if (!run) {
+        core::ScopedLogRequestId log_id(request_id);
+        core::Log(core::LogLevel::kWarn, "password_work_refused", {{"reason", "waited too long"}});
+        done(Busy(*pool));
+        return;
+      }
+      core::ScopedLogRequestId log_id(request_id);
+      http::Response response;
+      try {
+        auto result = work();
+        response = result ? std::move(*result) : http::ErrorResponse(result.error());
+      } catch (const std::exception& e) {
+        core::Log(core::LogLevel::kError, "handler_exception", {{"what", e.what()}});
+        response = http::ErrorResponse(core::Error(core::ErrorCode::kInternal, "internal error"));
+      }
+      done(std::move(response));
+    });
+    if (!queued) {
+      core::ScopedLogRequestId log_id(request_id);
+      core::Log(core::LogLevel::kWarn, "password_work_refused", {{"reason", "queue full"}});
+      done(Busy(*pool));
+    }
+  });
+}
+
 }  // namespace
 
 http::Authenticator MakeAuthenticator(AccountsService& service, std::string cookie_name) {
@@ -70,10 +114,15 @@ void RegisterAccountRoutes(http::Router& router, AccountsService& service,
                  reg.display_name = r.RequiredString("display_name");
                  reg.locale = r.OptionalString("locale").value_or("zh-CN");
                  BEIAN_TRY(r.Finish());
-                 int64_t retry_after = 0;
-                 auto g = service.Register(reg, req.client_address, &retry_after);
-                 if (!g) return Refusal(std::move(g).error(), retry_after);
-                 return GrantResponse(*g, options, 201);
+                 return WithPasswordWork(
+                     options.password_pool, req,
+                     [&service, options, reg = std::move(reg),
+                      address = req.client_address]() -> core::Result<http::Response> {
+                       int64_t retry_after = 0;
+                       auto g = service.Register(reg, address, &retry_after);
+                       if (!g) return Refusal(std::move(g).error(), retry_after);
+                       return GrantResponse(*g, options, 201);
+                     });
                });
   }
   router.Add("POST", p + "/auth/login",
@@ -83,10 +132,15 @@ void RegisterAccountRoutes(http::Router& router, AccountsService& service,
                std::string email = r.RequiredString("email");
                std::string password = r.RequiredString("password");
                BEIAN_TRY(r.Finish());
-               int64_t retry_after = 0;
-               auto g = service.Login(email, password, req.client_address, &retry_after);
-               if (!g) return Refusal(std::move(g).error(), retry_after);
-               return GrantResponse(*g, options, 200);
+               return WithPasswordWork(
+                   options.password_pool, req,
+                   [&service, options, email = std::move(email), password = std::move(password),
+                    address = req.client_address]() -> core::Result<http::Response> {
+                     int64_t retry_after = 0;
+                     auto g = service.Login(email, password, address, &retry_after);
+                     if (!g) return Refusal(std::move(g).error(), retry_after);
+                     return GrantResponse(*g, options, 200);
+                   });
              });
   router.Add("POST", p + "/auth/logout",
              [&service, options](http::Request& req) -> core::Result<http::Response> {

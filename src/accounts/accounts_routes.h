@@ -4,12 +4,15 @@
 //   POST {prefix}/auth/logout     → 204, cookie cleared
 //   POST {prefix}/auth/logout-all → 204, every session of the account ended, cookie cleared
 //   GET  {prefix}/me              → {user, csrf_token}
-// Handlers only decode, call AccountsService, and render.
+// Handlers only decode, call AccountsService, and render. With a PasswordPool, register and login
+// (the requests that hash or verify a password) run on the pool and answer through a deferred
+// response; a full pool, or work that waited too long there, is answered 503 busy + Retry-After.
 #pragma once
 
 #include <string>
 
 #include "accounts/accounts_service.h"
+#include "accounts/password_pool.h"
 #include "http/router.h"
 
 namespace beian::accounts {
@@ -18,6 +21,8 @@ struct AccountRoutesOptions {
   std::string prefix;       // "/api/v1" or "/authority/v1"
   std::string cookie_name;  // distinct per service: browsers share cookies across ports
   bool cookie_secure = false;
+  // Where register and login do their password work; nullptr: on the I/O thread (tests, tools).
+  PasswordPool* password_pool = nullptr;
 };
 
 void RegisterAccountRoutes(http::Router& router, AccountsService& service,

@@ -24,7 +24,8 @@ void AgentModule::Register(http::Router& router) {
   accounts::RegisterAccountRoutes(router, accounts_,
                                   {.prefix = std::string(kApiPrefix),
                                    .cookie_name = cookie,
-                                   .cookie_secure = options_.cookie_secure});
+                                   .cookie_secure = options_.cookie_secure,
+                                   .password_pool = options_.password_pool});
   RegisterInventoryRoutes(router, inventory_, std::string(kApiPrefix));
 }
 

@@ -8,6 +8,7 @@
 
 #include "accounts/accounts_routes.h"
 #include "accounts/accounts_service.h"
+#include "accounts/password_pool.h"
 #include "agent/inventory_service.h"
 #include "core/clock.h"
 #include "core/pii_cipher.h"
@@ -22,6 +23,9 @@ inline constexpr std::string_view kSessionCookie = "beian_session";
 struct AgentOptions {
   bool cookie_secure = false;
   core::PasswordCost password_cost = core::PasswordCost::kInteractive;
+  // Where sign-in and registration hash passwords (shared by the services of a process; must
+  // outlive the server); nullptr: on the I/O threads.
+  accounts::PasswordPool* password_pool = nullptr;
 };
 
 class AgentModule {

@@ -20,7 +20,8 @@ void AuthorityModule::Register(http::Router& router) {
   accounts::RegisterAccountRoutes(router, accounts_,
                                   {.prefix = std::string(kApiPrefix),
                                    .cookie_name = cookie,
-                                   .cookie_secure = options_.cookie_secure});
+                                   .cookie_secure = options_.cookie_secure,
+                                   .password_pool = options_.password_pool});
 }
 
 }  // namespace beian::authority

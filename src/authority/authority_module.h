@@ -6,6 +6,7 @@
 
 #include "accounts/accounts_routes.h"
 #include "accounts/accounts_service.h"
+#include "accounts/password_pool.h"
 #include "core/clock.h"
 #include "core/pii_cipher.h"
 #include "http/router.h"
@@ -19,6 +20,9 @@ inline constexpr std::string_view kSessionCookie = "beian_authority_session";
 struct AuthorityOptions {
   bool cookie_secure = false;
   core::PasswordCost password_cost = core::PasswordCost::kInteractive;
+  // Where sign-in and registration hash passwords (shared by the services of a process; must
+  // outlive the server); nullptr: on the I/O threads.
+  accounts::PasswordPool* password_pool = nullptr;
 };
 
 class AuthorityModule {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <thread>
 
+#include "accounts/password_pool.h"
 #include "agent/agent_module.h"
 #include "authority/authority_module.h"
 #include "cli/commands.h"
@@ -35,6 +36,7 @@ struct ServeOptions {
   std::string agent_listen = "127.0.0.1:8080";
   std::string authority_listen = "127.0.0.1:8090";
   int threads = 2;
+  int password_threads = 2;
   bool no_demo = false;
   bool migrate = false;
   std::string web_dir = "web/dist";
@@ -99,18 +101,22 @@ void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
 // The agent's routes on its router: the module's, then Mount's. Serve and `beian routes` both
 // wire through here, so the table `beian routes` prints is the one served.
 void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
-               const core::PiiCipher& pii, std::unique_ptr<agent::AgentModule>& module) {
+               const core::PiiCipher& pii, accounts::PasswordPool* password_pool,
+               std::unique_ptr<agent::AgentModule>& module) {
   module = std::make_unique<agent::AgentModule>(
-      *h.db, clock, pii, agent::AgentOptions{.cookie_secure = o.cookie_secure});
+      *h.db, clock, pii,
+      agent::AgentOptions{.cookie_secure = o.cookie_secure, .password_pool = password_pool});
   module->Register(h.router);
   Mount(o, h, agent::kApiPrefix);
 }
 
 void WireAuthority(const ServeOptions& o, Hosted& h, const core::Clock& clock,
-                   const core::PiiCipher& pii,
+                   const core::PiiCipher& pii, accounts::PasswordPool* password_pool,
                    std::unique_ptr<authority::AuthorityModule>& module) {
   module = std::make_unique<authority::AuthorityModule>(
-      *h.db, clock, pii, authority::AuthorityOptions{.cookie_secure = o.cookie_secure});
+      *h.db, clock, pii,
+      authority::AuthorityOptions{.cookie_secure = o.cookie_secure,
+                                  .password_pool = password_pool});
   module->Register(h.router);
   Mount(o, h, authority::kApiPrefix);
 }
@@ -174,6 +180,8 @@ int Serve(const ServeOptions& o) {
   // Owners before users: destruction runs in reverse, so on every return (a port that cannot be
   // bound included) the servers stop and join their threads before the modules whose services
   // their handlers call are destroyed, and those before the databases and routers.
+  // Password hashing for both services, off the I/O threads (issue 6 item 4).
+  accounts::PasswordPool password_pool({.threads = o.password_threads});
   Hosted agent_host("agent");
   Hosted authority_host("authority");
   std::unique_ptr<agent::AgentModule> agent_module;
@@ -183,11 +191,11 @@ int Serve(const ServeOptions& o) {
 
   if (run_agent) {
     if (auto s = OpenAndCheck(o, agent_host); !s) return fail(s.error());
-    WireAgent(o, agent_host, clock, pii, agent_module);
+    WireAgent(o, agent_host, clock, pii, &password_pool, agent_module);
   }
   if (run_authority) {
     if (auto s = OpenAndCheck(o, authority_host); !s) return fail(s.error());
-    WireAuthority(o, authority_host, clock, pii, authority_module);
+    WireAuthority(o, authority_host, clock, pii, &password_pool, authority_module);
   }
   if (!o.no_demo) {
     auto loaded = LoadDemoAccounts(agent_module ? &agent_module->accounts() : nullptr,
@@ -246,7 +254,8 @@ int Serve(const ServeOptions& o) {
             {{"rules_version", rules->version},
              {"agent", run_agent ? o.agent_listen : ""},
              {"authority", run_authority ? o.authority_listen : ""},
-             {"threads", o.threads}});
+             {"threads", o.threads},
+             {"password_threads", o.password_threads}});
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
@@ -286,8 +295,8 @@ int PrintRoutes(bool json) {
   }
   std::unique_ptr<agent::AgentModule> agent_module;
   std::unique_ptr<authority::AuthorityModule> authority_module;
-  WireAgent(o, agent_host, clock, pii, agent_module);
-  WireAuthority(o, authority_host, clock, pii, authority_module);
+  WireAgent(o, agent_host, clock, pii, nullptr, agent_module);
+  WireAuthority(o, authority_host, clock, pii, nullptr, authority_module);
 
   if (json) {
     boost::json::object out;
@@ -336,6 +345,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", options->threads, "Worker threads per service")
       ->envname("BEIAN_THREADS")
       ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--password-threads", options->password_threads,
+                  "Threads that hash passwords for sign-in and registration (both services)")
+      ->envname("BEIAN_PASSWORD_THREADS")
+      ->check(CLI::Range(1, 64))
       ->capture_default_str();
   cmd->add_flag("--no-demo", options->no_demo, "Start without the demo accounts")
       ->envname("BEIAN_NO_DEMO");

@@ -53,6 +53,12 @@ Response Response::RawJson(std::string body, unsigned status) {
   return r;
 }
 
+Response Response::Deferred(DeferredStart start) {
+  Response r;
+  r.deferred = std::move(start);
+  return r;
+}
+
 Response Response::NoContent() {
   Response r;
   r.status = 204;

@@ -2,12 +2,19 @@
 // adds Content-Length, Connection, X-Request-Id and the security headers.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace beian::http {
+
+struct Response;
+// Delivers a deferred response; callable from any thread, exactly once.
+using Completion = std::function<void(Response)>;
+// Starts the work of a deferred response and arranges for `done` to be called when it ends.
+using DeferredStart = std::function<void(Completion done)>;
 
 struct Response {
   unsigned status = 200;
@@ -26,6 +33,13 @@ struct Response {
   // `body` must already be JSON text.
   static Response RawJson(std::string body, unsigned status = 200);
   static Response NoContent();
+
+  // A response computed later, off the I/O thread (e.g. password hashing on a pool): the server
+  // calls `start` once, after the handler returns, and leaves the connection waiting — its
+  // thread serves other connections meanwhile — until `done` delivers the real response.
+  static Response Deferred(DeferredStart start);
+  // Set only on a deferred response (status, body and headers are then unused).
+  DeferredStart deferred;
 };
 
 // ASCII case-insensitive equality (header names).

@@ -276,6 +276,28 @@ Response Router::Handle(Request& request) {
     response = ErrorResponse(core::Error(core::ErrorCode::kInternal, "internal error"));
   }
   if (stats == nullptr) stats = metrics_.Unmatched(request.method);
+  if (response.deferred) {
+    // Recorded when the response is delivered; a start that throws is answered with a 500.
+    DeferredStart inner = std::move(response.deferred);
+    response.deferred = [this, stats, start, inner = std::move(inner),
+                         route = request.route](Completion done) {
+      Completion recorded = [this, stats, start, done](Response r) {
+        auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+        Metrics::Record(stats, r.status, static_cast<uint64_t>(ns));
+        metrics_.AddInFlight(-1);
+        done(std::move(r));
+      };
+      try {
+        inner(recorded);
+      } catch (...) {
+        core::Log(core::LogLevel::kError, "handler_exception", {{"route", route}});
+        recorded(ErrorResponse(core::Error(core::ErrorCode::kInternal, "internal error")));
+      }
+    };
+    return response;
+  }
   auto ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
           .count();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <optional>
 #include <stdexcept>
 
 #include "http/cookie.h"
@@ -253,6 +254,33 @@ TEST(RouterTest, FallbackOnlyForGetAndHead) {
   EXPECT_EQ(router.Handle(g).body, "app");
   Request p = Make("POST", "/some/page");
   EXPECT_EQ(router.Handle(p).status, 404u);
+}
+
+// A deferred response is counted (status, latency, in flight) when it is delivered, not when the
+// handler returns.
+TEST(RouterTest, DeferredResponsesAreCountedWhenDelivered) {
+  Router router;
+  router.metrics().SetServiceName("agent");
+  Completion pending;
+  router.Add("POST", "/auth/login", [&pending](Request&) -> core::Result<Response> {
+    return Response::Deferred([&pending](Completion done) { pending = std::move(done); });
+  });
+  Request r = Make("POST", "/auth/login");
+  Response deferred = router.Handle(r);
+  ASSERT_TRUE(deferred.deferred);
+  std::optional<Response> delivered;
+  deferred.deferred([&delivered](Response out) { delivered = std::move(out); });
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(router.metrics().in_flight(), 1);
+  EXPECT_EQ(router.metrics().Render().find("route=\"/auth/login\",method=\"POST\",status="),
+            std::string::npos);
+  pending(Response::Text("late", 503));
+  ASSERT_TRUE(delivered);
+  EXPECT_EQ(delivered->status, 503u);
+  EXPECT_EQ(router.metrics().in_flight(), 0);
+  EXPECT_NE(
+      router.metrics().Render().find("route=\"/auth/login\",method=\"POST\",status=\"503\"} 1"),
+      std::string::npos);
 }
 
 TEST(RouterTest, MetricsCountByRouteAndStatus) {

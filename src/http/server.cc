@@ -209,7 +209,8 @@ struct ServerState {
   ServerOptions options;
   Router& router;
   std::atomic<size_t> connections{0};
-  std::atomic<bool> shutting_down{false};  // set by Shutdown() before the workers see it
+  std::atomic<bool> shutting_down{false};     // set by Shutdown() before the workers see it
+  std::atomic<bool> warned_forwarded{false};  // X-Forwarded-For seen without trust_proxy_headers
   int64_t sweep_interval_ms = 1000;
 };
 
@@ -498,7 +499,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     req.body = std::move(msg.body());
     req.client_address = client_;
-    if (Opt().trust_proxy_headers) ApplyProxyHeaders(req);
+    if (Opt().trust_proxy_headers) {
+      ApplyProxyHeaders(req);
+    } else if (!w_.server->warned_forwarded.load(std::memory_order_relaxed) &&
+               !req.Header("x-forwarded-for").empty() &&
+               !w_.server->warned_forwarded.exchange(true)) {
+      // Behind a proxy every client then shares the proxy's address, and with it the
+      // per-address login throttling: say so once.
+      core::Log(core::LogLevel::kWarn, "forwarded_header_ignored",
+                {{"service", Opt().service_name},
+                 {"hint",
+                  "requests carry X-Forwarded-For but --trust-proxy is off: all clients "
+                  "share the proxy's address for throttling"}});
+    }
     std::string_view incoming = req.Header("x-request-id");
     req.request_id = IsGoodRequestId(incoming) ? std::string(incoming) : NewRequestId();
     head_only_ = msg.method() == bhttp::verb::head;
@@ -513,8 +526,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
       } else {
         res = w_.server->router.Handle(req);
       }
+      if (res.deferred) {
+        Defer(std::move(req), std::move(res.deferred), keep_alive, start);
+        return;
+      }
     }
     Finish(req, std::move(res), keep_alive, start);
+  }
+
+  // A deferred response: the connection stays kHandling (no deadline, no reads) while this
+  // thread serves its other connections; `done` may run on any thread and hands the response
+  // back to this connection's thread. The connection stays in the worker's list until then, so
+  // a drain waits for it (and closes it at the drain deadline; the late answer then finds the
+  // socket closed).
+  void Defer(Request req, DeferredStart deferred, bool keep_alive,
+             std::chrono::steady_clock::time_point start) {
+    auto shared_req = std::make_shared<Request>(std::move(req));
+    deferred([self = shared_from_this(), shared_req, keep_alive, start](Response r) {
+      asio::post(self->w_.io, [self, shared_req, keep_alive, start, r = std::move(r)]() mutable {
+        self->Finish(*shared_req, std::move(r), keep_alive, start);
+      });
+    });
   }
 
   static void ApplyProxyHeaders(Request& req) {

@@ -3,8 +3,11 @@
 // Threads: `threads` workers, each with its own io_context and its own acceptor on the same port
 // (SO_REUSEPORT), so a connection lives on one thread and needs no locking; TCP_NODELAY is set.
 // Handlers run synchronously on the worker thread and may block (database calls): the thread
-// count is the concurrency. Timeouts are enforced by a coarse periodic sweep of connection
-// deadlines per worker instead of a timer per read: a new connection must send a whole header
+// count is the concurrency. Work too heavy for that (password hashing) returns a deferred
+// response (Response::Deferred): the connection then waits without holding its thread, and the
+// response is written when the work hands it back.
+// Timeouts are enforced by a coarse periodic sweep of connection deadlines per worker instead of
+// a timer per read: a new connection must send a whole header
 // within header_timeout, a body within body_timeout after its header, a keep-alive connection
 // is closed after idle_timeout without a new request, and a client that does not read its
 // response is dropped after write_timeout. Deadlines are checked every quarter of the shortest

@@ -13,6 +13,8 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "core/log.h"
 #include "http/health.h"
@@ -55,6 +57,17 @@ class ServerTest : public ::testing::Test {
       release_.get_future().wait();
       return Response::Text("finished");
     });
+    // A deferred response finished by another thread when the test releases it (as password
+    // hashing on a pool does).
+    router_.Add("GET", "/deferred", [this](Request&) -> core::Result<Response> {
+      return Response::Deferred([this](Completion done) {
+        deferred_threads_.emplace_back([this, done] {
+          deferred_entered_.set_value();
+          deferred_release_.get_future().wait();
+          done(Response::Text("computed elsewhere", 201));
+        });
+      });
+    });
     router_.SetAuthenticator([](const Request& r) -> core::Result<std::optional<Principal>> {
       if (r.Cookie("sid") != "s1") return std::optional<Principal>();
       return std::optional<Principal>(Principal{.user_id = "u1",
@@ -74,8 +87,10 @@ class ServerTest : public ::testing::Test {
   void TearDown() override {
     if (server_) {
       server_->Shutdown();
+      if (!deferred_threads_.empty() && !released_) deferred_release_.set_value();
       server_->Wait();
     }
+    for (auto& t : deferred_threads_) t.join();
   }
 
   uint16_t Start(ServerOptions options = {}) {
@@ -91,8 +106,60 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<Server> server_;
   std::promise<void> entered_;
   std::promise<void> release_;
+  std::promise<void> deferred_entered_;
+  std::promise<void> deferred_release_;
+  bool released_ = false;
+  std::vector<std::thread> deferred_threads_;
   bool access_log_ = false;
 };
+
+// Issue 6 item 4: password hashing held the I/O thread, so /healthz on the same thread waited
+// seconds behind logins. A deferred response leaves the thread free for other connections.
+TEST_F(ServerTest, DeferredResponseDoesNotHoldUpTheIoThread) {
+  uint16_t port = Start({.threads = 1});
+  auto pending = std::async(std::launch::async, [port] {
+    TestClient c(port);
+    auto first = c.Request("GET", "/deferred");
+    auto second = c.Request("GET", "/healthz");  // the same connection serves on afterwards
+    return std::pair{first, second};
+  });
+  ASSERT_EQ(deferred_entered_.get_future().wait_for(10s), std::future_status::ready);
+  TestClient other(port);
+  auto start = std::chrono::steady_clock::now();
+  auto health = other.Request("GET", "/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);  // not behind the deferred one
+  released_ = true;
+  deferred_release_.set_value();
+  auto [first, second] = pending.get();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 201u);
+  EXPECT_EQ(first->body, "computed elsewhere");
+  EXPECT_FALSE(first->Header("X-Request-Id").empty());
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200u);
+}
+
+// A drain waits for a deferred response like for any request in flight.
+TEST_F(ServerTest, ShutdownWaitsForADeferredResponse) {
+  uint16_t port = Start({.threads = 1});
+  auto pending = std::async(std::launch::async, [port] {
+    TestClient c(port);
+    return c.Request("GET", "/deferred");
+  });
+  ASSERT_EQ(deferred_entered_.get_future().wait_for(10s), std::future_status::ready);
+  server_->Shutdown();
+  std::this_thread::sleep_for(100ms);
+  released_ = true;
+  deferred_release_.set_value();
+  auto r = pending.get();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201u);
+  EXPECT_EQ(r->Header("Connection"), "close");
+  server_->Wait();
+  EXPECT_EQ(server_->open_connections(), 0u);
+}
 
 TEST_F(ServerTest, HealthzWithRequestIdAndSecurityHeaders) {
   TestClient c(Start());
@@ -624,6 +691,33 @@ TEST_F(ServerTest, ProxyHeadersOnlyWhenTrusted) {
   auto junk = c.Request("GET", "/whoami", "", "X-Forwarded-For: not-an-ip\r\n");
   ASSERT_TRUE(junk);
   EXPECT_EQ(junk->body, "127.0.0.1 http");
+}
+
+// Issue 6 item 3: behind a proxy without --trust-proxy every client shares one address (and its
+// throttling); the server says so once, and only when X-Forwarded-For actually arrives.
+TEST_F(ServerTest, ForwardedHeaderWithoutTrustProxyIsLoggedOnce) {
+  std::mutex mu;
+  int warnings = 0;
+  core::SetLogWriterForTest([&](std::string_view line) {
+    if (line.find("forwarded_header_ignored") == std::string_view::npos) return;
+    std::lock_guard<std::mutex> lock(mu);
+    ++warnings;
+  });
+  {
+    TestClient c(Start());
+    ASSERT_TRUE(c.Request("GET", "/healthz"));
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      EXPECT_EQ(warnings, 0);
+    }
+    ASSERT_TRUE(c.Request("GET", "/healthz", "", "X-Forwarded-For: 203.0.113.9\r\n"));
+    ASSERT_TRUE(c.Request("GET", "/healthz", "", "X-Forwarded-For: 203.0.113.10\r\n"));
+  }
+  server_->Shutdown();
+  server_->Wait();
+  core::SetLogWriterForTest({});
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(warnings, 1);
 }
 
 TEST_F(ServerTest, HeaderValuesCannotSplitTheResponse) {

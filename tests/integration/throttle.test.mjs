@@ -170,3 +170,48 @@ describe('login throttling', () => {
     await agent().login(acct.email, acct.password);
   });
 });
+
+// Issue 6 item 4: password hashing runs on its own small pool (here one thread), not on the I/O
+// threads: /healthz answers at once while logins queue, and logins beyond the bounded queue are
+// answered 503 busy with Retry-After instead of late.
+describe('password hashing off the I/O threads', () => {
+  let hashing;
+
+  before(async () => {
+    hashing = await startServer({ demo: false, extraArgs: ['--password-threads', '1'] });
+  });
+
+  after(async () => {
+    await hashing?.stop();
+  });
+
+  test('a burst of logins: /healthz stays quick, the overflow gets 503 busy', async () => {
+    const acct = account('burst');
+    await new Client(hashing.agentUrl).register(acct);
+    const login = () =>
+      fetch(`${hashing.agentUrl}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: acct.email, password: acct.password }),
+      }).then(async (r) => ({ status: r.status, retry: r.headers.get('retry-after'), body: await r.text() }));
+    const burst = Array.from({ length: 70 }, login);
+    await sleep(50);
+    const t0 = performance.now();
+    const health = await fetch(`${hashing.agentUrl}/healthz`);
+    const healthMs = performance.now() - t0;
+    assert.equal(health.status, 200);
+    const results = await Promise.all(burst);
+    assert.ok(healthMs < 1000, `/healthz took ${healthMs.toFixed(0)} ms behind 70 logins`);
+    const ok = results.filter((r) => r.status === 200);
+    const busy = results.filter((r) => r.status === 503);
+    assert.equal(ok.length + busy.length, results.length, results.map((r) => r.status).join(' '));
+    assert.ok(ok.length >= 1, 'no login got through');
+    assert.ok(busy.length >= 1, 'a queue of 32 behind one thread took all 70 logins');
+    for (const r of busy) {
+      assert.equal(JSON.parse(r.body).error.code, 'busy', r.body);
+      assert.match(r.retry ?? '', /^[1-9]\d*$/);
+    }
+    // Once the burst is over, logins work again.
+    await new Client(hashing.agentUrl).login(acct.email, acct.password);
+  });
+});
