@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "core/json_reader.h"
+#include "domain/contact_validators.h"
+#include "domain/numbering.h"
 
 namespace beian::domain {
 namespace {
@@ -19,7 +21,10 @@ void ReadPerson(core::JsonReader& r, Person& p) {
   p.name = r.OptionalString("name").value_or("");
   p.id_type = r.OptionalString("id_type").value_or("");
   p.id_number = r.OptionalString("id_number").value_or("");
-  p.mobile = r.OptionalString("mobile").value_or("");
+  // Normalised here, once (RULES.md decision 11): what is stored and judged is the 11-digit
+  // form; a number that does not normalise is kept as typed for the precheck to refuse.
+  std::string mobile = r.OptionalString("mobile").value_or("");
+  p.mobile = NormalizeMobile(mobile).value_or(std::move(mobile));
   p.email = r.OptionalString("email").value_or("");
   p.legal_representative = r.OptionalBool("legal_representative");
 }
@@ -52,9 +57,10 @@ void ReadWebsite(core::JsonReader& r, Website& w) {
 }
 
 void ReadBeian(core::JsonReader& r, BeianCredentials& b) {
-  b.subject_sn = r.OptionalString("subject_sn").value_or("");
+  // SNs as people type them, normalised here once (RULES.md decision 18).
+  b.subject_sn = NormalizeSnText(r.OptionalString("subject_sn").value_or(""));
   if (auto sns = r.OptionalStringMap("website_sns")) {
-    for (auto& [domain, sn] : *sns) b.website_sns[std::move(domain)] = std::move(sn);
+    for (auto& [domain, sn] : *sns) b.website_sns[std::move(domain)] = NormalizeSnText(sn);
   }
 }
 

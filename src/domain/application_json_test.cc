@@ -129,6 +129,31 @@ TEST(ApplicationJsonTest, NamesEveryProblem) {
   EXPECT_EQ(u.error().details[1].field, "organizer.y");
 }
 
+// RULES.md decision 11: mobiles are normalised where the application is read; what does not
+// normalise is kept as typed (the precheck says mobile_invalid), and reading never fails on it.
+TEST(ApplicationJsonTest, MobilesAreNormalisedOnce) {
+  struct Case {
+    const char* typed;
+    const char* stored;
+  };
+  for (const Case& c :
+       {Case{"+86 138-0013-8000", "13800138000"}, Case{"0086 (138) 0013.8000", "13800138000"},
+        Case{"13800138000", "13800138000"}, Case{"", ""},
+        Case{"+86 12800138000", "+86 12800138000"}, Case{"138 0013 800", "138 0013 800"}}) {
+    boost::json::object person{{"mobile", c.typed}};
+    auto a = ApplicationFromJson(boost::json::object{
+        {"organizer", {{"person_in_charge", person}}},
+        {"websites", boost::json::array{boost::json::object{{"person_in_charge", person}}}}});
+    ASSERT_TRUE(a.ok()) << c.typed;
+    EXPECT_EQ(a->organizer.person_in_charge.mobile, c.stored) << c.typed;
+    EXPECT_EQ(a->websites[0].person_in_charge.mobile, c.stored) << c.typed;
+    // Idempotent: what was stored reads back the same.
+    auto again = ApplicationFromJson(ToJson(*a));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*again, *a);
+  }
+}
+
 TEST(ApplicationJsonTest, MalformedText) {
   auto a = Parse(R"({"organizer": )");
   ASSERT_FALSE(a.ok());

@@ -16,11 +16,12 @@ Findings Check(bool empty, bool ok, std::string_view field, std::string_view kin
       Severity::kError, std::string(field), "invalid_format", {{"kind", std::string(kind)}}}};
 }
 
-// Digits only, after dropping spaces and dashes.
+// The number without the separators people type between digit groups (RULES.md decision 11:
+// spaces, '-', '.', '(' and ')').
 std::string StripSeparators(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c != '-' && c != ' ') out.push_back(c);
+    if (c != '-' && c != ' ' && c != '.' && c != '(' && c != ')') out.push_back(c);
   }
   return out;
 }
@@ -29,10 +30,12 @@ std::string StripSeparators(std::string_view s) {
 
 std::optional<std::string> NormalizeMobile(std::string_view number) {
   std::string s = StripSeparators(text::NormalizeCode(number));
-  if (s.starts_with("+86")) {
-    s.erase(0, 3);
-  } else if (s.size() == 13 && s.starts_with("86")) {
-    s.erase(0, 2);
+  // A country code goes only when 11 digits remain after it.
+  for (std::string_view prefix : {"+86", "0086", "86"}) {
+    if (s.size() == prefix.size() + 11 && s.starts_with(prefix)) {
+      s.erase(0, prefix.size());
+      break;
+    }
   }
   if (s.size() == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' && text::IsAsciiDigits(s)) {
     return s;
@@ -92,7 +95,10 @@ std::optional<std::string> NormalizeEmail(std::string_view address) {
 }
 
 Findings ValidateMobile(std::string_view number, std::string_view field) {
-  return Check(text::Trim(number).empty(), NormalizeMobile(number).has_value(), field, "mobile");
+  if (text::Trim(number).empty())
+    return {Finding{Severity::kError, std::string(field), "required", {}}};
+  if (NormalizeMobile(number)) return {};
+  return {Finding{Severity::kError, std::string(field), "mobile_invalid", {}}};
 }
 
 Findings ValidateLandline(std::string_view number, std::string_view field) {

@@ -25,15 +25,25 @@ TEST_P(Mobile, Normalizes) {
 }
 INSTANTIATE_TEST_SUITE_P(
     Spellings, Mobile,
-    ::testing::Values(Case{"13812345678", "13812345678"}, Case{"19912345678", "19912345678"},
-                      Case{" 138 1234 5678 ", "13812345678"}, Case{"138-1234-5678", "13812345678"},
-                      Case{"+8613812345678", "13812345678"},
-                      Case{"+86 138 1234 5678", "13812345678"},
-                      Case{"8613812345678", "13812345678"},
-                      Case{"１３８１２３４５６７８", "13812345678"},
-                      Case{"12812345678", std::nullopt}, Case{"1381234567", std::nullopt},
-                      Case{"138123456789", std::nullopt}, Case{"23812345678", std::nullopt},
-                      Case{"1381234567a", std::nullopt}, Case{"010-12345678", std::nullopt}));
+    ::testing::Values(
+        Case{"13812345678", "13812345678"}, Case{"19912345678", "19912345678"},
+        Case{" 138 1234 5678 ", "13812345678"}, Case{"138-1234-5678", "13812345678"},
+        Case{"+8613812345678", "13812345678"}, Case{"+86 138 1234 5678", "13812345678"},
+        Case{"8613812345678", "13812345678"}, Case{"１３８１２３４５６７８", "13812345678"},
+        // RULES.md decision 11.
+        Case{"+86 138-0013-8000", "13800138000"}, Case{"0086 138 0013 8000", "13800138000"},
+        Case{"(+86) 138.0013.8000", "13800138000"}, Case{"86-138-0013-8000", "13800138000"},
+        Case{"+86（138）00138000", "13800138000"},
+        Case{"+８６ １３８ ００１３ ８０００", "13800138000"},
+        Case{"+86 1380013800", std::nullopt},    // 10 digits after the code
+        Case{"+86 138001380001", std::nullopt},  // 12
+        Case{"86 1380013800", std::nullopt},     // 8613800138000 is 12 digits
+        Case{"0086 0086 13800138000", std::nullopt}, Case{"+85 13800138000", std::nullopt},
+        Case{"138_0013_8000", std::nullopt},
+        Case{"+8612800138000", std::nullopt},  // second digit 2
+        Case{"12812345678", std::nullopt}, Case{"1381234567", std::nullopt},
+        Case{"138123456789", std::nullopt}, Case{"23812345678", std::nullopt},
+        Case{"1381234567a", std::nullopt}, Case{"010-12345678", std::nullopt}));
 
 class Landline : public ::testing::TestWithParam<Case> {};
 TEST_P(Landline, Normalizes) {
@@ -72,9 +82,8 @@ TEST(Contact, EmptyIsRequiredAndBadIsInvalidFormat) {
   EXPECT_THAT(Codes(ValidateMobile(" ", "p.mobile")), ElementsAre("required"));
   Findings f = ValidateMobile("123", "p.mobile");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].code, "invalid_format");
+  EXPECT_EQ(f[0].code, "mobile_invalid");  // decision 11's code
   EXPECT_EQ(f[0].field, "p.mobile");
-  EXPECT_EQ(f[0].params.at("kind"), "mobile");
   EXPECT_EQ(ValidateLandline("1", "f")[0].params.at("kind"), "landline");
   EXPECT_EQ(ValidateEmail("1", "f")[0].params.at("kind"), "email");
   EXPECT_THAT(Codes(ValidateEmail("", "f")), ElementsAre("required"));

@@ -52,6 +52,27 @@ std::string ResidentIdProvince(const Rules& rules, std::string_view number) {
   return p != nullptr ? p->code : "";
 }
 
+// RULES.md decision 16: where an individual's identity document makes them local (see
+// ProvinceDerivation::id_province).
+std::string IdentityProvince(const Rules& rules, std::string_view id_type,
+                             std::string_view number) {
+  if (id_type == "resident_id_card") return ResidentIdProvince(rules, number);
+  if (id_type == "passport" || id_type == "hk_macao_permit" || id_type == "taiwan_permit") {
+    return std::string(id_type);
+  }
+  if (id_type == "foreign_permanent_resident_card") {
+    // The 2017 card (18 characters, 9 + province + …) is local in the province of its digits
+    // 2–3; the 2004 card (15 characters) is never local.
+    const std::string s = text::NormalizeCode(number);
+    if (s.size() == 18 && s[0] == '9' && text::IsAsciiDigits(s.substr(1, 2))) {
+      const Province* p = rules.FindProvince(s.substr(1, 2));
+      return p != nullptr ? p->code : std::string(id_type);
+    }
+    return std::string(id_type);
+  }
+  return "";
+}
+
 // One person in charge: name, identity document (an identity type, valid number, old enough),
 // mobile, e-mail.
 void CheckPerson(Findings& out, const Rules& rules, const Person& p, const std::string& path,
@@ -207,7 +228,15 @@ void CheckProvince(Findings& out, const Application& app, const Rules& rules,
     Err(out, "province", "filing_province_mismatch",
         {{"given", std::string(text::Trim(app.province))}, {"expected", d.province}});
   }
-  // Individuals whose ID card was issued in another province (RULES.md "Documents").
+  // Identity documents a province does not accept from individuals (decision 16, data).
+  const Province* filing = rules.FindProvince(d.province);
+  if (individual && filing != nullptr &&
+      Contains(filing->refused_individual_id_types, o.certificate.type)) {
+    Err(out, "organizer.certificate.type", "id_type_not_accepted_in_province",
+        {{"type", o.certificate.type}, {"province", d.province}});
+    return;
+  }
+  // Individuals whose identity document is not local (RULES.md "Documents", decision 16).
   if (individual && !d.id_province.empty() && d.id_province != d.province) {
     const Province* p = rules.FindProvince(d.province);
     Params params{{"province", d.province}, {"id_province", d.id_province}};
@@ -318,13 +347,11 @@ ProvinceDerivation DeriveFilingProvince(const Application& app, const Rules& rul
   const std::string given(text::Trim(o.province));
   const bool given_known = !given.empty() && rules.FindProvince(given) != nullptr;
   if (type != nullptr && type->is_individual) {
-    if (o.certificate.type == "resident_id_card") {
-      d.id_province = ResidentIdProvince(rules, o.certificate.number);
-    }
+    d.id_province = IdentityProvince(rules, o.certificate.type, o.certificate.number);
     if (given_known) {
       d.province = given;
       d.source = "residence";
-    } else if (!d.id_province.empty()) {
+    } else if (o.certificate.type == "resident_id_card" && !d.id_province.empty()) {
       d.province = d.id_province;
       d.source = "resident_id";
     }
@@ -390,6 +417,7 @@ const std::vector<std::string_view>& CrossCheckCodes() {
       "filing_province_mismatch",
       "filing_province_unknown",
       "homepage_not_on_domain",
+      "id_type_not_accepted_in_province",
       "individual_person_mismatch",
       "individual_pre_approval",
       "individual_service_content",

@@ -25,7 +25,11 @@ struct ProvinceDerivation {
   // individual), "resident_id" (an individual's ID prefix), "organizer" (organizer.province of
   // an organization whose certificate carries no region).
   std::string source;
-  // The province that issued an individual's resident ID card, when known.
+  // Where an individual's identity document makes them local (RULES.md decision 16): the
+  // province that issued the resident ID card (its prefix) or the new permanent resident card
+  // (its digits 2–3); the document type itself ("passport", …) for documents that are never local
+  // (passport, HK/Macao and Taiwan permits, the old permanent resident card); empty when there
+  // is nothing to compare (the residence permit takes its declared province; unknown numbers).
   std::string id_province;
 };
 

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "domain/identity_validators.h"
 #include "domain/rules_test_support.h"
 
 namespace beian::domain {
@@ -282,6 +285,111 @@ TEST(CrossChecksTest, DuplicateRegistrableDomains) {
   ASSERT_NE(f, std::nullopt);
   EXPECT_EQ(f->params.at("other"), "websites[0].domains[0]");
   EXPECT_EQ(f->params.at("domain"), "example.com");
+}
+
+// RULES.md decision 13: domains are compared as registrable domains, across websites and within
+// one; every repeat (not the first) gets duplicate_domain, naming the first.
+TEST(CrossChecksTest, DuplicateDomainsAfterReduction) {
+  struct Case {
+    std::vector<std::vector<std::string>> websites;  // domains of each website
+    std::vector<std::string> flagged;                // fields with duplicate_domain
+  };
+  const Case cases[] = {
+      {{{"www.a.com"}, {"a.com"}}, {"websites[1].domains[0]"}},
+      {{{"a.com"}, {"www.a.com"}}, {"websites[1].domains[0]"}},
+      {{{"WWW.A.COM"}, {"shop.a.com"}, {"a.com"}},
+       {"websites[1].domains[0]", "websites[2].domains[0]"}},
+      {{{"www.a.com", "a.com"}}, {"websites[0].domains[1]"}},  // within one website
+      {{{"a.com"}, {"a.cn"}}, {}},
+      {{{"a.com.cn"}, {"b.com.cn"}}, {}},  // com.cn is a public suffix
+      {{{"a.com.cn"}, {"www.a.com.cn"}}, {"websites[1].domains[0]"}},
+      {{{"a.com"}, {"b.com"}, {"a.com"}}, {"websites[2].domains[0]"}},
+  };
+  for (const Case& c : cases) {
+    Application app = Enterprise();
+    app.websites.clear();
+    for (std::size_t i = 0; i < c.websites.size(); ++i) {
+      app.websites.push_back(Site("示例站点" + std::to_string(i), ""));
+      app.websites.back().domains = c.websites[i];
+    }
+    std::vector<std::string> flagged;
+    for (const Finding& f : Check(app)) {
+      if (f.code != "duplicate_domain") continue;
+      EXPECT_EQ(f.severity, Severity::kError);
+      flagged.push_back(f.field);
+    }
+    EXPECT_EQ(flagged, c.flagged) << c.websites.size() << " websites, first " << c.websites[0][0];
+  }
+}
+
+// RULES.md decision 16: individuals without a resident ID card. Passports, HK/Macao and Taiwan
+// permits and the 2004 permanent resident card are never local; the residence permit takes its
+// declared province; the 2017 permanent resident card is local where its digits 2–3 say; Hebei
+// (13) refuses passports and permanent resident cards from individuals (data).
+TEST(CrossChecksTest, IndividualsWithoutAResidentIdCard) {
+  struct Case {
+    const char* id_type;
+    std::string number;
+    const char* province;  // 11 allowed, 13 Hebei (allowed), 14 refused, 31 residence_permit
+    std::vector<std::string> codes;
+  };
+  const std::string permit = "810000199408230" + std::string("02");
+  const Case cases[] = {
+      {"resident_id_card", "44030419920115452X", "44", {}},
+      {"resident_id_card", "44030419920115452X", "11", {}},
+      {"resident_id_card", "44030419920115452X", "14", {"cross_province_refused"}},
+      {"resident_id_card", "44030419920115452X", "31", {"cross_province_residence_permit"}},
+      {"passport", "E12345678", "11", {}},
+      {"passport", "E12345678", "14", {"cross_province_refused"}},
+      {"passport", "E12345678", "31", {"cross_province_residence_permit"}},
+      {"passport", "E12345678", "13", {"id_type_not_accepted_in_province"}},
+      {"hk_macao_permit", "H12345678", "14", {"cross_province_refused"}},
+      {"hk_macao_permit", "H12345678", "13", {}},
+      {"taiwan_permit", "12345678", "31", {"cross_province_residence_permit"}},
+      {"foreign_permanent_resident_card", "USA110075031802", "11", {}},
+      {"foreign_permanent_resident_card", "USA110075031802", "14", {"cross_province_refused"}},
+      {"foreign_permanent_resident_card",
+       "USA110075031802",
+       "13",
+       {"id_type_not_accepted_in_province"}},
+      {"foreign_permanent_resident_card", "911840198001010013", "14", {"cross_province_refused"}},
+      {"foreign_permanent_resident_card",
+       "911840198001010013",
+       "31",
+       {"cross_province_residence_permit"}},
+      {"foreign_permanent_resident_card",
+       "911840198001010013",
+       "13",
+       {"id_type_not_accepted_in_province"}},
+      {"hk_macao_taiwan_residence_permit", permit + *ResidentIdCheckChar(permit), "14", {}},
+      {"hk_macao_taiwan_residence_permit", permit + *ResidentIdCheckChar(permit), "31", {}},
+  };
+  const std::set<std::string> watched = {"cross_province_refused",
+                                         "cross_province_residence_permit",
+                                         "id_type_not_accepted_in_province"};
+  for (const Case& c : cases) {
+    Application app = Individual(c.province);
+    app.organizer.certificate = {c.id_type, c.number};
+    app.organizer.person_in_charge.id_type = c.id_type;
+    app.organizer.person_in_charge.id_number = c.number;
+    std::vector<std::string> codes;
+    for (const Finding& f : Check(app)) {
+      if (watched.count(f.code)) codes.push_back(f.code);
+    }
+    EXPECT_EQ(codes, c.codes) << c.id_type << " " << c.number << " in " << c.province << "\n"
+                              << Dump(Check(app));
+  }
+}
+
+// The local (2017) permanent resident card is local where it was issued: Beijing's in Beijing.
+TEST(CrossChecksTest, NewPermanentResidentCardIsLocalByItsDigits) {
+  Application app = Individual("11");
+  app.organizer.certificate = {"foreign_permanent_resident_card", "911840198001010013"};
+  app.organizer.person_in_charge.id_type = "foreign_permanent_resident_card";
+  app.organizer.person_in_charge.id_number = "911840198001010013";
+  EXPECT_EQ(DeriveFilingProvince(app, R()).id_province, "11");
+  app.organizer.certificate.number = "USA110075031802";
+  EXPECT_EQ(DeriveFilingProvince(app, R()).id_province, "foreign_permanent_resident_card");
 }
 
 TEST(CrossChecksTest, RegulatedNameWordsNeedThePreApproval) {

@@ -215,13 +215,28 @@ FilingJudgement JudgeFilingType(const Application& app, const RegistryView& regi
       list += w.field + ": " + std::string(FilingTypeName(*w.type));
       if (FilingOrder(*w.type) < FilingOrder(first)) first = *w.type;
     }
+    // The order to file them in (modify, new_isp, then new_website), e.g. "new_isp → new_website".
+    std::vector<FilingType> order(types.begin(), types.end());
+    std::sort(order.begin(), order.end(),
+              [](FilingType a, FilingType b) { return FilingOrder(a) < FilingOrder(b); });
+    std::string sequence;
+    for (FilingType t : order) {
+      if (!sequence.empty()) sequence += " → ";
+      sequence += FilingTypeName(t);
+    }
     j.row = "mixed_filing_types";
     j.explanation = Finding{Severity::kWarning,
                             "websites",
                             "explanation_refused_mixed_filing_types",
                             {{"types", list}, {"first", std::string(FilingTypeName(first))}}};
-    j.findings.push_back(Error("websites", "mixed_filing_types",
-                               {{"types", list}, {"first", std::string(FilingTypeName(first))}}));
+    // RULES.md decision 14: the finding is on each website, naming its own row.
+    std::set<std::size_t> flagged;
+    for (const WebsiteJudgement& w : j.websites) {
+      if (!flagged.insert(w.website).second) continue;
+      j.findings.push_back(Error(
+          "websites[" + std::to_string(w.website) + "]", "mixed_filing_types",
+          {{"row", w.row}, {"type", std::string(FilingTypeName(*w.type))}, {"order", sequence}}));
+    }
   } else {
     j.type = *types.begin();
     j.row = j.websites.front().row;

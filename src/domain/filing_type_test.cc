@@ -148,10 +148,20 @@ TEST(FilingTypeTest, MixedTypesAreRefusedNamingTheFirstToFile) {
   FilingJudgement j = JudgeFilingType(App({"old.com", "new.com"}), reg, "beian");
   EXPECT_FALSE(j.type);
   EXPECT_EQ(j.row, "mixed_filing_types");
-  const Finding* f = Find(j.findings, "mixed_filing_types");
-  ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->params.at("first"), "modify");
-  EXPECT_NE(f->params.at("types").find("websites[1].domains[0]: new_website"), std::string::npos);
+  std::vector<const Finding*> mixed;
+  for (const Finding& f : j.findings) {
+    if (f.code == "mixed_filing_types") mixed.push_back(&f);
+  }
+  ASSERT_EQ(mixed.size(), 2u);  // decision 14: on each website, naming its row
+  EXPECT_EQ(mixed[0]->field, "websites[0]");
+  EXPECT_EQ(mixed[0]->severity, Severity::kError);
+  EXPECT_EQ(mixed[0]->params.at("type"), "modify");
+  EXPECT_EQ(mixed[0]->params.at("row"), j.websites[0].row);
+  EXPECT_EQ(mixed[0]->params.at("order"), "modify → new_website");
+  EXPECT_EQ(mixed[1]->field, "websites[1]");
+  EXPECT_EQ(mixed[1]->params.at("type"), "new_website");
+  EXPECT_EQ(mixed[1]->params.at("row"), j.websites[1].row);
+  EXPECT_EQ(j.explanation.params.at("first"), "modify");
   ASSERT_EQ(j.websites.size(), 2u);
   EXPECT_EQ(j.websites[0].type, FilingType::kModify);
   EXPECT_EQ(j.websites[1].type, FilingType::kNewWebsite);
@@ -162,7 +172,28 @@ TEST(FilingTypeTest, AccessBeforeNewWebsite) {
   reg.AddWebsite({"old.com", "京ICP备2020000001号-1", "京ICP备2020000001号", {"other"}});
   FilingJudgement j = JudgeFilingType(App({"new.com", "old.com"}), reg, "beian");
   ASSERT_NE(Find(j.findings, "mixed_filing_types"), nullptr);
-  EXPECT_EQ(Find(j.findings, "mixed_filing_types")->params.at("first"), "new_isp");
+  // new_isp first, then new_website, whatever order the websites come in.
+  EXPECT_EQ(Find(j.findings, "mixed_filing_types")->params.at("order"), "new_isp → new_website");
+  EXPECT_EQ(Find(j.findings, "mixed_filing_types")->params.at("type"), "new_website");
+  EXPECT_EQ(j.explanation.params.at("first"), "new_isp");
+}
+
+// Decision 14 with three websites, two of one type: one finding per website, none at "websites".
+TEST(FilingTypeTest, MixedTypesOnEveryWebsite) {
+  InMemoryRegistry reg = WithSubject();
+  reg.AddWebsite({"old.com", "京ICP备2020000001号-1", "京ICP备2020000001号", {"other"}});
+  reg.AddWebsite({"old.cn", "京ICP备2020000001号-2", "京ICP备2020000001号", {"other"}});
+  FilingJudgement j = JudgeFilingType(App({"old.com", "new.com", "old.cn"}), reg, "beian");
+  EXPECT_FALSE(j.type);
+  std::vector<std::string> fields, types;
+  for (const Finding& f : j.findings) {
+    if (f.code != "mixed_filing_types") continue;
+    fields.push_back(f.field);
+    types.push_back(f.params.at("type"));
+    EXPECT_EQ(f.params.at("order"), "new_isp → new_website");
+  }
+  EXPECT_EQ(fields, (std::vector<std::string>{"websites[0]", "websites[1]", "websites[2]"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"new_isp", "new_website", "new_isp"}));
 }
 
 TEST(FilingTypeTest, SameTypeForEveryWebsite) {

@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::array<int, 17> kIdWeights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 constexpr std::string_view kIdCheckChars = "10X98765432";
+// Older than this on the day of the check → implausible_age (RULES.md decision 19).
+constexpr int kMaxPlausibleAge = 120;
 
 Finding Make(std::string_view field, std::string code,
              std::map<std::string, std::string> params = {}) {
@@ -54,12 +56,17 @@ Findings CheckGb11643(const std::string& s, std::chrono::year_month_day today,
   const unsigned d = static_cast<unsigned>(std::stoi(s.substr(12, 2)));
   const std::chrono::year_month_day birth{std::chrono::year{y}, std::chrono::month{m},
                                           std::chrono::day{d}};
-  bool date_ok = birth.ok() && y >= 1900;
+  // RULES.md decision 19: a birth date before 1900 is a real date (GB 11643's own example is
+  // born in 1880); the age rule judges it, not the date check.
+  bool date_ok = birth.ok();
   if (!date_ok) {
     f.push_back(Make(field, "invalid_birth_date", {{"date", s.substr(6, 8)}}));
   } else if (birth > today) {
     f.push_back(Make(field, "birth_date_in_future", {{"date", FormatYmd(birth)}}));
     date_ok = false;
+  } else if (int age = AgeOn(birth, today); age > kMaxPlausibleAge) {
+    f.push_back(Make(field, "implausible_age",
+                     {{"age", std::to_string(age)}, {"max", std::to_string(kMaxPlausibleAge)}}));
   }
   char expected = *ResidentIdCheckChar(s.substr(0, 17));
   if (expected != s[17]) {
@@ -93,7 +100,7 @@ std::optional<ResidentId> ParseResidentId(std::string_view number) {
   const std::chrono::year_month_day birth{
       std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(std::stoi(s.substr(10, 2)))},
       std::chrono::day{static_cast<unsigned>(std::stoi(s.substr(12, 2)))}};
-  if (!birth.ok() || y < 1900) return std::nullopt;
+  if (!birth.ok()) return std::nullopt;
   ResidentId id;
   id.number = s;
   id.region_code = s.substr(0, 6);
@@ -141,8 +148,11 @@ Findings ValidateResidencePermit(std::string_view number, std::chrono::year_mont
 Findings ValidateHkMacaoPermit(std::string_view number, std::string_view field) {
   std::string s = text::NormalizeCode(number);
   if (s.empty()) return Required(field);
+  // H/M + 8 or 10 digits; HA/MA + 7 digits is the permit of a non-Chinese resident of Hong Kong
+  // or Macao (RULES.md decision 20), format only.
   bool ok = (s.size() == 9 || s.size() == 11) && (s[0] == 'H' || s[0] == 'M') &&
-            text::IsAsciiDigits(s.substr(1));
+            (text::IsAsciiDigits(s.substr(1)) ||
+             (s.size() == 9 && s[1] == 'A' && text::IsAsciiDigits(s.substr(2))));
   return ok ? Findings{} : Format(field, "hk_macao_permit");
 }
 

@@ -26,7 +26,8 @@ struct ResidentId {
   bool male = false;  // odd sequence number
 };
 
-// Parses an 18-character number with a real birth date (≥ 1900) and a correct check character;
+// Parses an 18-character number with a real birth date (any year, decision 19) and a correct
+// check character;
 // nullopt otherwise. Does not look at the province or the age.
 std::optional<ResidentId> ParseResidentId(std::string_view number);
 
@@ -34,7 +35,8 @@ std::optional<ResidentId> ParseResidentId(std::string_view number);
 int AgeOn(std::chrono::year_month_day birth, std::chrono::year_month_day today);
 
 // Resident ID card. Codes: required, invalid_length {expected, actual}, invalid_format
-// {kind=resident_id}, invalid_birth_date {date}, birth_date_in_future {date},
+// {kind=resident_id}, invalid_birth_date {date} (not a calendar date; years before 1900 are
+// real), birth_date_in_future {date}, implausible_age {age, max} (over 120 years),
 // checksum_mismatch {expected, actual}, unknown_province_prefix {prefix}, under_age {age, min}
 // (only when `minimum_age` is given).
 Findings ValidateResidentId(const Rules& rules, std::string_view number,
@@ -48,9 +50,10 @@ Findings ValidateResidencePermit(std::string_view number, std::chrono::year_mont
                                  std::optional<int> minimum_age = std::nullopt);
 
 // Format-only documents; codes: required, invalid_format {kind}.
-Findings ValidateHkMacaoPermit(std::string_view number, std::string_view field);  // H/M+8|10
-Findings ValidateTaiwanPermit(std::string_view number, std::string_view field);   // 8 digits
-Findings ValidatePassport(std::string_view number, std::string_view field);       // 5-17 A-Z0-9
+// H/M + 8 or 10 digits, or HA/MA + 7 digits (non-Chinese residents, decision 20).
+Findings ValidateHkMacaoPermit(std::string_view number, std::string_view field);
+Findings ValidateTaiwanPermit(std::string_view number, std::string_view field);  // 8 digits
+Findings ValidatePassport(std::string_view number, std::string_view field);      // 5-17 A-Z0-9
 // 15 characters (3 letters + 12 digits, 2004 card) or 18 (9 + 16 digits + check, 2017 card;
 // checksum_mismatch as for resident IDs).
 Findings ValidateForeignPermanentResidentCard(std::string_view number, std::string_view field);

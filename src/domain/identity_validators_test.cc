@@ -50,7 +50,14 @@ INSTANTIATE_TEST_SUITE_P(
         IdCase{WithCheck("44030519901301002"), {"invalid_birth_date"}},  // month 13
         IdCase{WithCheck("44030519900431002"), {"invalid_birth_date"}},  // 31 April
         IdCase{WithCheck("44030519900000002"), {"invalid_birth_date"}},
-        IdCase{WithCheck("44052418800101001"), {"invalid_birth_date"}},  // before 1900
+        // Decision 19: before 1900 is a real date; the age rule (over 120) decides.
+        IdCase{"440524188001010014", {"implausible_age"}},  // GB 11643's own example, 1880
+        IdCase{WithCheck("44030518991231002"), {"implausible_age"}},
+        IdCase{WithCheck("44030519051128002"), {"implausible_age"}},  // 121 today
+        IdCase{WithCheck("44030519051129002"), {}},                   // 120 until tomorrow
+        IdCase{WithCheck("44030519061128002"), {}},                   // 120 today
+        IdCase{WithCheck("44030518960229002"), {"implausible_age"}},  // a real leap day
+        IdCase{WithCheck("44030518970229002"), {"invalid_birth_date"}},
         IdCase{WithCheck("44030520270101002"), {"birth_date_in_future"}},
         IdCase{WithCheck("44030520261129002"), {"birth_date_in_future"}},  // tomorrow
         IdCase{WithCheck("99030519900101002"), {"unknown_province_prefix"}},
@@ -103,6 +110,9 @@ TEST(ResidentId, Parse) {
   EXPECT_EQ(id->birth_date, Ymd(1949, 12, 31));
   EXPECT_FALSE(id->male);  // 002: even
   EXPECT_FALSE(ParseResidentId("110105194912310021").has_value());
+  auto old = ParseResidentId("440524188001010014");  // decision 19: 1880 is a real date
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->birth_date, Ymd(1880, 1, 1));
   EXPECT_FALSE(ParseResidentId(WithCheck("11010519490231002")).has_value());
 }
 
@@ -179,6 +189,15 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(FormatCase{ValidateHkMacaoPermit, "H12345678", true},
                       FormatCase{ValidateHkMacaoPermit, "M1234567890", true},
                       FormatCase{ValidateHkMacaoPermit, "h12345678", true},
+                      // Decision 20: HA/MA + 7 digits (non-Chinese residents).
+                      FormatCase{ValidateHkMacaoPermit, "HA1234567", true},
+                      FormatCase{ValidateHkMacaoPermit, "MA1234567", true},
+                      FormatCase{ValidateHkMacaoPermit, "ha1234567", true},
+                      FormatCase{ValidateHkMacaoPermit, "HA123456", false},
+                      FormatCase{ValidateHkMacaoPermit, "HA12345678", false},
+                      FormatCase{ValidateHkMacaoPermit, "HB1234567", false},
+                      FormatCase{ValidateHkMacaoPermit, "KA1234567", false},
+                      FormatCase{ValidateHkMacaoPermit, "MA123456789", false},
                       FormatCase{ValidateHkMacaoPermit, "H1234567", false},
                       FormatCase{ValidateHkMacaoPermit, "H123456789", false},
                       FormatCase{ValidateHkMacaoPermit, "K12345678", false},

@@ -41,6 +41,38 @@ core::Result<std::string> FormatWebsiteSn(const Rules& rules, std::string_view s
   return parsed->subject_sn + "-" + std::to_string(index);
 }
 
+std::string NormalizeSnText(std::string_view input) {
+  if (!text::DecodeUtf8(input)) return std::string(input);
+  auto strip = [](std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (char c : in) {
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') {
+        out.push_back(c);
+      }
+    }
+    return out;
+  };
+  std::string s = strip(text::FoldFullWidth(strip(input)));
+  // "icp备" in any ASCII case.
+  for (std::size_t i = 0; i + 3 + 3 <= s.size(); ++i) {
+    if ((s[i] | 0x20) == 'i' && (s[i + 1] | 0x20) == 'c' && (s[i + 2] | 0x20) == 'p' &&
+        s.compare(i + 3, 3, "备") == 0) {
+      s[i] = 'I';
+      s[i + 1] = 'C';
+      s[i + 2] = 'P';
+      // A missing 号 after the digits.
+      std::size_t end = i + kIcp.size();
+      while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
+      if (end > i + kIcp.size() && (end == s.size() || s[end] == '-')) {
+        s.insert(end, kHao);
+      }
+      break;
+    }
+  }
+  return s;
+}
+
 std::optional<ParsedSn> ParseSn(const Rules& rules, std::string_view input) {
   std::string s = text::FoldFullWidth(text::Trim(input));
   std::string_view v(s);

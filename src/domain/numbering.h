@@ -33,6 +33,12 @@ struct ParsedSn {
   std::string canonical;   // subject_sn plus "-N" when it is a website SN
 };
 
+// The SN as people type it brought to the form ParseSn reads (RULES.md decision 18): full-width
+// folded, every whitespace removed, "icp备" in any case → "ICP备", a missing final 号 added (before
+// "-N" or at the end). Needs no rules, so the application reader applies it once; idempotent.
+// Text that is not valid UTF-8 is returned as it is.
+std::string NormalizeSnText(std::string_view sn);
+
 // Parses a subject or website SN; tolerant of surrounding spaces, full-width digits and hyphens.
 // nullopt for anything else (unknown abbreviation, 5 or 11 digits, "-0", trailing text, …).
 std::optional<ParsedSn> ParseSn(const Rules& rules, std::string_view sn);

@@ -11,6 +11,50 @@ namespace {
 
 using testing::EmbeddedRules;
 
+// RULES.md decision 18: the SN as people type it.
+TEST(Numbering, NormalizeSnText) {
+  struct Case {
+    const char* typed;
+    const char* normalised;
+  };
+  const Case cases[] = {
+      {"川ICP备09150084号", "川ICP备09150084号"},  // the alias stays; ParseSn makes it 蜀
+      {" 粤 ICP 备 2020133024 号 ", "粤ICP备2020133024号"},
+      {"粤icp备2020133024号", "粤ICP备2020133024号"},
+      {"粤Icp备2020133024号-3", "粤ICP备2020133024号-3"},
+      {"粤ICP备2020133024", "粤ICP备2020133024号"},      // missing 号
+      {"粤ICP备2020133024-3", "粤ICP备2020133024号-3"},  // missing 号 before -N
+      {"粤ＩＣＰ备２０２０１３３０２４号－３", "粤ICP备2020133024号-3"},
+      {"粤ICP备2020133024号\u3000", "粤ICP备2020133024号"},
+      {"", ""},
+      {"nonsense", "nonsense"},
+      {"粤ICP备号", "粤ICP备号"},  // no digits: nothing to complete
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(NormalizeSnText(c.typed), c.normalised) << c.typed;
+    EXPECT_EQ(NormalizeSnText(c.normalised), c.normalised) << c.typed;  // idempotent
+  }
+  // Invalid UTF-8 is returned untouched (and never parses).
+  EXPECT_EQ(NormalizeSnText("\xEF \xBC\xA1"), "\xEF \xBC\xA1");
+}
+
+// Normalised, then parsed: 蜀 ≡ 川 and 陇 ≡ 甘 compare equal on their canonical form.
+TEST(Numbering, TypedSnsCompareCanonically) {
+  const Rules& r = EmbeddedRules();
+  auto canon = [&](const char* typed) {
+    auto p = ParseSn(r, NormalizeSnText(typed));
+    return p ? p->canonical : std::string("-");
+  };
+  EXPECT_EQ(canon("川ICP备09150084号"), "蜀ICP备09150084号");
+  EXPECT_EQ(canon("川icp备09150084"), "蜀ICP备09150084号");
+  EXPECT_EQ(canon("甘ICP备2021003158号-2"), "陇ICP备2021003158号-2");
+  EXPECT_EQ(canon("陇 ICP备 2021003158"), "陇ICP备2021003158号");
+  EXPECT_EQ(canon("粤ICP备20201330"), "粤ICP备20201330号");
+  EXPECT_EQ(canon("粤ICP备2020133024号-0"), "-");
+  EXPECT_EQ(canon("ICP备2020133024号"), "-");
+  EXPECT_EQ(canon("粤ICP证2020133024号"), "-");
+}
+
 TEST(Numbering, FormatSubjectAndWebsite) {
   const Rules& r = EmbeddedRules();
   EXPECT_EQ(*FormatSubjectSn(r, "44", 2020, 133024), "粤ICP备2020133024号");

@@ -2,26 +2,62 @@
 #include "domain/precheck.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include "domain/cross_checks.h"
 #include "domain/eligibility.h"
 #include "domain/messages.h"
+#include "domain/numbering.h"
 
 namespace beian::domain {
 namespace {
 
 namespace json = boost::json;
 
-// Findings the applicant must act on before submitting when the type needs the subject's
-// credentials: the Beian SN must be the registry's.
-void CheckCredentials(const Application& app, const FilingJudgement& j, Findings& out) {
+// The canonical form of an SN for comparing (蜀 ≡ 川, 陇 ≡ 甘: ParseSn names the official
+// abbreviation), or the text itself when it does not parse.
+std::string CanonicalSn(const Rules& rules, const std::string& sn) {
+  auto p = ParseSn(rules, sn);
+  return p ? p->canonical : sn;
+}
+
+// The Beian SNs the applicant quotes (already normalised by the reader, RULES.md decision 18):
+// each must be an SN; when the type needs the subject's credentials they must be the registry's.
+// A website SN given as the subject SN is compared on its subject part, with a warning.
+void CheckCredentials(const Application& app, const FilingJudgement& j, const Rules& rules,
+                      Findings& out) {
+  std::optional<ParsedSn> subject;
+  if (!app.beian.subject_sn.empty()) {
+    subject = ParseSn(rules, app.beian.subject_sn);
+    if (!subject) {
+      out.push_back({Severity::kError,
+                     "beian.subject_sn",
+                     "beian_sn_invalid",
+                     {{"given", app.beian.subject_sn}}});
+    } else if (subject->website_index) {
+      out.push_back({Severity::kWarning,
+                     "beian.subject_sn",
+                     "website_sn_given_for_subject",
+                     {{"given", app.beian.subject_sn}, {"subject_sn", subject->subject_sn}}});
+    }
+  }
+  std::map<std::string, std::optional<ParsedSn>> websites;
+  for (const auto& [domain, sn] : app.beian.website_sns) {
+    auto parsed = ParseSn(rules, sn);
+    if (!parsed) {
+      out.push_back(
+          {Severity::kError, "beian.website_sns." + domain, "beian_sn_invalid", {{"given", sn}}});
+    }
+    websites[domain] = std::move(parsed);
+  }
   if (!j.needs_beian_credentials || !j.subject) return;
   if (app.beian.subject_sn.empty()) {
     out.push_back({Severity::kWarning,
                    "beian.subject_sn",
                    "beian_sn_required",
                    {{"filing_type", std::string(FilingTypeName(*j.type))}}});
-  } else if (app.beian.subject_sn != j.subject->subject_sn) {
+  } else if (subject && subject->subject_sn != CanonicalSn(rules, j.subject->subject_sn)) {
     out.push_back({Severity::kError,
                    "beian.subject_sn",
                    "beian_sn_mismatch",
@@ -29,9 +65,12 @@ void CheckCredentials(const Application& app, const FilingJudgement& j, Findings
   }
   // Website SNs the applicant quotes (new_isp) must be the registry's for that domain.
   for (const auto& [domain, sn] : app.beian.website_sns) {
+    const std::optional<ParsedSn>& given = websites[domain];
+    if (!given) continue;
     const std::string key = CanonicalDomainKey(domain);
     for (const WebsiteJudgement& w : j.websites) {
-      if (w.domain == key && !w.website_sn.empty() && w.website_sn != sn) {
+      if (w.domain == key && !w.website_sn.empty() &&
+          CanonicalSn(rules, w.website_sn) != given->canonical) {
         out.push_back({Severity::kError,
                        "beian.website_sns." + domain,
                        "beian_sn_mismatch",
@@ -74,7 +113,7 @@ PrecheckResult Precheck(const Application& app, const RegistryView& registry,
   }
   r.findings = CheckApplication(app, rules, today, existing);
   r.findings.insert(r.findings.end(), j.findings.begin(), j.findings.end());
-  CheckCredentials(app, j, r.findings);
+  CheckCredentials(app, j, rules, r.findings);
 
   // A website already filed through this provider keeps its service code.
   std::vector<bool> needs_code(app.websites.size(), true);
@@ -140,7 +179,8 @@ std::vector<std::string_view> PrecheckCodes() {
   for (std::string_view c :
        {"domain_filed_by_other_subject", "subject_conflict", "domain_conflict",
         "mixed_filing_types", "registry_certificate_type_mismatch", "registry_name_mismatch",
-        "beian_sn_required", "beian_sn_mismatch", "instance_expires_soon",
+        "beian_sn_required", "beian_sn_mismatch", "beian_sn_invalid",
+        "website_sn_given_for_subject", "instance_expires_soon",
         // Explanations of the filing-type judgement (one per row; "_and_others" when several
         // domains were judged alike).
         "explanation_first_filing", "explanation_first_filing_and_others",

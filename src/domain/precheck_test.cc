@@ -183,6 +183,46 @@ TEST(PrecheckTest, BeianCredentialsMustMatchTheRegistry) {
   EXPECT_EQ(r.sms_persons, std::vector<std::string>{"websites[0].person_in_charge"});
 }
 
+// RULES.md decision 18: SNs as people type them are compared on their canonical form (蜀 ≡ 川,
+// missing 号); a website SN given as the subject SN is compared on its subject part with a
+// warning; text that is no SN is beian_sn_invalid.
+TEST(PrecheckTest, TypedSnsAgainstTheRegistry) {
+  InMemoryRegistry reg;
+  reg.AddSubject({"business_license", "91110108MA01ABCD5T", "北京示例科技有限公司", "11",
+                  "蜀ICP备09150084号"});
+  reg.AddWebsite({"example.com", "蜀ICP备09150084号-1", "蜀ICP备09150084号", {"aliyun"}});
+  reg.AddWebsite({"example-shop.cn", "蜀ICP备09150084号-2", "蜀ICP备09150084号", {"aliyun"}});
+  struct Case {
+    const char* subject_sn;
+    const char* website_sn;  // for example.com
+    std::vector<std::string> codes;
+  };
+  const Case cases[] = {
+      {"蜀ICP备09150084号", "蜀ICP备09150084号-1", {}},
+      {"川ICP备09150084号", "川ICP备09150084号-1", {}},
+      {"川 icp 备 09150084", "川ICP备09150084-1", {}},
+      {"川ICP备09150084号-3", "蜀ICP备09150084号-1", {"website_sn_given_for_subject"}},
+      {"川ICP备09150085号", "蜀ICP备09150084号-1", {"beian_sn_mismatch"}},
+      {"蜀ICP备09150084号", "蜀ICP备09150084号-2", {"beian_sn_mismatch"}},
+      {"备案号09150084", "蜀ICP备09150084号-1", {"beian_sn_invalid"}},
+      {"蜀ICP备09150084号", "09150084-1", {"beian_sn_invalid"}},
+  };
+  for (const Case& c : cases) {
+    auto app = ApplicationFromJson(boost::json::object{
+        {"organizer", ToJson(Enterprise()).at("organizer")},
+        {"websites", ToJson(Enterprise()).at("websites")},
+        {"beian",
+         {{"subject_sn", c.subject_sn}, {"website_sns", {{"example.com", c.website_sn}}}}}});
+    ASSERT_TRUE(app.ok()) << app.error().message;
+    PrecheckResult r = RunPrecheck(*app, nullptr, &reg);
+    std::vector<std::string> codes;
+    for (const Finding& f : r.findings) {
+      if (f.field.starts_with("beian.")) codes.push_back(f.code);
+    }
+    EXPECT_EQ(codes, c.codes) << c.subject_sn << " / " << c.website_sn;
+  }
+}
+
 TEST(PrecheckTest, ModifyKeepsTheServiceCodeAndTheDomainCertificate) {
   InMemoryRegistry reg;
   reg.AddSubject({"business_license", "91110108MA01ABCD5T", "北京示例科技有限公司", "11",

@@ -88,6 +88,9 @@ struct Province {
   CrossProvincePolicy cross_province_individuals = CrossProvincePolicy::kAllowed;
   int minimum_age = 18;
   bool legal_representative_may_hold_domain = false;
+  // Identity document types individuals may not file with here (province_id_types.tsv,
+  // RULES.md decision 16: Hebei refuses passport and foreign_permanent_resident_card).
+  std::vector<std::string> refused_individual_id_types;
 };
 
 struct PreApprovalKind {

@@ -539,6 +539,23 @@ struct Loader {
     return core::Ok();
   }
 
+  // province_id_types.tsv (after provinces.tsv): documents individuals may not file with.
+  Status ProvinceIdTypes(const Table& t) {
+    Seen pairs;
+    for (const Row& r : t.rows) {
+      auto p = std::find_if(rules.provinces.begin(), rules.provinces.end(),
+                            [&](const Province& x) { return x.code == r.cells[0]; });
+      if (p == rules.provinces.end()) {
+        return Bad(t.file, r.line, "unknown province \"" + r.cells[0] + "\"");
+      }
+      if (r.cells[2] != "refused") return Bad(t.file, r.line, "individuals must be refused");
+      BEIAN_TRY(pairs.Add(t, r, r.cells[0] + " " + r.cells[1], "province and id_type"));
+      certificate_type_refs.push_back({t.file, r.line, "certificate type", r.cells[1]});
+      p->refused_individual_id_types.push_back(r.cells[1]);
+    }
+    return core::Ok();
+  }
+
   Status CrossCheck() {
     for (const Reference& ref : document_refs) {
       if (!rules.FindDocumentKind(ref.value)) {
@@ -596,6 +613,7 @@ const std::vector<TableSpec>& Specs() {
       {"certificate_types.tsv",
        {"code", "name_zh", "name_en", "number_format", "identity", "two_sided"},
        &Loader::CertificateTypes},
+      {"province_id_types.tsv", {"province", "id_type", "individuals"}, &Loader::ProvinceIdTypes},
       {"pre_approval_kinds.tsv", {"code", "name_zh", "name_en"}, &Loader::PreApprovalKinds},
       {"service_contents.tsv",
        {"code", "name_zh", "name_en", "individual", "pre_approval"},

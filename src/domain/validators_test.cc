@@ -36,6 +36,7 @@ std::set<std::string> ObservedCodes() {
     all.push_back(ValidateResidentId(r, s, today, "f"));
   }
   all.push_back(ValidateResidentId(r, "110105201001010011", today, "f", 18));
+  all.push_back(ValidateResidentId(r, "440524188001010014", today, "f"));
   all.push_back(ValidateResidencePermit("110105194912310021", today, "f"));
   all.push_back(ValidateHkMacaoPermit("x", "f"));
   all.push_back(ValidateTaiwanPermit("x", "f"));
