@@ -255,9 +255,22 @@ export async function fillLogin(page, lang, email, password) {
   await page.getByLabel(L.password, { exact: true }).fill(password);
 }
 
+// Picks `lang` from the header's language menu and waits until the page speaks it. On a loaded
+// machine a click can reach the menu while it is still animating open and be lost; the menu
+// is then opened again (at most three times).
 export async function switchLanguage(page, lang) {
-  await page.getByTestId('lang-switch').click();
-  await page.getByTestId(`lang-option-${lang}`).click();
+  for (let attempt = 1; ; attempt++) {
+    await page.getByTestId('lang-switch').click();
+    await page.getByTestId(`lang-option-${lang}`).click();
+    try {
+      await page.waitForFunction((l) => document.documentElement.lang === l, lang, {
+        timeout: 5_000,
+      });
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
 }
 
 export async function logout(page) {

@@ -229,6 +229,32 @@ describe('register', () => {
 });
 
 describe('logout', () => {
+  it('is not undone by a session check answered just before it', async () => {
+    const { server, user } = start(kAgent, '/', (s) => {
+      s.addAccount(kAlice);
+      s.session = s.accounts[0];
+    });
+    await screen.findByTestId('home-page');
+    let release = () => {};
+    server.holdMe = new Promise<void>((r) => (release = r));
+    act(() => {
+      fireEvent(window, new Event('visibilitychange'));
+    });
+    await waitFor(() =>
+      expect(server.requests.filter((r) => r.path.endsWith('/me')).length).toBe(2),
+    );
+    await user.click(screen.getByTestId('user-menu'));
+    await user.click(await screen.findByTestId('logout'));
+    expect(await screen.findByTestId('login-page')).toBeTruthy();
+    // The check, answered while the session was still alive, arrives after the logout.
+    await act(async () => {
+      release();
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    expect(screen.getByTestId('login-page')).toBeTruthy();
+    expect(screen.queryByTestId('home-page')).toBeNull();
+  });
+
   it('signs out everywhere after a confirmation', async () => {
     const { server, user } = start(kAgent, '/', (s) => {
       s.addAccount(kAlice);

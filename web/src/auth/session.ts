@@ -27,6 +27,13 @@ function dropUserData(qc: QueryClient): void {
   qc.removeQueries({ predicate: (q) => q.queryKey[0] !== kSessionKey[0] });
 }
 
+// Sets the session, first dropping a /me check still on its way: its answer predates this
+// change (a /me answered just before a logout would otherwise bring the ended session back).
+function setSession(qc: QueryClient, session: Session | null): void {
+  void qc.cancelQueries({ queryKey: kSessionKey });
+  qc.setQueryData(kSessionKey, session);
+}
+
 export function useSession() {
   const { client } = useServices();
   return useQuery<Session | null>({
@@ -50,7 +57,7 @@ export function useSessionLossHandler(): void {
       client.onSessionLost(() => {
         dropUserData(qc);
         qc.setQueryData(kSessionEndedKey, true);
-        qc.setQueryData(kSessionKey, null);
+        setSession(qc, null);
       }),
     [client, qc],
   );
@@ -74,7 +81,7 @@ export function useLogin() {
     onSuccess: (session) => {
       qc.removeQueries({ queryKey: kSessionEndedKey });
       applyLanguage(session);
-      qc.setQueryData(kSessionKey, session);
+      setSession(qc, session);
     },
   });
 }
@@ -86,7 +93,7 @@ export function useRegister() {
     mutationFn: (input: RegisterInput) => register(client, input),
     onSuccess: (session) => {
       qc.removeQueries({ queryKey: kSessionEndedKey });
-      qc.setQueryData(kSessionKey, session);
+      setSession(qc, session);
     },
   });
 }
@@ -100,7 +107,7 @@ export function useLogout() {
       options?.everywhere ? logoutAll(client) : logout(client),
     onSuccess: () => {
       dropUserData(qc);
-      qc.setQueryData(kSessionKey, null);
+      setSession(qc, null);
     },
   });
 }

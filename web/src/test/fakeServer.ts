@@ -35,6 +35,9 @@ export class FakeServer {
   // GET /things: a stand-in for any logged-in page's data; 401 without a session.
   things = ['first thing'];
   loggedOutEverywhere = false;
+  // When set, answers to GET /me are decided when asked but delivered only once this settles
+  // (a check still on its way while the user does something else).
+  holdMe: Promise<void> | null = null;
   readonly requests: Array<{ method: string; path: string; csrf: string | null }> = [];
 
   constructor(readonly config: AppConfig) {}
@@ -43,8 +46,10 @@ export class FakeServer {
     this.accounts.push(a);
   }
 
-  private sessionBody(a: Account) {
-    this.csrf = `csrf-${this.requests.length}`;
+  // A new session gets a new CSRF token; GET /me repeats the session's own (like the server),
+  // issuing one only when none was issued yet (a test that set `session` directly).
+  private sessionBody(a: Account, fresh = true) {
+    if (fresh) this.csrf = `csrf-${this.requests.length}`;
     return {
       user: {
         id: this.accounts.indexOf(a) + 1,
@@ -72,9 +77,11 @@ export class FakeServer {
 
     if (method === 'GET' && path === '/me') {
       if (this.meStatus !== null) return fail(this.meStatus, 'unavailable', 'service unavailable');
-      return this.session
-        ? json(200, this.sessionBody(this.session))
+      const answer = this.session
+        ? json(200, this.sessionBody(this.session, this.csrf === 'csrf-0'))
         : fail(401, 'unauthenticated', 'login required');
+      if (this.holdMe) await this.holdMe;
+      return answer;
     }
     if (method === 'POST' && path === '/auth/register' && this.config.service === 'agent') {
       const details = [];
