@@ -100,6 +100,9 @@ set -m  # the background job gets a process group of its own, so cleanup can sto
 BG_PID=$!
 set +m
 wait_build() {  # name -> exit status of that background build
+  # Nothing of ours runs while we wait: the build gets normal priority from here on (as root;
+  # elsewhere renice may refuse, and the build simply stays at nice 19).
+  [[ -f $TMP/$1-build.rc ]] || renice -n 0 -g "$BG_PID" >/dev/null 2>&1 || true
   while [[ ! -f $TMP/$1-build.rc ]]; do sleep 2; done
   return "$(cat "$TMP/$1-build.rc")"
 }
