@@ -122,13 +122,44 @@ FilingJudgement JudgeFilingType(const Application& app, const RegistryView& regi
   const std::string cert_label = cert.type + " " + cert_key;
 
   if (!cert_key.empty()) j.subject = registry.FindSubject(cert.type, cert_key);
-  if (j.subject) {
-    if (!cert.type.empty() && j.subject->certificate_type != cert.type) {
-      j.findings.push_back(Error("organizer.certificate.type", "registry_certificate_type_mismatch",
-                                 {{"registered", j.subject->certificate_type},
-                                  {"given", cert.type},
-                                  {"subject_sn", j.subject->subject_sn}}));
+  if (!cert_key.empty() && !j.subject) {
+    // RULES.md decision 12: the match key is (type, number). The same number under another
+    // type, or a USCC whose characters 9-17 are a registered organization code, is a subject
+    // to modify first.
+    std::optional<RegistrySubject> other;
+    for (RegistrySubject& s : registry.SubjectsWithNumber(cert_key)) {
+      if (s.certificate_type != cert.type) {
+        other = std::move(s);
+        break;
+      }
     }
+    // Identity documents (RULES.md "Enumerations") carry no USCC.
+    static constexpr std::string_view kIdentityTypes[] = {"resident_id_card",
+                                                          "hk_macao_permit",
+                                                          "taiwan_permit",
+                                                          "hk_macao_taiwan_residence_permit",
+                                                          "passport",
+                                                          "foreign_permanent_resident_card",
+                                                          "military_officer_certificate"};
+    const bool identity = std::find(std::begin(kIdentityTypes), std::end(kIdentityTypes),
+                                    cert.type) != std::end(kIdentityTypes);
+    if (!other && !identity && cert_key.size() == 18) {
+      for (RegistrySubject& s : registry.SubjectsWithNumber(cert_key.substr(8, 9))) {
+        if (s.certificate_type == "organization_code_certificate") {
+          other = std::move(s);
+          break;
+        }
+      }
+    }
+    if (other) {
+      j.findings.push_back(Warning("organizer.certificate.number",
+                                   "subject_registered_under_other_certificate",
+                                   {{"registered", other->certificate_type},
+                                    {"number", other->certificate_number},
+                                    {"subject_sn", other->subject_sn}}));
+    }
+  }
+  if (j.subject) {
     if (!j.subject->name.empty() && !app.organizer.name.empty() &&
         text::Trim(j.subject->name) != text::Trim(app.organizer.name)) {
       j.findings.push_back(

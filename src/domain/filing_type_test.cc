@@ -215,16 +215,78 @@ TEST(FilingTypeTest, NoWebsites) {
 
 TEST(FilingTypeTest, RegistryRecordDiffersFromTheApplication) {
   InMemoryRegistry reg;
-  reg.AddSubject(
-      {"organization_code_certificate", kUscc, "北京另一家公司", "11", "京ICP备2020000001号"});
+  reg.AddSubject({"business_license", kUscc, "北京另一家公司", "11", "京ICP备2020000001号"});
   FilingJudgement j = JudgeFilingType(App({"example.com"}), reg, "beian");
-  const Finding* type = Find(j.findings, "registry_certificate_type_mismatch");
-  ASSERT_NE(type, nullptr);
-  EXPECT_EQ(type->severity, Severity::kError);
+  ASSERT_TRUE(j.subject);
   const Finding* name = Find(j.findings, "registry_name_mismatch");
   ASSERT_NE(name, nullptr);
   EXPECT_EQ(name->severity, Severity::kWarning);
   EXPECT_EQ(name->params.at("registered"), "北京另一家公司");
+}
+
+// RULES.md decision 12: the registry match key is (certificate type, normalised number).
+TEST(FilingTypeTest, RegistryMatchKeyIsTypeAndNumber) {
+  struct Case {
+    RegistrySubject registered;
+    const char* app_type;
+    bool same_subject;
+    bool warned;  // subject_registered_under_other_certificate
+  };
+  const std::string org = std::string(kUscc).substr(8, 9);  // characters 9-17
+  const Case cases[] = {
+      {{"business_license", kUscc, "", "11", "京ICP备2020000001号"},
+       "business_license",
+       true,
+       false},
+      {{"business_license", " " + std::string(kUscc) + " ", "", "11", "京ICP备2020000001号"},
+       "business_license",
+       true,
+       false},
+      {{"", kUscc, "", "11", "京ICP备2020000001号"}, "business_license", true, false},
+      {{"business_license", kUscc, "", "11", "京ICP备2020000001号"}, "", true, false},
+      // The same number under another type: not this subject; modify that one first.
+      {{"organization_code_certificate", kUscc, "", "11", "京ICP备2020000001号"},
+       "business_license",
+       false,
+       true},
+      // A registered organization code equal to the USCC's characters 9-17, with or without '-'.
+      {{"organization_code_certificate", org, "", "11", "京ICP备2020000001号"},
+       "business_license",
+       false,
+       true},
+      {{"organization_code_certificate", org.substr(0, 8) + "-" + org.substr(8), "", "11",
+        "京ICP备2020000001号"},
+       "business_license",
+       false,
+       true},
+      // The same characters registered under another type do not count.
+      {{"business_license", org, "", "11", "京ICP备2020000001号"},
+       "business_license",
+       false,
+       false},
+      {{"business_license", "91110108MA01ABCE7Y", "", "11", "京ICP备2020000001号"},
+       "business_license",
+       false,
+       false},
+  };
+  for (const Case& c : cases) {
+    InMemoryRegistry reg;
+    reg.AddSubject(c.registered);
+    Application app = App({"example.com"});
+    app.organizer.certificate.type = c.app_type;
+    FilingJudgement j = JudgeFilingType(app, reg, "beian");
+    const std::string label =
+        c.registered.certificate_type + " " + c.registered.certificate_number + " vs " + c.app_type;
+    EXPECT_EQ(j.subject.has_value(), c.same_subject) << label;
+    const Finding* w = Find(j.findings, "subject_registered_under_other_certificate");
+    EXPECT_EQ(w != nullptr, c.warned) << label;
+    if (w != nullptr) {
+      EXPECT_EQ(w->severity, Severity::kWarning);
+      EXPECT_EQ(w->field, "organizer.certificate.number");
+      EXPECT_EQ(w->params.at("subject_sn"), "京ICP备2020000001号");
+      EXPECT_EQ(j.type, FilingType::kFirstFiling) << label;
+    }
+  }
 }
 
 TEST(FilingTypeTest, SmsPersonsAreDeduplicated) {

@@ -178,8 +178,8 @@ std::vector<std::string_view> PrecheckCodes() {
   codes.insert(codes.end(), e.begin(), e.end());
   for (std::string_view c :
        {"domain_filed_by_other_subject", "subject_conflict", "domain_conflict",
-        "mixed_filing_types", "registry_certificate_type_mismatch", "registry_name_mismatch",
-        "beian_sn_required", "beian_sn_mismatch", "beian_sn_invalid",
+        "mixed_filing_types", "subject_registered_under_other_certificate",
+        "registry_name_mismatch", "beian_sn_required", "beian_sn_mismatch", "beian_sn_invalid",
         "website_sn_given_for_subject", "instance_expires_soon",
         // Explanations of the filing-type judgement (one per row; "_and_others" when several
         // domains were judged alike).

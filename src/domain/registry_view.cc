@@ -51,12 +51,29 @@ std::string CanonicalDomainKey(std::string_view domain) {
   return text::AsciiLower(text::Trim(domain));
 }
 
-std::string CanonicalCertificateKey(std::string_view number) { return text::NormalizeCode(number); }
+std::string CanonicalCertificateKey(std::string_view number) {
+  std::string key = text::NormalizeCode(number);
+  std::erase(key, '-');
+  return key;
+}
+
+namespace {
+
+// Decision 12: types must agree, unless one side does not say.
+bool SameType(std::string_view a, std::string_view b) { return a.empty() || b.empty() || a == b; }
+
+}  // namespace
 
 void InMemoryRegistry::AddSubject(RegistrySubject subject) {
   subject.certificate_number = CanonicalCertificateKey(subject.certificate_number);
-  std::string key = subject.certificate_number;
-  subjects_[key] = std::move(subject);
+  std::vector<RegistrySubject>& list = subjects_[subject.certificate_number];
+  for (RegistrySubject& s : list) {
+    if (s.certificate_type == subject.certificate_type) {
+      s = std::move(subject);
+      return;
+    }
+  }
+  list.push_back(std::move(subject));
 }
 
 void InMemoryRegistry::AddWebsite(RegistryWebsite website) {
@@ -73,10 +90,19 @@ void InMemoryRegistry::AddOpenOrderForDomain(std::string_view domain) {
   ++open_domains_[CanonicalDomainKey(domain)];
 }
 
-std::optional<RegistrySubject> InMemoryRegistry::FindSubject(std::string_view /*type*/,
+std::optional<RegistrySubject> InMemoryRegistry::FindSubject(std::string_view type,
                                                              std::string_view number) const {
   auto it = subjects_.find(CanonicalCertificateKey(number));
   if (it == subjects_.end()) return std::nullopt;
+  for (const RegistrySubject& s : it->second) {
+    if (SameType(s.certificate_type, type)) return s;
+  }
+  return std::nullopt;
+}
+
+std::vector<RegistrySubject> InMemoryRegistry::SubjectsWithNumber(std::string_view number) const {
+  auto it = subjects_.find(CanonicalCertificateKey(number));
+  if (it == subjects_.end()) return {};
   return it->second;
 }
 

@@ -3,10 +3,16 @@
 // give them access, and orders in progress anywhere. The services implement RegistryView over
 // their copy of the registry; InMemoryRegistry serves the CLI and tests.
 //
-// Keys are canonical: certificate numbers as text::NormalizeCode gives them (trimmed, ASCII,
-// upper-case), domains as the registrable domain in punycode ("example.com.cn",
+// The registry match key of a subject (RULES.md decision 12) is the pair (certificate type,
+// normalised number): the same number registered under another type is not the same subject
+// (the precheck warns subject_registered_under_other_certificate and asks to modify that subject
+// first). Numbers are normalised by CanonicalCertificateKey (trimmed, full-width folded, ASCII
+// upper-case, spaces and '-' removed: "MA01ABCD-5" and "ma01abcd5" are one organization code).
+// An empty type on either side (an incomplete application, a registry row without a type)
+// matches any type. Domains are keyed by the registrable domain in punycode ("example.com.cn",
 // "xn--fiqs8s.xn--fiqs8s"). Open orders are those other than the application being judged.
-// Implementations must be safe for concurrent readers.
+// Implementations must be safe for concurrent readers. The authority's registry relies on this
+// contract.
 #pragma once
 
 #include <map>
@@ -39,10 +45,12 @@ struct RegistryWebsite {
 class RegistryView {
  public:
   virtual ~RegistryView() = default;
-  // The subject filed under certificate `number` (numbers are unique across certificate types,
-  // so the match is on the number; the caller compares the recorded type), or nullopt.
+  // The subject filed under the match key (certificate_type, number), or nullopt.
   virtual std::optional<RegistrySubject> FindSubject(std::string_view certificate_type,
                                                      std::string_view number) const = 0;
+  // Every subject filed under `number`, whatever its certificate type (for decision 12's
+  // warning).
+  virtual std::vector<RegistrySubject> SubjectsWithNumber(std::string_view number) const = 0;
   // The website filed for registrable `domain`, or nullopt.
   virtual std::optional<RegistryWebsite> FindWebsite(std::string_view domain) const = 0;
   // Every website filed under `subject_sn`.
@@ -68,13 +76,15 @@ class InMemoryRegistry final : public RegistryView {
 
   std::optional<RegistrySubject> FindSubject(std::string_view certificate_type,
                                              std::string_view number) const override;
+  std::vector<RegistrySubject> SubjectsWithNumber(std::string_view number) const override;
   std::optional<RegistryWebsite> FindWebsite(std::string_view domain) const override;
   std::vector<RegistryWebsite> WebsitesOfSubject(std::string_view subject_sn) const override;
   bool HasOpenOrderForCertificate(std::string_view number) const override;
   bool HasOpenOrderForDomain(std::string_view domain) const override;
 
  private:
-  std::map<std::string, RegistrySubject, std::less<>> subjects_;  // by number
+  // By normalised number; one entry per certificate type.
+  std::map<std::string, std::vector<RegistrySubject>, std::less<>> subjects_;
   std::map<std::string, RegistryWebsite, std::less<>> websites_;  // by domain
   std::map<std::string, int, std::less<>> open_certificates_;
   std::map<std::string, int, std::less<>> open_domains_;

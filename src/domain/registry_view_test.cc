@@ -19,6 +19,14 @@ TEST(RegistryViewTest, KeysAreCanonical) {
   reg.AddWebsite({"例子.中国", "sn-2", "京ICP备2020000001号", {}});
   EXPECT_TRUE(reg.FindSubject("business_license", "91110108MA01ABCD5T"));
   EXPECT_TRUE(reg.FindSubject("", "９１１１０１０８ＭＡ０１ＡＢＣＤ５Ｔ"));
+  // Decision 12: the match key is (type, number); an empty type matches any.
+  EXPECT_FALSE(reg.FindSubject("organization_code_certificate", "91110108MA01ABCD5T"));
+  EXPECT_EQ(reg.SubjectsWithNumber("91110108ma01abcd5t").size(), 1u);
+  reg.AddSubject({"organization_code_certificate", "91110108MA01ABCD5T", "", "11", "x"});
+  EXPECT_EQ(reg.SubjectsWithNumber("91110108MA01ABCD5T").size(), 2u);
+  EXPECT_EQ(reg.FindSubject("organization_code_certificate", "91110108MA01ABCD5T")->subject_sn,
+            "x");
+  EXPECT_EQ(CanonicalCertificateKey(" ma01abcd-5 "), "MA01ABCD5");
   EXPECT_TRUE(reg.FindWebsite("example.com"));
   EXPECT_TRUE(reg.FindWebsite("blog.example.com"));
   EXPECT_TRUE(reg.FindWebsite("xn--fsqu00a.xn--fiqs8s"));
