@@ -220,13 +220,28 @@ Findings ValidateCertificateNumber(const Rules& rules, std::string_view certific
     return {Make(field, "unknown_certificate_type", {{"type", std::string(certificate_type)}})};
   }
   switch (type->number_format) {
-    case NumberFormat::kUscc:
+    case NumberFormat::kUscc: {
+      // RULES.md decision 15: the 15-digit registration number of a business licence issued
+      // before the USCC is no longer accepted.
+      const std::string s = text::NormalizeCode(number);
+      if (certificate_type == "business_license" && s.size() == 15 && text::IsAsciiDigits(s)) {
+        return {Make(field, "certificate_number_legacy", {{"actual", "15"}})};
+      }
       return ValidateUscc(number, field);
+    }
     case NumberFormat::kOrganizationCode:
       return ValidateOrganizationCode(number, field);
-    case NumberFormat::kUsccOrOrganizationCode:
-      return text::NormalizeCode(number).size() == 18 ? ValidateUscc(number, field)
-                                                      : ValidateOrganizationCode(number, field);
+    case NumberFormat::kUsccOrOrganizationCode: {
+      if (text::NormalizeCode(number).size() == 18) return ValidateUscc(number, field);
+      // Decision 15: a 9-character organization code is the legacy form: a warning when its
+      // GB 11714 check passes, its errors otherwise.
+      Findings f = ValidateOrganizationCode(number, field);
+      if (f.empty()) {
+        f.push_back(
+            Finding{Severity::kWarning, std::string(field), "legacy_organization_code", {}});
+      }
+      return f;
+    }
     case NumberFormat::kResidentId:
       return ValidateResidentId(rules, number, today, field, minimum_age);
     case NumberFormat::kHkMacaoPermit:

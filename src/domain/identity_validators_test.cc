@@ -9,6 +9,7 @@
 #include <random>
 
 #include "domain/rules_test_support.h"
+#include "domain/uscc.h"
 
 namespace beian::domain {
 namespace {
@@ -152,6 +153,40 @@ TEST(ResidentIdProperty, GeneratedIdsPassAndEverySingleChangeFails) {
   }
 }
 
+// RULES.md decision 15: legacy numbers.
+TEST(CertificateNumber, LegacyNumbers) {
+  const Rules& r = EmbeddedRules();
+  const std::string body = "12345678";
+  const std::string org = body + *OrganizationCodeCheckChar(body);
+  const char wrong = org[8] == '0' ? '1' : '0';
+  struct Case {
+    const char* type;
+    std::string number;
+    std::vector<std::string> codes;
+    Severity severity;
+  };
+  const Case cases[] = {
+      {"business_license", "110108000000016", {"certificate_number_legacy"}, Severity::kError},
+      {"business_license", " 110108 000000016 ", {"certificate_number_legacy"}, Severity::kError},
+      {"business_license", "11010800000001", {"invalid_length"}, Severity::kError},
+      {"business_license", "91110108MA01ABCD5T", {}, Severity::kError},
+      {"organization_code_certificate", org, {"legacy_organization_code"}, Severity::kWarning},
+      {"organization_code_certificate",
+       body + "-" + org.substr(8),
+       {"legacy_organization_code"},
+       Severity::kWarning},
+      {"organization_code_certificate", body + wrong, {"checksum_mismatch"}, Severity::kError},
+      {"organization_code_certificate", "91110108MA01ABCD5T", {}, Severity::kError},
+  };
+  for (const Case& c : cases) {
+    Findings f = ValidateCertificateNumber(r, c.type, c.number, kToday, "f");
+    EXPECT_THAT(Codes(f), ::testing::ElementsAreArray(c.codes)) << c.type << " " << c.number;
+    if (!f.empty()) {
+      EXPECT_EQ(f[0].severity, c.severity) << c.number;
+    }
+  }
+}
+
 TEST(ResidencePermit, PrefixesAndCheck) {
   EXPECT_THAT(Codes(ValidateResidencePermit(WithCheck("81000019940823002"), kToday, "f", 18)),
               IsEmpty());
@@ -238,9 +273,10 @@ TEST(CertificateNumber, DispatchesOnTheRulesNumberFormat) {
   EXPECT_THAT(
       Codes(ValidateCertificateNumber(r, "business_license", "914403001922038217", kToday, "f")),
       ElementsAre("checksum_mismatch"));
+  // A valid 9-character code is the legacy form: a warning (decision 15).
   EXPECT_THAT(Codes(ValidateCertificateNumber(r, "organization_code_certificate", "19220382-1",
                                               kToday, "f")),
-              IsEmpty());
+              ElementsAre("legacy_organization_code"));
   EXPECT_THAT(Codes(ValidateCertificateNumber(r, "organization_code_certificate",
                                               "11100000000013127G", kToday, "f")),
               ElementsAre("checksum_mismatch"));

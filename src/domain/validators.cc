@@ -7,6 +7,7 @@ namespace beian::domain {
 const std::vector<std::string_view>& ValidatorCodes() {
   static const std::vector<std::string_view> kCodes = {
       "birth_date_in_future",
+      "certificate_number_legacy",
       "checksum_mismatch",
       "domain_is_public_suffix",
       "forbidden_prefix",
@@ -19,6 +20,7 @@ const std::vector<std::string_view>& ValidatorCodes() {
       "invalid_length",
       "invalid_residence_permit_prefix",
       "is_subdomain",
+      "legacy_organization_code",
       "mobile_invalid",
       "name_invalid_character",
       "name_is_domain",

@@ -30,6 +30,10 @@ std::set<std::string> ObservedCodes() {
   const std::string bad_org_body = "91350100M000100Y5";
   all.push_back(ValidateUscc(bad_org_body + *UsccCheckChar(bad_org_body), "f"));
   all.push_back(ValidateOrganizationCode("19220382-2", "f"));
+  all.push_back(ValidateCertificateNumber(r, "business_license", "110108000000016", today, "f"));
+  all.push_back(ValidateCertificateNumber(
+      r, "organization_code_certificate",
+      "12345678" + std::string(1, *OrganizationCodeCheckChar("12345678")), today, "f"));
   all.push_back(CheckUsccPrefix(r, "government", "914403001922038216", "f"));
   for (const char* s : {"", "1", "1101051949123100XY", "110105194902300021", "110105202912310021",
                         "990105194912310021", "11010519491231002X"}) {
