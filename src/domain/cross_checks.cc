@@ -218,11 +218,13 @@ void CheckProvince(Findings& out, const Application& app, const Rules& rules,
     return;
   }
   const bool individual = type != nullptr && type->is_individual;
-  // Organizations file where their certificate was issued (FACTS 6.4).
+  // Organizations file where their certificate was issued (FACTS 6.4); a different province
+  // given for the organizer is a warning (RULES.md decision 17; a national registration,
+  // characters 3-8 "100000", names no province and is never compared).
   if (!individual && d.source == "certificate" && !Blank(o.province) &&
       text::Trim(o.province) != d.province) {
-    Err(out, "organizer.province", "province_mismatch_certificate",
-        {{"province", std::string(text::Trim(o.province))}, {"certificate_province", d.province}});
+    Warn(out, "organizer.province", "certificate_region_mismatch",
+         {{"province", std::string(text::Trim(o.province))}, {"certificate_province", d.province}});
   }
   if (!Blank(app.province) && text::Trim(app.province) != d.province) {
     Err(out, "province", "filing_province_mismatch",
@@ -407,6 +409,7 @@ Findings CheckApplication(const Application& app, const Rules& rules, Date today
 
 const std::vector<std::string_view>& CrossCheckCodes() {
   static const std::vector<std::string_view> kCodes = {
+      "certificate_region_mismatch",
       "certificate_type_not_allowed",
       "cross_province_refused",
       "cross_province_residence_permit",
@@ -424,7 +427,6 @@ const std::vector<std::string_view>& CrossCheckCodes() {
       "individual_website_limit",
       "not_identity_document",
       "one_domain_per_website",
-      "province_mismatch_certificate",
       "same_id_different_name",
       "same_person_different_contact",
       "service_content_needs_pre_approval",

@@ -7,6 +7,7 @@
 
 #include "domain/identity_validators.h"
 #include "domain/rules_test_support.h"
+#include "domain/uscc.h"
 
 namespace beian::domain {
 namespace {
@@ -125,13 +126,39 @@ TEST(CrossChecksTest, FilingProvinceComesFromTheUsccRegion) {
   EXPECT_EQ(DeriveFilingProvince(app, R()).province, "44");
 }
 
-TEST(CrossChecksTest, OrganizationsCannotFileInAnotherProvince) {
+// RULES.md decision 17: USCC characters 3-4 against the organizer's province, a warning; none
+// for a national registration (100000); individuals follow the cross-province rules instead.
+TEST(CrossChecksTest, CertificateRegionAgainstTheProvince) {
+  struct Case {
+    const char* number;
+    const char* province;
+    bool warned;
+  };
+  const std::string national = "91100000" + std::string("MA01ABCD5");
+  const Case cases[] = {
+      {"91110108MA01ABCD5T", "11", false}, {"91110108MA01ABCD5T", "31", true},
+      {"91110108MA01ABCD5T", "", false},   {"91440300MA5F12342Q", "44", false},
+      {"91440300MA5F12342Q", "11", true},
+  };
+  for (const Case& c : cases) {
+    Application app = Enterprise();
+    app.organizer.certificate.number = c.number;
+    app.organizer.province = c.province;
+    const Findings fs = Check(app);
+    const std::optional<Finding> f = Find(fs, "certificate_region_mismatch", "organizer.province");
+    EXPECT_EQ(f.has_value(), c.warned) << c.number << " in " << c.province << "\n" << Dump(fs);
+    if (f) {
+      EXPECT_EQ(f->severity, Severity::kWarning);
+      EXPECT_EQ(f->params.at("certificate_province"), std::string(c.number).substr(2, 2));
+    }
+  }
   Application app = Enterprise();
+  app.organizer.certificate.number = national + *UsccCheckChar(national);
   app.organizer.province = "31";
-  const std::optional<Finding> f =
-      Find(Check(app), "province_mismatch_certificate", "organizer.province");
-  ASSERT_NE(f, std::nullopt);
-  EXPECT_EQ(f->params.at("certificate_province"), "11");
+  EXPECT_EQ(Find(Check(app), "certificate_region_mismatch", "organizer.province"), std::nullopt);
+  // Individuals: the cross-province rules, never this warning.
+  Application person = Individual("31");
+  EXPECT_EQ(Find(Check(person), "certificate_region_mismatch", "organizer.province"), std::nullopt);
 }
 
 TEST(CrossChecksTest, GivenFilingProvinceMustMatchTheDerivedOne) {
