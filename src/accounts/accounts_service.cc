@@ -83,9 +83,9 @@ bool AccountsService::MayLogIn(std::string_view role) const {
          options_.login_roles.end();
 }
 
-core::Result<store::NewUser> AccountsService::PrepareUser(const Registration& r,
-                                                          std::string_view role,
-                                                          bool phone_required) const {
+core::Result<store::NewUser> AccountsService::PrepareUser(
+    const Registration& r, std::string_view role, bool phone_required,
+    const std::function<core::Status()>& before_hashing) const {
   if (!IsKnownRole(role)) {
     return Error(ErrorCode::kValidationFailed, "unknown role",
                  {{"role", "unknown_role", "role must be one of " + core::RoleListText()}});
@@ -104,6 +104,7 @@ core::Result<store::NewUser> AccountsService::PrepareUser(const Registration& r,
       db_.Read([&](store::Tx& tx) { return store::UserRepo(tx).FindByEmail(nu.email); });
   if (!existing) return std::move(existing).error();
   if (*existing) return EmailTaken();
+  if (before_hashing) BEIAN_TRY(before_hashing());
   BEIAN_ASSIGN_OR_RETURN(nu.password_hash, core::HashPassword(r.password, options_.password_cost));
   nu.phone = pii_.Seal(NormalizeMobile(r.phone).value_or(""), kPhoneColumn);
   nu.display_name = NormalizeDisplayName(r.display_name);
@@ -133,15 +134,24 @@ core::Result<SessionGrant> AccountsService::Register(const Registration& r,
                      std::to_string(wait) + " seconds");
   }
 
-  BEIAN_ASSIGN_OR_RETURN(store::NewUser nu,
-                         PrepareUser(r, options_.registration_role, /*phone_required=*/true));
+  // Counted before the hash, in its own short read-committed write: every registration from an
+  // address touches the same counter row, which would make concurrent sign-ups conflict inside
+  // the serializable user + session transaction.
+  auto count = [&]() -> core::Status {
+    return db_.Write(
+        [&](store::Tx& tx) -> core::Status {
+          store::LoginThrottleRepo throttle(tx);
+          return CountFailure(throttle, reg_key, reg_policy, now);
+        },
+        {.isolation = store::Isolation::kReadCommitted});
+  };
+  BEIAN_ASSIGN_OR_RETURN(store::NewUser nu, PrepareUser(r, options_.registration_role,
+                                                        /*phone_required=*/true, count));
   store::User user{nu.id,   nu.email,         nu.phone,  nu.display_name,
                    nu.role, nu.password_hash, nu.locale, nu.created_at_ms};
   BEIAN_ASSIGN_OR_RETURN(auto session, DrawSession(user, client_address));
-  // One transaction: the registration's count, the user and its first session.
+  // One transaction: the user and its first session.
   auto created = db_.Write([&](store::Tx& tx) -> core::Status {
-    store::LoginThrottleRepo throttle(tx);
-    BEIAN_TRY(CountFailure(throttle, reg_key, reg_policy, now));
     auto u = store::UserRepo(tx).Create(nu);
     if (!u) return std::move(u).error();
     return InsertSession(tx, session.second);

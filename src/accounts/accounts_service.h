@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -110,9 +111,11 @@ class AccountsService {
   // Stores the session and ends the user's oldest beyond max_sessions_per_account.
   core::Status InsertSession(store::Tx& tx, const store::NewSession& s) const;
   // validation_failed for an unknown role or invalid fields; email_taken when the address
-  // exists (looked up before hashing); else the user to create, password hashed.
-  core::Result<store::NewUser> PrepareUser(const Registration& r, std::string_view role,
-                                           bool phone_required) const;
+  // exists (looked up before hashing); the error of `before_hashing` (run just before the hash);
+  // else the user to create, password hashed.
+  core::Result<store::NewUser> PrepareUser(
+      const Registration& r, std::string_view role, bool phone_required,
+      const std::function<core::Status()>& before_hashing = {}) const;
   bool MayLogIn(std::string_view role) const;
   // The client's view of a stored user (mobile number opened).
   core::Result<UserView> View(const store::User& u) const;

@@ -38,8 +38,7 @@ bool PasswordPool::Submit(Job job) {
 }
 
 int64_t PasswordPool::RetryAfterSeconds() const {
-  return std::max<int64_t>(
-      1, std::chrono::duration_cast<std::chrono::seconds>(options_.max_wait).count());
+  return std::max<int64_t>(1, options_.retry_after.count());
 }
 
 void PasswordPool::Run() {

@@ -27,7 +27,10 @@ class PasswordPool {
   struct Options {
     int threads = 2;
     size_t max_queue = 32;
-    std::chrono::milliseconds max_wait{2000};
+    // Generous: on a slow or busy machine a few concurrent sign-ups already wait seconds, and
+    // they should still succeed; the queue bound is what sheds a real overload.
+    std::chrono::milliseconds max_wait{10'000};
+    std::chrono::seconds retry_after{2};  // the Retry-After of a refusal
   };
   // `run` false: the job is refused (waited longer than max_wait, or the pool is stopping); it
   // must answer without doing the work.
