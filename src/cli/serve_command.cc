@@ -3,13 +3,16 @@
 // requests in flight and exits 0. Also the hidden `beian routes`, which wires the same routes.
 #include <pthread.h>
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "accounts/password_pool.h"
 #include "agent/agent_module.h"
@@ -49,6 +52,7 @@ struct ServeOptions {
   std::string rules_dir;
   bool trust_proxy = false;
   std::string metrics_token;
+  std::vector<std::string> public_urls;  // as given; empty: the listen addresses and localhost
   double header_timeout_s = 10;
   double idle_timeout_s = 60;
 };
@@ -81,7 +85,39 @@ core::Status OpenAndCheck(const ServeOptions& o, Hosted& h) {
   return core::Ok();
 }
 
+// The URLs a service answers under (http::RouterOptions::public_urls): --public-url as given
+// (validated at start), else its listen address and localhost on the same port. A wildcard
+// listen address stands for the loopback one, with a warning: other names need --public-url.
+std::vector<std::string> PublicUrlsFor(const ServeOptions& o, const std::string& listen) {
+  std::vector<std::string> urls;
+  auto add = [&urls](const std::string& url) {
+    auto normalized = http::NormalizePublicUrl(url);
+    if (normalized && std::find(urls.begin(), urls.end(), *normalized) == urls.end()) {
+      urls.push_back(*normalized);
+    }
+  };
+  if (!o.public_urls.empty()) {
+    for (const std::string& url : o.public_urls) add(url);
+    return urls;
+  }
+  size_t colon = listen.rfind(':');
+  std::string host = colon == std::string::npos ? listen : listen.substr(0, colon);
+  std::string port = colon == std::string::npos ? "" : listen.substr(colon + 1);
+  if (host.empty() || host == "0.0.0.0" || host == "[::]") {
+    core::Log(core::LogLevel::kWarn, "public_url_missing",
+              {{"listen", listen},
+               {"message",
+                "listening on every address, but without --public-url only the loopback names "
+                "are served (other Host names get 421)"}});
+    host = host == "[::]" ? "[::1]" : "127.0.0.1";
+  }
+  add("http://" + host + ":" + port);
+  add("http://localhost:" + port);
+  return urls;
+}
+
 void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
+  h.router.SetPublicUrls(PublicUrlsFor(o, h.name == "agent" ? o.agent_listen : o.authority_listen));
   store::Database* db = h.db.get();
   const std::string service = h.name;
   http::AddHealthRoutes(h.router,
@@ -155,6 +191,12 @@ int Serve(const ServeOptions& o) {
   if (o.service != "both" && o.service != "agent" && o.service != "authority") {
     std::cerr << "beian serve: --service must be agent, authority or both\n";
     return 2;
+  }
+  for (const std::string& url : o.public_urls) {
+    if (auto normalized = http::NormalizePublicUrl(url); !normalized) {
+      std::cerr << "beian serve: --public-url: " << normalized.error().message << "\n";
+      return 2;
+    }
   }
   // Block the stop signals in every thread; this thread waits for them with sigwait.
   sigset_t stop_signals;
@@ -375,6 +417,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("BEIAN_DB_POOL")
       ->check(CLI::Range(1, 512))
       ->capture_default_str();
+  cmd->add_option("--public-url", options->public_urls,
+                  "URL the services are reached at, e.g. https://beian.example.cn (repeatable; "
+                  "other Host names get 421; default: the listen addresses and localhost)")
+      ->envname("BEIAN_PUBLIC_URL")
+      ->delimiter(',');
   cmd->add_option("--metrics-token", options->metrics_token,
                   "Bearer token that may read /metrics from any address (else loopback only)")
       ->envname("BEIAN_METRICS_TOKEN");

@@ -46,7 +46,8 @@ namespace beian::core {
   X(kUnsupportedFileType, "unsupported_file_type")   \
   X(kPhotoMustBeImage, "photo_must_be_image")        \
   X(kImageTooLarge, "image_too_large")               \
-  X(kImageTooSmall, "image_too_small")
+  X(kImageTooSmall, "image_too_small")               \
+  X(kMisdirectedRequest, "misdirected_request")
 
 enum class ErrorCode {
 #define BEIAN_X(name, str) name,

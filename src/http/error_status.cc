@@ -49,6 +49,8 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kTooManyRequests:
     case ErrorCode::kAccountLocked:
       return 429;
+    case ErrorCode::kMisdirectedRequest:
+      return 421;
     case ErrorCode::kHeaderTooLarge:
       return 431;
     case ErrorCode::kInternal:

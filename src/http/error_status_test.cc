@@ -53,6 +53,7 @@ TEST(ErrorStatusTest, MappingMatchesTheContract) {
       {ErrorCode::kPhotoMustBeImage, 422},
       {ErrorCode::kImageTooLarge, 422},
       {ErrorCode::kImageTooSmall, 422},
+      {ErrorCode::kMisdirectedRequest, 421},
       {ErrorCode::kInternal, 500},
   };
   for (const auto& [code, status] : kExpected) {

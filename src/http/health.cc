@@ -13,22 +13,27 @@ bool IsLoopbackAddress(std::string_view address) {
 
 void AddHealthRoutes(Router& router, std::function<core::Status()> readiness,
                      HealthOptions options) {
+  // Probes reach the service by address, whatever its public names: any Host will do here.
   router.Add("GET", "/healthz",
-             [](Request&) -> core::Result<Response> { return Response::RawJson(kHealthzBody); });
-  router.Add("GET", "/readyz", [readiness](Request&) -> core::Result<Response> {
-    if (readiness) {
-      core::Status s = readiness();
-      if (!s) {
-        // The reason goes to the log (the response may carry only a generic message).
-        core::Log(core::LogLevel::kWarn, "not_ready",
-                  {{"code", core::ErrorCodeName(s.error().code)}, {"message", s.error().message}});
-        Response r = ErrorResponse(s.error());
-        r.status = 503;  // whatever the cause, the service is not ready
-        return r;
-      }
-    }
-    return Response::RawJson("{\"status\":\"ready\"}");
-  });
+             [](Request&) -> core::Result<Response> { return Response::RawJson(kHealthzBody); },
+             {.any_host = true});
+  router.Add("GET", "/readyz",
+             [readiness](Request&) -> core::Result<Response> {
+               if (readiness) {
+                 core::Status s = readiness();
+                 if (!s) {
+                   // The reason goes to the log (the response may carry only a generic message).
+                   core::Log(core::LogLevel::kWarn, "not_ready",
+                             {{"code", core::ErrorCodeName(s.error().code)},
+                              {"message", s.error().message}});
+                   Response r = ErrorResponse(s.error());
+                   r.status = 503;  // whatever the cause, the service is not ready
+                   return r;
+                 }
+               }
+               return Response::RawJson("{\"status\":\"ready\"}");
+             },
+             {.any_host = true});
   Metrics* metrics = &router.metrics();
   router.Add("GET", "/metrics",
              [metrics, token = std::move(options.metrics_token)](

@@ -2,7 +2,9 @@
 // {"status":"ok"}), GET /readyz (200 {"status":"ready"} when `readiness` is Ok — e.g. database
 // reachable and schema current — else 503 with the error body) and GET /metrics (Prometheus),
 // which only loopback clients, or callers with `Authorization: Bearer <metrics_token>`, may read;
-// everyone else gets 404 not_found, as if it were not there.
+// everyone else gets 404 not_found, as if it were not there. /healthz and /readyz answer whatever
+// the Host (RouteOptions::any_host); /metrics keeps the router's Host check, so a DNS-rebinding
+// page in a browser on this host cannot read it as a loopback client.
 #pragma once
 
 #include <functional>

@@ -37,7 +37,97 @@ struct Router::Pattern {
   }
 };
 
-Router::Router(RouterOptions options) : options_(std::move(options)) {}
+namespace {
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Lower(c);
+  return out;
+}
+
+bool IsDigits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+}  // namespace
+
+core::Result<std::string> NormalizePublicUrl(std::string_view url) {
+  auto bad = [url](std::string_view why) {
+    return core::Error(core::ErrorCode::kBadRequest,
+                       "public URL \"" + std::string(url) + "\": " + std::string(why));
+  };
+  size_t sep = url.find("://");
+  if (sep == std::string_view::npos) return bad("needs http:// or https://");
+  std::string scheme = ToLower(url.substr(0, sep));
+  if (scheme != "http" && scheme != "https") return bad("the scheme must be http or https");
+  std::string rest = ToLower(url.substr(sep + 3));
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  if (rest.empty()) return bad("no host");
+  if (rest.find_first_of("/?#@\\ ") != std::string::npos) {
+    return bad("only scheme://host[:port] (no path, query or user)");
+  }
+  std::string host;
+  std::string port;
+  if (rest.front() == '[') {
+    size_t close = rest.find(']');
+    if (close == std::string::npos || close < 3) return bad("bad IPv6 address");
+    host = rest.substr(0, close + 1);
+    if (host.find_first_not_of("[]0123456789abcdef:.") != std::string::npos) {
+      return bad("bad IPv6 address");
+    }
+    std::string after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return bad("bad port");
+      port = after.substr(1);
+    }
+  } else {
+    size_t colon = rest.rfind(':');
+    host = rest.substr(0, colon);
+    if (colon != std::string::npos) port = rest.substr(colon + 1);
+    if (host.empty() ||
+        host.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-_") != std::string::npos) {
+      return bad("bad host name");
+    }
+  }
+  if (!port.empty() || rest.back() == ':') {
+    if (!IsDigits(port) || port.size() > 5 || std::stoul(port) == 0 || std::stoul(port) > 65535) {
+      return bad("bad port");
+    }
+    port = std::to_string(std::stoul(port));  // no leading zeros
+  }
+  if ((scheme == "http" && port == "80") || (scheme == "https" && port == "443")) port.clear();
+  return scheme + "://" + host + (port.empty() ? "" : ":" + port);
+}
+
+Router::Router(RouterOptions options) : options_(std::move(options)) {
+  SetPublicUrls(std::move(options_.public_urls));
+}
+
+void Router::SetPublicUrls(std::vector<std::string> urls) {
+  options_.public_urls = std::move(urls);
+  public_authorities_.clear();
+  for (const std::string& url : options_.public_urls) {
+    size_t sep = url.find("://");
+    if (sep == std::string::npos) continue;
+    public_authorities_.push_back({.authority = url.substr(sep + 3),
+                                   .default_port = url.substr(0, sep) == "https" ? "443" : "80"});
+  }
+}
+
+bool Router::IsPublicHost(std::string_view host) const {
+  std::string h = ToLower(host);
+  if (!h.empty() && h.back() == '.') h.pop_back();  // "example.cn." names the same host
+  for (const PublicAuthority& p : public_authorities_) {
+    if (h == p.authority) return true;
+    if (h.size() == p.authority.size() + 1 + p.default_port.size() && h.starts_with(p.authority) &&
+        h[p.authority.size()] == ':' && h.ends_with(p.default_port)) {
+      return true;
+    }
+  }
+  return false;
+}
 Router::~Router() = default;
 
 bool Router::IsUnsafeMethod(std::string_view m) {
@@ -175,7 +265,15 @@ core::Status Router::CheckOrigin(const Request& request) const {
   std::string_view origin = request.Header("origin");
   if (origin.empty()) return core::Ok();
   std::string_view host = request.Header("host");
-  if (!host.empty()) {
+  if (!options_.public_urls.empty()) {
+    // Compared with where the service is published, never with the request's own Host: a
+    // DNS-rebinding page sends a Host and an Origin of its own name, and they agree.
+    auto normalized = NormalizePublicUrl(origin);
+    if (normalized && std::find(options_.public_urls.begin(), options_.public_urls.end(),
+                                *normalized) != options_.public_urls.end()) {
+      return core::Ok();
+    }
+  } else if (!host.empty()) {
     std::string_view scheme =
         request.secure ? std::string_view("https") : std::string_view(options_.public_scheme);
     if (origin.size() == scheme.size() + 3 + host.size() &&
@@ -237,7 +335,12 @@ Response Router::Handle(Request& request) {
       if (route == nullptr && request.method == "HEAD") route = pattern->Find("GET");
     }
     core::Result<Response> result = core::Error(core::ErrorCode::kInternal, "unreachable");
-    if (route != nullptr) {
+    if (!public_authorities_.empty() && !(route != nullptr && route->options.any_host) &&
+        !IsPublicHost(request.Header("host"))) {
+      stats = metrics_.Unmatched(request.method);
+      result = core::Error(core::ErrorCode::kMisdirectedRequest,
+                           "this service is not published under that host name");
+    } else if (route != nullptr) {
       request.route = pattern->text;
       stats = route->stats;
       result = Run(request, *route);

@@ -3,8 +3,9 @@
 //   router.SetAuthenticator(sessions.Authenticator());
 //   router.Add("GET", "/api/v1/applications/{id}", GetApplication,
 //              {.auth = http::Auth::kSession, .roles = {"applicant", "reviewer"}});
-// Handle() matches the path (literal segments win over {params}), answers 404 / 405 (with Allow)
-// in the error format, checks Origin on unsafe methods, authenticates, checks roles and the CSRF
+// Handle() checks Host against the public URLs (421), matches the path (literal segments win
+// over {params}), answers 404 / 405 (with Allow) in the error format, checks Origin on unsafe
+// methods, authenticates, checks roles and the CSRF
 // token, calls the handler, turns an Error (or any exception) into the JSON error response, and
 // records metrics under the route pattern. Add/Set* before serving; Handle() is thread-safe.
 #pragma once
@@ -32,6 +33,9 @@ enum class Auth {
 
 struct RouteOptions {
   Auth auth = Auth::kPublic;
+  // Served whatever the Host (RouterOptions::public_urls does not apply): for probes that reach
+  // the service by address (/healthz, /readyz).
+  bool any_host = false;
   // When non-empty, the principal's role must be one of these (403 forbidden otherwise).
   std::vector<std::string> roles = {};
   // Check X-CSRF-Token against the principal's token. Default: on for unsafe methods
@@ -41,15 +45,26 @@ struct RouteOptions {
   std::optional<uint64_t> body_limit = std::nullopt;
 };
 
+// "scheme://host[:port]" with scheme http or https, lower-cased, the scheme's default port and a
+// trailing "/" dropped ("HTTPS://Beian.Example.cn:443/" → "https://beian.example.cn"); an IPv6
+// host in brackets. kBadRequest for anything else (a path, user info, a query, another scheme).
+core::Result<std::string> NormalizePublicUrl(std::string_view url);
+
 using Handler = std::function<core::Result<Response>(Request&)>;
 // Finds the caller from the request (e.g. the session cookie). nullopt: no (valid) session.
 using Authenticator = std::function<core::Result<std::optional<Principal>>(const Request&)>;
 
 struct RouterOptions {
-  // Origins besides the request's own (scheme://Host) accepted on unsafe methods.
+  // The URLs the service is reached at, as NormalizePublicUrl returns them
+  // ("https://beian.example.cn", "http://127.0.0.1:8080"). When set, a request whose Host is
+  // not one of their authorities gets 421 misdirected_request (a DNS-rebinding page reaches us
+  // under its own name), and an unsafe method's Origin must be one of them. When empty, any Host
+  // is served and Origin is compared with the request's own Host (embedding, tests).
+  std::vector<std::string> public_urls = {};
+  // Origins besides those accepted on unsafe methods.
   std::vector<std::string> allowed_origins = {};
-  // The scheme of the request's own origin when Request::secure is false (behind a TLS proxy
-  // configure "https").
+  // Without public_urls: the scheme of the request's own origin when Request::secure is false
+  // (behind a TLS proxy configure "https").
   std::string public_scheme = "http";
 };
 
@@ -66,6 +81,8 @@ class Router {
   void Add(std::string_view method, std::string_view pattern, Handler handler,
            RouteOptions options = {});
   void SetAuthenticator(Authenticator authenticator);
+  // Replaces RouterOptions::public_urls (each already normalized by NormalizePublicUrl).
+  void SetPublicUrls(std::vector<std::string> urls);
   // Handles GET/HEAD requests that match no route (e.g. the static web UI); else 404.
   void SetFallback(Handler handler);
 
@@ -99,8 +116,15 @@ class Router {
                        std::vector<std::pair<std::string_view, std::string>>* params) const;
   core::Result<Response> Run(Request& request, const Route& route);
   core::Status CheckOrigin(const Request& request) const;
+  bool IsPublicHost(std::string_view host) const;
 
   RouterOptions options_;
+  // The authority ("host[:port]") of each public URL, and the scheme's default port.
+  struct PublicAuthority {
+    std::string authority;
+    std::string default_port;
+  };
+  std::vector<PublicAuthority> public_authorities_;
   Metrics metrics_;
   std::vector<std::unique_ptr<Pattern>> patterns_;
   Authenticator authenticator_;

@@ -240,6 +240,85 @@ TEST_F(AuthRouterTest, EveryUnsafeMethodIsCheckedForCsrfAndOrigin) {
   }
 }
 
+TEST(RouterTest, NormalizePublicUrl) {
+  const std::pair<const char*, const char*> kGood[] = {
+      {"https://Beian.Example.CN:443/", "https://beian.example.cn"},
+      {"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+      {"http://localhost:80", "http://localhost"},
+      {"HTTP://[::1]:08090", "http://[::1]:8090"},
+      {"https://beian.example.cn:8443", "https://beian.example.cn:8443"},
+  };
+  for (const auto& [in, out] : kGood) {
+    auto n = NormalizePublicUrl(in);
+    ASSERT_TRUE(n) << in << ": " << n.error().message;
+    EXPECT_EQ(*n, out) << in;
+  }
+  for (const char* bad :
+       {"beian.example.cn", "ftp://x.example", "https://", "https://x/app", "https://u@x.example",
+        "https://x.example?q", "https://x.example:", "https://x.example:99999",
+        "https://x.example:0", "https://[::1", "https://a b.example", "https://x.example:8o"}) {
+    EXPECT_FALSE(NormalizePublicUrl(bad)) << bad;
+  }
+}
+
+// Origin was compared with the request's own Host: a DNS-rebinding page (Host and Origin both
+// its own name) could sign in. With public URLs, the Host must be one of them (421 otherwise)
+// and Origin is compared with them.
+TEST(RouterTest, PublicUrlsRefuseOtherHostsAndOrigins) {
+  Router router(
+      RouterOptions{.public_urls = {"https://beian.example.cn", "http://127.0.0.1:8080"}});
+  AddHealthRoutes(router);
+  router.Add("POST", "/login", Echo("login"));
+  router.Add("GET", "/page", Echo("page"));
+  auto call = [&](std::string method, std::string target,
+                  std::vector<std::pair<std::string, std::string>> headers) {
+    Request r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    r.headers = std::move(headers);
+    r.client_address = "127.0.0.1";
+    EXPECT_TRUE(r.ParseTarget());
+    return router.Handle(r);
+  };
+  // The rebinding attack: Host and Origin agree, but name the attacker's domain.
+  Response rebind =
+      call("POST", "/login",
+           {{"Host", "rebind.evil.example"}, {"Origin", "http://rebind.evil.example"}});
+  EXPECT_EQ(rebind.status, 421u);
+  EXPECT_EQ(Code(rebind), "misdirected_request");
+  for (const char* host : {"rebind.evil.example", "beian.example.cn.evil", "127.0.0.1:8081",
+                           "127.0.0.1", "", "localhost:8080"}) {
+    Response r = call("GET", "/page", {{"Host", host}});
+    EXPECT_EQ(r.status, 421u) << host;
+  }
+  Response no_host = call("GET", "/page", {});
+  EXPECT_EQ(no_host.status, 421u);
+  Response metrics = call("GET", "/metrics", {{"Host", "rebind.evil.example"}});
+  EXPECT_EQ(metrics.status, 421u) << "a rebinding page is a loopback client";
+  for (const char* host :
+       {"beian.example.cn", "BEIAN.example.cn:443", "beian.example.cn.", "127.0.0.1:8080"}) {
+    EXPECT_EQ(call("GET", "/page", {{"Host", host}}).status, 200u) << host;
+  }
+  // Probes by address.
+  EXPECT_EQ(call("GET", "/healthz", {{"Host", "10.1.2.3:8080"}}).status, 200u);
+  EXPECT_EQ(call("GET", "/readyz", {}).status, 200u);
+  // Origin: one of the public URLs, whatever the Host among them.
+  EXPECT_EQ(
+      call("POST", "/login", {{"Host", "127.0.0.1:8080"}, {"Origin", "https://beian.example.cn"}})
+          .status,
+      200u);
+  EXPECT_EQ(call("POST", "/login",
+                 {{"Host", "beian.example.cn"}, {"Origin", "https://Beian.Example.cn:443"}})
+                .status,
+            200u);
+  for (const char* origin : {"http://beian.example.cn", "https://evil.example", "null",
+                             "http://127.0.0.1:8081", "https://beian.example.cn/x"}) {
+    Response r = call("POST", "/login", {{"Host", "beian.example.cn"}, {"Origin", origin}});
+    EXPECT_EQ(r.status, 403u) << origin;
+    EXPECT_EQ(Code(r), "csrf_failed") << origin;
+  }
+}
+
 TEST(RouterTest, ConstantTimeEquals) {
   EXPECT_TRUE(Router::ConstantTimeEquals("abc", "abc"));
   EXPECT_FALSE(Router::ConstantTimeEquals("abc", "abd"));

@@ -147,6 +147,7 @@ const en: DeepStrings<Messages> = {
       photo_must_be_image: 'This document must be a photo or scan (a JPEG or PNG image), not a PDF',
       image_too_large: 'The image is too large. Please scale it down and upload it again',
       image_too_small: 'The image is too small to read. Please upload a clearer one',
+      misdirected_request: 'This address is not where the service is published. Open it under its official address',
     },
   },
   outage: {

@@ -143,6 +143,7 @@ const zhCN = {
       photo_must_be_image: '此材料须为照片或扫描件（JPG 或 PNG 图片），不能是 PDF',
       image_too_large: '图片尺寸过大，请缩小后重新上传',
       image_too_small: '图片尺寸过小，无法看清，请上传更清晰的图片',
+      misdirected_request: '当前访问地址不是本服务的发布地址，请通过正式地址访问',
     },
   },
   outage: {
