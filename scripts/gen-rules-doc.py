@@ -60,6 +60,30 @@ OTHER_RULES = [
     ("Input normalisation: trim, full-width → ASCII, upper-case codes (x → X), spaces removed",
      "code", 'RULES.md "Check algorithms"; issue 3 "How it is tested"',
      "src/domain/validators_util.cc"),
+    ("Normalisation where the application is read (decisions 2026-12-02): NFKC and trim for "
+     "every governed field; names (organizer, persons, websites, legal representative) as typed "
+     "otherwise; certificate and identity numbers upper-case without spaces (points 1, 3); "
+     "military unit codes without 部队/…分队 (point 2); domains with one trailing dot stripped, "
+     "。 → ., lower-case, UTS #46, reduced to the registrable domain and stored in Unicode "
+     "(point 4). What is stored and judged is the normalised value; normalising never yields a "
+     "finding", "code", 'RULES.md decisions 1-4, 6', "src/domain/normalize.cc (libunistring NFKC), "
+     "application_json.cc"),
+    ("\"N months\" are calendar months on Asia/Shanghai dates: ok ⇔ expiry ≥ add_months(today, N) "
+     "clamped to month end (2026-11-30 + 3 = 2027-02-28); \"长期\" passes; N per province, "
+     "default settings.tsv", "data + code", 'RULES.md decision 8',
+     "src/domain/calendar.cc AddMonths, eligibility.cc EnoughLeft, provinces.tsv "
+     "domain_min_months_left"),
+    ("SMS persons (`sms_persons` of the precheck): first_filing and new_website → the organizer's "
+     "and every website's person in charge; new_isp → every website's; modify → the persons whose "
+     "section differs from the registry record (an unrecorded person counts as changed); one per "
+     "distinct (id_type, id_number)", "code", 'RULES.md decision 9; DECISION-SOURCES 9 (TX '
+     '备案短信核验说明)', "src/domain/filing_type.cc SmsPersons, registry_view.h RegistryPerson"),
+    ("Optional `organizer.legal_representative {name, id_type, id_number}`; absent → the "
+     "organizer's person in charge is the legal representative; every person in charge of an "
+     "organization who differs by (id_type, id_number) needs an `authorization_letter` "
+     "(required_documents, reason authorization_letter_required), which blocks submission, not "
+     "the offline precheck", "data + code", 'RULES.md decision 10',
+     "src/domain/application.h, documents.cc, document_requirements.tsv"),
 ]
 
 

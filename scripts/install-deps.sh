@@ -8,7 +8,7 @@ mode=${1:-run}
 
 build_pkgs=(build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libpq-dev libsodium-dev libcurl4-openssl-dev libidn2-dev libpsl-dev publicsuffix
+  libsqlite3-dev libpq-dev libsodium-dev libcurl4-openssl-dev libidn2-dev libunistring-dev libpsl-dev publicsuffix
   libpwquality-dev cracklib-runtime
   libmagic-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev)
 test_pkgs=(clang libclang-rt-14-dev libbenchmark-dev postgresql postgresql-contrib wrk nginx-light

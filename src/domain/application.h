@@ -26,10 +26,6 @@ struct Person {
   std::string id_number;
   std::string mobile;
   std::string email;
-  // Whether the person is the organizer's legal representative; unset = not stated (taken as
-  // yes). `false` asks for the legal representative's authorisation letter (RULES.md
-  // "Documents"). An extension of DESIGN §6's person object.
-  std::optional<bool> legal_representative;
 
   // True when no field was given (a website without its own person means "same as the
   // organizer's person in charge", the 同主体负责人 checkbox of the providers' forms).
@@ -39,6 +35,18 @@ struct Person {
   bool operator==(const Person&) const = default;
 };
 
+// The organizer's legal representative (法定代表人), RULES.md decision 10: optional; when absent
+// the organizer's person in charge is taken as the legal representative. Persons in charge of an
+// organization who are someone else need the representative's authorisation letter.
+struct LegalRepresentative {
+  std::string name;
+  std::string id_type;
+  std::string id_number;
+
+  bool Empty() const { return name.empty() && id_type.empty() && id_number.empty(); }
+  bool operator==(const LegalRepresentative&) const = default;
+};
+
 struct Organizer {
   std::string type;  // enterprise, individual, government, ...
   std::string name;
@@ -46,6 +54,7 @@ struct Organizer {
   std::string province;  // two-digit GB/T 2260 code of the organizer's residence / seat
   std::string address;
   Person person_in_charge;
+  LegalRepresentative legal_representative{};  // empty = the person in charge
 
   bool operator==(const Organizer&) const = default;
 };

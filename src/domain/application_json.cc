@@ -7,6 +7,7 @@
 
 #include "core/json_reader.h"
 #include "domain/contact_validators.h"
+#include "domain/normalize.h"
 #include "domain/numbering.h"
 
 namespace beian::domain {
@@ -26,7 +27,6 @@ void ReadPerson(core::JsonReader& r, Person& p) {
   std::string mobile = r.OptionalString("mobile").value_or("");
   p.mobile = NormalizeMobile(mobile).value_or(std::move(mobile));
   p.email = r.OptionalString("email").value_or("");
-  p.legal_representative = r.OptionalBool("legal_representative");
 }
 
 void ReadOrganizer(core::JsonReader& r, Organizer& o) {
@@ -40,6 +40,12 @@ void ReadOrganizer(core::JsonReader& r, Organizer& o) {
   o.address = r.OptionalString("address").value_or("");
   if (core::JsonReader* person = r.OptionalObject("person_in_charge")) {
     ReadPerson(*person, o.person_in_charge);
+  }
+  // RULES.md decision 10: optional; absent = the person in charge.
+  if (core::JsonReader* legal = r.OptionalObject("legal_representative")) {
+    o.legal_representative.name = legal->OptionalString("name").value_or("");
+    o.legal_representative.id_type = legal->OptionalString("id_type").value_or("");
+    o.legal_representative.id_number = legal->OptionalString("id_number").value_or("");
   }
 }
 
@@ -95,6 +101,8 @@ core::Result<Application> ApplicationFromJson(const json::value& value) {
   }
   if (core::JsonReader* beian = r.OptionalObject("beian")) ReadBeian(*beian, app.beian);
   BEIAN_TRY(r.Finish());
+  // What is stored and judged is the normalised application (RULES.md decisions, 2026-12-02).
+  NormalizeApplication(app);
   return app;
 }
 
@@ -113,7 +121,6 @@ json::object ToJson(const Person& p) {
                  {"id_number", p.id_number},
                  {"mobile", p.mobile},
                  {"email", p.email}};
-  if (p.legal_representative) o["legal_representative"] = *p.legal_representative;
   return o;
 }
 
@@ -126,6 +133,12 @@ json::object ToJson(const Application& app) {
       {"province", o.province},
       {"address", o.address},
       {"person_in_charge", ToJson(o.person_in_charge)}};
+  if (!o.legal_representative.Empty()) {
+    organizer["legal_representative"] =
+        json::object{{"name", o.legal_representative.name},
+                     {"id_type", o.legal_representative.id_type},
+                     {"id_number", o.legal_representative.id_number}};
+  }
   json::array websites;
   websites.reserve(app.websites.size());
   for (const Website& w : app.websites) {

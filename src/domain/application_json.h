@@ -4,7 +4,9 @@
 // name their paths ("websites[1].person_in_charge.phone"); members of the wrong JSON type are
 // Error{kValidationFailed} with details naming the paths and the expected types. Every problem
 // is reported (up to core::kMaxJsonProblems, with the total). `null` is accepted for any member
-// and means "not given". Values are not judged here (that is the precheck's job), only shapes.
+// and means "not given". Values are not judged here (that is the precheck's job), only shapes;
+// what is read is normalised once (normalize.h: NFKC, trimmed names, upper-case numbers,
+// registrable domains), never judged.
 #pragma once
 
 #include <string_view>
@@ -23,7 +25,8 @@ core::Result<Application> ApplicationFromJson(const boost::json::value& json);
 core::Result<Application> ApplicationFromJsonText(std::string_view text);
 
 // The full object, every member present (empty strings and lists included), so that
-// ApplicationFromJson(ToJson(a)) == a.
+// ApplicationFromJson(ToJson(a)) == a for a normalised `a` (organizer.legal_representative is
+// written only when given).
 boost::json::object ToJson(const Application& app);
 boost::json::object ToJson(const Person& person);
 

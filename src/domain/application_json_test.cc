@@ -22,7 +22,8 @@ Application Sample() {
       {"business_license", "91110108MA01ABCD5T"},
       "11",
       "北京市海淀区",
-      {"张三", "resident_id_card", "110105199003071239", "13800138000", "z@example.com", false}};
+      {"张三", "resident_id_card", "110105199003071239", "13800138000", "z@example.com"},
+      {"王五", "resident_id_card", "11010519491231002X"}};
   Website w;
   w.name = "示例";
   w.domains = {"example.com"};
@@ -32,8 +33,8 @@ Application Sample() {
   w.pre_approvals = {"news"};
   w.instance_id = "i-1";
   app.websites = {w, w};
-  app.websites[1].person_in_charge = {"李四",        "passport",      "E123",
-                                      "13900139000", "l@example.com", std::nullopt};
+  app.websites[1].person_in_charge = {"李四", "passport", "E123456", "13900139000",
+                                      "l@example.com"};
   app.beian = {"京ICP备2020000001号", {{"example.com", "京ICP备2020000001号-1"}}};
   return app;
 }
@@ -55,11 +56,38 @@ TEST(ApplicationJsonTest, EmptyObjectIsAnEmptyApplication) {
 }
 
 TEST(ApplicationJsonTest, NullMeansNotGiven) {
-  auto a = Parse(R"({"id": null, "organizer": {"name": null, "person_in_charge": null},
-                     "websites": [{"domains": null, "person_in_charge":
-                                   {"legal_representative": null}}], "beian": null})");
+  auto a = Parse(R"({"id": null, "organizer": {"name": null, "person_in_charge": null,
+                                               "legal_representative": null},
+                     "websites": [{"domains": null, "person_in_charge": {"email": null}}],
+                     "beian": null})");
   ASSERT_TRUE(a.ok()) << a.error().message;
   EXPECT_TRUE(a->websites[0].person_in_charge.Empty());
+  EXPECT_TRUE(a->organizer.legal_representative.Empty());
+}
+
+// RULES.md decision 10: the optional legal representative round-trips.
+TEST(ApplicationJsonTest, LegalRepresentative) {
+  auto a = Parse(R"({"organizer": {"legal_representative":
+                     {"name": "张三", "id_type": "resident_id_card", "id_number": "11010519491231002x"}}})");
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(a->organizer.legal_representative,
+            (LegalRepresentative{"张三", "resident_id_card", "11010519491231002X"}));
+  auto back = ApplicationFromJson(ToJson(*a));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, *a);
+  EXPECT_FALSE(ToJson(Application{}).at("organizer").as_object().contains("legal_representative"));
+}
+
+// Normalisation happens where the application is read: the stored value is the normalised one.
+TEST(ApplicationJsonTest, ReadValuesAreNormalised) {
+  auto a = Parse(R"({"organizer": {"name": " 某某（北京）有限公司 ",
+                     "certificate": {"type": "business_license", "number": "９１１１ 0000mA"}},
+                     "websites": [{"name": "某某网 ", "domains": ["WWW.Example.COM."]}]})");
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(a->organizer.name, "某某(北京)有限公司");
+  EXPECT_EQ(a->organizer.certificate.number, "91110000MA");
+  EXPECT_EQ(a->websites[0].name, "某某网");
+  EXPECT_EQ(a->websites[0].domains[0], "example.com");
 }
 
 struct BadCase {
@@ -102,9 +130,15 @@ INSTANTIATE_TEST_SUITE_P(
                 "websites[0].domains"},
         BadCase{R"({"websites": [{"domains": ["a.com", 2]}]})", core::ErrorCode::kValidationFailed,
                 "websites[0].domains[1]"},
-        BadCase{R"({"websites": [{"person_in_charge": {"legal_representative": "yes"}}]})",
-                core::ErrorCode::kValidationFailed,
+        BadCase{R"({"websites": [{"person_in_charge": {"legal_representative": true}}]})",
+                core::ErrorCode::kUnknownField,
                 "websites[0].person_in_charge.legal_representative"},
+        BadCase{R"({"organizer": {"legal_representative": {"name": 1}}})",
+                core::ErrorCode::kValidationFailed, "organizer.legal_representative.name"},
+        BadCase{R"({"organizer": {"legal_representative": {"mobile": "1"}}})",
+                core::ErrorCode::kUnknownField, "organizer.legal_representative.mobile"},
+        BadCase{R"({"organizer": {"legal_representative": "x"}})",
+                core::ErrorCode::kValidationFailed, "organizer.legal_representative"},
         BadCase{R"({"beian": {"website_sns": {"a.com": 1}}})", core::ErrorCode::kValidationFailed,
                 "beian.website_sns.a.com"},
         BadCase{R"([])", core::ErrorCode::kValidationFailed, ""}));

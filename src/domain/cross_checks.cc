@@ -334,7 +334,9 @@ void CheckWebsites(Findings& out, const Application& app, const Rules& rules,
     }
     if (!individual && sc != nullptr && !sc->pre_approval_kind.empty() &&
         !Contains(w.pre_approvals, sc->pre_approval_kind)) {
-      Err(out, path + ".pre_approvals", "service_content_needs_pre_approval",
+      // RULES.md decision 7: regulated content needs its pre_approvals entry (and the
+      // pre_approval document, listed in required_documents).
+      Err(out, path + ".pre_approvals", "pre_approval_required",
           {{"service_content", w.service_content}, {"kind", sc->pre_approval_kind}});
     }
   }
@@ -427,9 +429,9 @@ const std::vector<std::string_view>& CrossCheckCodes() {
       "individual_website_limit",
       "not_identity_document",
       "one_domain_per_website",
+      "pre_approval_required",
       "same_id_different_name",
       "same_person_different_contact",
-      "service_content_needs_pre_approval",
       "unknown_organizer_type",
       "unknown_pre_approval_kind",
       "unknown_province",

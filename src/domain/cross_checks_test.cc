@@ -19,12 +19,10 @@ constexpr Date kToday = 2025y / June / 2;
 const Rules& R() { return testing::EmbeddedRules(); }
 
 Person Zhang() {
-  return {"张三",        "resident_id_card",  "110105199003071239",
-          "13800138000", "zhang@example.com", std::nullopt};
+  return {"张三", "resident_id_card", "110105199003071239", "13800138000", "zhang@example.com"};
 }
 Person Li() {
-  return {"李四",        "resident_id_card", "44030419920115452X",
-          "13900139000", "li@example.com",   std::nullopt};
+  return {"李四", "resident_id_card", "44030419920115452X", "13900139000", "li@example.com"};
 }
 
 Website Site(std::string name, std::string domain, std::string content = "enterprise_portal") {
@@ -111,7 +109,8 @@ TEST(CrossChecksTest, UsccPrefixMismatchIsAWarning) {
   app.organizer.certificate.number = "11310000002460035U";  // a government USCC, Shanghai
   app.organizer.province = "";
   Findings fs = Check(app);
-  const std::optional<Finding> f = Find(fs, "uscc_prefix_mismatch", "organizer.certificate.number");
+  const std::optional<Finding> f =
+      Find(fs, "uscc_prefix_type_mismatch", "organizer.certificate.number");
   ASSERT_NE(f, std::nullopt) << Dump(fs);
   EXPECT_EQ(f->severity, Severity::kWarning);
 }
@@ -258,8 +257,8 @@ TEST(CrossChecksTest, PersonNeedsAnIdentityDocument) {
 
 TEST(CrossChecksTest, PersonsMustBeOfAge) {
   Application app = Enterprise();
-  app.websites[0].person_in_charge = {"王五",        "resident_id_card", "51010720100101123X",
-                                      "13700137000", "wang@example.com", std::nullopt};
+  app.websites[0].person_in_charge = {"王五", "resident_id_card", "51010720100101123X",
+                                      "13700137000", "wang@example.com"};
   const std::optional<Finding> f =
       Find(Check(app), "under_age", "websites[0].person_in_charge.id_number");
   ASSERT_NE(f, std::nullopt);
@@ -419,24 +418,81 @@ TEST(CrossChecksTest, NewPermanentResidentCardIsLocalByItsDigits) {
   EXPECT_EQ(DeriveFilingProvince(app, R()).id_province, "foreign_permanent_resident_card");
 }
 
-TEST(CrossChecksTest, RegulatedNameWordsNeedThePreApproval) {
+// RULES.md decision 7: the content decides. Each regulated service_content needs its
+// pre_approvals entry (error pre_approval_required at websites[i].pre_approvals); a regulated
+// keyword only in the name is a warning (pre_approval_keyword_in_name at websites[i].name),
+// cleared by the approval; individuals keep their errors.
+struct ContentCase {
+  const char* name;
+  const char* service_content;
+  std::vector<std::string> pre_approvals;
+  const char* organizer_type;
+  std::vector<std::string> codes;  // the decision-7 codes found, in order
+};
+
+class Decision7 : public ::testing::TestWithParam<ContentCase> {};
+
+TEST_P(Decision7, Table) {
+  const ContentCase& c = GetParam();
   Application app = Enterprise();
-  app.websites[0].name = "示例新闻网";
-  EXPECT_NE(Find(Check(app), "pre_approval_required", "websites[0].name"), std::nullopt);
-  app.websites[0].pre_approvals = {"news"};
-  EXPECT_EQ(Find(Check(app), "pre_approval_required", "websites[0].name"), std::nullopt);
+  app.organizer.type = c.organizer_type;
+  app.websites[0].name = c.name;
+  app.websites[0].service_content = c.service_content;
+  app.websites[0].pre_approvals = c.pre_approvals;
+  std::vector<std::string> got;
+  for (const Finding& f : Check(app)) {
+    if (f.code == "pre_approval_required") {
+      EXPECT_EQ(f.field, "websites[0].pre_approvals");
+      EXPECT_EQ(f.severity, Severity::kError);
+    } else if (f.code == "pre_approval_keyword_in_name") {
+      EXPECT_EQ(f.field, "websites[0].name");
+      EXPECT_EQ(f.severity, Severity::kWarning);
+    } else if (f.code != "individual_regulated_word") {
+      continue;
+    }
+    got.push_back(f.code);
+  }
+  EXPECT_EQ(got, c.codes) << c.name << " / " << c.service_content;
 }
 
-TEST(CrossChecksTest, ServiceContentNeedsItsPreApproval) {
-  Application app = Enterprise();
-  app.websites[0].service_content = "healthcare";
-  const std::optional<Finding> f =
-      Find(Check(app), "service_content_needs_pre_approval", "websites[0].pre_approvals");
-  ASSERT_NE(f, std::nullopt);
-  EXPECT_EQ(f->params.at("kind"), "healthcare");
-  app.websites[0].pre_approvals = {"healthcare"};
-  EXPECT_TRUE(Check(app).empty()) << Dump(Check(app));
-}
+INSTANTIATE_TEST_SUITE_P(
+    Table, Decision7,
+    ::testing::Values(
+        ContentCase{"示例科技官网", "news", {}, "enterprise", {"pre_approval_required"}},
+        ContentCase{"示例科技官网", "news", {"news"}, "enterprise", {}},
+        ContentCase{"示例科技官网", "education", {}, "enterprise", {"pre_approval_required"}},
+        ContentCase{"示例科技官网", "healthcare", {}, "enterprise", {"pre_approval_required"}},
+        ContentCase{"示例科技官网", "culture", {}, "enterprise", {"pre_approval_required"}},
+        ContentCase{"示例科技官网", "games", {}, "enterprise", {"pre_approval_required"}},
+        ContentCase{"示例科技官网", "games", {"online_games"}, "enterprise", {}},
+        ContentCase{"示例科技官网", "finance", {}, "enterprise", {"pre_approval_required"}},
+        ContentCase{"示例科技官网", "finance", {"internet_finance"}, "enterprise", {}},
+        ContentCase{"示例科技官网", "forum", {}, "enterprise", {"pre_approval_required"}},
+        ContentCase{"示例科技官网", "forum", {"e_bulletin"}, "enterprise", {}},
+        ContentCase{"示例科技官网", "publishing", {}, "enterprise", {"pre_approval_required"}},
+        ContentCase{"示例科技官网", "drugs_devices", {}, "enterprise", {"pre_approval_required"}},
+        ContentCase{"示例科技官网", "radio_film_tv", {}, "enterprise", {"pre_approval_required"}},
+        ContentCase{"示例科技官网", "ride_hailing", {}, "enterprise", {"pre_approval_required"}},
+        // The name alone: a warning, cleared by the approval.
+        ContentCase{
+            "示例新闻网", "enterprise_portal", {}, "enterprise", {"pre_approval_keyword_in_name"}},
+        ContentCase{"示例新闻网", "enterprise_portal", {"news"}, "enterprise", {}},
+        ContentCase{"示例技术社区",
+                    "enterprise_portal",
+                    {},
+                    "enterprise",
+                    {"pre_approval_keyword_in_name"}},
+        // Content and name: both.
+        ContentCase{"示例新闻网",
+                    "news",
+                    {},
+                    "enterprise",
+                    {"pre_approval_keyword_in_name", "pre_approval_required"}},
+        // Unregulated content and name: nothing.
+        ContentCase{"示例科技官网", "enterprise_portal", {}, "enterprise", {}},
+        // Individuals: the name rule stays an error.
+        ContentCase{"张三的新闻博客", "blog", {}, "individual", {"individual_regulated_word"}}),
+    [](const auto& p) { return "case" + std::to_string(p.index); });
 
 TEST(CrossChecksTest, UnknownServiceContentAndPreApprovalKind) {
   Application app = Enterprise();

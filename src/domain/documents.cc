@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "domain/name_validators.h"
 #include "domain/validators_util.h"
 
 namespace beian::domain {
@@ -60,6 +61,16 @@ std::vector<std::string> PreApprovalKinds(const Website& w, const Rules& rules) 
 
 }  // namespace
 
+bool IsLegalRepresentative(const Application& app, const Person& person) {
+  const LegalRepresentative& legal = app.organizer.legal_representative;
+  const Person& pic = app.organizer.person_in_charge;
+  // Absent: the organizer's person in charge is taken as the legal representative.
+  const std::string& type = legal.Empty() ? pic.id_type : legal.id_type;
+  const std::string& number = legal.Empty() ? pic.id_number : legal.id_number;
+  return text::Trim(person.id_type) == text::Trim(type) &&
+         text::NormalizeCode(person.id_number) == text::NormalizeCode(number);
+}
+
 std::vector<RequiredDocument> RequiredDocuments(const Application& app, const Rules& rules,
                                                 const std::string& filing_province,
                                                 const std::string& id_province,
@@ -99,13 +110,23 @@ std::vector<RequiredDocument> RequiredDocuments(const Application& app, const Ru
         }
         out.push_back({req.kind, s.path, req.reason, {{"province", province->name_zh}}});
       } else if (c == "not_legal_representative") {
-        if (s.person != nullptr && s.person->legal_representative == false) {
+        if (s.person != nullptr && !IsLegalRepresentative(app, *s.person)) {
           out.push_back({req.kind, s.path, req.reason, {}});
         }
       } else if (c == "pre_approval") {
         if (s.website == nullptr) continue;
         for (const std::string& kind : PreApprovalKinds(*s.website, rules)) {
           out.push_back({req.kind, s.path, req.reason, {{"pre_approval", kind}}});
+        }
+      } else if (c == "pre_approval_keyword") {
+        // Decision 7: a regulated word in the name, without that approval: the letter promising
+        // no regulated service (once per website, for the first such word).
+        if (s.website == nullptr) continue;
+        for (const RegulatedMatch& m : RegulatedWordsIn(rules, s.website->name)) {
+          if (Contains(s.website->pre_approvals, m.pre_approval_kind)) continue;
+          out.push_back(
+              {req.kind, s.path, req.reason, {{"word", m.word}, {"kind", m.pre_approval_kind}}});
+          break;
         }
       }
     }

@@ -7,9 +7,12 @@
 //   province_extra (the filing province lists the kind; a domain certificate is not asked for a
 //     website whose domain is already filed through this provider, i.e. filing type modify);
 //   cross_province_individual (an individual whose ID card was issued in another province that
-//     asks for a residence permit); not_legal_representative (the person is stated not to be the
-//     legal representative); pre_approval (one per pre-approval the website holds or its
-//     service content needs).
+//     asks for a residence permit); not_legal_representative (RULES.md decision 10: the person's
+//     (id_type, id_number) differs from organizer.legal_representative's, or from the organizer's
+//     person in charge's when no legal representative is given); pre_approval (one per
+//     pre-approval the website holds or its service content needs); pre_approval_keyword
+//     (decision 7: the name has a regulated word whose approval the website does not hold — a
+//     commitment letter).
 // A person named twice (a website using the organizer's person, or the same identity number) is
 // asked for their documents once. Pure.
 #pragma once
@@ -33,6 +36,9 @@ struct RequiredDocument {
 
   bool operator==(const RequiredDocument&) const = default;
 };
+
+// Whether `person` is the organizer's legal representative (decision 10; see above).
+bool IsLegalRepresentative(const Application& app, const Person& person);
 
 // `filing_province` is the derived filing province code (may be empty when unknown: province
 // extras are then skipped); `id_province` the province that issued an individual's ID card.

@@ -13,8 +13,7 @@ namespace {
 const Rules& R() { return testing::EmbeddedRules(); }
 
 Person P(std::string name, std::string id_type, std::string id) {
-  return {std::move(name), std::move(id_type), std::move(id),
-          "13800138000",   "a@example.com",    std::nullopt};
+  return {std::move(name), std::move(id_type), std::move(id), "13800138000", "a@example.com"};
 }
 
 Application Enterprise() {
@@ -67,14 +66,6 @@ TEST(DocumentsTest, WebsiteWithoutOwnPersonFallsBackToTheOrganizers) {
             1);
 }
 
-TEST(DocumentsTest, WebsitePersonNotLegalRepresentativeNeedsAuthorisation) {
-  Application app = Enterprise();
-  app.websites[0].person_in_charge.legal_representative = false;
-  EXPECT_TRUE(Has(Of(app), "authorization_letter", "websites[0].person_in_charge"));
-  app.websites[0].person_in_charge.legal_representative = true;
-  EXPECT_FALSE(Has(Of(app), "authorization_letter", "websites[0].person_in_charge"));
-}
-
 TEST(DocumentsTest, IndividualsHaveNoOrganizerCertificate) {
   Application app = Enterprise();
   app.organizer.type = "individual";
@@ -120,15 +111,98 @@ TEST(DocumentsTest, ResidencePermitForCrossProvinceIndividuals) {
   EXPECT_FALSE(Has(Of(Enterprise(), "31", "44"), "residence_permit", "organizer.person_in_charge"));
 }
 
-TEST(DocumentsTest, AuthorizationLetterWhenNotTheLegalRepresentative) {
+// RULES.md decision 10: organizer.legal_representative (absent → the organizer's person in
+// charge); every person in charge of an organization who differs by (id_type, id_number) needs an
+// authorization_letter with their path as subject, reason authorization_letter_required.
+struct LetterCase {
+  const char* name;
+  std::string organizer_type;
+  LegalRepresentative legal;  // empty = not given
+  bool website_has_own_person;
+  bool organizer_letter;
+  bool website_letter;
+};
+
+class AuthorizationLetterTest : public ::testing::TestWithParam<LetterCase> {};
+
+TEST_P(AuthorizationLetterTest, Decision10) {
+  const LetterCase& c = GetParam();
+  Application app = Enterprise();  // 张三 110105199003071239 / website 李四 44030419920115452X
+  app.organizer.type = c.organizer_type;
+  app.organizer.legal_representative = c.legal;
+  if (!c.website_has_own_person) app.websites[0].person_in_charge = {};
+  Docs d = Of(app);
+  EXPECT_EQ(Has(d, "authorization_letter", "organizer.person_in_charge"), c.organizer_letter);
+  EXPECT_EQ(Has(d, "authorization_letter", "websites[0].person_in_charge"), c.website_letter);
+  for (const RequiredDocument& doc : d) {
+    if (doc.kind == "authorization_letter") {
+      EXPECT_EQ(doc.reason, "authorization_letter_required");
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, AuthorizationLetterTest,
+    ::testing::Values(
+        // Absent: the organizer's person is the representative; the website's other person
+        // needs a letter.
+        LetterCase{"absent", "enterprise", {}, true, false, true},
+        LetterCase{"absent_same_person", "enterprise", {}, false, false, false},
+        // Given and equal to the website's person: only the organizer's person needs one.
+        LetterCase{"website_person_is_legal",
+                   "enterprise",
+                   {"李四", "resident_id_card", "44030419920115452X"},
+                   true,
+                   true,
+                   false},
+        // Given, a third person: both need one.
+        LetterCase{"third_person",
+                   "government",
+                   {"王五", "resident_id_card", "11010519491231002X"},
+                   true,
+                   true,
+                   true},
+        // Same number under another document type is another document: a letter.
+        LetterCase{"other_id_type",
+                   "enterprise",
+                   {"张三", "passport", "110105199003071239"},
+                   false,
+                   true,
+                   false},
+        LetterCase{"matches_organizer_person",
+                   "enterprise",
+                   {"张三", "resident_id_card", "110105199003071239"},
+                   false,
+                   false,
+                   false},
+        // Individuals never need one.
+        LetterCase{"individual",
+                   "individual",
+                   {"王五", "resident_id_card", "11010519491231002X"},
+                   true,
+                   false,
+                   false}),
+    [](const auto& p) { return std::string(p.param.name); });
+
+// RULES.md decision 7: a regulated word only in the name asks for the approval or a commitment
+// letter; the letter is listed (subject the website) until the website holds the approval.
+TEST(DocumentsTest, KeywordInNameAsksForACommitmentLetter) {
   Application app = Enterprise();
-  EXPECT_FALSE(Has(Of(app), "authorization_letter", "organizer.person_in_charge"));
-  app.organizer.person_in_charge.legal_representative = true;
-  EXPECT_FALSE(Has(Of(app), "authorization_letter", "organizer.person_in_charge"));
-  app.organizer.person_in_charge.legal_representative = false;
-  EXPECT_TRUE(Has(Of(app), "authorization_letter", "organizer.person_in_charge"));
-  app.organizer.type = "individual";
-  EXPECT_FALSE(Has(Of(app), "authorization_letter", "organizer.person_in_charge"));
+  app.websites[0].name = "示例新闻网";
+  Docs d = Of(app);
+  ASSERT_TRUE(Has(d, "commitment_letter", "websites[0]"));
+  for (const RequiredDocument& doc : d) {
+    if (doc.kind == "commitment_letter" && doc.subject == "websites[0]") {
+      EXPECT_EQ(doc.reason, "pre_approval_keyword_in_name");
+      EXPECT_EQ(doc.params.at("kind"), "news");
+    }
+  }
+  app.websites[0].pre_approvals = {"news"};
+  EXPECT_FALSE(Has(Of(app), "commitment_letter", "websites[0]"));
+  EXPECT_TRUE(Has(Of(app), "pre_approval", "websites[0]"));
+  app.websites[0].name = "示例科技官网";
+  app.websites[0].pre_approvals = {};
+  EXPECT_FALSE(Has(Of(app), "commitment_letter", "websites[0]"));
 }
 
 TEST(DocumentsTest, PreApprovalPerKindHeldOrNeeded) {

@@ -159,6 +159,10 @@ Finding Make(Severity severity, std::string_view field, std::string code,
   return Finding{severity, std::string(field), std::move(code), std::move(params)};
 }
 
+bool Listed(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
 bool EndsWithSuffix(std::string_view name, std::string_view suffix) {
   return name == suffix || (name.size() > suffix.size() && name.ends_with(suffix) &&
                             name[name.size() - suffix.size() - 1] == '.');
@@ -175,7 +179,8 @@ Findings ValidateDomain(const Rules& rules, std::string_view input, std::string_
   }
   auto info = AnalyzeDomain(input);
   if (!info) {
-    findings.push_back(Make(Severity::kError, field, "invalid_format", {{"kind", "domain"}}));
+    findings.push_back(Make(Severity::kError, field, "domain_invalid",
+                            {{"domain", std::string(text::Trim(input))}}));
     return findings;
   }
   if (info_out != nullptr) *info_out = *info;
@@ -189,11 +194,19 @@ Findings ValidateDomain(const Rules& rules, std::string_view input, std::string_
     findings.push_back(Make(Severity::kError, field, "suffix_not_approved",
                             {{"suffix", info->public_suffix.unicode}}));
   } else if (!organizer_type.empty() && suffix->suffix_class != SuffixClass::kOpen &&
-             std::find(suffix->organizer_types.begin(), suffix->organizer_types.end(),
-                       organizer_type) == suffix->organizer_types.end()) {
-    findings.push_back(Make(Severity::kError, field, "suffix_reserved",
+             !Listed(suffix->organizer_types, organizer_type)) {
+    // RULES.md decision 5: fine, warning or error by organizer type.
+    const bool warn =
+        suffix->warning_for_others || Listed(suffix->warning_organizer_types, organizer_type);
+    std::string allowed;
+    for (const std::string& t : suffix->organizer_types) {
+      allowed += (allowed.empty() ? "" : ", ") + t;
+    }
+    findings.push_back(Make(warn ? Severity::kWarning : Severity::kError, field,
+                            "suffix_not_allowed_for_organizer",
                             {{"suffix", suffix->unicode},
-                             {"class", std::string(SuffixClassName(suffix->suffix_class))}}));
+                             {"organizer_type", std::string(organizer_type)},
+                             {"allowed", allowed}}));
   }
   if (const OrganizerType* type = rules.FindOrganizerType(organizer_type);
       type != nullptr && !type->required_suffixes.empty()) {

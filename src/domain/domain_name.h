@@ -45,8 +45,10 @@ std::string PublicSuffixOf(std::string_view ascii);
 const ApprovedSuffix* ApprovedSuffixFor(const Rules& rules, const DomainInfo& info);
 
 // Checks a website's domain for an organizer of `organizer_type` (may be empty when unknown:
-// then the type-specific rules are skipped). Codes: required, invalid_format (kind=domain),
-// domain_is_public_suffix, suffix_not_approved {suffix}, suffix_reserved {suffix, class},
+// then the type-specific rules are skipped). Codes: required, domain_invalid {domain} (RULES.md
+// decision 4: still malformed after normalisation), domain_is_public_suffix, suffix_not_approved
+// {suffix}, suffix_not_allowed_for_organizer {suffix, organizer_type, allowed} (decision 5: a
+// warning or an error by the suffix's warning_for),
 // suffix_required {suffixes}, is_subdomain (warning) {registrable}. When `info` is not null it
 // receives the analysis of a valid name.
 Findings ValidateDomain(const Rules& rules, std::string_view input, std::string_view organizer_type,

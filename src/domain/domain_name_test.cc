@@ -112,24 +112,98 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"example.hk.cn", "enterprise", {"suffix_not_approved"}},
         RuleCase{"example.notatld", "enterprise", {"suffix_not_approved"}},
         RuleCase{"mof.gov.cn", "government", {}}, RuleCase{"北京.政务", "government", {}},
-        RuleCase{"beijing.gov.cn", "enterprise", {"suffix_reserved"}},
-        RuleCase{"北京.政务", "individual", {"suffix_reserved"}},
+        RuleCase{"beijing.gov.cn", "enterprise", {"suffix_not_allowed_for_organizer"}},
+        RuleCase{"北京.政务", "individual", {"suffix_not_allowed_for_organizer"}},
         RuleCase{"example.com", "government", {"suffix_required"}},
         RuleCase{"example.cn", "government", {"suffix_required"}},
         RuleCase{"hospital.cn", "public_institution", {}},
         RuleCase{"hospital.org.cn", "public_institution", {}},
         RuleCase{"医院.公益", "public_institution", {}},
         RuleCase{"hospital.org", "public_institution", {"suffix_required"}},
-        RuleCase{"医院.公益", "enterprise", {"suffix_reserved"}},
+        RuleCase{"医院.公益", "enterprise", {"suffix_not_allowed_for_organizer"}},
         RuleCase{"pku.edu.cn", "public_institution", {}},
-        RuleCase{"school.edu.cn", "enterprise", {"suffix_reserved"}},
+        RuleCase{"school.edu.cn", "enterprise", {"suffix_not_allowed_for_organizer"}},
         RuleCase{"www.example.io", "enterprise", {"suffix_not_approved", "is_subdomain"}},
         RuleCase{"www.example.com", "government", {"suffix_required", "is_subdomain"}},
         RuleCase{"com.cn", "enterprise", {"domain_is_public_suffix"}},
         RuleCase{"com", "enterprise", {"domain_is_public_suffix"}},
-        RuleCase{"http://example.com", "enterprise", {"invalid_format"}},
+        RuleCase{"http://example.com", "enterprise", {"domain_invalid"}},
         RuleCase{"  ", "enterprise", {"required"}}, RuleCase{"example.com", "", {}},
         RuleCase{"beijing.gov.cn", "", {}}));
+
+// RULES.md decision 5: each row of the restricted-suffix table, for every organizer type —
+// fine (no finding), warning or error (suffix_not_allowed_for_organizer). Government and public
+// institutions also keep their required suffixes (suffix_required), checked separately.
+struct SuffixRow {
+  const char* domain;
+  std::vector<std::string> fine;
+  std::vector<std::string> warning;  // {"*"} = every type not fine
+};
+
+class Decision5 : public ::testing::TestWithParam<SuffixRow> {};
+
+TEST_P(Decision5, EveryOrganizerType) {
+  const SuffixRow& row = GetParam();
+  for (const char* type :
+       {"enterprise", "individual", "government", "public_institution", "social_organization",
+        "private_non_enterprise", "foundation", "law_firm", "military"}) {
+    Findings f = ValidateDomain(EmbeddedRules(), row.domain, type, "d");
+    std::optional<Finding> hit;
+    for (const Finding& x : f) {
+      if (x.code == "suffix_not_allowed_for_organizer") hit = x;
+    }
+    auto in = [&](const std::vector<std::string>& v) {
+      return std::find(v.begin(), v.end(), type) != v.end() || (v.size() == 1 && v[0] == "*");
+    };
+    if (std::find(row.fine.begin(), row.fine.end(), type) != row.fine.end()) {
+      EXPECT_FALSE(hit) << row.domain << " " << type;
+    } else if (in(row.warning)) {
+      ASSERT_TRUE(hit) << row.domain << " " << type;
+      EXPECT_EQ(hit->severity, Severity::kWarning) << row.domain << " " << type;
+    } else {
+      ASSERT_TRUE(hit) << row.domain << " " << type;
+      EXPECT_EQ(hit->severity, Severity::kError) << row.domain << " " << type;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, Decision5,
+    ::testing::Values(
+        SuffixRow{"mof.gov.cn", {"government"}, {"public_institution", "social_organization"}},
+        SuffixRow{"北京.政务", {"government"}, {"public_institution", "social_organization"}},
+        SuffixRow{
+            "医院.公益",
+            {"public_institution", "social_organization", "private_non_enterprise", "foundation"},
+            {}},
+        SuffixRow{"army.mil.cn", {"military"}, {}},
+        SuffixRow{
+            "pku.edu.cn", {"public_institution", "private_non_enterprise", "government"}, {"*"}},
+        SuffixRow{"ioa.ac.cn", {"public_institution", "social_organization"}, {"*"}},
+        SuffixRow{
+            "example.com.cn",
+            {"enterprise", "individual", "government", "public_institution", "social_organization",
+             "private_non_enterprise", "foundation", "law_firm", "military"},
+            {}}),
+    [](const auto& p) { return "row" + std::to_string(p.index); });
+
+// RULES.md decision 4: still malformed after normalisation → domain_invalid.
+TEST(DomainRules, Decision4Malformed) {
+  for (const char* bad : {"http://example.com", "example.com/path", "example.com:8080",
+                          "exa mple.com", "a..com", "a_b.com", ".com."}) {
+    EXPECT_EQ(Codes(ValidateDomain(EmbeddedRules(), bad, "enterprise", "d")),
+              std::vector<std::string>{"domain_invalid"})
+        << bad;
+  }
+  const std::string long_label = std::string(64, 'a') + ".com";
+  EXPECT_EQ(Codes(ValidateDomain(EmbeddedRules(), long_label, "enterprise", "d")),
+            std::vector<std::string>{"domain_invalid"});
+  std::string long_name;
+  for (int i = 0; i < 5; ++i) long_name += std::string(60, 'a') + ".";
+  long_name += "com";  // 308 characters
+  EXPECT_EQ(Codes(ValidateDomain(EmbeddedRules(), long_name, "enterprise", "d")),
+            std::vector<std::string>{"domain_invalid"});
+}
 
 TEST(DomainRules, ParamsAndInfo) {
   DomainInfo info;

@@ -15,24 +15,29 @@ Finding Make(Severity s, std::string_view field, std::string code, Params params
   return Finding{s, std::string(field), std::move(code), std::move(params)};
 }
 
-// Names compared as printed on certificates: trimmed, full-width folded (（） vs ()), spaces
-// removed, ASCII case ignored.
-std::string NameKey(std::string_view name) {
-  std::string folded = text::FoldFullWidth(text::Trim(name));
-  std::string out;
-  for (char c : folded) {
-    if (c != ' ') out += c;
+}  // namespace
+
+std::string HolderNameKey(std::string_view name) {
+  // RULES.md decision 6: NFKC (（） → ()), every whitespace character removed, nothing more —
+  // "有限公司" and "(有限公司)" stay different, and so does ASCII case.
+  std::string folded = text::Nfkc(name);
+  auto cps = text::DecodeUtf8(folded);
+  if (!cps) return folded;
+  std::u32string out;
+  for (char32_t c : *cps) {
+    const bool space = c == U' ' || (c >= U'\t' && c <= U'\r') || c == U'\u00a0' ||
+                       c == U'\u1680' || (c >= U'\u2000' && c <= U'\u200a') || c == U'\u2028' ||
+                       c == U'\u2029' || c == U'\u202f' || c == U'\u205f' || c == U'\u3000';
+    if (!space) out.push_back(c);
   }
-  return text::AsciiLower(out);
+  return text::EncodeUtf8(out);
 }
 
-// Whether `expires` leaves at least `months` months after `today`.
-bool EnoughLeft(const std::optional<Date>& expires, Date today, int months) {
+bool EnoughLeft(const std::optional<Date>& expires, bool long_term, Date today, int months) {
+  if (long_term) return true;  // "长期"
   if (!expires) return false;
   return std::chrono::sys_days(*expires) >= std::chrono::sys_days(AddMonths(today, months));
 }
-
-}  // namespace
 
 Findings CheckInstance(const Instance& in, int needed, const Timing& timing, Date today,
                        std::string_view field) {
@@ -48,7 +53,7 @@ Findings CheckInstance(const Instance& in, int needed, const Timing& timing, Dat
     out.push_back(Make(Severity::kError, field, "instance_not_subscription",
                        {{"instance_id", in.id}, {"billing", in.billing}}));
   }
-  if (!EnoughLeft(in.expires_at, today, timing.server_min_months_left)) {
+  if (!EnoughLeft(in.expires_at, in.long_term, today, timing.server_min_months_left)) {
     out.push_back(Make(Severity::kError, field, "instance_expires_soon",
                        {{"instance_id", in.id},
                         {"expires_at", in.expires_at ? FormatDate(*in.expires_at) : ""},
@@ -65,6 +70,7 @@ Findings CheckInstance(const Instance& in, int needed, const Timing& timing, Dat
 }
 
 Findings CheckInventoryDomain(const InventoryDomain& d, const std::string& organizer_name,
+                              const std::string& legal_representative_name,
                               const Province* filing_province, const Timing& timing, Date today,
                               std::string_view field) {
   Findings out;
@@ -72,20 +78,23 @@ Findings CheckInventoryDomain(const InventoryDomain& d, const std::string& organ
     out.push_back(
         Make(Severity::kError, field, "domain_not_real_name_verified", {{"domain", d.name}}));
   }
-  if (!EnoughLeft(d.expires_at, today, timing.domain_min_months_left)) {
+  const int months = filing_province != nullptr && filing_province->domain_min_months_left
+                         ? *filing_province->domain_min_months_left
+                         : timing.domain_min_months_left;
+  if (!EnoughLeft(d.expires_at, d.long_term, today, months)) {
     out.push_back(Make(Severity::kError, field, "domain_expires_soon",
                        {{"domain", d.name},
                         {"expires_at", d.expires_at ? FormatDate(*d.expires_at) : ""},
-                        {"min_months", std::to_string(timing.domain_min_months_left)}}));
+                        {"min_months", std::to_string(months)}}));
   }
-  if (!organizer_name.empty() && NameKey(d.holder_name) != NameKey(organizer_name)) {
-    Params params{{"holder", d.holder_name}, {"organizer", organizer_name}};
-    if (filing_province != nullptr && filing_province->legal_representative_may_hold_domain) {
-      out.push_back(Make(Severity::kWarning, field, "domain_holder_check_legal_representative",
-                         std::move(params)));
-    } else {
-      out.push_back(Make(Severity::kError, field, "domain_holder_mismatch", std::move(params)));
-    }
+  const std::string holder = HolderNameKey(d.holder_name);
+  // Where the province accepts it, the legal representative may hold the domain instead.
+  const bool legal_ok =
+      filing_province != nullptr && filing_province->legal_representative_may_hold_domain &&
+      !legal_representative_name.empty() && holder == HolderNameKey(legal_representative_name);
+  if (!organizer_name.empty() && holder != HolderNameKey(organizer_name) && !legal_ok) {
+    out.push_back(Make(Severity::kError, field, "domain_holder_mismatch",
+                       {{"holder", d.holder_name}, {"organizer", organizer_name}}));
   }
   return out;
 }
@@ -108,6 +117,10 @@ Findings CheckEligibility(const Application& app, const InventoryView* inventory
     return t != nullptr && t->is_individual;
   }();
   const Province* holder_province = individual ? nullptr : filing_province;
+  // Decision 10: absent, the organizer's person in charge is taken as the legal representative.
+  const std::string legal_name(text::Trim(app.organizer.legal_representative.Empty()
+                                              ? app.organizer.person_in_charge.name
+                                              : app.organizer.legal_representative.name));
 
   for (std::size_t i = 0; i < app.websites.size(); ++i) {
     const Website& w = app.websites[i];
@@ -139,7 +152,7 @@ Findings CheckEligibility(const Application& app, const InventoryView* inventory
             Make(Severity::kWarning, dfield, "domain_not_in_inventory", {{"domain", key}}));
       } else {
         Findings f = CheckInventoryDomain(*dom, std::string(text::Trim(app.organizer.name)),
-                                          holder_province, rules.timing, today, dfield);
+                                          legal_name, holder_province, rules.timing, today, dfield);
         out.insert(out.end(), f.begin(), f.end());
       }
     }
@@ -149,13 +162,10 @@ Findings CheckEligibility(const Application& app, const InventoryView* inventory
 
 const std::vector<std::string_view>& EligibilityCodes() {
   static const std::vector<std::string_view> kCodes = {
-      "domain_expires_soon",           "domain_holder_check_legal_representative",
-      "domain_holder_mismatch",        "domain_not_in_inventory",
-      "domain_not_real_name_verified", "domain_not_verified",
-      "instance_expires_soon",         "instance_no_public_ip",
-      "instance_no_service_code",      "instance_not_found",
-      "instance_not_mainland",         "instance_not_subscription",
-      "instance_not_verified",
+      "domain_expires_soon",           "domain_holder_mismatch",    "domain_not_in_inventory",
+      "domain_not_real_name_verified", "domain_not_verified",       "instance_expires_soon",
+      "instance_no_public_ip",         "instance_no_service_code",  "instance_not_found",
+      "instance_not_mainland",         "instance_not_subscription", "instance_not_verified",
   };
   return kCodes;
 }

@@ -24,11 +24,20 @@ namespace beian::domain {
 Findings CheckInstance(const Instance& instance, int needed, const Timing& timing, Date today,
                        std::string_view field);
 
+// The key holder names are compared by (RULES.md decision 6): NFKC, all whitespace removed,
+// nothing more.
+std::string HolderNameKey(std::string_view name);
+
+// Whether `expires` leaves at least `months` calendar months after `today` (decision 8:
+// expiry ≥ AddMonths(today, months), clamped to month end; "长期" = long_term always passes).
+bool EnoughLeft(const std::optional<Date>& expires, bool long_term, Date today, int months);
+
 // One domain held by the provider. Codes: domain_not_real_name_verified {domain},
-// domain_expires_soon {domain, expires_at, min_months}, domain_holder_mismatch {holder,
-// organizer} (a warning domain_holder_check_legal_representative where the province lets the
-// legal representative hold it: the application does not name the legal representative).
+// domain_expires_soon {domain, expires_at, min_months} (the filing province's months, else
+// Timing's), domain_holder_mismatch {holder, organizer} (decision 6: unless the province lets the
+// legal representative hold it and the holder is `legal_representative_name`).
 Findings CheckInventoryDomain(const InventoryDomain& domain, const std::string& organizer_name,
+                              const std::string& legal_representative_name,
                               const Province* filing_province, const Timing& timing, Date today,
                               std::string_view field);
 

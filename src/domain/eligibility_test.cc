@@ -77,32 +77,42 @@ TEST(EligibilityTest, DomainRules) {
   const Province* beijing = R().FindProvince("11");
   const Province* tianjin = R().FindProvince("12");  // accepts the legal representative
   EXPECT_TRUE(
-      CheckInventoryDomain(GoodDomain(), "北京示例科技有限公司", beijing, Timing{}, kToday, "f")
+      CheckInventoryDomain(GoodDomain(), "北京示例科技有限公司", "", beijing, Timing{}, kToday, "f")
           .empty());
   InventoryDomain d = GoodDomain();
   d.real_name_verified = false;
-  EXPECT_EQ(Codes(CheckInventoryDomain(d, "北京示例科技有限公司", beijing, Timing{}, kToday, "f")),
-            std::vector<std::string>{"domain_not_real_name_verified"});
+  EXPECT_EQ(
+      Codes(CheckInventoryDomain(d, "北京示例科技有限公司", "", beijing, Timing{}, kToday, "f")),
+      std::vector<std::string>{"domain_not_real_name_verified"});
   d = GoodDomain();
   d.expires_at = 2025y / August / 31;
-  EXPECT_EQ(Codes(CheckInventoryDomain(d, "北京示例科技有限公司", beijing, Timing{}, kToday, "f")),
-            std::vector<std::string>{"domain_expires_soon"});
+  EXPECT_EQ(
+      Codes(CheckInventoryDomain(d, "北京示例科技有限公司", "", beijing, Timing{}, kToday, "f")),
+      std::vector<std::string>{"domain_expires_soon"});
   d = GoodDomain();
   d.holder_name = "王五";
   Findings mismatch =
-      CheckInventoryDomain(d, "北京示例科技有限公司", beijing, Timing{}, kToday, "f");
+      CheckInventoryDomain(d, "北京示例科技有限公司", "", beijing, Timing{}, kToday, "f");
   ASSERT_EQ(Codes(mismatch), std::vector<std::string>{"domain_holder_mismatch"});
   EXPECT_EQ(mismatch[0].severity, Severity::kError);
-  Findings tj = CheckInventoryDomain(d, "北京示例科技有限公司", tianjin, Timing{}, kToday, "f");
-  ASSERT_EQ(Codes(tj), std::vector<std::string>{"domain_holder_check_legal_representative"});
-  EXPECT_EQ(tj[0].severity, Severity::kWarning);
+  // Decision 6: Tianjin accepts the legal representative as holder — when it is them.
+  EXPECT_TRUE(
+      CheckInventoryDomain(d, "北京示例科技有限公司", "王五", tianjin, Timing{}, kToday, "f")
+          .empty());
+  EXPECT_EQ(Codes(CheckInventoryDomain(d, "北京示例科技有限公司", "赵六", tianjin, Timing{}, kToday,
+                                       "f")),
+            std::vector<std::string>{"domain_holder_mismatch"});
+  // Beijing does not.
+  EXPECT_EQ(Codes(CheckInventoryDomain(d, "北京示例科技有限公司", "王五", beijing, Timing{}, kToday,
+                                       "f")),
+            std::vector<std::string>{"domain_holder_mismatch"});
 }
 
 TEST(EligibilityTest, HolderNamesCompareAsPrinted) {
   InventoryDomain d = GoodDomain();
   d.holder_name = "示例（北京）科技有限公司 ";
-  EXPECT_TRUE(
-      CheckInventoryDomain(d, "示例(北京)科技有限公司", nullptr, Timing{}, kToday, "f").empty());
+  EXPECT_TRUE(CheckInventoryDomain(d, "示例(北京)科技有限公司", "", nullptr, Timing{}, kToday, "f")
+                  .empty());
 }
 
 // Spaces inside a name (ASCII or the ideographic U+3000) are not part of it: the holder's
@@ -182,6 +192,133 @@ TEST(EligibilityTest, IndividualsHaveNoLegalRepresentativeAlternative) {
   app.organizer.name = "张三";
   Findings fs = CheckEligibility(app, &inv, R(), R().FindProvince("12"), kToday);
   EXPECT_EQ(Codes(fs), std::vector<std::string>{"domain_holder_mismatch"});
+}
+
+}  // namespace
+}  // namespace beian::domain
+
+namespace beian::domain {
+namespace {
+
+// RULES.md decision 6: holder names compare after NFKC with all whitespace removed, nothing more;
+// in the listed provinces the legal representative may hold the domain instead.
+struct HolderCase {
+  const char* holder;
+  const char* organizer;
+  const char* legal_representative;
+  const char* province;
+  bool ok;
+};
+
+class Decision6 : public ::testing::TestWithParam<HolderCase> {};
+
+TEST_P(Decision6, Table) {
+  const HolderCase& c = GetParam();
+  InventoryDomain d = GoodDomain();
+  d.holder_name = c.holder;
+  Findings f = CheckInventoryDomain(d, c.organizer, c.legal_representative,
+                                    R().FindProvince(c.province), Timing{}, kToday, "f");
+  if (c.ok) {
+    EXPECT_TRUE(f.empty()) << c.holder << " / " << c.organizer;
+  } else {
+    ASSERT_EQ(Codes(f), std::vector<std::string>{"domain_holder_mismatch"}) << c.holder;
+    EXPECT_EQ(f[0].severity, Severity::kError);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, Decision6,
+    ::testing::Values(
+        HolderCase{"示例（北京）科技有限公司", "示例(北京)科技有限公司", "", "11", true},
+        HolderCase{"ＡＢＣ科技有限公司", "ABC科技有限公司", "", "11", true},  // full width
+        HolderCase{"示例 北京 科技有限公司", "示例北京科技有限公司", "", "11", true},
+        HolderCase{"示例　北京科技有限公司\t", "示例北京科技有限公司", "", "11", true},
+        HolderCase{"示例科技有限公司", "示例科技(有限公司)", "", "11", false},  // brackets count
+        HolderCase{"abc科技有限公司", "ABC科技有限公司", "", "11", false},      // so does case
+        HolderCase{"示例科技股份有限公司", "示例科技有限公司", "", "11", false},
+        // Legal representative as holder: listed provinces only, never Ningxia.
+        HolderCase{"王五", "示例科技有限公司", "王五", "35", true},   // Fujian
+        HolderCase{"王五", "示例科技有限公司", "王 五", "44", true},  // Guangdong
+        HolderCase{"王五", "示例科技有限公司", "王五", "12", true},   // Tianjin
+        HolderCase{"王五", "示例科技有限公司", "王五", "50", true},   // Chongqing
+        HolderCase{"王五", "示例科技有限公司", "王五", "64", false},  // Ningxia
+        HolderCase{"王五", "示例科技有限公司", "王五", "11", false},  // Beijing
+        HolderCase{"王五", "示例科技有限公司", "王五", "34", false},  // Anhui (not listed)
+        HolderCase{"王五", "示例科技有限公司", "赵六", "35", false},
+        HolderCase{"王五", "示例科技有限公司", "", "35", false}),
+    [](const auto& p) { return "case" + std::to_string(p.index); });
+
+TEST(Decision6, LegalRepresentativeFromTheApplication) {
+  InMemoryInventory inv;
+  inv.AddInstance(Good());
+  InventoryDomain d = GoodDomain();
+  d.name = "example.com";
+  d.holder_name = "王五";
+  inv.AddDomain(d);
+  Application app = App(1);
+  app.websites[0].domains = {"example.com"};
+  app.organizer.person_in_charge.name = "王五";  // absent representative: the person in charge
+  const Province* fujian = R().FindProvince("35");
+  EXPECT_TRUE(CheckEligibility(app, &inv, R(), fujian, kToday, {}).empty());
+  app.organizer.legal_representative = {"赵六", "resident_id_card", "11010519491231002X"};
+  EXPECT_EQ(Codes(CheckEligibility(app, &inv, R(), fujian, kToday, {})),
+            std::vector<std::string>{"domain_holder_mismatch"});
+  app.organizer.legal_representative.name = "王五";
+  EXPECT_TRUE(CheckEligibility(app, &inv, R(), fujian, kToday, {}).empty());
+}
+
+// RULES.md decision 8: calendar months on China dates, expiry ≥ AddMonths(today, N) clamped to
+// month end; the boundary passes; "长期" always passes.
+struct MonthsCase {
+  Date today;
+  std::optional<Date> expires;
+  bool long_term;
+  int months;
+  bool ok;
+};
+
+class Decision8 : public ::testing::TestWithParam<MonthsCase> {};
+
+TEST_P(Decision8, Table) {
+  const MonthsCase& c = GetParam();
+  EXPECT_EQ(EnoughLeft(c.expires, c.long_term, c.today, c.months), c.ok);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, Decision8,
+    ::testing::Values(MonthsCase{2026y / November / 30, 2027y / February / 28, false, 3, true},
+                      MonthsCase{2026y / November / 30, 2027y / February / 27, false, 3, false},
+                      MonthsCase{2027y / November / 30, 2028y / February / 29, false, 3, true},
+                      MonthsCase{2027y / November / 30, 2028y / February / 28, false, 3, false},
+                      MonthsCase{2026y / January / 31, 2026y / April / 30, false, 3, true},
+                      MonthsCase{2026y / June / 15, 2026y / September / 15, false, 3, true},
+                      MonthsCase{2026y / June / 15, 2026y / September / 14, false, 3, false},
+                      MonthsCase{2026y / June / 15, 2026y / July / 15, false, 1, true},
+                      MonthsCase{2026y / June / 15, std::nullopt, true, 3, true},  // 长期
+                      MonthsCase{2026y / June / 15, std::nullopt, false, 3, false}),
+    [](const auto& p) { return "case" + std::to_string(p.index); });
+
+TEST(Decision8, LongTermAndProvinceMonthsFromTheData) {
+  auto inv = InMemoryInventory::FromJson(boost::json::parse(
+      R"({"domains": [{"name": "example.com", "holder_name": "北京示例科技有限公司",
+                       "real_name_verified": true, "expires_at": "长期"}]})"));
+  ASSERT_TRUE(inv.ok()) << inv.error().message;
+  std::optional<InventoryDomain> d = inv->FindDomain("example.com");
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->long_term);
+  EXPECT_TRUE(CheckInventoryDomain(*d, "北京示例科技有限公司", "", R().FindProvince("11"),
+                                   R().timing, kToday, "f")
+                  .empty());
+  // A province's own months override the default.
+  Province p = *R().FindProvince("11");
+  p.domain_min_months_left = 1;
+  InventoryDomain soon = GoodDomain();
+  soon.expires_at = 2025y / July / 2;  // one month after kToday
+  EXPECT_TRUE(
+      CheckInventoryDomain(soon, "北京示例科技有限公司", "", &p, R().timing, kToday, "f").empty());
+  EXPECT_EQ(Codes(CheckInventoryDomain(soon, "北京示例科技有限公司", "", R().FindProvince("11"),
+                                       R().timing, kToday, "f")),
+            std::vector<std::string>{"domain_expires_soon"});
 }
 
 }  // namespace

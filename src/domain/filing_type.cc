@@ -91,22 +91,63 @@ bool NeedsBeianCredentials(FilingType type) {
   return type == FilingType::kNewIsp || type == FilingType::kNewWebsite;
 }
 
-std::vector<std::string> SmsPersons(const Application& app, FilingType type) {
+namespace {
+
+// Whether the registry's recorded person differs from `p` in a field it recorded; an unrecorded
+// person counts as changed (the code is sent rather than skipped).
+bool PersonChanged(const std::optional<RegistryPerson>& filed, const Person& p) {
+  if (!filed) return true;
+  auto differs = [](const std::string& recorded, const std::string& given, bool code) {
+    if (recorded.empty()) return false;
+    return code ? text::NormalizeCode(recorded) != text::NormalizeCode(given)
+                : text::Trim(recorded) != text::Trim(given);
+  };
+  return differs(filed->name, p.name, false) || differs(filed->id_type, p.id_type, false) ||
+         differs(filed->id_number, p.id_number, true) || differs(filed->mobile, p.mobile, true) ||
+         differs(filed->email, p.email, false);
+}
+
+}  // namespace
+
+std::vector<std::string> SmsPersons(const Application& app, FilingType type,
+                                    const std::optional<RegistrySubject>& subject,
+                                    const RegistryView* registry) {
   std::vector<std::string> out;
-  std::set<std::string> seen_ids;
+  // One code per distinct (id_type, id_number) (RULES.md decision 9).
+  std::set<std::pair<std::string, std::string>> seen;
   auto add = [&](std::string path, const Person& p) {
     std::string id = text::NormalizeCode(p.id_number);
-    if (!id.empty() && !seen_ids.insert(id).second) return;
+    if (!id.empty() && !seen.insert({std::string(text::Trim(p.id_type)), id}).second) return;
+    if (std::find(out.begin(), out.end(), path) != out.end()) return;
     out.push_back(std::move(path));
   };
-  const bool organizer_too = type != FilingType::kNewIsp;
-  if (organizer_too) add("organizer.person_in_charge", app.organizer.person_in_charge);
+  const Organizer& o = app.organizer;
+  bool organizer_too = type != FilingType::kNewIsp;
+  if (type == FilingType::kModify) {
+    // The organizer's section changed: its name, province or person in charge differ from the
+    // registry's record of the subject.
+    organizer_too =
+        !subject || (!subject->name.empty() && text::Trim(subject->name) != text::Trim(o.name)) ||
+        (!subject->province.empty() && text::Trim(subject->province) != text::Trim(o.province)) ||
+        PersonChanged(subject->person_in_charge, o.person_in_charge);
+  }
+  if (organizer_too) add("organizer.person_in_charge", o.person_in_charge);
   for (std::size_t i = 0; i < app.websites.size(); ++i) {
     const Website& w = app.websites[i];
+    if (type == FilingType::kModify) {
+      // The website's section changed: its name or person differ from the filed website's.
+      std::optional<RegistryWebsite> filed;
+      if (registry != nullptr && !w.domains.empty()) {
+        filed = registry->FindWebsite(CanonicalDomainKey(w.domains.front()));
+      }
+      const bool changed =
+          !filed || (!filed->name.empty() && text::Trim(filed->name) != text::Trim(w.name)) ||
+          PersonChanged(filed->person_in_charge, WebsitePerson(app, w));
+      if (!changed) continue;
+    }
     if (w.person_in_charge.Empty()) {
-      // The organizer's person: verified once, under the organizer's path when it is named.
-      if (organizer_too) continue;
-      add("organizer.person_in_charge", app.organizer.person_in_charge);
+      // The organizer's person stands for the website: verified under the organizer's path.
+      add("organizer.person_in_charge", o.person_in_charge);
       continue;
     }
     add(WebsiteField(i) + ".person_in_charge", w.person_in_charge);
@@ -278,7 +319,7 @@ FilingJudgement JudgeFilingType(const Application& app, const RegistryView& regi
       j.explanation.params["others"] = std::to_string(j.websites.size() - 1);
     }
     j.needs_beian_credentials = NeedsBeianCredentials(*j.type);
-    j.sms_persons = SmsPersons(app, *j.type);
+    j.sms_persons = SmsPersons(app, *j.type, j.subject, &registry);
   }
   return j;
 }

@@ -57,9 +57,9 @@ struct FilingJudgement {
   // ExplanationText. "others" counts the further domains judged alike.
   Finding explanation;
   bool needs_beian_credentials = false;
-  // Persons who must pass the SMS verification for the type (paths such as
+  // Persons who must pass the SMS verification for the type (SmsPersons: paths such as
   // "organizer.person_in_charge", "websites[1].person_in_charge"); a person named twice (same
-  // identity number, or a website that uses the organizer's person) is listed once.
+  // id_type and number, or a website that uses the organizer's person) is listed once.
   std::vector<std::string> sms_persons;
   std::optional<RegistrySubject> subject;  // the registry's record of the organizer
   std::vector<WebsiteJudgement> websites;  // one per domain that could be judged
@@ -74,9 +74,14 @@ std::string ExplanationText(const Rules& rules, const FilingJudgement& j, std::s
 FilingJudgement JudgeFilingType(const Application& app, const RegistryView& registry,
                                 std::string_view provider);
 
-// The persons SMS verification goes to for `type` (FACTS §1.4, Tencent's table): the
-// organizer's person and every website's for first_filing, new_website and modify (a change may
-// touch either; the judgement cannot tell which yet), only the websites' persons for new_isp.
-std::vector<std::string> SmsPersons(const Application& app, FilingType type);
+// The persons SMS verification goes to for `type` (RULES.md decision 9, Tencent's table), as
+// paths ("organizer.person_in_charge", "websites[1].person_in_charge"): first_filing and
+// new_website → the organizer's person and every website's; new_isp → every website's; modify →
+// the persons whose section changed against the registry's record (`subject` and the filed
+// websites in `registry`; a section whose record lacks the person counts as changed). One path
+// per distinct (id_type, id_number); a website without its own person is the organizer's.
+std::vector<std::string> SmsPersons(const Application& app, FilingType type,
+                                    const std::optional<RegistrySubject>& subject = std::nullopt,
+                                    const RegistryView* registry = nullptr);
 
 }  // namespace beian::domain

@@ -15,14 +15,14 @@ Application App(std::vector<std::string> domains) {
   app.organizer.type = "enterprise";
   app.organizer.name = "北京示例科技有限公司";
   app.organizer.certificate = {"business_license", kUscc};
-  app.organizer.person_in_charge = {"张三",        "resident_id_card",  "110101199003071234",
-                                    "13800138000", "zhang@example.com", std::nullopt};
+  app.organizer.person_in_charge = {"张三", "resident_id_card", "110101199003071234", "13800138000",
+                                    "zhang@example.com"};
   for (std::size_t i = 0; i < domains.size(); ++i) {
     Website w;
     w.name = "示例网站" + std::to_string(i);
     w.domains = {domains[i]};
-    w.person_in_charge = {"李四",        "resident_id_card", "11010119920101234X",
-                          "13900139000", "li@example.com",   std::nullopt};
+    w.person_in_charge = {"李四", "resident_id_card", "11010119920101234X", "13900139000",
+                          "li@example.com"};
     app.websites.push_back(w);
   }
   return app;
@@ -328,6 +328,106 @@ TEST(FilingTypeExplanationTest, RendersInBothLanguages) {
   EXPECT_NE(en.find("row first_filing"), std::string::npos) << en;
   EXPECT_NE(en.find("other 1 domain"), std::string::npos) << en;
   for (const std::string& text : {zh, en}) EXPECT_EQ(text.find('{'), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace beian::domain
+
+namespace beian::domain {
+namespace {
+
+// RULES.md decision 9: who receives the SMS codes, one per distinct (id_type, id_number).
+RegistryPerson Recorded(const Person& p) {
+  return {p.name, p.id_type, p.id_number, p.mobile, p.email};
+}
+
+TEST(Decision9, FirstFilingAndNewWebsiteAskOrganizerAndEveryWebsite) {
+  Application app = App({"a.com", "b.com"});
+  app.websites[1].person_in_charge = {"王五", "resident_id_card", "11010519491231002X",
+                                      "13700137000", "wang@example.com"};
+  const std::vector<std::string> all = {
+      "organizer.person_in_charge", "websites[0].person_in_charge", "websites[1].person_in_charge"};
+  EXPECT_EQ(SmsPersons(app, FilingType::kFirstFiling), all);
+  EXPECT_EQ(SmsPersons(app, FilingType::kNewWebsite), all);
+  EXPECT_EQ(
+      SmsPersons(app, FilingType::kNewIsp),
+      (std::vector<std::string>{"websites[0].person_in_charge", "websites[1].person_in_charge"}));
+}
+
+TEST(Decision9, OneCodePerDistinctIdTypeAndNumber) {
+  Application app = App({"a.com", "b.com"});
+  app.websites[0].person_in_charge = app.organizer.person_in_charge;  // same person
+  app.websites[1].person_in_charge = {};                              // the organizer's person
+  EXPECT_EQ(SmsPersons(app, FilingType::kFirstFiling),
+            std::vector<std::string>{"organizer.person_in_charge"});
+  // new_isp: websites only; the first naming of the person is the one listed.
+  EXPECT_EQ(SmsPersons(app, FilingType::kNewIsp),
+            std::vector<std::string>{"websites[0].person_in_charge"});
+  // The same number under another document type is another person's document.
+  app.websites[0].person_in_charge.id_type = "passport";
+  EXPECT_EQ(
+      SmsPersons(app, FilingType::kFirstFiling),
+      (std::vector<std::string>{"organizer.person_in_charge", "websites[0].person_in_charge"}));
+}
+
+TEST(Decision9, ModifyAsksThePersonsWhoseSectionChanged) {
+  Application app = App({"example.com"});
+  InMemoryRegistry reg;
+  RegistrySubject subject{"business_license", kUscc, "北京示例科技有限公司", "",
+                          "京ICP备2020000001号"};
+  subject.person_in_charge = Recorded(app.organizer.person_in_charge);
+  reg.AddSubject(subject);
+  RegistryWebsite site{
+      "example.com", "京ICP备2020000001号-1", "京ICP备2020000001号", {"beian"}, "示例网站0"};
+  site.person_in_charge = Recorded(app.websites[0].person_in_charge);
+  reg.AddWebsite(site);
+
+  auto judge = [&](const Application& a) { return JudgeFilingType(a, reg, "beian"); };
+  FilingJudgement j = judge(app);
+  ASSERT_EQ(j.type, FilingType::kModify);
+  EXPECT_TRUE(j.sms_persons.empty());  // nothing changed
+
+  Application website_changed = app;
+  website_changed.websites[0].name = "示例新站名";
+  EXPECT_EQ(judge(website_changed).sms_persons,
+            std::vector<std::string>{"websites[0].person_in_charge"});
+
+  Application organizer_changed = app;
+  organizer_changed.organizer.person_in_charge.mobile = "13600136000";
+  EXPECT_EQ(judge(organizer_changed).sms_persons,
+            std::vector<std::string>{"organizer.person_in_charge"});
+
+  Application both = website_changed;
+  both.organizer.name = "北京示例科技股份有限公司";
+  EXPECT_EQ(judge(both).sms_persons, (std::vector<std::string>{"organizer.person_in_charge",
+                                                               "websites[0].person_in_charge"}));
+
+  // A record without the person cannot show that nothing changed: both are asked.
+  InMemoryRegistry bare = WithSubject();
+  bare.AddWebsite({"example.com", "京ICP备2020000001号-1", "京ICP备2020000001号", {"beian"}});
+  EXPECT_EQ(
+      JudgeFilingType(app, bare, "beian").sms_persons,
+      (std::vector<std::string>{"organizer.person_in_charge", "websites[0].person_in_charge"}));
+}
+
+TEST(Decision9, RegistryJsonCarriesThePersons) {
+  auto reg = InMemoryRegistry::FromJson(boost::json::parse(R"({
+    "subjects": [{"certificate_type": "business_license", "certificate_number": "91110108MA01ABCD1X",
+                  "subject_sn": "京ICP备2020000001号",
+                  "person_in_charge": {"name": "张三", "id_type": "resident_id_card",
+                                       "id_number": "110101199003071234"}}],
+    "websites": [{"domain": "example.com", "website_sn": "京ICP备2020000001号-1",
+                  "subject_sn": "京ICP备2020000001号", "name": "示例网站0",
+                  "person_in_charge": {"name": "李四", "mobile": "13900139000"}}]})"));
+  ASSERT_TRUE(reg.ok()) << reg.error().message;
+  std::optional<RegistryWebsite> w = reg->FindWebsite("example.com");
+  ASSERT_TRUE(w && w->person_in_charge);
+  EXPECT_EQ(w->person_in_charge->mobile, "13900139000");
+  EXPECT_EQ(w->name, "示例网站0");
+  auto bad = InMemoryRegistry::FromJson(boost::json::parse(
+      R"({"websites": [{"domain": "a.com", "subject_sn": "x", "person_in_charge": {"age": 1}}]})"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().details.at(0).field, "websites[0].person_in_charge.age");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 
+#include "domain/normalize.h"
 #include "domain/uscc.h"
 #include "domain/validators_util.h"
 
@@ -21,6 +22,12 @@ Finding Make(std::string_view field, std::string code,
 }
 
 Findings Required(std::string_view field) { return {Make(field, "required")}; }
+
+// RULES.md decision 1: passports and permanent resident cards that fail their rule.
+Finding IdNumberInvalid(std::string_view field, std::string_view kind, std::string_view reason) {
+  return Make(field, "id_number_invalid",
+              {{"kind", std::string(kind)}, {"reason", std::string(reason)}});
+}
 
 Findings Format(std::string_view field, std::string_view kind) {
   return {Make(field, "invalid_format", {{"kind", std::string(kind)}})};
@@ -165,30 +172,37 @@ Findings ValidateTaiwanPermit(std::string_view number, std::string_view field) {
 Findings ValidatePassport(std::string_view number, std::string_view field) {
   std::string s = text::NormalizeCode(number);
   if (s.empty()) return Required(field);
-  bool ok = s.size() >= 5 && s.size() <= 17;
+  // RULES.md decision 1: ^[A-Z0-9]{6,20}$ after upper-casing; no check digit is published.
+  bool ok = s.size() >= 6 && s.size() <= 20;
   for (char c : s) ok = ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
-  return ok ? Findings{} : Format(field, "passport");
+  return ok ? Findings{} : Findings{IdNumberInvalid(field, "passport", "format")};
 }
 
-Findings ValidateForeignPermanentResidentCard(std::string_view number, std::string_view field) {
+Findings ValidateForeignPermanentResidentCard(std::string_view number,
+                                              std::chrono::year_month_day today,
+                                              std::string_view field,
+                                              std::optional<int> minimum_age) {
   std::string s = text::NormalizeCode(number);
   if (s.empty()) return Required(field);
   constexpr std::string_view kKind = "foreign_permanent_resident_card";
+  // RULES.md decision 1. The 2004 card: three letters and twelve digits, format only.
   if (s.size() == 15) {
     bool ok = text::IsAsciiDigits(s.substr(3));
     for (std::size_t i = 0; i < 3; ++i) ok = ok && s[i] >= 'A' && s[i] <= 'Z';
-    return ok ? Findings{} : Format(field, kKind);
+    return ok ? Findings{} : Findings{IdNumberInvalid(field, kKind, "format")};
   }
-  if (s.size() == 18 && s[0] == '9' && text::IsAsciiDigits(s.substr(0, 17)) &&
-      (text::IsAsciiDigits(s.substr(17)) || s[17] == 'X')) {
-    char expected = *ResidentIdCheckChar(s.substr(0, 17));
-    if (expected != s[17]) {
-      return {Make(field, "checksum_mismatch",
-                   {{"expected", std::string(1, expected)}, {"actual", std::string(1, s[17])}})};
-    }
-    return {};
+  // The 2023 card: ^9\d{16}[0-9X]$, the resident ID's structure (birth date in characters 7-14,
+  // GB 11643 check character) and its age rule.
+  if (s.size() != 18 || s[0] != '9') return {IdNumberInvalid(field, kKind, "format")};
+  bool ok_shape = false;
+  Findings f = CheckGb11643(s, today, field, kKind, minimum_age, &ok_shape);
+  // Every failure of the number itself is id_number_invalid (its reason says which part); the
+  // age findings keep their own codes.
+  for (Finding& x : f) {
+    if (x.code == "under_age" || x.code == "implausible_age") continue;
+    x = IdNumberInvalid(field, kKind, x.code);
   }
-  return Format(field, kKind);
+  return f;
 }
 
 Findings ValidateMilitaryOfficerCertificate(std::string_view number, std::string_view field) {
@@ -206,10 +220,15 @@ Findings ValidateMilitaryOfficerCertificate(std::string_view number, std::string
 }
 
 Findings ValidateMilitaryUnitCode(std::string_view number, std::string_view field) {
-  std::string s = text::NormalizeCode(number);
+  // RULES.md decision 2: 部队/…分队 stripped; five digits, first non-zero, pass; four digits (armed
+  // police units) warn; anything else is an error.
+  std::string s = NormalizeMilitaryUnitCode(number);
   if (s.empty()) return Required(field);
-  return (s.size() == 5 && text::IsAsciiDigits(s)) ? Findings{}
-                                                   : Format(field, "military_unit_code");
+  if (s.size() == 5 && text::IsAsciiDigits(s) && s[0] != '0') return {};
+  if (s.size() == 4 && text::IsAsciiDigits(s)) {
+    return {Finding{Severity::kWarning, std::string(field), "military_code_4_digit", {}}};
+  }
+  return Format(field, "military_unit_code");
 }
 
 Findings ValidateCertificateNumber(const Rules& rules, std::string_view certificate_type,
@@ -253,7 +272,7 @@ Findings ValidateCertificateNumber(const Rules& rules, std::string_view certific
     case NumberFormat::kPassport:
       return ValidatePassport(number, field);
     case NumberFormat::kForeignPermanentResidentCard:
-      return ValidateForeignPermanentResidentCard(number, field);
+      return ValidateForeignPermanentResidentCard(number, today, field, minimum_age);
     case NumberFormat::kMilitaryOfficerCertificate:
       return ValidateMilitaryOfficerCertificate(number, field);
     case NumberFormat::kMilitaryUnitCode:

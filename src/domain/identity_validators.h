@@ -52,14 +52,21 @@ Findings ValidateResidencePermit(std::string_view number, std::chrono::year_mont
 // Format-only documents; codes: required, invalid_format {kind}.
 // H/M + 8 or 10 digits, or HA/MA + 7 digits (non-Chinese residents, decision 20).
 Findings ValidateHkMacaoPermit(std::string_view number, std::string_view field);
-Findings ValidateTaiwanPermit(std::string_view number, std::string_view field);  // 8 digits
-Findings ValidatePassport(std::string_view number, std::string_view field);      // 5-17 A-Z0-9
-// 15 characters (3 letters + 12 digits, 2004 card) or 18 (9 + 16 digits + check, 2017 card;
-// checksum_mismatch as for resident IDs).
-Findings ValidateForeignPermanentResidentCard(std::string_view number, std::string_view field);
+Findings ValidateTaiwanPermit(std::string_view number, std::string_view field);   // 8 digits
+// RULES.md decision 1: upper-case, ^[A-Z0-9]{6,20}$; else id_number_invalid {kind, reason}.
+Findings ValidatePassport(std::string_view number, std::string_view field);
+// RULES.md decision 1: the 2004 card ^[A-Z]{3}\d{12}$ (format only) or the 2023 card
+// ^9\d{16}[0-9X]$ with the resident ID's check character, birth date and age rule. Codes:
+// required, id_number_invalid {kind, reason: format | invalid_birth_date | birth_date_in_future |
+// checksum_mismatch}, under_age {age, min} (only when `minimum_age` is given).
+Findings ValidateForeignPermanentResidentCard(std::string_view number,
+                                              std::chrono::year_month_day today,
+                                              std::string_view field,
+                                              std::optional<int> minimum_age = std::nullopt);
 // "南字第12345678号": one Chinese character, 字第, 6-8 digits, 号.
 Findings ValidateMilitaryOfficerCertificate(std::string_view number, std::string_view field);
-// Five digits (部队代号).
+// 部队代号, RULES.md decision 2: "37001部队" → 37001 passes; four digits → warning
+// military_code_4_digit; anything else invalid_format {kind=military_unit_code}.
 Findings ValidateMilitaryUnitCode(std::string_view number, std::string_view field);
 
 // Any certificate or identity document, by its type code in `rules`. `minimum_age` applies to

@@ -241,18 +241,6 @@ INSTANTIATE_TEST_SUITE_P(
                       FormatCase{ValidateTaiwanPermit, "１２３４５６７８", true},
                       FormatCase{ValidateTaiwanPermit, "1234567", false},
                       FormatCase{ValidateTaiwanPermit, "T1234567", false},
-                      FormatCase{ValidatePassport, "E12345678", true},
-                      FormatCase{ValidatePassport, "EA1234567", true},
-                      FormatCase{ValidatePassport, "c1234567", true},
-                      FormatCase{ValidatePassport, "1234", false},
-                      FormatCase{ValidatePassport, "E1234-5678", false},
-                      FormatCase{ValidatePassport, "E123456789012345678", false},
-                      FormatCase{ValidateForeignPermanentResidentCard, "USA110075031802", true},
-                      FormatCase{ValidateForeignPermanentResidentCard, "usa110075031802", true},
-                      FormatCase{ValidateForeignPermanentResidentCard, "US1110075031802", false},
-                      FormatCase{ValidateForeignPermanentResidentCard, "911840198001010013", true},
-                      FormatCase{ValidateForeignPermanentResidentCard, "911840198001010015", false},
-                      FormatCase{ValidateForeignPermanentResidentCard, "111840198001010015", false},
                       FormatCase{ValidateMilitaryOfficerCertificate, "南字第12345678号", true},
                       FormatCase{ValidateMilitaryOfficerCertificate, "政字第123456号", true},
                       FormatCase{ValidateMilitaryOfficerCertificate, " 北字第１２３４５６７号 ",
@@ -261,9 +249,125 @@ INSTANTIATE_TEST_SUITE_P(
                       FormatCase{ValidateMilitaryOfficerCertificate, "南字第123456789号", false},
                       FormatCase{ValidateMilitaryOfficerCertificate, "A字第12345678号", false},
                       FormatCase{ValidateMilitaryOfficerCertificate, "南第12345678号", false},
-                      FormatCase{ValidateMilitaryOfficerCertificate, "南字第12345678", false},
-                      FormatCase{ValidateMilitaryUnitCode, "61001", true},
-                      FormatCase{ValidateMilitaryUnitCode, "6100", false}));
+                      FormatCase{ValidateMilitaryOfficerCertificate, "南字第12345678", false}));
+
+// RULES.md decision 1: passports ^[A-Z0-9]{6,20}$ after upper-casing; permanent resident cards
+// old ^[A-Z]{3}\d{12}$ or new ^9\d{16}[0-9X]$ with check digit, birth date and age rule;
+// anything else id_number_invalid.
+struct IdDocCase {
+  const char* type;
+  const char* input;
+  std::vector<std::string> codes;
+  const char* reason = "";  // id_number_invalid's reason, when expected
+};
+
+class Decision1 : public ::testing::TestWithParam<IdDocCase> {};
+
+TEST_P(Decision1, Table) {
+  const IdDocCase& c = GetParam();
+  Findings f = ValidateCertificateNumber(EmbeddedRules(), c.type, c.input, kToday, "f", 18);
+  EXPECT_EQ(Codes(f), c.codes) << c.type << " " << c.input;
+  if (*c.reason != 0) {
+    ASSERT_FALSE(f.empty());
+    EXPECT_EQ(f[0].params.at("reason"), c.reason) << c.input;
+    EXPECT_EQ(f[0].severity, Severity::kError);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, Decision1,
+    ::testing::Values(
+        IdDocCase{"passport", "E12345678", {}}, IdDocCase{"passport", "EA1234567", {}},
+        IdDocCase{"passport", "c1234567", {}},              // upper-cased
+        IdDocCase{"passport", "１２３４５６", {}},          // six characters, full width folded
+        IdDocCase{"passport", "A1B2C3D4E5F6G7H8I9J0", {}},  // twenty
+        IdDocCase{"passport", "E1234", {"id_number_invalid"}, "format"},                  // five
+        IdDocCase{"passport", "A1B2C3D4E5F6G7H8I9J0K", {"id_number_invalid"}, "format"},  // 21
+        IdDocCase{"passport", "E1234-5678", {"id_number_invalid"}, "format"},
+        IdDocCase{"passport", "E12345678号", {"id_number_invalid"}, "format"},
+        IdDocCase{"foreign_permanent_resident_card", "USA110075031802", {}},
+        IdDocCase{"foreign_permanent_resident_card", "usa110075031802", {}},
+        IdDocCase{
+            "foreign_permanent_resident_card", "US1110075031802", {"id_number_invalid"}, "format"},
+        IdDocCase{
+            "foreign_permanent_resident_card", "USA11007503180", {"id_number_invalid"}, "format"},
+        IdDocCase{"foreign_permanent_resident_card", "911840198001010013", {}},
+        IdDocCase{"foreign_permanent_resident_card",
+                  "911840198001010015",
+                  {"id_number_invalid"},
+                  "checksum_mismatch"},
+        IdDocCase{"foreign_permanent_resident_card",
+                  "111840198001010015",
+                  {"id_number_invalid"},
+                  "format"},
+        IdDocCase{"foreign_permanent_resident_card",
+                  "91184019800101001",
+                  {"id_number_invalid"},
+                  "format"},
+        // 1980-02-30 is not a date (check character computed for the body).
+        IdDocCase{"foreign_permanent_resident_card",
+                  "911840198002300012",
+                  {"id_number_invalid"},
+                  "invalid_birth_date"},
+        // Born 2010-01-01: under 18 on 2026-11-28.
+        IdDocCase{"foreign_permanent_resident_card", "911840201001010018", {"under_age"}}),
+    [](const auto& p) { return "case" + std::to_string(p.index); });
+
+// Property (decision 1): for every 17-digit body starting with 9 with a real birth date of an
+// adult, exactly one check character (the GB 11643 one) is accepted; the ten others are
+// id_number_invalid / checksum_mismatch.
+TEST(Decision1, PermanentResidentCardCheckDigitProperty) {
+  std::mt19937 rng(20261202);
+  constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  for (int n = 0; n < 500; ++n) {
+    char body[18];
+    std::snprintf(body, sizeof body, "9%02u%03u%04u%02u%02u%03u",
+                  static_cast<unsigned>(rng() % 65 + 11), static_cast<unsigned>(rng() % 1000),
+                  static_cast<unsigned>(rng() % 80 + 1920), static_cast<unsigned>(rng() % 12 + 1),
+                  static_cast<unsigned>(rng() % 28 + 1), static_cast<unsigned>(rng() % 1000));
+    int sum = 0;
+    for (int i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
+    const char check = "10X98765432"[sum % 11];
+    for (char c : std::string("0123456789X")) {
+      const std::string number = std::string(body) + c;
+      Findings f = ValidateForeignPermanentResidentCard(number, kToday, "f", 18);
+      if (c == check) {
+        EXPECT_THAT(Codes(f), IsEmpty()) << number;
+      } else {
+        ASSERT_EQ(Codes(f), std::vector<std::string>{"id_number_invalid"}) << number;
+        EXPECT_EQ(f[0].params.at("reason"), "checksum_mismatch") << number;
+      }
+    }
+  }
+}
+
+// RULES.md decision 2: 部队/…分队 stripped; ^[1-9]\d{4}$ passes, ^\d{4}$ warns, else an error.
+struct UnitCase {
+  const char* input;
+  std::vector<std::string> codes;
+  Severity severity = Severity::kError;
+};
+
+class Decision2MilitaryUnit : public ::testing::TestWithParam<UnitCase> {};
+
+TEST_P(Decision2MilitaryUnit, Table) {
+  Findings f = ValidateMilitaryUnitCode(GetParam().input, "f");
+  EXPECT_EQ(Codes(f), GetParam().codes) << GetParam().input;
+  if (!f.empty()) {
+    EXPECT_EQ(f[0].severity, GetParam().severity) << GetParam().input;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, Decision2MilitaryUnit,
+    ::testing::Values(UnitCase{"61001", {}}, UnitCase{"37001部队", {}},
+                      UnitCase{" ３７００１部队 ", {}}, UnitCase{"37001部队12分队", {}},
+                      UnitCase{"6100", {"military_code_4_digit"}, Severity::kWarning},
+                      UnitCase{"6100部队", {"military_code_4_digit"}, Severity::kWarning},
+                      UnitCase{"01001", {"invalid_format"}}, UnitCase{"610011", {"invalid_format"}},
+                      UnitCase{"610", {"invalid_format"}}, UnitCase{"6100A", {"invalid_format"}},
+                      UnitCase{"部队", {"required"}}),
+    [](const auto& p) { return "case" + std::to_string(p.index); });
 
 TEST(CertificateNumber, DispatchesOnTheRulesNumberFormat) {
   const Rules& r = EmbeddedRules();
@@ -294,6 +398,9 @@ TEST(CertificateNumber, DispatchesOnTheRulesNumberFormat) {
   EXPECT_THAT(Codes(ValidateCertificateNumber(r, "foreign_permanent_resident_card",
                                               "USA110075031802", kToday, "f")),
               IsEmpty());
+  EXPECT_THAT(Codes(ValidateCertificateNumber(r, "foreign_permanent_resident_card",
+                                              "911840201001010018", kToday, "f", 18)),
+              ElementsAre("under_age"));
   EXPECT_THAT(Codes(ValidateCertificateNumber(r, "military_officer_certificate", "南字第12345678号",
                                               kToday, "f")),
               IsEmpty());

@@ -5,6 +5,7 @@
 
 #include "core/json_reader.h"
 #include "domain/registry_view.h"
+#include "domain/validators_util.h"
 
 namespace beian::domain {
 
@@ -34,12 +35,17 @@ std::optional<InventoryDomain> InMemoryInventory::FindDomain(std::string_view do
 
 namespace {
 
-// An optional date member ("YYYY-MM-DD"); anything else is wrong_type.
-std::optional<Date> ReadDate(core::JsonReader& r, std::string_view key) {
+// An optional date member ("YYYY-MM-DD", or "长期": long-term, RULES.md decision 8); anything
+// else is wrong_type.
+std::optional<Date> ReadDate(core::JsonReader& r, std::string_view key, bool& long_term) {
   std::string text = r.OptionalString(key).value_or("");
   if (text.empty()) return std::nullopt;
+  if (text::NormalizeText(text) == "长期") {
+    long_term = true;
+    return std::nullopt;
+  }
   std::optional<Date> date = ParseDate(text);
-  if (!date) r.AddProblem(key, "wrong_type", "must be a date (YYYY-MM-DD)");
+  if (!date) r.AddProblem(key, "wrong_type", "must be a date (YYYY-MM-DD) or \"长期\"");
   return date;
 }
 
@@ -59,7 +65,7 @@ core::Result<InMemoryInventory> InMemoryInventory::FromJson(const json::value& v
     in.mainland = r->OptionalBool("mainland").value_or(in.mainland);
     in.public_ip = r->OptionalBool("public_ip").value_or(in.public_ip);
     in.billing = r->OptionalString("billing").value_or("");
-    in.expires_at = ReadDate(*r, "expires_at");
+    in.expires_at = ReadDate(*r, "expires_at", in.long_term);
     in.service_codes_total =
         static_cast<int>(r->OptionalInt("service_codes_total", INT32_MIN, INT32_MAX).value_or(0));
     in.service_codes_used =
@@ -71,7 +77,7 @@ core::Result<InMemoryInventory> InMemoryInventory::FromJson(const json::value& v
     d.name = r->RequiredNonEmptyString("name");
     d.holder_name = r->OptionalString("holder_name").value_or("");
     d.real_name_verified = r->OptionalBool("real_name_verified").value_or(d.real_name_verified);
-    d.expires_at = ReadDate(*r, "expires_at");
+    d.expires_at = ReadDate(*r, "expires_at", d.long_term);
     inv.AddDomain(std::move(d));
   }
   BEIAN_TRY(top.Finish());

@@ -26,6 +26,7 @@ struct Instance {
   std::optional<Date> expires_at;
   int service_codes_total = 0;
   int service_codes_used = 0;
+  bool long_term = false;  // expires_at given as "长期": never expires (RULES.md decision 8)
 };
 
 struct InventoryDomain {
@@ -33,6 +34,7 @@ struct InventoryDomain {
   std::string holder_name;
   bool real_name_verified = false;
   std::optional<Date> expires_at;
+  bool long_term = false;  // expires_at given as "长期": never expires (RULES.md decision 8)
 };
 
 class InventoryView {
@@ -50,7 +52,8 @@ class InMemoryInventory final : public InventoryView {
 
   // The INVENTORY.json of `beian precheck`: {"instances":[{id, region, mainland, public_ip,
   // billing, expires_at, service_codes_total, service_codes_used}], "domains":[{name,
-  // holder_name, real_name_verified, expires_at}]}; dates as YYYY-MM-DD (or RFC 3339). Unknown
+  // holder_name, real_name_verified, expires_at}]}; dates as YYYY-MM-DD (or RFC 3339), or "长期"
+  // (long-term: never expires). Unknown
   // members, wrong types and invalid dates are errors naming their path.
   static core::Result<InMemoryInventory> FromJson(const boost::json::value& json);
 

@@ -117,8 +117,12 @@ Findings ValidateWebsiteName(const Rules& rules, std::string_view raw,
                        {{"word", m.word}, {"kind", m.pre_approval_kind}}));
     } else if (std::find(context.pre_approvals.begin(), context.pre_approvals.end(),
                          m.pre_approval_kind) == context.pre_approvals.end()) {
-      f.push_back(
-          Make(field, "pre_approval_required", {{"word", m.word}, {"kind", m.pre_approval_kind}}));
+      // RULES.md decision 7: the content decides; a keyword only in the name warns, and the
+      // approval or a commitment letter (required_documents) clears it.
+      f.push_back(Finding{Severity::kWarning,
+                          std::string(field),
+                          "pre_approval_keyword_in_name",
+                          {{"word", m.word}, {"kind", m.pre_approval_kind}}});
     }
   }
   return f;

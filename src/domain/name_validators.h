@@ -31,7 +31,8 @@ struct WebsiteNameContext {
 
 // Codes: required, name_is_domain, name_invalid_character {char}, too_short {min, actual},
 // only_digits_or_latin, forbidden_prefix {prefix}, individual_forbidden_word {word},
-// individual_regulated_word {word, kind}, pre_approval_required {word, kind}.
+// individual_regulated_word {word, kind}, pre_approval_keyword_in_name {word, kind} (a warning:
+// RULES.md decision 7, the content decides).
 Findings ValidateWebsiteName(const Rules& rules, std::string_view name,
                              const WebsiteNameContext& context, std::string_view field);
 

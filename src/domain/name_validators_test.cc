@@ -63,19 +63,22 @@ INSTANTIATE_TEST_SUITE_P(
                  false,
                  {},
                  {"individual_forbidden_word", "individual_regulated_word"}},
-        NameCase{"某某新闻网", "enterprise", false, {}, {"pre_approval_required"}},
+        NameCase{"某某新闻网", "enterprise", false, {}, {"pre_approval_keyword_in_name"}},
         NameCase{"某某新闻网", "enterprise", false, {"news"}, {}},
         NameCase{"某某新闻网", "individual", false, {}, {"individual_regulated_word"}},
         NameCase{"某某医疗器械商城", "enterprise", false, {"drugs_devices"}, {}},
-        NameCase{"某某医疗器械商城", "enterprise", false, {}, {"pre_approval_required"}},
+        NameCase{"某某医疗器械商城", "enterprise", false, {}, {"pre_approval_keyword_in_name"}},
         NameCase{"某某医疗与医疗器械",
                  "enterprise",
                  false,
                  {"drugs_devices"},
-                 {"pre_approval_required"}},
+                 {"pre_approval_keyword_in_name"}},
         NameCase{"某某科技论坛", "enterprise", false, {"e_bulletin"}, {}},
-        NameCase{
-            "中国新闻网", "enterprise", false, {}, {"forbidden_prefix", "pre_approval_required"}}));
+        NameCase{"中国新闻网",
+                 "enterprise",
+                 false,
+                 {},
+                 {"forbidden_prefix", "pre_approval_keyword_in_name"}}));
 
 TEST(WebsiteName, RegulatedMatchesNameTheKind) {
   auto m = RegulatedWordsIn(EmbeddedRules(), "某某医疗器械与新闻，医疗器械");

@@ -21,12 +21,10 @@ constexpr Date kToday = 2025y / June / 2;
 const Rules& TheRules() { return testing::EmbeddedRules(); }
 
 Person Zhang() {
-  return {"张三",        "resident_id_card",  "110105199003071239",
-          "13800138000", "zhang@example.com", std::nullopt};
+  return {"张三", "resident_id_card", "110105199003071239", "13800138000", "zhang@example.com"};
 }
 Person Li() {
-  return {"李四",        "resident_id_card", "44030419920115452X",
-          "13900139000", "li@example.com",   std::nullopt};
+  return {"李四", "resident_id_card", "44030419920115452X", "13900139000", "li@example.com"};
 }
 
 // A typical enterprise application: two websites on one instance.

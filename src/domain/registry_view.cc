@@ -129,6 +129,23 @@ bool InMemoryRegistry::HasOpenOrderForDomain(std::string_view domain) const {
   return open_domains_.count(CanonicalDomainKey(domain)) > 0;
 }
 
+namespace {
+
+// The optional person_in_charge of a subject or website record (RULES.md decision 9).
+std::optional<RegistryPerson> ReadRegistryPerson(core::JsonReader& parent) {
+  core::JsonReader* r = parent.OptionalObject("person_in_charge");
+  if (r == nullptr) return std::nullopt;
+  RegistryPerson p;
+  p.name = r->OptionalString("name").value_or("");
+  p.id_type = r->OptionalString("id_type").value_or("");
+  p.id_number = r->OptionalString("id_number").value_or("");
+  p.mobile = r->OptionalString("mobile").value_or("");
+  p.email = r->OptionalString("email").value_or("");
+  return p;
+}
+
+}  // namespace
+
 core::Result<InMemoryRegistry> InMemoryRegistry::FromJson(const json::value& value) {
   if (!value.is_object()) {
     return core::Error(core::ErrorCode::kValidationFailed, "the registry must be a JSON object",
@@ -143,6 +160,7 @@ core::Result<InMemoryRegistry> InMemoryRegistry::FromJson(const json::value& val
     s.name = r->OptionalString("name").value_or("");
     s.province = r->OptionalString("province").value_or("");
     s.subject_sn = r->RequiredNonEmptyString("subject_sn");
+    s.person_in_charge = ReadRegistryPerson(*r);
     reg.AddSubject(std::move(s));
   }
   for (core::JsonReader* r : top.OptionalObjectArray("websites").value_or(Readers{})) {
@@ -151,6 +169,8 @@ core::Result<InMemoryRegistry> InMemoryRegistry::FromJson(const json::value& val
     w.website_sn = r->OptionalString("website_sn").value_or("");
     w.subject_sn = r->RequiredNonEmptyString("subject_sn");
     w.providers = r->OptionalStringArray("providers").value_or(std::vector<std::string>{});
+    w.name = r->OptionalString("name").value_or("");
+    w.person_in_charge = ReadRegistryPerson(*r);
     reg.AddWebsite(std::move(w));
   }
   for (core::JsonReader* r : top.OptionalObjectArray("open_orders").value_or(Readers{})) {

@@ -27,19 +27,33 @@
 
 namespace beian::domain {
 
+// A person in charge as the registry records them (RULES.md decision 9: a `modify` filing sends
+// SMS codes to the persons whose section changed, judged against these). Empty fields were not
+// recorded and are not compared.
+struct RegistryPerson {
+  std::string name;
+  std::string id_type;
+  std::string id_number;
+  std::string mobile;
+  std::string email;
+};
+
 struct RegistrySubject {
   std::string certificate_type;
   std::string certificate_number;
   std::string name;
   std::string province;
   std::string subject_sn;
+  std::optional<RegistryPerson> person_in_charge{};  // unset: not recorded (taken as changed)
 };
 
 struct RegistryWebsite {
   std::string domain;
   std::string website_sn;
   std::string subject_sn;
-  std::vector<std::string> providers;  // access providers, by name
+  std::vector<std::string> providers;                // access providers, by name
+  std::string name{};                                // the website's name, "" when not recorded
+  std::optional<RegistryPerson> person_in_charge{};  // unset: not recorded (taken as changed)
 };
 
 class RegistryView {
@@ -69,9 +83,10 @@ class InMemoryRegistry final : public RegistryView {
   void AddOpenOrderForDomain(std::string_view domain);
 
   // The REGISTRY.json of `beian precheck` (issue 3 item 10): {"subjects":[{certificate_type,
-  // certificate_number, name, province, subject_sn}], "websites":[{domain, website_sn,
-  // subject_sn, providers:[..]}], "open_orders":[{certificate_number} | {domain}]}. Every list is
-  // optional; unknown members and wrong types are errors naming their path.
+  // certificate_number, name, province, subject_sn, person_in_charge?}], "websites":[{domain,
+  // website_sn, subject_sn, providers:[..], name?, person_in_charge?}] (person_in_charge:
+  // {name, id_type, id_number, mobile, email}), "open_orders":[{certificate_number} | {domain}]}.
+  // Every list is optional; unknown members and wrong types are errors naming their path.
   static core::Result<InMemoryRegistry> FromJson(const boost::json::value& json);
 
   std::optional<RegistrySubject> FindSubject(std::string_view certificate_type,

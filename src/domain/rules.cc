@@ -18,6 +18,8 @@ std::string_view SuffixClassName(SuffixClass c) {
       return "education";
     case SuffixClass::kResearchOnly:
       return "research";
+    case SuffixClass::kMilitaryOnly:
+      return "military";
   }
   return "open";
 }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,16 +21,21 @@ enum class SuffixClass {
   kPublicInstitutionOnly,  // 公益
   kEducationOnly,          // edu.cn
   kResearchOnly,           // ac.cn
+  kMilitaryOnly,           // mil.cn
 };
-// "open" | "government" | "public_institution" | "education" | "research".
+// "open" | "government" | "public_institution" | "education" | "research" | "military".
 std::string_view SuffixClassName(SuffixClass c);
 
 struct ApprovedSuffix {
   std::string unicode;  // as written in the data, e.g. "com.cn", "中国"
   std::string ascii;    // punycode form, e.g. "com.cn", "xn--fiqs8s"
   SuffixClass suffix_class = SuffixClass::kOpen;
-  // Organizer types allowed to use a restricted suffix (empty for kOpen = everyone).
+  // RULES.md decision 5 (suffix_not_allowed_for_organizer): organizer types that use a
+  // restricted suffix without a finding (empty for kOpen = everyone), those that get a warning
+  // (or every other type when warning_for_others); any other type gets an error.
   std::vector<std::string> organizer_types;
+  std::vector<std::string> warning_organizer_types;
+  bool warning_for_others = false;
 };
 
 struct OrganizerType {
@@ -91,6 +97,8 @@ struct Province {
   // Identity document types individuals may not file with here (province_id_types.tsv,
   // RULES.md decision 16: Hebei refuses passport and foreign_permanent_resident_card).
   std::vector<std::string> refused_individual_id_types;
+  // Months a domain must have left here (RULES.md decision 8); unset = Timing's default.
+  std::optional<int> domain_min_months_left;
 };
 
 struct PreApprovalKind {

@@ -215,6 +215,10 @@ struct Loader {
       BEIAN_ASSIGN_OR_RETURN(std::int64_t age, Int(t, r, r.cells[8], 0, 100));
       p.minimum_age = static_cast<int>(age);
       BEIAN_ASSIGN_OR_RETURN(p.legal_representative_may_hold_domain, YesNo(t, r, 9));
+      if (r.cells[10] != "-") {
+        BEIAN_ASSIGN_OR_RETURN(std::int64_t months, Int(t, r, r.cells[10], 0, 120));
+        p.domain_min_months_left = static_cast<int>(months);
+      }
       rules.provinces.push_back(std::move(p));
     }
     std::sort(rules.provinces.begin(), rules.provinces.end(),
@@ -229,7 +233,8 @@ struct Loader {
         {"government", SuffixClass::kGovernmentOnly},
         {"public_institution", SuffixClass::kPublicInstitutionOnly},
         {"education", SuffixClass::kEducationOnly},
-        {"research", SuffixClass::kResearchOnly}};
+        {"research", SuffixClass::kResearchOnly},
+        {"military", SuffixClass::kMilitaryOnly}};
     for (const Row& r : t.rows) {
       auto name = NormalizeDomain(r.cells[0]);
       if (!name) return Bad(t.file, r.line, "\"" + r.cells[0] + "\" is not a valid suffix");
@@ -245,7 +250,19 @@ struct Loader {
         return Bad(t.file, r.line,
                    "open suffixes take no organizer_types; restricted ones need at least one");
       }
+      if (r.cells[3] == "*") {
+        s.warning_for_others = true;
+      } else {
+        BEIAN_ASSIGN_OR_RETURN(s.warning_organizer_types, ListCell(t, r, 3));
+      }
+      if (s.suffix_class == SuffixClass::kOpen &&
+          (s.warning_for_others || !s.warning_organizer_types.empty())) {
+        return Bad(t.file, r.line, "open suffixes take no warning_for");
+      }
       for (const std::string& o : s.organizer_types) {
+        organizer_type_refs.push_back({t.file, r.line, "organizer type", o});
+      }
+      for (const std::string& o : s.warning_organizer_types) {
         organizer_type_refs.push_back({t.file, r.line, "organizer type", o});
       }
       rules.suffixes.push_back(std::move(s));
@@ -412,7 +429,8 @@ struct Loader {
                                                            "province_extra",
                                                            "cross_province_individual",
                                                            "not_legal_representative",
-                                                           "pre_approval"};
+                                                           "pre_approval",
+                                                           "pre_approval_keyword"};
     Seen seen;
     for (const Row& r : t.rows) {
       DocumentRequirement d;
@@ -603,9 +621,10 @@ const std::vector<TableSpec>& Specs() {
   static const std::vector<TableSpec> kSpecs = {
       {"provinces.tsv",
        {"code", "name_zh", "name_en", "abbreviation", "aliases", "resident_id_prefix",
-        "extra_documents", "cross_province", "minimum_age", "legal_rep_domain_holder"},
+        "extra_documents", "cross_province", "minimum_age", "legal_rep_domain_holder",
+        "domain_min_months_left"},
        &Loader::Provinces},
-      {"suffixes.tsv", {"suffix", "class", "organizer_types"}, &Loader::Suffixes},
+      {"suffixes.tsv", {"suffix", "class", "organizer_types", "warning_for"}, &Loader::Suffixes},
       {"organizer_types.tsv",
        {"code", "name_zh", "name_en", "certificate_types", "uscc_prefixes", "required_suffixes",
         "individual"},

@@ -177,7 +177,7 @@ Findings CheckUsccPrefix(const Rules& rules, std::string_view organizer_type,
   for (const std::string& p : type->uscc_prefixes) expected += (expected.empty() ? "" : ", ") + p;
   f.push_back(Finding{Severity::kWarning,
                       std::string(field),
-                      "uscc_prefix_mismatch",
+                      "uscc_prefix_type_mismatch",
                       {{"prefix", prefix}, {"expected", expected}}});
   return f;
 }

@@ -36,9 +36,9 @@ Findings ValidateUscc(std::string_view number, std::string_view field);
 // "12345678-9" or "123456789". Same codes as ValidateUscc (kind=organization_code).
 Findings ValidateOrganizationCode(std::string_view number, std::string_view field);
 
-// Warning uscc_prefix_mismatch {prefix, expected} when a well-formed USCC's first two characters
-// do not fit the organizer type (RULES.md: a warning, not an error). Nothing for unknown types,
-// types without prefixes, or malformed numbers (ValidateUscc reports those).
+// Warning uscc_prefix_type_mismatch {prefix, expected} when a well-formed USCC's first two
+// characters do not fit the organizer type (RULES.md: a warning, not an error). Nothing for unknown
+// types, types without prefixes, or malformed numbers (ValidateUscc reports those).
 Findings CheckUsccPrefix(const Rules& rules, std::string_view organizer_type,
                          std::string_view number, std::string_view field);
 

@@ -136,10 +136,10 @@ TEST(UsccPrefix, WarnsWhenTypeDoesNotFit) {
   EXPECT_TRUE(CheckUsccPrefix(r, "enterprise", "914403001922038216", "f").empty());
   Findings f = CheckUsccPrefix(r, "government", "914403001922038216", "f");
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].code, "uscc_prefix_mismatch");
+  EXPECT_EQ(f[0].code, "uscc_prefix_type_mismatch");
   EXPECT_EQ(f[0].severity, Severity::kWarning);
   EXPECT_EQ(f[0].params.at("prefix"), "91");
-  EXPECT_EQ(f[0].params.at("expected"), "11");
+  EXPECT_EQ(f[0].params.at("expected"), "11, 13");
   EXPECT_EQ(Codes(CheckUsccPrefix(r, "public_institution", "12100000400000624D", "f")).size(), 0u);
   EXPECT_TRUE(CheckUsccPrefix(r, "military", "914403001922038216", "f").empty());
   EXPECT_TRUE(CheckUsccPrefix(r, "nope", "914403001922038216", "f").empty());

@@ -45,7 +45,8 @@ std::set<std::string> ObservedCodes() {
   all.push_back(ValidateHkMacaoPermit("x", "f"));
   all.push_back(ValidateTaiwanPermit("x", "f"));
   all.push_back(ValidatePassport("x", "f"));
-  all.push_back(ValidateForeignPermanentResidentCard("911840198001010015", "f"));
+  all.push_back(ValidateForeignPermanentResidentCard("911840198001010015", today, "f"));
+  all.push_back(ValidateMilitaryUnitCode("6100", "f"));
   all.push_back(ValidateMilitaryOfficerCertificate("x", "f"));
   all.push_back(ValidateMilitaryUnitCode("x", "f"));
   all.push_back(ValidateCertificateNumber(r, "unknown", "x", today, "f"));

@@ -1,6 +1,10 @@
 // Text helpers (see validators_util.h).
 #include "domain/validators_util.h"
 
+#include <uninorm.h>
+
+#include <cstdlib>
+
 namespace beian::domain::text {
 
 std::optional<std::u32string> DecodeUtf8(std::string_view s) {
@@ -124,6 +128,19 @@ std::string FoldFullWidth(std::string_view s) {
   }
   return EncodeUtf8(out);
 }
+
+std::string Nfkc(std::string_view s) {
+  if (s.empty() || !DecodeUtf8(s)) return std::string(s);
+  std::size_t len = 0;
+  uint8_t* out = u8_normalize(UNINORM_NFKC, reinterpret_cast<const uint8_t*>(s.data()), s.size(),
+                              nullptr, &len);
+  if (out == nullptr) return std::string(s);
+  std::string result(reinterpret_cast<const char*>(out), len);
+  std::free(out);
+  return result;
+}
+
+std::string NormalizeText(std::string_view s) { return std::string(Trim(Nfkc(s))); }
 
 std::string NormalizeCode(std::string_view s) {
   std::string folded = FoldFullWidth(Trim(s));

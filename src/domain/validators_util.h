@@ -25,6 +25,14 @@ std::string_view Trim(std::string_view s);
 // stops (。．｡) → '.', full-width hyphens (－‐‑–—) → '-'. Other text is kept as is.
 std::string FoldFullWidth(std::string_view s);
 
+// Unicode NFKC (libunistring): compatibility characters to their plain forms, so full-width
+// ＡＢＣ１２３ and （） become ABC123 and (), ideographic space U+3000 a space. Invalid UTF-8 is
+// returned unchanged. RULES.md decisions (2026-12-02): "Normalise" = NFKC, trim, then extras.
+std::string Nfkc(std::string_view s);
+
+// Trim(Nfkc(s)): the normalised form of free text such as a name.
+std::string NormalizeText(std::string_view s);
+
 // Trim + FoldFullWidth + ASCII upper-case + remove every space: the canonical form of codes such
 // as a USCC or an ID number typed by a person.
 std::string NormalizeCode(std::string_view s);
