@@ -129,7 +129,9 @@ TEST(EligibilityTest, HolderNamesIgnoreInteriorSpaces) {
       {"示例科技有限公司", "示 例 科 技 有 限 公 司", true},
       {"示例\u3000科技有限公司", "示例科技有限公司", true},
       {"示例  （北京）  科技有限公司", "示例(北京)科技有限公司", true},
-      {"Example Tech  Co", "exampletechco", true},
+      {"Example Tech  Co", "ExampleTechCo", true},
+      // RULES.md decision 6: whitespace only, nothing more — ASCII case counts.
+      {"Example Tech  Co", "exampletechco", false},
       {"示例 科技有限公司", "示例科技有限公", false},
       {"示例-科技有限公司", "示例科技有限公司", false},
       {"示例 科技有限公司", "示例(科技)有限公司", false},
@@ -137,7 +139,7 @@ TEST(EligibilityTest, HolderNamesIgnoreInteriorSpaces) {
   for (const Case& c : cases) {
     InventoryDomain d = GoodDomain();
     d.holder_name = c.holder;
-    Findings f = CheckInventoryDomain(d, c.organizer, nullptr, Timing{}, kToday, "f");
+    Findings f = CheckInventoryDomain(d, c.organizer, "", nullptr, Timing{}, kToday, "f");
     if (c.same) {
       EXPECT_TRUE(f.empty()) << c.holder << " / " << c.organizer;
     } else {
