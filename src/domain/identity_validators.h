@@ -52,7 +52,7 @@ Findings ValidateResidencePermit(std::string_view number, std::chrono::year_mont
 // Format-only documents; codes: required, invalid_format {kind}.
 // H/M + 8 or 10 digits, or HA/MA + 7 digits (non-Chinese residents, decision 20).
 Findings ValidateHkMacaoPermit(std::string_view number, std::string_view field);
-Findings ValidateTaiwanPermit(std::string_view number, std::string_view field);   // 8 digits
+Findings ValidateTaiwanPermit(std::string_view number, std::string_view field);  // 8 digits
 // RULES.md decision 1: upper-case, ^[A-Z0-9]{6,20}$; else id_number_invalid {kind, reason}.
 Findings ValidatePassport(std::string_view number, std::string_view field);
 // RULES.md decision 1: the 2004 card ^[A-Z]{3}\d{12}$ (format only) or the 2023 card
