@@ -45,6 +45,9 @@ TABLES = [
      'RULES.md "Timing", "Servers", "Websites and domains"; FACTS 1.2, 1.4, 4.5, 6.2'),
     ("holidays.tsv", "Public holidays and make-up working days (2025, 2026).",
      'RULES.md "Timing" (business days)'),
+    ("province_id_types.tsv", "Identity document types a province refuses for individual "
+     "organizers (Hebei: passport, foreign permanent resident card).",
+     'RULES.md "Decisions" 16'),
 ]
 
 
@@ -170,6 +173,13 @@ def main():
     target = os.path.join(ROOT, "docs", "rules.md")
     for code in missing:
         print("no row in docs/rule_sources*.tsv for code %s" % code, file=sys.stderr)
+    # A data file the table does not describe would be missing from the document unnoticed.
+    listed = {name for name, _, _ in TABLES}
+    for path in sorted(glob.glob(os.path.join(RULES, "*.tsv"))):
+        name = os.path.basename(path)
+        if name not in listed and not name.startswith("messages_"):
+            print("data/rules/%s is not described in TABLES" % name, file=sys.stderr)
+            missing.append(name)
     if "--check" in sys.argv:
         current = open(target, encoding="utf-8").read() if os.path.exists(target) else ""
         if current != text:
