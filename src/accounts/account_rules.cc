@@ -92,11 +92,15 @@ bool IsRepeatedUnit(const std::vector<char32_t>& cps) {
 // the host). cracklib opens its dictionary per check and keeps static state: one check at a time.
 class PasswordQuality {
  public:
-  PasswordQuality() : settings_(pwquality_default_settings()) {
+  // min_length: libpwquality refuses shorter words before it consults the dictionary; the
+  // dictionary-only instance (for the core of a password, see CheckPasswordStrength) uses 6, the
+  // library's own floor, and switches the sequence rule off.
+  explicit PasswordQuality(int min_length = static_cast<int>(kMinPasswordLength),
+                           int max_sequence = 4)
+      : settings_(pwquality_default_settings()) {
     if (settings_ == nullptr) return;
-    pwquality_set_int_value(settings_, PWQ_SETTING_MIN_LENGTH,
-                            static_cast<int>(kMinPasswordLength));
-    pwquality_set_int_value(settings_, PWQ_SETTING_MAX_SEQUENCE, 4);
+    pwquality_set_int_value(settings_, PWQ_SETTING_MIN_LENGTH, min_length);
+    pwquality_set_int_value(settings_, PWQ_SETTING_MAX_SEQUENCE, max_sequence);
     pwquality_set_int_value(settings_, PWQ_SETTING_MAX_REPEAT, 0);
     pwquality_set_int_value(settings_, PWQ_SETTING_DICT_CHECK, 1);
   }
@@ -144,6 +148,16 @@ class PasswordQuality {
   bool warned_ = false;
 };
 
+// The password without the digits and ASCII punctuation around it ("Password2024!" → "Password").
+std::string PasswordCore(std::string_view password) {
+  const auto decoration = [](unsigned char c) { return std::isdigit(c) || std::ispunct(c); };
+  size_t begin = 0;
+  size_t end = password.size();
+  while (begin < end && decoration(static_cast<unsigned char>(password[begin]))) ++begin;
+  while (end > begin && decoration(static_cast<unsigned char>(password[end - 1]))) --end;
+  return std::string(password.substr(begin, end - begin));
+}
+
 int64_t Ms(std::chrono::seconds s) { return static_cast<int64_t>(s.count()) * 1000; }
 
 }  // namespace
@@ -179,7 +193,17 @@ std::optional<std::string> CheckPasswordStrength(std::string_view password) {
     return "password_too_simple";
   }
   static PasswordQuality quality;
-  return quality.Check(std::string(password));
+  if (auto weak = quality.Check(std::string(password))) return weak;
+  // cracklib refuses "password123" but not "password1234": judge the word people decorate with
+  // digits and symbols on its own too.
+  const std::string core = PasswordCore(password);
+  if (core.size() >= 6 && core.size() < password.size()) {
+    static PasswordQuality dictionary_only(6, 0);
+    if (dictionary_only.Check(core) == std::optional<std::string>("password_too_common")) {
+      return "password_too_common";
+    }
+  }
+  return std::nullopt;
 }
 
 std::vector<core::ErrorDetail> ValidatePassword(std::string_view password, std::string_view email) {

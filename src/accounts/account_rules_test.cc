@@ -138,6 +138,15 @@ TEST(AccountRulesTest, CommonAndSimplePasswordsAreRefused) {
   }
 }
 
+// cracklib alone refused "password123" but let "password1234" through.
+TEST(AccountRulesTest, DictionaryWordsDecoratedWithDigitsAreCommon) {
+  EXPECT_EQ(CheckPasswordStrength("password1234"), "password_too_common");
+  EXPECT_EQ(CheckPasswordStrength("Password2024!"), "password_too_common");
+  EXPECT_EQ(CheckPasswordStrength("1998sunshine"), "password_too_common");
+  EXPECT_EQ(CheckPasswordStrength("Tq8#zL0pWm"), std::nullopt);
+  EXPECT_EQ(CheckPasswordStrength("zhu-ren-gong-9x"), std::nullopt);
+}
+
 TEST(AccountRulesTest, PhoneOptionalOnlyWhenSaidSo) {
   EXPECT_TRUE(
       HasDetail(ValidateRegistration("a@x.cn", "", "long-enough-pw", "n"), "phone", "required"));
