@@ -1,22 +1,43 @@
 // Wiring of the agent service's routes (see agent_module.h).
 #include "agent/agent_module.h"
 
+#include "agent/applications_routes.h"
+#include "agent/documents_service.h"
 #include "agent/inventory_routes.h"
 #include "core/roles.h"
 #include "http/cookie.h"
 
 namespace beian::agent {
+namespace {
+
+// The precheck reads each account's inventory from the store unless a test supplies its own.
+AgentOptions WithDefaults(AgentOptions o) {
+  if (!o.applications.inventory) {
+    o.applications.inventory =
+        [](store::Tx& tx,
+           const std::string& owner_id) -> core::Result<std::unique_ptr<domain::InventoryView>> {
+      BEIAN_ASSIGN_OR_RETURN(domain::InMemoryInventory view, LoadInventoryView(tx, owner_id));
+      return std::unique_ptr<domain::InventoryView>(
+          std::make_unique<domain::InMemoryInventory>(std::move(view)));
+    };
+  }
+  if (!o.applications.documents) o.applications.documents = SatisfiedDocuments;
+  return o;
+}
+
+}  // namespace
 
 AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
-                         AgentOptions options)
-    : options_(options),
+                         const domain::Rules& rules, AgentOptions options)
+    : options_(WithDefaults(std::move(options))),
       accounts_(db, clock, pii,
                 {.login_roles = {std::string(core::kRoleApplicant),
                                  std::string(core::kRoleReviewer), std::string(core::kRoleAdmin)},
                  .self_registration = true,
                  .registration_role = std::string(core::kRoleApplicant),
-                 .password_cost = options.password_cost}),
-      inventory_(db, clock) {}
+                 .password_cost = options_.password_cost}),
+      inventory_(db, clock),
+      applications_(db, clock, pii, rules, options_.applications) {}
 
 void AgentModule::Register(http::Router& router) {
   const std::string cookie = http::SessionCookieName(kSessionCookie, options_.cookie_secure);
@@ -27,6 +48,7 @@ void AgentModule::Register(http::Router& router) {
                                    .cookie_secure = options_.cookie_secure,
                                    .password_pool = options_.password_pool});
   RegisterInventoryRoutes(router, inventory_, std::string(kApiPrefix));
+  RegisterApplicationRoutes(router, applications_, std::string(kApiPrefix));
 }
 
 }  // namespace beian::agent

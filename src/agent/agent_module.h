@@ -1,7 +1,7 @@
 // The provider's service (the "agent", port 8080): its accounts (applicants register
-// themselves; reviewers and admins are created by an admin), the inventory, and, in later
-// issues, applications, review and verification. Register() mounts every route of the service under
-// /api/v1 on a router.
+// themselves; reviewers and admins are created by an admin), the inventory, its applicants'
+// applications (applications_routes.h) and, in later issues, review and verification.
+// Register() mounts every route of the service under /api/v1 on a router.
 #pragma once
 
 #include <memory>
@@ -9,9 +9,11 @@
 #include "accounts/accounts_routes.h"
 #include "accounts/accounts_service.h"
 #include "accounts/password_pool.h"
+#include "agent/applications_service.h"
 #include "agent/inventory_service.h"
 #include "core/clock.h"
 #include "core/pii_cipher.h"
+#include "domain/rules.h"
 #include "http/router.h"
 #include "store/database.h"
 
@@ -26,21 +28,24 @@ struct AgentOptions {
   // Where sign-in and registration hash passwords (shared by the services of a process; must
   // outlive the server); nullptr: on the I/O threads.
   accounts::PasswordPool* password_pool = nullptr;
+  ApplicationsOptions applications = {};
 };
 
 class AgentModule {
  public:
   AgentModule(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
-              AgentOptions options);
+              const domain::Rules& rules, AgentOptions options);
 
   void Register(http::Router& router);
   accounts::AccountsService& accounts() { return accounts_; }
   InventoryService& inventory() { return inventory_; }
+  ApplicationsService& applications() { return applications_; }
 
  private:
   AgentOptions options_;
   accounts::AccountsService accounts_;
   InventoryService inventory_;
+  ApplicationsService applications_;
 };
 
 }  // namespace beian::agent

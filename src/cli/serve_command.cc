@@ -55,6 +55,8 @@ struct ServeOptions {
   std::vector<std::string> public_urls;  // as given; empty: the listen addresses and localhost
   double header_timeout_s = 10;
   double idle_timeout_s = 60;
+  int max_websites = 10;
+  int max_domains = 10;
 };
 
 // One service's database and router. Its server is held apart (see Serve): the server's threads
@@ -137,11 +139,14 @@ void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
 // The agent's routes on its router: the module's, then Mount's. Serve and `beian routes` both
 // wire through here, so the table `beian routes` prints is the one served.
 void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
-               const core::PiiCipher& pii, accounts::PasswordPool* password_pool,
-               std::unique_ptr<agent::AgentModule>& module) {
-  module = std::make_unique<agent::AgentModule>(
-      *h.db, clock, pii,
-      agent::AgentOptions{.cookie_secure = o.cookie_secure, .password_pool = password_pool});
+               const core::PiiCipher& pii, const domain::Rules& rules,
+               accounts::PasswordPool* password_pool, std::unique_ptr<agent::AgentModule>& module) {
+  agent::AgentOptions options;
+  options.cookie_secure = o.cookie_secure;
+  options.password_pool = password_pool;
+  options.applications.max_websites = o.max_websites;
+  options.applications.max_domains = o.max_domains;
+  module = std::make_unique<agent::AgentModule>(*h.db, clock, pii, rules, std::move(options));
   module->Register(h.router);
   Mount(o, h, agent::kApiPrefix);
 }
@@ -233,7 +238,7 @@ int Serve(const ServeOptions& o) {
 
   if (run_agent) {
     if (auto s = OpenAndCheck(o, agent_host); !s) return fail(s.error());
-    WireAgent(o, agent_host, clock, pii, &password_pool, agent_module);
+    WireAgent(o, agent_host, clock, pii, *rules, &password_pool, agent_module);
   }
   if (run_authority) {
     if (auto s = OpenAndCheck(o, authority_host); !s) return fail(s.error());
@@ -337,7 +342,12 @@ int PrintRoutes(bool json) {
   }
   std::unique_ptr<agent::AgentModule> agent_module;
   std::unique_ptr<authority::AuthorityModule> authority_module;
-  WireAgent(o, agent_host, clock, pii, nullptr, agent_module);
+  auto rules = LoadRulesFrom("");
+  if (!rules) {
+    std::cerr << "beian routes: rules: " << rules.error().message << "\n";
+    return 1;
+  }
+  WireAgent(o, agent_host, clock, pii, *rules, nullptr, agent_module);
   WireAuthority(o, authority_host, clock, pii, nullptr, authority_module);
 
   if (json) {
@@ -438,6 +448,15 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                   "Seconds an idle keep-alive connection stays open")
       ->envname("BEIAN_IDLE_TIMEOUT")
       ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--max-websites", options->max_websites, "Most websites one application may hold")
+      ->envname("BEIAN_MAX_WEBSITES")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--max-domains", options->max_domains,
+                  "Most domains one application may hold (all websites together)")
+      ->envname("BEIAN_MAX_DOMAINS")
+      ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   cmd->add_option("--rules-dir", options->rules_dir,
                   "Directory of filing-rules files replacing the built-in data/rules")

@@ -12,42 +12,50 @@
 
 namespace beian::core {
 
-#define BEIAN_ERROR_CODES(X)                         \
-  X(kInternal, "internal")                           \
-  X(kInvalidJson, "invalid_json")                    \
-  X(kValidationFailed, "validation_failed")          \
-  X(kUnknownField, "unknown_field")                  \
-  X(kUnsupportedMediaType, "unsupported_media_type") \
-  X(kPayloadTooLarge, "payload_too_large")           \
-  X(kNotFound, "not_found")                          \
-  X(kMethodNotAllowed, "method_not_allowed")         \
-  X(kUnauthenticated, "unauthenticated")             \
-  X(kInvalidCredentials, "invalid_credentials")      \
-  X(kForbidden, "forbidden")                         \
-  X(kCsrfFailed, "csrf_failed")                      \
-  X(kEmailTaken, "email_taken")                      \
-  X(kConflict, "conflict")                           \
-  X(kVersionMismatch, "version_mismatch")            \
-  X(kTooManyRequests, "too_many_requests")           \
-  X(kAccountLocked, "account_locked")                \
-  X(kInvalidTransition, "invalid_transition")        \
-  X(kUnavailable, "unavailable")                     \
-  X(kTimeout, "timeout")                             \
-  X(kBadSignature, "bad_signature")                  \
-  X(kReplayed, "replayed")                           \
-  X(kDatabase, "database_error")                     \
-  X(kBusy, "busy")                                   \
-  X(kSerializationFailure, "serialization_failure")  \
-  X(kSchemaOutdated, "schema_outdated")              \
-  X(kIo, "io_error")                                 \
-  X(kRulesInvalid, "rules_invalid")                  \
-  X(kBadRequest, "bad_request")                      \
-  X(kHeaderTooLarge, "header_too_large")             \
-  X(kUnsupportedFileType, "unsupported_file_type")   \
-  X(kPhotoMustBeImage, "photo_must_be_image")        \
-  X(kImageTooLarge, "image_too_large")               \
-  X(kImageTooSmall, "image_too_small")               \
-  X(kMisdirectedRequest, "misdirected_request")
+#define BEIAN_ERROR_CODES(X)                            \
+  X(kInternal, "internal")                              \
+  X(kInvalidJson, "invalid_json")                       \
+  X(kValidationFailed, "validation_failed")             \
+  X(kUnknownField, "unknown_field")                     \
+  X(kUnsupportedMediaType, "unsupported_media_type")    \
+  X(kPayloadTooLarge, "payload_too_large")              \
+  X(kNotFound, "not_found")                             \
+  X(kMethodNotAllowed, "method_not_allowed")            \
+  X(kUnauthenticated, "unauthenticated")                \
+  X(kInvalidCredentials, "invalid_credentials")         \
+  X(kForbidden, "forbidden")                            \
+  X(kCsrfFailed, "csrf_failed")                         \
+  X(kEmailTaken, "email_taken")                         \
+  X(kConflict, "conflict")                              \
+  X(kVersionMismatch, "version_mismatch")               \
+  X(kTooManyRequests, "too_many_requests")              \
+  X(kAccountLocked, "account_locked")                   \
+  X(kInvalidTransition, "invalid_transition")           \
+  X(kUnavailable, "unavailable")                        \
+  X(kTimeout, "timeout")                                \
+  X(kBadSignature, "bad_signature")                     \
+  X(kReplayed, "replayed")                              \
+  X(kDatabase, "database_error")                        \
+  X(kBusy, "busy")                                      \
+  X(kSerializationFailure, "serialization_failure")     \
+  X(kSchemaOutdated, "schema_outdated")                 \
+  X(kIo, "io_error")                                    \
+  X(kRulesInvalid, "rules_invalid")                     \
+  X(kBadRequest, "bad_request")                         \
+  X(kHeaderTooLarge, "header_too_large")                \
+  X(kUnsupportedFileType, "unsupported_file_type")      \
+  X(kPhotoMustBeImage, "photo_must_be_image")           \
+  X(kImageTooLarge, "image_too_large")                  \
+  X(kImageTooSmall, "image_too_small")                  \
+  X(kMisdirectedRequest, "misdirected_request")         \
+  X(kSubjectConflict, "subject_conflict")               \
+  X(kDomainConflict, "domain_conflict")                 \
+  X(kPreconditionFailed, "precondition_failed")         \
+  X(kPreconditionRequired, "precondition_required")     \
+  X(kPrecheckFailed, "precheck_failed")                 \
+  X(kLimitExceeded, "limit_exceeded")                   \
+  X(kCredentialsRequired, "beian_credentials_required") \
+  X(kIdempotencyKeyReused, "idempotency_key_reused")
 
 enum class ErrorCode {
 #define BEIAN_X(name, str) name,

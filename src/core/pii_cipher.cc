@@ -78,4 +78,15 @@ std::string MaskMobile(std::string_view mobile) {
          std::string(mobile.substr(mobile.size() - keep));
 }
 
+std::string MaskIdentityNumber(std::string_view number) {
+  if (number.size() >= 12) {
+    return std::string(number.substr(0, 4)) + std::string(number.size() - 8, '*') +
+           std::string(number.substr(number.size() - 4));
+  }
+  if (number.size() < 4) return std::string(number.size(), '*');
+  const size_t keep = number.size() / 4;
+  return std::string(number.substr(0, keep)) + std::string(number.size() - 2 * keep, '*') +
+         std::string(number.substr(number.size() - keep));
+}
+
 }  // namespace beian::core

@@ -34,5 +34,8 @@ Result<std::string> LoadSecretKey(std::string_view hex_key, const std::string& k
 
 // "13812345678" → "138****5678"; other strings keep their first and last quarter.
 std::string MaskMobile(std::string_view mobile);
+// "330106199001011234" → "3301**********1234": identity numbers of 12 characters or more keep
+// their first and last four; shorter ones their first and last quarter.
+std::string MaskIdentityNumber(std::string_view number);
 
 }  // namespace beian::core

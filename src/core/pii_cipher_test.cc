@@ -51,5 +51,13 @@ TEST(PiiCipherTest, MasksMobiles) {
   EXPECT_EQ(MaskMobile("12"), "**");
 }
 
+TEST(MaskIdentityNumberTest, KeepsFourAtEachEndOfLongNumbers) {
+  EXPECT_EQ(MaskIdentityNumber("330106199001011234"), "3301**********1234");
+  EXPECT_EQ(MaskIdentityNumber("44030419920115452X"), "4403**********452X");
+  EXPECT_EQ(MaskIdentityNumber("E12345678"), "E1*****78");
+  EXPECT_EQ(MaskIdentityNumber("AB1"), "***");
+  EXPECT_EQ(MaskIdentityNumber(""), "");
+}
+
 }  // namespace
 }  // namespace beian::core

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/pii_cipher.h"
 #include "domain/messages.h"
 #include "domain/validators_util.h"
 
@@ -160,7 +161,9 @@ FilingJudgement JudgeFilingType(const Application& app, const RegistryView& regi
   FilingJudgement j;
   const Certificate& cert = app.organizer.certificate;
   const std::string cert_key = CanonicalCertificateKey(cert.number);
-  const std::string cert_label = cert.type + " " + cert_key;
+  // The explanation is shown in lists and logs: the number is masked whatever the certificate
+  // (an individual's certificate is an identity number).
+  const std::string cert_label = core::MaskIdentityNumber(cert_key);
 
   if (!cert_key.empty()) j.subject = registry.FindSubject(cert.type, cert_key);
   if (!cert_key.empty() && !j.subject) {

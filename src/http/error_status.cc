@@ -34,8 +34,11 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kEmailTaken:
     case ErrorCode::kConflict:
     case ErrorCode::kInvalidTransition:
+    case ErrorCode::kSubjectConflict:
+    case ErrorCode::kDomainConflict:
       return 409;
     case ErrorCode::kVersionMismatch:
+    case ErrorCode::kPreconditionFailed:
       return 412;
     case ErrorCode::kPayloadTooLarge:
       return 413;
@@ -45,7 +48,13 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kPhotoMustBeImage:
     case ErrorCode::kImageTooLarge:
     case ErrorCode::kImageTooSmall:
+    case ErrorCode::kPrecheckFailed:
+    case ErrorCode::kLimitExceeded:
+    case ErrorCode::kCredentialsRequired:
+    case ErrorCode::kIdempotencyKeyReused:
       return 422;
+    case ErrorCode::kPreconditionRequired:
+      return 428;
     case ErrorCode::kTooManyRequests:
     case ErrorCode::kAccountLocked:
       return 429;

@@ -55,6 +55,14 @@ TEST(ErrorStatusTest, MappingMatchesTheContract) {
       {ErrorCode::kImageTooSmall, 422},
       {ErrorCode::kMisdirectedRequest, 421},
       {ErrorCode::kInternal, 500},
+      {ErrorCode::kSubjectConflict, 409},
+      {ErrorCode::kDomainConflict, 409},
+      {ErrorCode::kPreconditionFailed, 412},
+      {ErrorCode::kPreconditionRequired, 428},
+      {ErrorCode::kPrecheckFailed, 422},
+      {ErrorCode::kLimitExceeded, 422},
+      {ErrorCode::kCredentialsRequired, 422},
+      {ErrorCode::kIdempotencyKeyReused, 422},
   };
   for (const auto& [code, status] : kExpected) {
     EXPECT_EQ(HttpStatusFor(code), status) << core::ErrorCodeName(code);

@@ -1,0 +1,144 @@
+// The applicant's applications (issue 7 items 2, 4, 7, 8): create a draft from DESIGN §6's
+// JSON, read, list, update drafts (merge patch, If-Match version), withdraw, precheck against
+// this account's inventory and the provider's own approved filings, and submit. Each operation
+// is one database transaction; states change only through TransitionApplication
+// (application_transitions.h). Another owner's application is kNotFound, never kForbidden.
+// Thread-safe; several nodes may share a PostgreSQL database.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "agent/application_transitions.h"
+#include "core/clock.h"
+#include "core/pii_cipher.h"
+#include "core/result.h"
+#include "domain/application.h"
+#include "domain/calendar.h"
+#include "domain/inventory_view.h"
+#include "domain/precheck.h"
+#include "domain/rules.h"
+#include "store/applications.h"
+#include "store/database.h"
+
+namespace beian::agent {
+
+// This account's inventory as the precheck reads it, built inside the caller's transaction.
+using InventoryBuilder = std::function<core::Result<std::unique_ptr<domain::InventoryView>>(
+    store::Tx&, const std::string& owner_id)>;
+// The (kind, subject) pairs of the documents uploaded for an application.
+using DocumentSet = std::set<std::pair<std::string, std::string>>;
+using DocumentLister =
+    std::function<core::Result<DocumentSet>(store::Tx&, const std::string& application_id)>;
+
+struct ApplicationsOptions {
+  std::string provider = "beian";  // this provider's name in the registry
+  int max_websites = 10;           // websites per application
+  int max_domains = 10;            // domains per application, all websites together
+  // Answers remembered for Idempotency-Key this long.
+  std::chrono::hours idempotency_ttl{24};
+  InventoryBuilder inventory;  // unset: an empty inventory
+  DocumentLister documents;    // unset: no document uploaded
+};
+
+struct Actor {
+  std::string user_id;
+  std::string role;
+};
+
+// Idempotency-Key of a request: the key ("" = none) and a hash of what was asked.
+struct Idempotency {
+  std::string key;
+  std::string request_hash;
+};
+
+// An answer that may be replayed for the same Idempotency-Key.
+struct StoredAnswer {
+  unsigned status = 200;
+  std::string body;  // JSON text
+};
+
+struct ApplicationDetail {
+  store::ApplicationRecord record;
+  domain::Application application;  // values in clear
+};
+
+struct ApplicationList {
+  std::vector<ApplicationDetail> items;
+  std::string next_cursor;
+};
+
+struct PrecheckAnswer {
+  domain::PrecheckResult result;
+  std::vector<bool> satisfied;  // per required document
+};
+
+struct SubmitRequest {
+  std::string beian_sn;      // the subject's Beian SN (new_website, new_isp)
+  std::string icp_password;  // the ICP password (new_website, new_isp)
+};
+
+class ApplicationsService {
+ public:
+  ApplicationsService(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
+                      const domain::Rules& rules, ApplicationsOptions options);
+
+  core::Result<StoredAnswer> Create(const Actor& actor, const domain::Application& input,
+                                    const Idempotency& idempotency);
+  core::Result<ApplicationDetail> Get(const Actor& actor, const std::string& id);
+  // The actor's applications, newest first; `state` "" for any.
+  core::Result<ApplicationList> List(const Actor& actor, const std::string& state, int limit,
+                                     const std::string& cursor);
+  // Applies a JSON merge patch (RFC 7386) of the application's content to a draft or returned
+  // application at `expected_version`.
+  core::Result<ApplicationDetail> Update(const Actor& actor, const std::string& id,
+                                         const boost::json::object& patch,
+                                         int64_t expected_version);
+  core::Result<ApplicationDetail> Withdraw(const Actor& actor, const std::string& id);
+  core::Result<PrecheckAnswer> Precheck(const Actor& actor, const std::string& id);
+  core::Result<StoredAnswer> Submit(const Actor& actor, const std::string& id,
+                                    const SubmitRequest& request, const Idempotency& idempotency);
+  core::Result<std::vector<store::ApplicationEvent>> Events(const Actor& actor,
+                                                            const std::string& id);
+
+  // Drops remembered Idempotency-Key answers past their time; returns how many.
+  core::Result<int64_t> PurgeIdempotencyKeys();
+
+  TransitionContext transition_context() const { return {clock_, rules_, calendar_}; }
+  const domain::Rules& rules() const { return rules_; }
+  const core::PiiCipher& pii() const { return pii_; }
+  store::Database& db() { return db_; }
+
+  // The JSON of an application for its owner (values in clear) or for lists (masked).
+  boost::json::object View(const ApplicationDetail& detail, bool masked) const;
+  // The precheck answer's JSON: domain::ToJson(PrecheckResult) (what `beian precheck` prints)
+  // with `satisfied` on each required document.
+  boost::json::object PrecheckJson(const PrecheckAnswer& answer) const;
+
+ private:
+  core::Result<ApplicationDetail> Load(store::Tx& tx, const Actor& actor, const std::string& id);
+  core::Status CheckLimits(const domain::Application& app) const;
+  core::Result<PrecheckAnswer> RunPrecheck(store::Tx& tx, const ApplicationDetail& detail);
+  // Writes the body and keys of `app` to its row at `expected_version`.
+  core::Result<store::ApplicationRecord> Save(store::Tx& tx, store::ApplicationRecord record,
+                                              const domain::Application& app,
+                                              const std::string& icp_password,
+                                              int64_t expected_version);
+
+  store::Database& db_;
+  const core::Clock& clock_;
+  const core::PiiCipher& pii_;
+  const domain::Rules& rules_;
+  domain::BusinessCalendar calendar_;
+  ApplicationsOptions options_;
+};
+
+}  // namespace beian::agent
