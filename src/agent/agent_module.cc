@@ -37,7 +37,8 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
                  .registration_role = std::string(core::kRoleApplicant),
                  .password_cost = options_.password_cost}),
       inventory_(db, clock),
-      applications_(db, clock, pii, rules, options_.applications) {}
+      applications_(db, clock, pii, rules, options_.applications),
+      documents_(db, *options_.blobs, clock, StoredApplicationAccess) {}
 
 void AgentModule::Register(http::Router& router) {
   const std::string cookie = http::SessionCookieName(kSessionCookie, options_.cookie_secure);
@@ -49,6 +50,7 @@ void AgentModule::Register(http::Router& router) {
                                    .password_pool = options_.password_pool});
   RegisterInventoryRoutes(router, inventory_, std::string(kApiPrefix));
   RegisterApplicationRoutes(router, applications_, std::string(kApiPrefix));
+  RegisterDocumentRoutes(router, documents_, std::string(kApiPrefix), options_.upload_limit);
 }
 
 }  // namespace beian::agent

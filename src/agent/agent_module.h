@@ -10,7 +10,10 @@
 #include "accounts/accounts_service.h"
 #include "accounts/password_pool.h"
 #include "agent/applications_service.h"
+#include "agent/documents_routes.h"
+#include "agent/documents_service.h"
 #include "agent/inventory_service.h"
+#include "blob/blob_store.h"
 #include "core/clock.h"
 #include "core/pii_cipher.h"
 #include "domain/rules.h"
@@ -29,10 +32,14 @@ struct AgentOptions {
   // outlive the server); nullptr: on the I/O threads.
   accounts::PasswordPool* password_pool = nullptr;
   ApplicationsOptions applications = {};
+  // Where documents are stored (must outlive the module), and the largest document accepted.
+  blob::BlobStore* blobs = nullptr;
+  uint64_t upload_limit = kDefaultUploadLimit;
 };
 
 class AgentModule {
  public:
+  // REQUIRES: options.blobs is set.
   AgentModule(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
               const domain::Rules& rules, AgentOptions options);
 
@@ -40,12 +47,14 @@ class AgentModule {
   accounts::AccountsService& accounts() { return accounts_; }
   InventoryService& inventory() { return inventory_; }
   ApplicationsService& applications() { return applications_; }
+  DocumentsService& documents() { return documents_; }
 
  private:
   AgentOptions options_;
   accounts::AccountsService accounts_;
   InventoryService inventory_;
   ApplicationsService applications_;
+  DocumentsService documents_;
 };
 
 }  // namespace beian::agent

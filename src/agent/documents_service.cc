@@ -32,6 +32,15 @@ bool KindNeedsImage(std::string_view kind) {
   return kind == "id_front" || kind == "id_back" || kind == "verified_photo";
 }
 
+Result<std::optional<ApplicationAccess>> StoredApplicationAccess(
+    store::Tx& tx, const std::string& application_id) {
+  BEIAN_ASSIGN_OR_RETURN(auto found,
+                         store::DocumentRepo(tx).ApplicationOwnerAndState(application_id));
+  if (!found) return std::optional<ApplicationAccess>();
+  return std::optional<ApplicationAccess>(
+      ApplicationAccess{std::move(found->first), std::move(found->second)});
+}
+
 Result<std::set<std::pair<std::string, std::string>>> SatisfiedDocuments(
     store::Tx& tx, const std::string& application_id) {
   return store::DocumentRepo(tx).KindsAndSubjects(application_id);

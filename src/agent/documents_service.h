@@ -66,6 +66,11 @@ struct DocumentContent {
   std::string bytes;
 };
 
+// The application's owner and state from the applications table (the production
+// ApplicationAccessFn).
+core::Result<std::optional<ApplicationAccess>> StoredApplicationAccess(
+    store::Tx& tx, const std::string& application_id);
+
 // The (kind, subject) pairs for which the application has a document — for the precheck's
 // `required_documents[].satisfied` (runs inside the caller's transaction).
 core::Result<std::set<std::pair<std::string, std::string>>> SatisfiedDocuments(

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -17,6 +18,8 @@
 #include "accounts/password_pool.h"
 #include "agent/agent_module.h"
 #include "authority/authority_module.h"
+#include "blob/file_blob_store.h"
+#include "blob/memory_blob_store.h"
 #include "cli/commands.h"
 #include "cli/data_options.h"
 #include "cli/demo_data.h"
@@ -48,6 +51,7 @@ struct ServeOptions {
   bool cookie_secure = false;
   std::string log_level = "info";
   uint64_t body_limit = 8 * 1024 * 1024;
+  uint64_t upload_limit = agent::kDefaultUploadLimit;
   int db_pool = 8;
   std::string rules_dir;
   bool trust_proxy = false;
@@ -140,12 +144,15 @@ void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
 // wire through here, so the table `beian routes` prints is the one served.
 void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
                const core::PiiCipher& pii, const domain::Rules& rules,
-               accounts::PasswordPool* password_pool, std::unique_ptr<agent::AgentModule>& module) {
+               accounts::PasswordPool* password_pool, blob::BlobStore& blobs,
+               std::unique_ptr<agent::AgentModule>& module) {
   agent::AgentOptions options;
   options.cookie_secure = o.cookie_secure;
   options.password_pool = password_pool;
   options.applications.max_websites = o.max_websites;
   options.applications.max_domains = o.max_domains;
+  options.blobs = &blobs;
+  options.upload_limit = o.upload_limit;
   module = std::make_unique<agent::AgentModule>(*h.db, clock, pii, rules, std::move(options));
   module->Register(h.router);
   Mount(o, h, agent::kApiPrefix);
@@ -231,6 +238,8 @@ int Serve(const ServeOptions& o) {
   accounts::PasswordPool password_pool({.threads = o.password_threads});
   Hosted agent_host("agent");
   Hosted authority_host("authority");
+  // Documents live under <data-dir>/blobs, outside any served folder.
+  std::unique_ptr<blob::FileBlobStore> blobs;
   std::unique_ptr<agent::AgentModule> agent_module;
   std::unique_ptr<authority::AuthorityModule> authority_module;
   std::unique_ptr<http::Server> agent_server;
@@ -238,7 +247,12 @@ int Serve(const ServeOptions& o) {
 
   if (run_agent) {
     if (auto s = OpenAndCheck(o, agent_host); !s) return fail(s.error());
-    WireAgent(o, agent_host, clock, pii, *rules, &password_pool, agent_module);
+    auto opened = blob::FileBlobStore::Open(std::filesystem::path(o.data.data_dir) / "blobs");
+    if (!opened) return fail(opened.error());
+    blobs = std::move(*opened);
+    // Uploads a killed process left half-written (never referenced by a document row).
+    blobs->RemoveStaleTemporaries();
+    WireAgent(o, agent_host, clock, pii, *rules, &password_pool, *blobs, agent_module);
   }
   if (run_authority) {
     if (auto s = OpenAndCheck(o, authority_host); !s) return fail(s.error());
@@ -340,6 +354,7 @@ int PrintRoutes(bool json) {
     }
     h->db = std::move(*db);
   }
+  blob::MemoryBlobStore blobs;
   std::unique_ptr<agent::AgentModule> agent_module;
   std::unique_ptr<authority::AuthorityModule> authority_module;
   auto rules = LoadRulesFrom("");
@@ -347,7 +362,7 @@ int PrintRoutes(bool json) {
     std::cerr << "beian routes: rules: " << rules.error().message << "\n";
     return 1;
   }
-  WireAgent(o, agent_host, clock, pii, *rules, nullptr, agent_module);
+  WireAgent(o, agent_host, clock, pii, *rules, nullptr, blobs, agent_module);
   WireAuthority(o, authority_host, clock, pii, nullptr, authority_module);
 
   if (json) {
@@ -422,6 +437,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--body-limit", options->body_limit, "Largest request body in bytes")
       ->envname("BEIAN_BODY_LIMIT")
+      ->capture_default_str();
+  cmd->add_option("--upload-limit", options->upload_limit,
+                  "Largest uploaded document in bytes (the upload route's body limit adds 64 KiB)")
+      ->envname("BEIAN_UPLOAD_LIMIT")
+      ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 30))
       ->capture_default_str();
   cmd->add_option("--db-pool", options->db_pool, "Database connections per service")
       ->envname("BEIAN_DB_POOL")

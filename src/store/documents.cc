@@ -24,6 +24,9 @@ constexpr Statement kDelete{"documents.delete",
 constexpr Statement kKinds{
     "documents.kinds", "SELECT DISTINCT kind, subject FROM documents WHERE application_id = $1"};
 
+constexpr Statement kApplication{"documents.application_owner_state",
+                                 "SELECT owner_id, state FROM applications WHERE id = $1"};
+
 #undef BEIAN_DOCUMENT_COLUMNS
 
 Result<DocumentRow> FromRow(const Row& row) {
@@ -76,6 +79,16 @@ Result<std::vector<DocumentRow>> DocumentRepo::List(std::string_view application
 Result<bool> DocumentRepo::Delete(std::string_view application_id, std::string_view id) {
   BEIAN_ASSIGN_OR_RETURN(int64_t n, tx_.Exec(kDelete, {application_id, id}));
   return n > 0;
+}
+
+Result<std::optional<std::pair<std::string, std::string>>> DocumentRepo::ApplicationOwnerAndState(
+    std::string_view application_id) {
+  BEIAN_ASSIGN_OR_RETURN(auto row, tx_.QueryOne(kApplication, {application_id}));
+  if (!row) return std::optional<std::pair<std::string, std::string>>();
+  BEIAN_ASSIGN_OR_RETURN(std::string owner, row->GetText(0));
+  BEIAN_ASSIGN_OR_RETURN(std::string state, row->GetText(1));
+  return std::optional<std::pair<std::string, std::string>>(
+      std::pair{std::move(owner), std::move(state)});
 }
 
 Result<std::set<std::pair<std::string, std::string>>> DocumentRepo::KindsAndSubjects(

@@ -42,6 +42,10 @@ class DocumentRepo {
   core::Result<std::vector<DocumentRow>> List(std::string_view application_id);
   // False when there was no such document of that application.
   core::Result<bool> Delete(std::string_view application_id, std::string_view id);
+  // The owner and state of the application `application_id` (the applications table), or
+  // nullopt when there is none.
+  core::Result<std::optional<std::pair<std::string, std::string>>> ApplicationOwnerAndState(
+      std::string_view application_id);
   // The (kind, subject) pairs that have at least one document.
   core::Result<std::set<std::pair<std::string, std::string>>> KindsAndSubjects(
       std::string_view application_id);
