@@ -428,25 +428,27 @@ TEST(Decision9, RegistryJsonCarriesThePersons) {
       R"({"websites": [{"domain": "a.com", "subject_sn": "x", "person_in_charge": {"age": 1}}]})"));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().details.at(0).field, "websites[0].person_in_charge.age");
-  // Issue 7: the explanation is shown in lists and logs, so it never carries a full identity
-  // number, and its English is a sentence rather than the name of a table row.
-  TEST(FilingTypeExplanationTest, MasksTheCertificateNumberAndReadsAsASentence) {
-    const Rules& rules = testing::EmbeddedRules();
-    InMemoryRegistry reg;
-    Application app = App({"example.com"});
-    app.organizer.type = "individual";
-    app.organizer.certificate = {"resident_id_card", "110105199003071239"};
-    FilingJudgement j = JudgeFilingType(app, reg, "beian");
-    for (const char* lang : {"zh-CN", "en"}) {
-      const std::string text = ExplanationText(rules, j, lang);
-      EXPECT_EQ(text.find("110105199003071239"), std::string::npos) << text;
-      EXPECT_NE(text.find("1101**********1239"), std::string::npos) << text;
-    }
-    const std::string en = ExplanationText(rules, j, "en");
-    EXPECT_EQ(en.find("row "), std::string::npos) << en;
-    EXPECT_EQ(en.find("first_filing"), std::string::npos) << en;
-    EXPECT_TRUE(en.ends_with(".")) << en;
+}
+
+// Issue 7: the explanation is shown in lists and logs, so it never carries a full identity
+// number, and its English is a sentence rather than the name of a table row.
+TEST(FilingTypeExplanationTest, MasksTheCertificateNumberAndReadsAsASentence) {
+  const Rules& rules = testing::EmbeddedRules();
+  InMemoryRegistry reg;
+  Application app = App({"example.com"});
+  app.organizer.type = "individual";
+  app.organizer.certificate = {"resident_id_card", "110105199003071239"};
+  FilingJudgement j = JudgeFilingType(app, reg, "beian");
+  for (const char* lang : {"zh-CN", "en"}) {
+    const std::string text = ExplanationText(rules, j, lang);
+    EXPECT_EQ(text.find("110105199003071239"), std::string::npos) << text;
+    EXPECT_NE(text.find("1101**********1239"), std::string::npos) << text;
   }
+  const std::string en = ExplanationText(rules, j, "en");
+  EXPECT_EQ(en.find("row "), std::string::npos) << en;
+  EXPECT_EQ(en.find("first_filing"), std::string::npos) << en;
+  EXPECT_TRUE(en.ends_with(".")) << en;
+}
 
 }  // namespace
 }  // namespace beian::domain
