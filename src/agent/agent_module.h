@@ -1,7 +1,8 @@
 // The provider's service (the "agent", port 8080): its accounts (applicants register
 // themselves; reviewers and admins are created by an admin), the inventory, its applicants'
 // applications (applications_routes.h) and, in later issues, review and verification.
-// Register() mounts every route of the service under /api/v1 on a router.
+// Register() mounts the service's API routes under /api/v1 on a router; the operators' endpoints
+// (/healthz, /readyz, /metrics) and the static console are mounted by `beian serve`.
 #pragma once
 
 #include <memory>

@@ -6,6 +6,7 @@
 
 #include "agent/applications_codec.h"
 #include "core/crypto.h"
+#include "core/roles.h"
 #include "domain/application_json.h"
 #include "http/json.h"
 
@@ -112,7 +113,8 @@ json::object EventJson(const store::ApplicationEvent& e) {
 
 void RegisterApplicationRoutes(http::Router& router, ApplicationsService& service,
                                const std::string& prefix) {
-  const http::RouteOptions applicant{.auth = http::Auth::kSession, .roles = {"applicant"}};
+  const http::RouteOptions applicant{.auth = http::Auth::kSession,
+                                     .roles = {std::string(core::kRoleApplicant)}};
   const std::string base = prefix + "/applications";
 
   router.Add(

@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <array>
 
+#include "core/roles.h"
+
 namespace beian::domain {
 namespace {
 
@@ -20,10 +22,12 @@ using core::Error;
 using core::ErrorCode;
 using core::ErrorDetail;
 
-constexpr std::string_view kApplicant = "applicant";
-constexpr std::string_view kReviewer = "reviewer";
-constexpr std::string_view kAdmin = "admin";
-constexpr std::string_view kAuthorityReviewer = "authority_reviewer";
+// The people's roles come from core/roles.h; `system` is the service itself (relayed authority
+// verdicts, timers), an actor of events but never an account's role.
+constexpr std::string_view kApplicant = core::kRoleApplicant;
+constexpr std::string_view kReviewer = core::kRoleReviewer;
+constexpr std::string_view kAdmin = core::kRoleAdmin;
+constexpr std::string_view kAuthorityReviewer = core::kRoleAuthorityReviewer;
 constexpr std::string_view kSystem = "system";
 
 constexpr std::array<std::string_view, 5> kRoles = {kApplicant, kReviewer, kAdmin,
