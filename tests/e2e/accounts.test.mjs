@@ -69,7 +69,7 @@ describe('agent console (zh-CN)', () => {
     await page.getByRole('link', { name: '立即注册' }).click();
     await page.getByTestId('register-page').waitFor();
     const email = uniqueEmail('zh');
-    const password = 'zh-password-123';
+    const password = 'zh-lantern-river-7';
     await fillRegister(page, 'zh', { email, phone: uniqueMobile(), name: '张三丰', password });
     await screenshot(page, 'zh-register-filled');
     await page.getByTestId('register-submit').click();
@@ -171,7 +171,7 @@ describe('agent console (English)', () => {
     await page.getByRole('link', { name: 'Register now' }).click();
     await page.getByTestId('register-page').waitFor();
     const email = uniqueEmail('en');
-    const password = 'en-password-123';
+    const password = 'en-lantern-river-7';
     await fillRegister(page, 'en', { email, phone: uniqueMobile(), name: 'Jane Doe', password });
     await page.getByTestId('register-submit').click();
     await expectHome(page, { name: 'Jane Doe', email, role: 'Applicant' });
