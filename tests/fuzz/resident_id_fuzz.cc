@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                           std::chrono::day{28}};
   Findings f = ValidateResidentId(rules, in, today, "f", 18);
   ValidateResidencePermit(in, today, "f", 18);
-  ValidateForeignPermanentResidentCard(in, "f");
+  ValidateForeignPermanentResidentCard(in, today, "f", 18);
   ValidateHkMacaoPermit(in, "f");
   ValidateMilitaryOfficerCertificate(in, "f");
   if (auto id = ParseResidentId(in)) {
