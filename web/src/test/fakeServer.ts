@@ -1,6 +1,26 @@
 // An in-memory stand-in for the accounts API, for component tests: same paths, status codes
-// and error format as the real services, with a cookie-like session flag.
+// and error format as the real services, with a cookie-like session flag. More of the API is
+// plugged in through `handlers` (see fakeApplications.ts); `upload` is an XMLHttpRequest
+// stand-in that reports progress and hands the multipart body to the same fetch.
 import type { AppConfig } from '../api/config';
+import type { UploadRequest } from '../api/client';
+
+// A request as the plugged-in handlers see it.
+export interface FakeRequest {
+  method: string;
+  // The path below api_base, without the query.
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  // The parsed JSON body ({} when none).
+  body: Record<string, unknown>;
+  // The multipart body of an upload.
+  form: FormData | null;
+  csrf: string | null;
+}
+
+// Answers a request it knows, or null to let the next one try.
+export type FakeHandler = (req: FakeRequest, server: FakeServer) => Response | null | Promise<Response | null>;
 
 interface Account {
   email: string;
@@ -12,13 +32,13 @@ interface Account {
   locale?: string;
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), {
     status,
     headers: { 'Content-Type': 'application/json', ...headers },
   });
 
-const fail = (status: number, code: string, message: string, details: unknown[] = []) =>
+export const fail = (status: number, code: string, message: string, details: unknown[] = []) =>
   json(status, { error: { code, message, details } });
 
 export class FakeServer {
@@ -38,7 +58,14 @@ export class FakeServer {
   // When set, answers to GET /me are decided when asked but delivered only once this settles
   // (a check still on its way while the user does something else).
   holdMe: Promise<void> | null = null;
-  readonly requests: Array<{ method: string; path: string; csrf: string | null }> = [];
+  readonly requests: Array<{
+    method: string;
+    path: string;
+    csrf: string | null;
+    headers: Record<string, string>;
+  }> = [];
+  // Further routes, tried in order before the final 404.
+  readonly handlers: FakeHandler[] = [];
 
   constructor(readonly config: AppConfig) {}
 
@@ -70,10 +97,11 @@ export class FakeServer {
     const headers = (init.headers ?? {}) as Record<string, string>;
     const csrf = headers['X-CSRF-Token'] ?? null;
     const base = this.config.api_base;
-    this.requests.push({ method, path: url, csrf });
+    this.requests.push({ method, path: url, csrf, headers });
     if (!url.startsWith(base)) return fail(404, 'not_found', 'no route');
     const path = url.slice(base.length);
-    const body = init.body ? JSON.parse(String(init.body)) : {};
+    const form = init.body instanceof FormData ? init.body : null;
+    const body = typeof init.body === 'string' && init.body ? JSON.parse(init.body) : {};
 
     if (method === 'GET' && path === '/me') {
       if (this.meStatus !== null) return fail(this.meStatus, 'unavailable', 'service unavailable');
@@ -136,6 +164,85 @@ export class FakeServer {
         ? json(200, { things: this.things })
         : fail(401, 'unauthenticated', 'login required');
     }
+    const [bare, search] = path.split('?');
+    const req: FakeRequest = {
+      method,
+      path: bare,
+      query: new URLSearchParams(search ?? ''),
+      headers,
+      body,
+      form,
+      csrf,
+    };
+    for (const handler of this.handlers) {
+      const answer = await handler(req, this);
+      if (answer) return answer;
+    }
     return fail(404, 'not_found', 'no route');
+  };
+
+  // When set, uploads stop half-way until it settles.
+  holdUploads: Promise<void> | null = null;
+
+  // An XMLHttpRequest stand-in for ApiClient's uploads: reports progress in two steps (half,
+  // then all of the body's size) and answers through `fetch`.
+  readonly upload = (): UploadRequest => {
+    const server = this;
+    let method = 'GET';
+    let url = '';
+    const headers: Record<string, string> = {};
+    let answer: Response | null = null;
+    let text = '';
+    let aborted = false;
+    const xhr: UploadRequest = {
+      withCredentials: false,
+      get status() {
+        return answer?.status ?? 0;
+      },
+      get responseText() {
+        return text;
+      },
+      upload: { onprogress: null },
+      onload: null,
+      onerror: null,
+      onabort: null,
+      open(m: string, u: string) {
+        method = m;
+        url = u;
+      },
+      setRequestHeader(name: string, value: string) {
+        headers[name] = value;
+      },
+      getResponseHeader(name: string) {
+        return answer?.headers.get(name) ?? null;
+      },
+      abort() {
+        if (aborted) return;
+        aborted = true;
+        xhr.onabort?.();
+      },
+      send(body: FormData) {
+        const file = body.get('file');
+        const total = file instanceof Blob ? file.size : 0;
+        void (async () => {
+          const progress = (loaded: number) =>
+            xhr.upload.onprogress?.({ lengthComputable: true, loaded, total } as ProgressEvent);
+          await Promise.resolve();
+          progress(Math.floor(total / 2));
+          if (server.holdUploads) await server.holdUploads;
+          if (aborted) return;
+          progress(total);
+          try {
+            answer = await server.fetch(url, { method, headers, body });
+            text = await answer.text();
+          } catch {
+            if (!aborted) xhr.onerror?.();
+            return;
+          }
+          if (!aborted) xhr.onload?.();
+        })();
+      },
+    };
+    return xhr;
   };
 }
