@@ -209,8 +209,10 @@ describe('register', () => {
     expect(within(home).getByTestId('user-name').textContent).toBe('戴夫');
     expect(within(home).getByTestId('user-email').textContent).toBe('dave@example.com');
     expect(within(home).getByTestId('user-role').textContent).toBe('备案申请人');
-    // No function is offered that the product does not have yet.
-    expect(within(home).getByTestId('features-none').textContent).toBe('您的角色暂无可用功能。');
+    // An applicant is offered the filing pages, and only those.
+    expect(within(home).getByTestId('feature-applications').textContent).toContain('我的备案');
+    expect(within(home).getByTestId('feature-application-new').textContent).toContain('新建备案');
+    expect(within(home).queryByTestId('features-none')).toBeNull();
     expect(server.lastRegistration).toEqual({
       email: 'dave@example.com',
       phone: '13700002222',

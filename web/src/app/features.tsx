@@ -10,7 +10,7 @@ import {
   type LazyExoticComponent,
   type ReactNode,
 } from 'react';
-import { HomeOutlined } from '@ant-design/icons';
+import { FileAddOutlined, FileTextOutlined, HomeOutlined } from '@ant-design/icons';
 import type { ServiceKind } from '../api/config';
 import type { Role } from '../api/auth';
 
@@ -37,6 +37,9 @@ export interface Feature {
 }
 
 const HomePage = lazy(() => import('../pages/HomePage'));
+const ApplicationsListPage = lazy(() => import('../pages/applications/ApplicationsListPage'));
+const ApplicationFormPage = lazy(() => import('../pages/applications/ApplicationFormPage'));
+const ApplicationDetailPage = lazy(() => import('../pages/applications/ApplicationDetailPage'));
 
 export const kFeatures: Feature[] = [
   {
@@ -46,6 +49,52 @@ export const kFeatures: Feature[] = [
     titleKey: 'nav.home',
     icon: <HomeOutlined />,
     menu: true,
+    overview: false,
+  },
+  // The applicant's filings: the list (menu and overview), a new filing (overview), and the
+  // pages reached from the list.
+  {
+    key: 'applications',
+    path: '/applications',
+    page: ApplicationsListPage,
+    titleKey: 'apps.nav.list',
+    descriptionKey: 'apps.nav.list_description',
+    icon: <FileTextOutlined />,
+    roles: ['applicant'],
+    services: ['agent'],
+    menu: true,
+    overview: true,
+  },
+  {
+    key: 'application-new',
+    path: '/applications/new',
+    page: ApplicationFormPage,
+    titleKey: 'apps.nav.new',
+    descriptionKey: 'apps.nav.new_description',
+    icon: <FileAddOutlined />,
+    roles: ['applicant'],
+    services: ['agent'],
+    menu: true,
+    overview: true,
+  },
+  {
+    key: 'application-edit',
+    path: '/applications/:id/edit',
+    page: ApplicationFormPage,
+    titleKey: 'apps.form.title_edit',
+    roles: ['applicant'],
+    services: ['agent'],
+    menu: false,
+    overview: false,
+  },
+  {
+    key: 'application-detail',
+    path: '/applications/:id',
+    page: ApplicationDetailPage,
+    titleKey: 'apps.detail.title',
+    roles: ['applicant'],
+    services: ['agent'],
+    menu: false,
     overview: false,
   },
 ];

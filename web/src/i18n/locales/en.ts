@@ -1,4 +1,5 @@
 // English texts. The shape must match zh-CN.ts key for key; i18n.test.ts enforces it.
+import applicationsEn from './applications.en';
 import type { Messages } from './zh-CN';
 
 type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
@@ -166,6 +167,7 @@ const en: DeepStrings<Messages> = {
     title: 'Page not found',
     back: 'Back to the overview',
   },
+  ...applicationsEn,
 };
 
 export default en;

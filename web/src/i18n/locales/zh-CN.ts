@@ -1,5 +1,6 @@
 // Simplified Chinese texts (the default language). Every key here must exist in en.ts too;
 // i18n.test.ts enforces it.
+import applicationsZhCN from './applications.zh-CN';
 const zhCN = {
   app: {
     product: 'ICP 备案',
@@ -162,6 +163,7 @@ const zhCN = {
     title: '页面不存在',
     back: '返回首页',
   },
+  ...applicationsZhCN,
 };
 
 export default zhCN;
