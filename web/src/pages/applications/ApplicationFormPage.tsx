@@ -358,7 +358,7 @@ function FilingForm({ initial, instances, domains }: FilingFormProps) {
       return;
     }
     setStep(to);
-    window.scrollTo?.({ top: 0 });
+    document.scrollingElement?.scrollTo?.({ top: 0 });
   };
 
   // ---- what each field shows ----
