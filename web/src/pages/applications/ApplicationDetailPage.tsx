@@ -43,7 +43,7 @@ import { useFormErrors } from '../../lib/useFormErrors';
 import { normalizeMobile, validateMobile } from '../../lib/validation';
 import { FormAlert } from '../FormAlert';
 import { DocumentFile, UploadButton } from './Documents';
-import { fieldLabel } from './formModel';
+import { fieldLabel, hasPerson } from './formModel';
 import {
   actorLabel,
   documentLabel,
@@ -262,7 +262,7 @@ function WebsiteCard({ index, website: w }: { index: number; website: Website })
           {
             key: 'person',
             label: t('apps.form.site_person'),
-            children: w.person_in_charge?.name ?? t('apps.form.site_same_person'),
+            children: hasPerson(w.person_in_charge) ? w.person_in_charge?.name : t('apps.form.site_same_person'),
           },
         ]}
       />

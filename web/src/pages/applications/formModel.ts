@@ -82,15 +82,39 @@ export function emptyValues(): FormValues {
   };
 }
 
+// The server writes every member, empty ones as "": the form treats those as not filled in.
+function withoutEmpty<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === '' || v === null || v === undefined) continue;
+    out[k] = withoutEmpty(v);
+  }
+  return out as T;
+}
+
+// A person is given when anything but the (defaulted) document type is filled in; the server
+// answers a website without its own person in charge with an empty one.
+export function hasPerson(p: Person | undefined | null): boolean {
+  return !!p && [p.name, p.id_number, p.mobile, p.email].some((v) => v !== undefined && v !== null && v !== '');
+}
+
 export function toValues(app: Application | ApplicationInput | null): FormValues {
   if (!app) return emptyValues();
+  const org = withoutEmpty(app.organizer ?? {});
   const organizer: Organizer = {
-    ...app.organizer,
-    certificate: { ...app.organizer?.certificate },
-    person_in_charge: { id_type: 'resident_id_card', ...app.organizer?.person_in_charge },
+    type: 'enterprise',
+    ...org,
+    certificate: { ...org.certificate },
+    person_in_charge: { id_type: 'resident_id_card', ...org.person_in_charge },
   };
-  const websites = (app.websites ?? []).map(
-    (w): WebsiteValues => ({
+  if (!organizer.certificate?.type) {
+    organizer.certificate = { ...organizer.certificate, type: kCertificatesFor[organizer.type ?? '']?.[0] };
+  }
+  const websites = (app.websites ?? []).map((site): WebsiteValues => {
+    const w = withoutEmpty(site);
+    const own = hasPerson(w.person_in_charge);
+    return {
       name: w.name,
       domain: w.domains?.[0],
       homepage: w.homepage,
@@ -98,10 +122,10 @@ export function toValues(app: Application | ApplicationInput | null): FormValues
       languages: w.languages ?? [],
       pre_approvals: w.pre_approvals ?? [],
       instance_id: w.instance_id,
-      same_person: !w.person_in_charge,
-      person_in_charge: w.person_in_charge ?? { id_type: 'resident_id_card' },
-    }),
-  );
+      same_person: !own,
+      person_in_charge: own ? { id_type: 'resident_id_card', ...w.person_in_charge } : { id_type: 'resident_id_card' },
+    };
+  });
   return { organizer, websites: websites.length > 0 ? websites : [{ ...kEmptyWebsite }] };
 }
 
@@ -262,6 +286,7 @@ export function openFlags(
   return (flagged ?? []).filter((f) => {
     if (f.changed) return false;
     if (f.field.startsWith('documents') || f.field === 'photo') return true;
-    return JSON.stringify(valueAt(loaded, f.field) ?? null) === JSON.stringify(valueAt(current, f.field) ?? null);
+    const norm = (v: unknown) => JSON.stringify(v === '' || v === undefined ? null : v);
+    return norm(valueAt(loaded, f.field)) === norm(valueAt(current, f.field));
   });
 }

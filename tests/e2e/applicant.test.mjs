@@ -1,0 +1,137 @@
+// The applicant's filing pages in headless Chromium against the real server, in zh-CN: the
+// demo applicant (applicant@demo.beian.test, who owns the demo inventory) creates a filing for
+// the demo inventory in the step form, sees the precheck's findings beside a field while typing,
+// uploads the required documents (progress, ticks, thumbnails), submits, and finds the filing
+// in "my filings" and its timeline on the detail page; a phone-sized window reaches the list
+// through the drawer.
+//
+// Driving the form from another test: see the notes at the top of filing.mjs (test ids are the
+// field paths, e.g. organizer.name, websites[0].domain; fillDemoFiling, uploadRequiredDocuments
+// and submitFiling do the whole journey up to the preliminary review).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  fillLogin,
+  kDemoPassword,
+  kScreenshotDir,
+  launchBrowser,
+  newPage,
+  screenshot,
+  startServers,
+} from './harness.mjs';
+import { fillDemoFiling, submitFiling, uploadRequiredDocuments, waitSaved } from './filing.mjs';
+
+let servers;
+let browser;
+
+const ready = (async () => {
+  servers = await startServers();
+  browser = await launchBrowser();
+  console.log(`# screenshots in ${kScreenshotDir}`);
+})();
+ready.catch(() => undefined);
+
+before(async () => {
+  try {
+    await ready;
+  } catch {
+    // reported by each test
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await servers?.stop();
+});
+
+const kApplicant = 'applicant@demo.beian.test';
+
+async function loginAsApplicant(page) {
+  await page.goto(`${servers.agentUrl}/login`);
+  await fillLogin(page, 'zh', kApplicant, kDemoPassword);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('home-page').waitFor();
+}
+
+describe('applicant filing (zh-CN)', () => {
+  it('creates, fills in, documents and submits a filing for the demo inventory', async () => {
+    await ready;
+    const page = await newPage(browser, { locale: 'zh-CN' });
+    await loginAsApplicant(page);
+    await page.getByTestId('nav-applications').click();
+    await page.getByTestId('applications-page').waitFor();
+    await page.getByTestId('new-application').click();
+    await page.getByTestId('application-form').waitFor();
+    await screenshot(page, 'applicant-form-new');
+
+    const id = await fillDemoFiling(page, 'zh');
+    await screenshot(page, 'applicant-documents');
+
+    // A finding beside its field while the user types: clear the address, the precheck
+    // (after the debounced save) says it is required; type it back and the note goes.
+    await page.getByText('主办者信息', { exact: true }).click();
+    const address = page.getByTestId('organizer.address');
+    const saved = await address.inputValue();
+    await address.fill('');
+    await page.getByTestId('notes-organizer.address').waitFor();
+    assert.match(await page.getByTestId('notes-organizer.address').textContent(), /必填|地址/);
+    await screenshot(page, 'applicant-finding');
+    await address.fill(saved);
+    await page.getByTestId('notes-organizer.address').waitFor({ state: 'detached' });
+    await waitSaved(page);
+    assert.equal(await page.getByTestId('filing-type').getAttribute('data-type'), 'first_filing');
+    assert.match(await page.getByTestId('filing-explanation').textContent(), /首次备案/);
+
+    await page.getByText('上传材料', { exact: true }).click();
+    await page.getByTestId('step-documents').waitFor();
+    await uploadRequiredDocuments(page);
+    // Images show as thumbnails, PDFs as a file icon.
+    assert.ok((await page.getByTestId('document-thumb').count()) > 0);
+    await screenshot(page, 'applicant-documents-done');
+
+    // A reload shows the saved draft as it was entered (the server writes empty members as "").
+    await page.reload();
+    await page.getByTestId('application-form').waitFor();
+    assert.equal(await page.getByTestId('organizer.name').inputValue(), '北京示例科技有限公司');
+    await page.getByText('网站信息', { exact: true }).click();
+    assert.equal(await page.getByTestId('websites[0].name').inputValue(), '北京示例科技官网');
+    assert.equal(await page.getByTestId('websites[0].same_person').isChecked(), true);
+    await page.getByText('上传材料', { exact: true }).click();
+    await page.locator('[data-testid^="required-"][data-satisfied="true"]').first().waitFor();
+    assert.equal(await page.locator('[data-testid^="required-"][data-satisfied="false"]').count(), 0);
+
+    await submitFiling(page);
+    assert.equal(await page.getByTestId('application-detail').getAttribute('data-state'), 'preliminary_review');
+    assert.equal(new URL(page.url()).pathname, `/applications/${id}`);
+    await page.locator('[data-testid="timeline-event"][data-event="submit"]').waitFor();
+    assert.match(await page.getByTestId('timeline').textContent(), /提交初审/);
+    assert.notEqual((await page.getByTestId('sla-deadline').textContent()).trim(), '—');
+    await screenshot(page, 'applicant-submitted');
+
+    // The list shows it in review.
+    await page.getByTestId('nav-applications').click();
+    const row = page.getByTestId(`application-row-${id}`);
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-state'), 'preliminary_review');
+    assert.match(await row.textContent(), /初审中/);
+    assert.deepEqual(page.pageErrors, []);
+    await page.context().close();
+  });
+
+  it('reaches my filings through the drawer on a phone-sized window', async () => {
+    await ready;
+    const page = await newPage(browser, { locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    await loginAsApplicant(page);
+    await page.getByTestId('menu-button').click();
+    await page.getByTestId('nav-applications').click();
+    await page.getByTestId('applications-page').waitFor();
+    await page.getByTestId('new-application').click();
+    await page.getByTestId('application-form').waitFor();
+    // The form is usable at this width: the first field is within the window.
+    const box = await page.getByTestId('organizer.name').boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, JSON.stringify(box));
+    await screenshot(page, 'applicant-form-phone');
+    assert.deepEqual(page.pageErrors, []);
+    await page.context().close();
+  });
+});
