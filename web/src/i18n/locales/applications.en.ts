@@ -194,6 +194,8 @@ const applicationsEn: DeepStrings<typeof applicationsZhCN> = {
       website_person: 'Person in charge of website {{n}}',
     },
     common: {
+      labelled: '{{label}}: {{text}}',
+      qualified: '{{name}} ({{detail}})',
       save: 'Save draft',
       saving: 'Saving…',
       saved: 'Saved',

@@ -190,6 +190,8 @@ const applicationsZhCN = {
       website_person: '网站 {{n}} 负责人',
     },
     common: {
+      labelled: '{{label}}：{{text}}',
+      qualified: '{{name}}（{{detail}}）',
       save: '保存草稿',
       saving: '正在保存…',
       saved: '已保存',

@@ -43,12 +43,13 @@ import { useFormErrors } from '../../lib/useFormErrors';
 import { normalizeMobile, validateMobile } from '../../lib/validation';
 import { FormAlert } from '../FormAlert';
 import { DocumentFile, UploadButton } from './Documents';
-import { fieldLabel, hasPerson } from './formModel';
+import { hasPerson } from './formModel';
 import {
   actorLabel,
   documentLabel,
   enumLabel,
   eventLabel,
+  flagLabel,
   filingTypeLabel,
   formatTime,
   reasonText,
@@ -147,11 +148,7 @@ export default function ApplicationDetailPage() {
             <ul className="apps-findings">
               {flagged.map((f, i) => (
                 <li key={i} data-field={f.field}>
-                  {f.field.startsWith('documents.')
-                    ? documentLabel(t, f.field.slice(10).split(':')[0], f.field.split(':')[1] ?? '')
-                    : fieldLabel(t, f.field)}
-                  {': '}
-                  {reasonText(t, f)}
+                  {t('apps.common.labelled', { label: flagLabel(t, f.field), text: reasonText(t, f) })}
                 </li>
               ))}
             </ul>
@@ -297,8 +294,9 @@ export function EventTimeline({ events }: { events: readonly ApplicationEvent[] 
               <ul className="apps-findings" data-testid="timeline-reasons">
                 {e.reasons.map((r, i) => (
                   <li key={i}>
-                    {r.field ? `${fieldLabel(t, r.field)}: ` : ''}
-                    {reasonText(t, r)}
+                    {r.field
+                      ? t('apps.common.labelled', { label: flagLabel(t, r.field), text: reasonText(t, r) })
+                      : reasonText(t, r)}
                   </li>
                 ))}
               </ul>

@@ -70,6 +70,7 @@ import {
   enumLabel,
   filingTypeLabel,
   findingText,
+  flagLabel,
   localized,
   reasonText,
   stateLabel,
@@ -489,11 +490,7 @@ function FilingForm({ initial, instances, domains }: FilingFormProps) {
             <ul className="apps-findings">
               {flags.map((f, i) => (
                 <li key={i} data-field={f.field}>
-                  {f.field.startsWith('documents.')
-                    ? documentLabel(t, f.field.slice(10).split(':')[0], f.field.split(':')[1] ?? '')
-                    : fieldLabel(t, f.field)}
-                  {': '}
-                  {reasonText(t, f)}
+                  {t('apps.common.labelled', { label: flagLabel(t, f.field), text: reasonText(t, f) })}
                 </li>
               ))}
             </ul>
@@ -722,7 +719,9 @@ function WebsiteFields({
   }));
   const domainOptions = domains.map((d) => ({
     value: d.name,
-    label: d.real_name_verified ? d.name : `${d.name}（${t('apps.form.domain_unverified')}）`,
+    label: d.real_name_verified
+      ? d.name
+      : t('apps.common.qualified', { name: d.name, detail: t('apps.form.domain_unverified') }),
   }));
   return (
     <>
@@ -865,7 +864,7 @@ function PrecheckPanel({
       {precheck && (
         <>
           <div>
-            <Typography.Text type="secondary">{t('apps.precheck.filing_type')}：</Typography.Text>
+            <Typography.Text type="secondary">{t('apps.common.labelled', { label: t('apps.precheck.filing_type'), text: '' })}</Typography.Text>
             <Tag color="blue" data-testid="filing-type" data-type={precheck.filing_type ?? ''}>
               {filingTypeLabel(t, precheck.filing_type)}
             </Tag>
@@ -890,7 +889,7 @@ function PrecheckPanel({
               {[...errors, ...warnings].map((f, i) => (
                 <li key={i} data-severity={f.severity} data-field={f.field} data-code={f.code}>
                   <Typography.Text type={f.severity === 'error' ? 'danger' : 'warning'}>
-                    {fieldLabel(t, f.field)}：{findingText(i18n.language, f)}
+                    {t('apps.common.labelled', { label: fieldLabel(t, f.field), text: findingText(i18n.language, f) })}
                   </Typography.Text>{' '}
                   {stepOf(f.field) < 3 && (
                     <Button type="link" size="small" onClick={() => onGo(stepOf(f.field))}>
@@ -981,7 +980,10 @@ function CheckStep({ app, values, precheck, missingDocs, flush, onPrecheck, onSu
       });
     }
     const f = precheck?.findings.find((x) => x.field === d.field && x.code === d.code);
-    return `${fieldLabel(t, d.field)}：${f ? findingText(i18n.language, f) : d.message || d.code}`;
+    return t('apps.common.labelled', {
+      label: fieldLabel(t, d.field),
+      text: f ? findingText(i18n.language, f) : d.message || d.code,
+    });
   };
   const failureText = failure
     ? (() => {
@@ -1024,7 +1026,8 @@ function CheckStep({ app, values, precheck, missingDocs, flush, onPrecheck, onSu
               <ul className="apps-findings">
                 {errors.map((f, i) => (
                   <li key={i}>
-                    <a onClick={() => goTo(stepOf(f.field))}>{fieldLabel(t, f.field)}</a>：{findingText(i18n.language, f)}
+                    <a onClick={() => goTo(stepOf(f.field))}>{fieldLabel(t, f.field)}</a>
+                    {t('apps.common.labelled', { label: '', text: findingText(i18n.language, f) })}
                   </li>
                 ))}
                 {missingDocs > 0 && (

@@ -384,7 +384,7 @@ describe('the detail page', () => {
     expect(events.map((e) => e.dataset.event)).toEqual(['create', 'submit', 'reject', 'resubmit']);
     expect(events[2].textContent).toContain('初审退回');
     expect(events[2].textContent).toContain('初审员');
-    expect(events[2].textContent).toContain('主办者名称: 信息与证件不一致 — 与执照不一致');
+    expect(events[2].textContent).toContain('主办者名称：信息与证件不一致 — 与执照不一致');
 
     await user.click(screen.getByTestId('withdraw'));
     expect(fake.apps.get('app-1')!.state).toBe('preliminary_review');

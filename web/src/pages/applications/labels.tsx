@@ -4,6 +4,7 @@ import { Tag } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Finding, LocalizedText } from '../../api/applications';
+import { fieldLabel } from './formModel';
 
 // antd preset colours: in progress blue, waiting on the applicant orange, done green, ended grey.
 const kStateColor: Record<string, string> = {
@@ -85,7 +86,21 @@ export function subjectLabel(t: TFunction, subject: string): string {
 }
 
 export function documentLabel(t: TFunction, kind: string, subject: string): string {
-  return `${enumLabel(t, 'document_kind', kind)}（${subjectLabel(t, subject)}）`;
+  return t('apps.common.qualified', {
+    name: enumLabel(t, 'document_kind', kind),
+    detail: subjectLabel(t, subject),
+  });
+}
+
+// What a review reason's field path names: a form field, a document (documents.<kind>:<subject>)
+// or the verified photo.
+export function flagLabel(t: TFunction, field: string): string {
+  if (field.startsWith('documents.')) {
+    const [kind, subject = ''] = field.slice('documents.'.length).split(':');
+    return documentLabel(t, kind, subject);
+  }
+  if (field === 'photo') return enumLabel(t, 'document_kind', 'verified_photo');
+  return fieldLabel(t, field);
 }
 
 export function formatTime(lang: string, iso: string | number | null | undefined): string {
