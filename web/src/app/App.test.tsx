@@ -335,7 +335,9 @@ describe('login', () => {
     await user.click(screen.getByTestId('login-submit'));
     await screen.findByTestId('home-page');
     expect(screen.getByTestId('user-role').textContent).toBe('Reviewer');
-    expect(screen.getByText('No functions are available to your role yet.')).toBeTruthy();
+    // A reviewer's overview offers the review queue and the shipping list.
+    expect(screen.getByTestId('feature-review-queue').textContent).toContain('Review queue');
+    expect(screen.getByTestId('feature-review-shipping').textContent).toContain('Backdrop shipping');
   });
 });
 

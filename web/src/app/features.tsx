@@ -10,7 +10,13 @@ import {
   type LazyExoticComponent,
   type ReactNode,
 } from 'react';
-import { FileAddOutlined, FileTextOutlined, HomeOutlined } from '@ant-design/icons';
+import {
+  AuditOutlined,
+  FileAddOutlined,
+  FileTextOutlined,
+  HomeOutlined,
+  SendOutlined,
+} from '@ant-design/icons';
 import type { ServiceKind } from '../api/config';
 import type { Role } from '../api/auth';
 
@@ -40,6 +46,9 @@ const HomePage = lazy(() => import('../pages/HomePage'));
 const ApplicationsListPage = lazy(() => import('../pages/applications/ApplicationsListPage'));
 const ApplicationFormPage = lazy(() => import('../pages/applications/ApplicationFormPage'));
 const ApplicationDetailPage = lazy(() => import('../pages/applications/ApplicationDetailPage'));
+const ReviewQueuePage = lazy(() => import('../pages/review/ReviewQueuePage'));
+const ReviewPage = lazy(() => import('../pages/review/ReviewPage'));
+const ShippingPage = lazy(() => import('../pages/review/ShippingPage'));
 
 export const kFeatures: Feature[] = [
   {
@@ -96,6 +105,42 @@ export const kFeatures: Feature[] = [
     services: ['agent'],
     menu: false,
     overview: false,
+  },
+  // The provider's reviewer: the queue (preliminary review, photo check, ready list), the review
+  // screen it opens, and the backdrop shipping list.
+  {
+    key: 'review-queue',
+    path: '/review',
+    page: ReviewQueuePage,
+    titleKey: 'review.nav.queue',
+    descriptionKey: 'review.nav.queue_desc',
+    icon: <AuditOutlined />,
+    roles: ['reviewer'],
+    services: ['agent'],
+    menu: true,
+    overview: true,
+  },
+  {
+    key: 'review-application',
+    path: '/review/applications/:id',
+    page: ReviewPage,
+    titleKey: 'review.nav.queue',
+    roles: ['reviewer'],
+    services: ['agent'],
+    menu: false,
+    overview: false,
+  },
+  {
+    key: 'review-shipping',
+    path: '/review/backdrops',
+    page: ShippingPage,
+    titleKey: 'review.nav.shipping',
+    descriptionKey: 'review.nav.shipping_desc',
+    icon: <SendOutlined />,
+    roles: ['reviewer'],
+    services: ['agent'],
+    menu: true,
+    overview: true,
   },
 ];
 

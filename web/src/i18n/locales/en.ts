@@ -1,10 +1,12 @@
 // English texts. The shape must match zh-CN.ts key for key; i18n.test.ts enforces it.
 import applicationsEn from './applications.en';
 import type { Messages } from './zh-CN';
+import reviewEn from './review.en';
 
 type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
 
 const en: DeepStrings<Messages> = {
+  ...reviewEn,
   app: {
     product: 'ICP Filing',
     console_agent: 'Provider filing console',

@@ -1,7 +1,10 @@
 // Simplified Chinese texts (the default language). Every key here must exist in en.ts too;
 // i18n.test.ts enforces it.
 import applicationsZhCN from './applications.zh-CN';
+import reviewZhCN from './review.zh-CN';
+
 const zhCN = {
+  ...reviewZhCN,
   app: {
     product: 'ICP 备案',
     console_agent: '服务商备案控制台',
