@@ -1,0 +1,162 @@
+// The steps of the browser journeys (journey.*.test.mjs): the demo applicant's filing through
+// the applicant pages (step form, documents, submit, correction after a rejection, backdrop
+// request, verified photo) and the demo reviewer's through the review pages (claim, reject with
+// a field-level reason, approve, ship the backdrop, accept the photo). Each step waits for the
+// page to confirm what it did, so a failing step names itself. Also: valid certificate and
+// identity numbers made up per run (the one-open-application rule would refuse a second run's
+// filing on a shared server) and PNG files of the sizes the documents need.
+import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
+import { fillLogin, kDemoPassword, screenshot } from './harness.mjs';
+
+export const kDemoApplicant = 'applicant@demo.beian.test';
+export const kDemoReviewer = 'reviewer@demo.beian.test';
+
+// Logs `email` in on a fresh page and waits for the overview.
+export async function logIn(page, baseUrl, lang, email, password = kDemoPassword) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByTestId('login-page').waitFor();
+  await fillLogin(page, lang, email, password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('home-page').waitFor();
+}
+
+// Opens an antd Select by its test id and picks the option whose text is exactly `label`,
+// typing `search` first when the select is searchable.
+export async function pickOption(page, testId, label, search) {
+  const select = page.getByTestId(testId);
+  await select.click();
+  if (search) await page.keyboard.type(search);
+  const option = page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+    .filter({ hasText: label });
+  await option.first().waitFor();
+  const texts = await option.allTextContents();
+  let index = texts.findIndex((t) => t.trim() === label);
+  // A label with more beside it ("beian-demo.cn · 北京示例科技有限公司") when no option is exact.
+  if (index < 0 && texts.length === 1) index = 0;
+  assert.ok(index >= 0, `option "${label}" in ${testId}: ${JSON.stringify(texts)}`);
+  await option.nth(index).click();
+}
+
+// The queue row of the application whose organizer is `organizer` (the newest such row).
+function queueRow(page, organizer) {
+  return page
+    .getByTestId('queue-table')
+    .locator('tbody tr.ant-table-row')
+    .filter({ has: page.getByTestId('queue-organizer').filter({ hasText: organizer }) })
+    .last();
+}
+
+// Goes to the queue's `stage` tab, claims the application and waits for its review screen.
+export async function claimFromQueue(page, baseUrl, stage, organizer, shot) {
+  await page.goto(`${baseUrl}/review?stage=${stage}`);
+  await page.getByTestId('review-queue-page').waitFor();
+  const row = queueRow(page, organizer);
+  await row.waitFor();
+  if (shot) await screenshot(page, shot);
+  await row.locator('[data-testid^="claim-"]').click();
+  await page.getByTestId('review-page').waitFor();
+  await page.getByTestId('claim-mine').waitFor();
+  return row;
+}
+
+// Rejects the claimed application on screen with one reason: the field named `fieldLabel`
+// (as the picker shows it), the reason `reasonLabel`, and a note.
+export async function rejectOnScreen(page, { fieldLabel, fieldSearch, reasonLabel, note }, shot) {
+  await pickOption(page, 'reason-field-0', fieldLabel, fieldSearch);
+  await pickOption(page, 'reason-code-0', reasonLabel);
+  if (note) await page.getByTestId('reason-note-0').fill(note);
+  if (shot) await screenshot(page, shot);
+  await page.getByTestId('reject').click();
+  await page.getByTestId('review-queue-page').waitFor();
+}
+
+// Approves the claimed application (or, at the photo stage, accepts the photo).
+export async function approveOnScreen(page, shot) {
+  if (shot) await screenshot(page, shot);
+  await page.getByTestId('approve').click();
+  await page.getByTestId('approve-ok').click();
+  await page.getByTestId('review-queue-page').waitFor();
+}
+
+// Marks the backdrop of `organizer`'s application shipped from the shipping list.
+export async function shipBackdrop(page, baseUrl, organizer, { carrier, tracking }, shot) {
+  await page.goto(`${baseUrl}/review/backdrops`);
+  const table = page.getByTestId('backdrops-requested');
+  await table.waitFor();
+  const row = table.locator('tbody tr.ant-table-row').filter({ hasText: organizer }).last();
+  await row.waitFor();
+  await row.locator('[data-testid^="ship-"]').click();
+  const dialog = page.getByTestId('ship-dialog');
+  await dialog.waitFor();
+  await dialog.getByTestId('ship-carrier').locator('input').first().fill(carrier);
+  await dialog.getByTestId('ship-tracking').fill(tracking);
+  if (shot) await screenshot(page, shot);
+  await page.getByTestId('ship-ok').click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByTestId('tab-shipped').click();
+  await page.getByTestId('backdrops-shipped').getByText(tracking).waitFor();
+}
+
+// ---- made-up numbers and files ------------------------------------------------------------------
+
+const kUscc = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const kUsccWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+// The organization code's own check character (GB 11714) over its first eight characters.
+function orgCodeCheck(eight) {
+  const w = [3, 7, 9, 10, 5, 8, 4, 2];
+  const val = (c) => (/\d/.test(c) ? Number(c) : c.charCodeAt(0) - 55);
+  const r = 11 - ([...eight].reduce((a, c, i) => a + val(c) * w[i], 0) % 11);
+  return r === 10 ? 'X' : r === 11 ? '0' : String(r);
+}
+
+// A unified social credit code of a Beijing enterprise, different per call (GB 32100 check).
+export function makeUscc() {
+  const org8 = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  const body = `91110108${org8}${orgCodeCheck(org8)}`;
+  const sum = [...body].reduce((a, c, i) => a + kUscc.indexOf(c) * kUsccWeights[i], 0);
+  return body + kUscc[(31 - (sum % 31)) % 31];
+}
+
+// A resident identity card number of Beijing Dongcheng, born 1990-03-07 (GB 11643 check).
+export function makeResidentId() {
+  const body = `11010119900307${String(Math.floor(Math.random() * 900) + 100)}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  return body + '10X98765432'[[...body].reduce((a, c, i) => a + Number(c) * w[i], 0) % 11];
+}
+
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+function pngChunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+// A w × h greyscale PNG of one shade (documents need at least 500 × 300 pixels).
+export function makePng(w = 640, h = 400, shade = 0x80) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  const raw = Buffer.alloc((w + 1) * h, shade);
+  for (let y = 0; y < h; y++) raw[y * (w + 1)] = 0;
+  return Buffer.concat([
+    Buffer.from('89504e470d0a1a0a', 'hex'),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', zlib.deflateSync(raw)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
