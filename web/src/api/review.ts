@@ -4,7 +4,13 @@
 // Shapes follow the review contract (docs/openapi.yaml); the application itself is the
 // applicant module's type.
 import type { ApiClient } from './client';
-import type { Application, ApplicationDocument, ApplicationEvent } from './applications';
+import type {
+  Application,
+  ApplicationDocument,
+  ApplicationEvent,
+  PrecheckResult,
+  Reason,
+} from './applications';
 
 export type ReviewStage = 'preliminary' | 'photo' | 'ready';
 export const kReviewStages: ReviewStage[] = ['preliminary', 'photo', 'ready'];
@@ -56,11 +62,7 @@ export interface ReasonEntry {
 }
 
 // One reason of a decision: which field, which catalogue code, the reviewer's note.
-export interface DecisionReason {
-  field: string;
-  code: string;
-  message: string;
-}
+export type DecisionReason = Reason;
 
 export interface FieldChange {
   field: string;
@@ -68,25 +70,10 @@ export interface FieldChange {
   after: unknown;
 }
 
-export interface PrecheckFinding {
-  severity: 'error' | 'warning';
-  field: string;
-  code: string;
-  message?: { en?: string; 'zh-CN'?: string } | string;
-}
-
-export interface Precheck {
-  filing_type: string | null;
-  explanation?: string;
-  explanation_message?: { en?: string; 'zh-CN'?: string };
-  findings: PrecheckFinding[];
-  required_documents?: Array<{ kind: string; subject: string; satisfied?: boolean }>;
-}
-
 export interface ReviewDetail {
   application: Application;
   documents: ApplicationDocument[];
-  precheck: Precheck | null;
+  precheck: PrecheckResult | null;
   events: ApplicationEvent[];
   changes_since_rejection: FieldChange[];
   last_rejection: { at: string; reasons: DecisionReason[] } | null;

@@ -31,7 +31,7 @@ export function organizerPaths(app: Application): string[] {
     'organizer.address',
     ...kPersonKeys.map((k) => `organizer.person_in_charge.${k}`),
   ];
-  if (hasPerson(app.organizer.legal_representative)) {
+  if (hasPerson(app.organizer?.legal_representative)) {
     out.push(...kLegalKeys.map((k) => `organizer.legal_representative.${k}`));
   }
   return out;
@@ -39,7 +39,7 @@ export function organizerPaths(app: Application): string[] {
 
 // Paths of website `i`'s fields (one per domain).
 export function websitePaths(app: Application, i: number): string[] {
-  const w = app.websites[i];
+  const w = app.websites?.[i] ?? {};
   const p = `websites[${i}]`;
   const out = [`${p}.name`, ...(w.domains ?? []).map((_, j) => `${p}.domains[${j}]`)];
   out.push(`${p}.homepage`, `${p}.service_content`, `${p}.languages`, `${p}.pre_approvals`);
@@ -61,7 +61,7 @@ export function reasonFields(
 ): string[] {
   if (stage === 'photo') return ['photo'];
   const out = [...organizerPaths(app)];
-  app.websites.forEach((_, i) => out.push(...websitePaths(app, i)));
+  (app.websites ?? []).forEach((_, i) => out.push(...websitePaths(app, i)));
   for (const d of documents) {
     if (d.kind === 'verified_photo') continue;
     const path = documentPathOf(d);

@@ -2,13 +2,17 @@
 // over FakeServer (accounts, session): same paths, status codes and error format as the review
 // contract. Applications move through the states the real state machine allows for the calls
 // faked here; claims belong to the logged-in reviewer.
-import type { Application, ApplicationDocument, ApplicationEvent } from '../api/applications';
+import type {
+  Application,
+  ApplicationDocument,
+  ApplicationEvent,
+  PrecheckResult,
+} from '../api/applications';
 import type {
   BackdropEntry,
   Claim,
   DecisionReason,
   FieldChange,
-  Precheck,
   QueueItem,
   ReasonEntry,
 } from '../api/review';
@@ -42,7 +46,7 @@ export const kPng = Uint8Array.from(
 export interface FakeFiling {
   application: Application;
   documents: ApplicationDocument[];
-  precheck: Precheck | null;
+  precheck: PrecheckResult | null;
   events: ApplicationEvent[];
   changes_since_rejection: FieldChange[];
   last_rejection: { at: string; reasons: DecisionReason[] } | null;
@@ -131,6 +135,10 @@ export function makeFiling(id: string, over: Partial<FakeFiling> = {}, state = '
     ],
     precheck: {
       filing_type: 'first_filing',
+      explanation: 'This is a first filing.',
+      explanation_message: { en: 'This is a first filing.', 'zh-CN': '首次备案。' },
+      needs_beian_credentials: false,
+      required_documents: [],
       findings: [
         {
           severity: 'warning',
@@ -218,12 +226,12 @@ export class FakeReview {
       id: a.id,
       state: a.state,
       filing_type: a.filing_type,
-      province: a.province,
-      organizer_type: a.organizer.type,
-      organizer_name: a.organizer.name,
-      certificate_number: a.organizer.certificate.number,
-      website_count: a.websites.length,
-      domains: a.websites.flatMap((w) => w.domains),
+      province: a.province ?? '',
+      organizer_type: a.organizer?.type ?? '',
+      organizer_name: a.organizer?.name ?? '',
+      certificate_number: a.organizer?.certificate?.number ?? '',
+      website_count: a.websites?.length ?? 0,
+      domains: (a.websites ?? []).flatMap((w) => w.domains ?? []),
       submitted_at: '2026-12-01T02:00:00.000Z',
       state_entered_at: a.state_entered_at,
       waiting_business_days: f.overdue ? 5 : 1,
@@ -284,7 +292,7 @@ export class FakeReview {
       const doc = /^\/applications\/([^/]+)\/documents\/([^/]+)$/.exec(path);
       if (!isReview && !doc) return next(input, init);
       // Keep the request log whole.
-      this.base.requests.push({ method, path: url, csrf: null });
+      this.base.requests.push({ method, path: url, csrf: null, headers: {} });
       if (!this.base.session) return fail(401, 'unauthenticated', 'login required');
       if (this.base.session.role !== 'reviewer') return fail(403, 'forbidden', 'reviewers only');
       const body = init.body ? JSON.parse(String(init.body)) : {};
@@ -304,7 +312,7 @@ export class FakeReview {
         let list = this.filings.filter((f) => f.application.state === state);
         if (q.get('province')) list = list.filter((f) => f.application.province === q.get('province'));
         if (q.get('organizer_type')) {
-          list = list.filter((f) => f.application.organizer.type === q.get('organizer_type'));
+          list = list.filter((f) => f.application.organizer?.type === q.get('organizer_type'));
         }
         if (q.get('overdue') === 'true') list = list.filter((f) => f.overdue);
         const start = Number(q.get('cursor') ?? '0');

@@ -560,7 +560,7 @@ export default function ReviewPage() {
       <Space align="center" wrap className="review-heading">
         <Link to={`/review?stage=${stage ?? 'ready'}`}>{t('review.detail.back')}</Link>
         <Typography.Title level={3} style={{ margin: 0 }} data-testid="review-title">
-          {app.organizer.name}
+          {app.organizer?.name}
         </Typography.Title>
         <Tag color="blue" data-testid="review-state">
           {t(`review.state.${app.state}`, { defaultValue: app.state })}
@@ -632,7 +632,7 @@ export default function ReviewPage() {
             applicationId={app.id}
             testId="group-organizer"
           />
-          {app.websites.map((w, i) => (
+          {(app.websites ?? []).map((w, i) => (
             <FieldGroup
               key={i}
               title={`${t('review.field.website_n', { n: i + 1 })} · ${w.name}`}

@@ -54,6 +54,10 @@ async function pick(testId: string, label: string) {
   fireEvent.click(options[options.length - 1]);
 }
 
+// The console's text for an error code in Chinese (the server's message when it has none).
+const codeText = (code: string, serverMessage: string) =>
+  createI18n('zh-CN').t(`errors.code.${code}`, { defaultValue: serverMessage });
+
 const requestsTo = (server: FakeServer, part: string) =>
   server.requests.filter((r) => r.path.includes(part));
 
@@ -142,7 +146,7 @@ describe('review queue', () => {
       holder: 'other@example.com',
     };
     await user.click(screen.getByTestId('claim-race'));
-    expect(await screen.findByText('其他审核员正在处理该申请，请在其领取过期后再试')).toBeTruthy();
+    expect(await screen.findByText(codeText('claimed_by_other', 'claimed by another reviewer'))).toBeTruthy();
     expect(screen.queryByTestId('review-page')).toBeNull();
   });
 });
@@ -264,7 +268,9 @@ describe('review screen', () => {
     review.filings[0].claim = null;
     await user.click(screen.getByTestId('approve'));
     await user.click(await screen.findByTestId('approve-ok'));
-    expect((await screen.findByTestId('form-error')).textContent).toContain('请先领取该申请再作出审核决定');
+    expect((await screen.findByTestId('form-error')).textContent).toContain(
+      codeText('claim_required', 'claim it first'),
+    );
     // The panel learns that the claim is gone.
     expect(await screen.findByTestId('claim')).toBeTruthy();
   });
