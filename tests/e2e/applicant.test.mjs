@@ -2,7 +2,7 @@
 // demo applicant (applicant@demo.beian.test, who owns the demo inventory) creates a filing for
 // the demo inventory in the step form, sees the precheck's findings beside a field while typing,
 // uploads the required documents (progress, ticks, thumbnails), submits, and finds the filing
-// in "my filings" and its timeline on the detail page; a phone-sized window reaches the list
+// in "my filings" and its timeline on the detail page. A phone-sized window reaches the list
 // through the drawer.
 //
 // Driving the form from another test: see the notes at the top of filing.mjs (test ids are the
@@ -106,6 +106,11 @@ describe('applicant filing (zh-CN)', () => {
     await page.locator('[data-testid="timeline-event"][data-event="submit"]').waitFor();
     assert.match(await page.getByTestId('timeline').textContent(), /提交初审/);
     assert.notEqual((await page.getByTestId('sla-deadline').textContent()).trim(), '—');
+    const organizer = await page.getByTestId('detail-organizer').textContent();
+    for (const text of ['北京示例科技有限公司', '营业执照', '北京', '北京市海淀区中关村大街1号', '13800138000']) {
+      assert.ok(organizer.includes(text), `${text} in ${organizer}`);
+    }
+    assert.match(await page.getByTestId('detail-website-0').textContent(), /beian-demo\.cn.*企业官网.*i-demo-bj-001/);
     await screenshot(page, 'applicant-submitted');
 
     // The list shows it in review.

@@ -92,17 +92,29 @@ export function makePdf(text = 'Beian test document') {
   return Buffer.from(out, 'latin1');
 }
 
-// Opens the antd Select with test id `testId` and picks the option whose title is `option`.
-export async function pickOption(page, testId, option) {
-  await page.getByTestId(testId).click();
-  const item = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-    has: page.locator(`[title="${option}"]`),
-  });
-  const direct = page.locator(
-    `.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`,
-  );
-  const target = (await direct.count()) > 0 ? direct : item;
-  await target.first().click();
+// Opens the antd Select with test id `testId` (its root element) and picks the option whose
+// text is `option` (exact, or containing it when `partial`), then checks that the select shows
+// it. On a loaded machine a click can reach the list while it is still animating open and be
+// lost: the pick is tried again (at most three times).
+export async function pickOption(page, testId, option, { partial = false } = {}) {
+  const select = page.getByTestId(testId);
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    const target = partial ? open.filter({ hasText: option }) : open.and(page.locator(`[title="${option}"]`));
+    await target.first().click();
+    try {
+      await page.waitForFunction(
+        ([id, text]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.includes(text),
+        [testId, option],
+        { timeout: 3_000 },
+      );
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 // Waits until the draft has no unsaved changes.
@@ -147,12 +159,7 @@ export async function fillDemoFiling(page, lang = 'zh', filing = kDemoFiling) {
   await pickOption(page, 'websites[0].domain', filing.website.domain);
   await page.getByTestId('websites[0].homepage').fill(filing.website.homepage);
   await pickOption(page, 'websites[0].service_content', filing.website.content[lang]);
-  const instance = page.locator(
-    '.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option',
-    { hasText: filing.website.instance },
-  );
-  await page.getByTestId('websites[0].instance_id').click();
-  await instance.first().click();
+  await pickOption(page, 'websites[0].instance_id', filing.website.instance, { partial: true });
   await waitSaved(page);
   await page.getByTestId('step-next').click();
   await page.getByTestId('step-documents').waitFor();
@@ -188,4 +195,58 @@ export async function submitFiling(page) {
   await page.getByTestId('check-ready').waitFor();
   await page.getByTestId('submit-application').click();
   await page.getByTestId('application-detail').waitFor();
+}
+
+// A signed-in API session for the other side of a journey (the demo reviewer claiming,
+// deciding and shipping while the page under test is the applicant's): cookie, CSRF token,
+// JSON in and out. request() resolves to {status, data}.
+export class ApiSession {
+  constructor(baseUrl) {
+    this.baseUrl = baseUrl;
+    this.cookies = new Map();
+    this.csrf = null;
+  }
+
+  async request(method, path, json) {
+    const headers = { Accept: 'application/json', Origin: this.baseUrl };
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
+    if (this.cookies.size > 0) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.csrf && method !== 'GET') headers['X-CSRF-Token'] = this.csrf;
+    const res = await fetch(`${this.baseUrl}/api/v1${path}`, {
+      method,
+      headers,
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    for (const sc of res.headers.getSetCookie()) {
+      const pair = sc.split(';')[0];
+      const eq = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    const text = await res.text();
+    const data = text ? JSON.parse(text) : null;
+    if (data && typeof data.csrf_token === 'string') this.csrf = data.csrf_token;
+    return { status: res.status, data };
+  }
+
+  async login(email, password) {
+    const r = await this.request('POST', '/auth/login', { email, password });
+    if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${JSON.stringify(r.data)}`);
+    return this;
+  }
+
+  // Calls and fails with the answer unless the status is `expect`.
+  async expect(expect, method, path, json) {
+    const r = await this.request(method, path, json);
+    if (r.status !== expect) {
+      throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.data)} (wanted ${expect})`);
+    }
+    return r.data;
+  }
+}
+
+// The demo reviewer's decision on an application in preliminary review: claim, then approve or
+// reject with `reasons` ([{field, code, message}]).
+export async function reviewerDecides(reviewer, id, decision, reasons = []) {
+  await reviewer.expect(200, 'POST', `/review/applications/${id}/claim`);
+  return reviewer.expect(200, 'POST', `/review/applications/${id}/decision`, { decision, reasons });
 }

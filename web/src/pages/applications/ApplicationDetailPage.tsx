@@ -447,7 +447,9 @@ function PhotoStep({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const photo = documents.filter((d) => d.kind === 'verified_photo').at(-1);
-  const rejected = (app.flagged_fields ?? []).filter((f) => f.field === 'photo' && !f.changed);
+  // The latest photo rejection stands until the reviewer accepts a photo (the server keeps it
+  // in flagged_fields until then); a server without flagged_fields has it in the timeline.
+  const rejected = (app.flagged_fields ?? []).filter((f) => f.field === 'photo');
   const lastReject = events.data?.filter((e) => e.event === 'reject_photo').at(-1);
 
   const submit = async () => {
