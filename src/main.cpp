@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   beian::cli::AddAdminCommand(app, exit_code);
   beian::cli::AddPrecheckCommand(app, exit_code);
   beian::cli::AddCodesCommand(app, exit_code);
+  beian::cli::AddAuditCommand(app, exit_code);
   beian::cli::AddRoutesCommand(app, exit_code);
   app.add_subcommand("version", "Print the version")->callback([] {
     std::printf("beian %s\n", beian::core::kVersion);

@@ -1,9 +1,12 @@
 // Wiring of the agent service's routes (see agent_module.h).
 #include "agent/agent_module.h"
 
+#include <stdexcept>
+
 #include "agent/applications_routes.h"
 #include "agent/documents_service.h"
 #include "agent/inventory_routes.h"
+#include "agent/review_routes.h"
 #include "core/roles.h"
 #include "http/cookie.h"
 
@@ -22,6 +25,11 @@ AgentOptions WithDefaults(AgentOptions o) {
     };
   }
   if (!o.applications.documents) o.applications.documents = SatisfiedDocuments;
+  if (!o.reasons) {
+    auto built_in = ReasonCatalogue::BuiltIn();
+    if (!built_in) throw std::runtime_error(built_in.error().message);
+    o.reasons = std::move(*built_in);
+  }
   return o;
 }
 
@@ -38,7 +46,9 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
                  .password_cost = options_.password_cost}),
       inventory_(db, clock),
       applications_(db, clock, pii, rules, options_.applications),
-      documents_(db, *options_.blobs, clock, StoredApplicationAccess) {}
+      documents_(db, *options_.blobs, clock, StoredApplicationAccess),
+      reasons_(*options_.reasons),
+      review_(db, clock, pii, rules, applications_, reasons_, options_.review) {}
 
 void AgentModule::Register(http::Router& router) {
   const std::string cookie = http::SessionCookieName(kSessionCookie, options_.cookie_secure);
@@ -51,6 +61,7 @@ void AgentModule::Register(http::Router& router) {
   RegisterInventoryRoutes(router, inventory_, std::string(kApiPrefix));
   RegisterApplicationRoutes(router, applications_, std::string(kApiPrefix));
   RegisterDocumentRoutes(router, documents_, std::string(kApiPrefix), options_.upload_limit);
+  RegisterReviewRoutes(router, review_, applications_, std::string(kApiPrefix));
 }
 
 }  // namespace beian::agent

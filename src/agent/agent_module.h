@@ -1,11 +1,13 @@
 // The provider's service (the "agent", port 8080): its accounts (applicants register
 // themselves; reviewers and admins are created by an admin), the inventory, its applicants'
-// applications (applications_routes.h) and, in later issues, review and verification.
+// applications (applications_routes.h), their documents, and the provider's review and
+// authenticity check (review_routes.h).
 // Register() mounts the service's API routes under /api/v1 on a router; the operators' endpoints
 // (/healthz, /readyz, /metrics) and the static console are mounted by `beian serve`.
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "accounts/accounts_routes.h"
 #include "accounts/accounts_service.h"
@@ -14,6 +16,8 @@
 #include "agent/documents_routes.h"
 #include "agent/documents_service.h"
 #include "agent/inventory_service.h"
+#include "agent/review_logic.h"
+#include "agent/review_service.h"
 #include "blob/blob_store.h"
 #include "core/clock.h"
 #include "core/pii_cipher.h"
@@ -36,6 +40,10 @@ struct AgentOptions {
   // Where documents are stored (must outlive the module), and the largest document accepted.
   blob::BlobStore* blobs = nullptr;
   uint64_t upload_limit = kDefaultUploadLimit;
+  // The review: how long a claim lasts, and the reason catalogue (unset: the built-in one,
+  // which a unit test keeps valid; `beian serve` loads and checks it before wiring).
+  ReviewOptions review = {};
+  std::optional<ReasonCatalogue> reasons = std::nullopt;
 };
 
 class AgentModule {
@@ -49,6 +57,7 @@ class AgentModule {
   InventoryService& inventory() { return inventory_; }
   ApplicationsService& applications() { return applications_; }
   DocumentsService& documents() { return documents_; }
+  ReviewService& review() { return review_; }
 
  private:
   AgentOptions options_;
@@ -56,6 +65,8 @@ class AgentModule {
   InventoryService inventory_;
   ApplicationsService applications_;
   DocumentsService documents_;
+  ReasonCatalogue reasons_;
+  ReviewService review_;
 };
 
 }  // namespace beian::agent

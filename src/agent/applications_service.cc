@@ -257,7 +257,14 @@ Result<ApplicationDetail> ApplicationsService::Load(store::Tx& tx, const Actor& 
 }
 
 json::object ApplicationsService::View(const ApplicationDetail& d, bool masked) const {
-  return ApplicationView(d.application, d.record, masked, rules_);
+  json::object out = ApplicationView(d.application, d.record, masked, rules_);
+  AddReviewFields(out, d.extras, masked);
+  return out;
+}
+
+Status ApplicationsService::FillExtras(store::Tx& tx, ApplicationDetail& d) const {
+  BEIAN_ASSIGN_OR_RETURN(d.extras, LoadReviewExtras(tx, d.record, d.application, pii_));
+  return core::Ok();
 }
 
 Result<StoredAnswer> ApplicationsService::Create(const Actor& actor,
@@ -297,7 +304,11 @@ Result<StoredAnswer> ApplicationsService::Create(const Actor& actor,
 }
 
 Result<ApplicationDetail> ApplicationsService::Get(const Actor& actor, const std::string& id) {
-  return db_.Read([&](store::Tx& tx) { return Load(tx, actor, id); });
+  return db_.Read([&](store::Tx& tx) -> Result<ApplicationDetail> {
+    BEIAN_ASSIGN_OR_RETURN(ApplicationDetail d, Load(tx, actor, id));
+    BEIAN_TRY(FillExtras(tx, d));
+    return d;
+  });
 }
 
 Result<ApplicationList> ApplicationsService::List(const Actor& actor, const std::string& state,
@@ -317,7 +328,9 @@ Result<ApplicationList> ApplicationsService::List(const Actor& actor, const std:
     out.next_cursor = page.next_cursor;
     for (store::ApplicationRecord& r : page.items) {
       BEIAN_ASSIGN_OR_RETURN(OpenedBody opened, OpenApplicationBody(r, pii_));
-      out.items.push_back({std::move(r), std::move(opened.application)});
+      ApplicationDetail d{std::move(r), std::move(opened.application)};
+      BEIAN_TRY(FillExtras(tx, d));
+      out.items.push_back(std::move(d));
     }
     return out;
   });
@@ -353,7 +366,9 @@ Result<ApplicationDetail> ApplicationsService::Update(const Actor& actor, const 
     app.version = saved.version;
     app.state = saved.state;
     app.filing_type = saved.filing_type;
-    return ApplicationDetail{std::move(saved), std::move(app)};
+    ApplicationDetail out{std::move(saved), std::move(app)};
+    BEIAN_TRY(FillExtras(tx, out));
+    return out;
   });
 }
 
@@ -366,7 +381,9 @@ Result<ApplicationDetail> ApplicationsService::Withdraw(const Actor& actor, cons
                                                                        .role = actor.role,
                                                                        .owner_id = actor.user_id}));
     BEIAN_ASSIGN_OR_RETURN(OpenedBody opened, OpenApplicationBody(t.application, pii_));
-    return ApplicationDetail{std::move(t.application), std::move(opened.application)};
+    ApplicationDetail out{std::move(t.application), std::move(opened.application)};
+    BEIAN_TRY(FillExtras(tx, out));
+    return out;
   });
 }
 
@@ -486,7 +503,9 @@ Result<StoredAnswer> ApplicationsService::Submit(const Actor& actor, const std::
                                                   .facts = {.precheck_passed = true},
                                                   .owner_id = actor.user_id}));
     app.state = t.application.state;
-    StoredAnswer out{200, json::serialize(View({t.application, app}, false))};
+    ApplicationDetail submitted{t.application, app};
+    BEIAN_TRY(FillExtras(tx, submitted));
+    StoredAnswer out{200, json::serialize(View(submitted, false))};
     BEIAN_TRY(Remember(tx, actor, idem, out, pii_, ToMillis(clock_.Now())));
     return out;
   });

@@ -18,6 +18,7 @@
 #include <boost/json.hpp>
 
 #include "agent/application_transitions.h"
+#include "agent/review_view.h"
 #include "core/clock.h"
 #include "core/pii_cipher.h"
 #include "core/result.h"
@@ -69,6 +70,7 @@ struct StoredAnswer {
 struct ApplicationDetail {
   store::ApplicationRecord record;
   domain::Application application;  // values in clear
+  ReviewExtras extras = {};         // submitted_at, backdrop, flagged_fields (review_view.h)
 };
 
 struct ApplicationList {
@@ -117,8 +119,14 @@ class ApplicationsService {
   const core::PiiCipher& pii() const { return pii_; }
   store::Database& db() { return db_; }
 
-  // The JSON of an application for its owner (values in clear) or for lists (masked).
+  // The JSON of an application for its owner (values in clear) or for lists (masked), with the
+  // review members of `detail.extras`.
   boost::json::object View(const ApplicationDetail& detail, bool masked) const;
+  // Reads the review members of the application JSON into `detail.extras`.
+  core::Status FillExtras(store::Tx& tx, ApplicationDetail& detail) const;
+  // The precheck of `detail` as it is stored, inside the caller's transaction (the reviewer's
+  // detail view shows it too).
+  core::Result<PrecheckAnswer> RunPrecheck(store::Tx& tx, const ApplicationDetail& detail);
   // The precheck answer's JSON: domain::ToJson(PrecheckResult) (what `beian precheck` prints)
   // with `satisfied` on each required document.
   boost::json::object PrecheckJson(const PrecheckAnswer& answer) const;
@@ -126,7 +134,6 @@ class ApplicationsService {
  private:
   core::Result<ApplicationDetail> Load(store::Tx& tx, const Actor& actor, const std::string& id);
   core::Status CheckLimits(const domain::Application& app) const;
-  core::Result<PrecheckAnswer> RunPrecheck(store::Tx& tx, const ApplicationDetail& detail);
   // Writes the body and keys of `app` to its row at `expected_version`.
   core::Result<store::ApplicationRecord> Save(store::Tx& tx, store::ApplicationRecord record,
                                               const domain::Application& app,

@@ -26,6 +26,11 @@ bool IsSubject(std::string_view s) {
   });
 }
 
+// The verification steps in which the applicant may (re)place the verified photo.
+bool PhotoStep(std::string_view state) {
+  return state == "verification" || state == "backdrop_shipped";
+}
+
 }  // namespace
 
 bool KindNeedsImage(std::string_view kind) {
@@ -55,7 +60,7 @@ core::Status DocumentsService::CheckAccess(store::Tx& tx, const DocumentActor& a
   if (!owner && (write || actor.role != core::kRoleReviewer)) return NotFound();
   if (write) {
     const bool editable = app->state == "draft" || app->state == "returned" ||
-                          (kind == "verified_photo" && app->state == "verification");
+                          (kind == "verified_photo" && PhotoStep(app->state));
     if (!editable) {
       return Error(ErrorCode::kInvalidTransition,
                    "documents can be changed only while the application is a draft or returned "
@@ -108,7 +113,19 @@ Result<store::DocumentRow> DocumentsService::Upload(const DocumentActor& actor,
   // The state is checked again in the writing transaction: a submit in between wins.
   BEIAN_TRY(db_.Write([&](store::Tx& tx) -> core::Status {
     BEIAN_TRY(CheckAccess(tx, actor, application_id, true, input.kind));
-    return store::DocumentRepo(tx).Insert(row);
+    store::DocumentRepo repo(tx);
+    if (input.kind == "verified_photo") {
+      // During verification a new verified photo replaces the earlier one (a rejected photo is
+      // taken again); the rejection keeps the replaced file's hash for flagged_fields.
+      BEIAN_ASSIGN_OR_RETURN(auto app, access_(tx, application_id));
+      if (app && PhotoStep(app->state)) {
+        BEIAN_ASSIGN_OR_RETURN(auto existing, repo.List(application_id));
+        for (const store::DocumentRow& d : existing) {
+          if (d.kind == "verified_photo") BEIAN_TRY(repo.Delete(application_id, d.id));
+        }
+      }
+    }
+    return repo.Insert(row);
   }));
   return row;
 }

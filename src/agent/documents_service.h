@@ -1,7 +1,8 @@
 // Documents of an application (issue 7 item 3): upload, list, download and delete, with the
 // application's owner and state checked first in one place. Who may do what:
 //   upload, delete — the owner, while the application is editable (draft, returned); the
-//                    verified photo may also be uploaded in verification;
+//                    verified photo may also be uploaded in verification and backdrop_shipped,
+//                    where it replaces the earlier verified photo;
 //   list, download — the owner and reviewers.
 // Anyone else gets kNotFound for the application and its documents alike (never kForbidden, so
 // ids cannot be probed). The file is checked by content (blob/upload_check.h) and written to the

@@ -144,6 +144,14 @@ TEST_P(DocumentsServiceTest, OnlyEditableStatesChangeDocuments) {
   apps_["app-1"].state = "verification";
   EXPECT_TRUE(Upload(owner_, "verified_photo", files::Jpeg(1200, 900)).ok());
   EXPECT_FALSE(Upload(owner_, "id_back", files::Png(400, 300)).ok());
+  // While the backdrop is shipped a new verified photo replaces the earlier one.
+  apps_["app-1"].state = "backdrop_shipped";
+  auto second = Upload(owner_, "verified_photo", files::Jpeg(1300, 1000));
+  ASSERT_TRUE(second.ok());
+  size_t photos = 0;
+  for (const auto& d : *service_->List(owner_, "app-1")) photos += d.kind == "verified_photo";
+  EXPECT_EQ(photos, 1u);
+  EXPECT_FALSE(Upload(owner_, "id_back", files::Png(400, 300)).ok());
   apps_["app-1"].state = "returned";
   EXPECT_TRUE(service_->Delete(owner_, "app-1", up->id).ok());
 }

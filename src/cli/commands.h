@@ -14,6 +14,8 @@ void AddMigrateCommand(CLI::App& app, int& exit_code);
 void AddAdminCommand(CLI::App& app, int& exit_code);
 void AddPrecheckCommand(CLI::App& app, int& exit_code);
 void AddCodesCommand(CLI::App& app, int& exit_code);
+// `beian audit verify` (audit_command.cc).
+void AddAuditCommand(CLI::App& app, int& exit_code);
 // `beian admin import-inventory` (registered by AddAdminCommand on its `admin` command).
 void AddImportInventoryCommand(CLI::App& admin, int& exit_code);
 

@@ -61,6 +61,7 @@ struct ServeOptions {
   double idle_timeout_s = 60;
   int max_websites = 10;
   int max_domains = 10;
+  int claim_minutes = agent::kDefaultClaimMinutes;
 };
 
 // One service's database and router. Its server is held apart (see Serve): the server's threads
@@ -153,6 +154,7 @@ void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
   options.applications.max_domains = o.max_domains;
   options.blobs = &blobs;
   options.upload_limit = o.upload_limit;
+  options.review.claim_duration = std::chrono::minutes(o.claim_minutes);
   module = std::make_unique<agent::AgentModule>(*h.db, clock, pii, rules, std::move(options));
   module->Register(h.router);
   Mount(o, h, agent::kApiPrefix);
@@ -224,6 +226,8 @@ int Serve(const ServeOptions& o) {
   if (auto prepared = o.data.Prepare(); !prepared) return fail(prepared.error());
   auto rules = LoadRulesFrom(o.rules_dir);
   if (!rules) return fail(core::Error(rules.error().code, "rules: " + rules.error().message));
+  // The reason catalogue is checked before anything listens (the module would refuse it later).
+  if (auto reasons = agent::ReasonCatalogue::BuiltIn(); !reasons) return fail(reasons.error());
 
   auto key = o.data.SecretKey();
   if (!key) return fail(key.error());
@@ -477,6 +481,11 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                   "Most domains one application may hold (all websites together)")
       ->envname("BEIAN_MAX_DOMAINS")
       ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--claim-minutes", options->claim_minutes,
+                  "Minutes a reviewer's claim on an application lasts")
+      ->envname("BEIAN_CLAIM_MINUTES")
+      ->check(CLI::Range(1, 24 * 60))
       ->capture_default_str();
   cmd->add_option("--rules-dir", options->rules_dir,
                   "Directory of filing-rules files replacing the built-in data/rules")

@@ -55,7 +55,10 @@ namespace beian::core {
   X(kPrecheckFailed, "precheck_failed")                 \
   X(kLimitExceeded, "limit_exceeded")                   \
   X(kCredentialsRequired, "beian_credentials_required") \
-  X(kIdempotencyKeyReused, "idempotency_key_reused")
+  X(kIdempotencyKeyReused, "idempotency_key_reused")    \
+  X(kClaimedByOther, "claimed_by_other")                \
+  X(kClaimRequired, "claim_required")                   \
+  X(kUnknownReason, "unknown_reason")
 
 enum class ErrorCode {
 #define BEIAN_X(name, str) name,

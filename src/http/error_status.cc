@@ -36,6 +36,8 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kInvalidTransition:
     case ErrorCode::kSubjectConflict:
     case ErrorCode::kDomainConflict:
+    case ErrorCode::kClaimedByOther:
+    case ErrorCode::kClaimRequired:
       return 409;
     case ErrorCode::kVersionMismatch:
     case ErrorCode::kPreconditionFailed:
@@ -52,6 +54,7 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kLimitExceeded:
     case ErrorCode::kCredentialsRequired:
     case ErrorCode::kIdempotencyKeyReused:
+    case ErrorCode::kUnknownReason:
       return 422;
     case ErrorCode::kPreconditionRequired:
       return 428;

@@ -159,6 +159,9 @@ const en: DeepStrings<Messages> = {
       limit_exceeded: 'Too many websites or domains in one application',
       beian_credentials_required: 'This filing type needs your Beian number and ICP password',
       idempotency_key_reused: 'This request was already sent with different content',
+      claimed_by_other: 'Another reviewer is working on this application. Try again when their claim has expired',
+      claim_required: 'Claim the application before deciding on it (your claim may have expired)',
+      unknown_reason: 'This reason is not in the reason catalogue for this review step',
     },
   },
   outage: {

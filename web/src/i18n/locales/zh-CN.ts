@@ -156,6 +156,9 @@ const zhCN = {
       limit_exceeded: '一个申请中的网站或域名数量超出上限',
       beian_credentials_required: '该备案类型需要填写备案号和备案密码',
       idempotency_key_reused: '该请求已用不同内容提交过',
+      claimed_by_other: '其他审核员正在处理该申请，请在其领取过期后再试',
+      claim_required: '请先领取该申请再作出审核决定（您的领取可能已过期）',
+      unknown_reason: '该原因不在本审核环节的原因目录中',
     },
   },
   outage: {
