@@ -115,11 +115,11 @@ struct ReviewFacts {
 };
 
 struct QueueFilter {
-  std::string state;           // required: preliminary_review, photo_uploaded, photo_accepted
-  std::string province;        // "" = any
-  std::string organizer_type;  // "" = any
-  bool overdue_only = false;   // SLA deadline before now_ms
-  int64_t now_ms = 0;          // claims expired before this are shown as none
+  std::string state = {};           // required: preliminary_review, photo_uploaded, photo_accepted
+  std::string province = {};        // "" = any
+  std::string organizer_type = {};  // "" = any
+  bool overdue_only = false;        // SLA deadline before now_ms
+  int64_t now_ms = 0;               // claims expired before this are shown as none
 };
 
 struct QueueItem {
