@@ -337,6 +337,21 @@ function FilingForm({ initial, instances, domains }: FilingFormProps) {
     return p;
   }, [doSave]);
 
+  // Changes not saved yet when the user leaves the page (within the save delay) are saved on
+  // the way out; closing or reloading the tab meanwhile asks first.
+  const flushRef = useRef(flush);
+  flushRef.current = flush;
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (dirty.current || inflight.current) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      if (dirty.current && appRef.current) void flushRef.current();
+    };
+  }, []);
+
   const onValuesChange = (_: unknown, all: FormValues) => {
     setValues(all);
     setStale(false);

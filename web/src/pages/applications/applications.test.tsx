@@ -188,6 +188,17 @@ describe('the step form', () => {
     expect(screen.getByTestId('precheck-counts').dataset.errors).toBe('0');
   });
 
+  it('saves a change made just before leaving the page', async () => {
+    const { fake, user } = start('/applications/app-1/edit', (f) => {
+      f.seed({ organizer: { ...kOrganizer, address: '' }, websites: [kWebsite] });
+    });
+    await screen.findByTestId('application-form');
+    await user.type(screen.getByLabelText('通信地址'), '北京');
+    await user.click(screen.getByTestId('nav-applications'));
+    await screen.findByTestId('applications-page');
+    await waitFor(() => expect(fake.apps.get('app-1')!.organizer?.address).toBe('北京'));
+  });
+
   it('reloads and says so when the application changed elsewhere (412)', async () => {
     const { fake, user } = start('/applications/app-1/edit', (f) => {
       f.seed({ organizer: kOrganizer, websites: [kWebsite] });
