@@ -2,8 +2,11 @@
 // demo applicant (applicant@demo.beian.test, who owns the demo inventory) creates a filing for
 // the demo inventory in the step form, sees the precheck's findings beside a field while typing,
 // uploads the required documents (progress, ticks, thumbnails), submits, and finds the filing
-// in "my filings" and its timeline on the detail page. A phone-sized window reaches the list
-// through the drawer.
+// in "my filings" and its timeline on the detail page. Then, with the demo reviewer working
+// through the API: a rejection shows on its field until corrected, the filing is resubmitted,
+// approved, the backdrop requested in the page, shipped, the verified photo uploaded, rejected
+// (its reason shown), uploaded again and accepted ("ready for the authority" and the whole
+// timeline). A phone-sized window reaches the list through the drawer.
 //
 // Driving the form from another test: see the notes at the top of filing.mjs (test ids are the
 // field paths, e.g. organizer.name, websites[0].domain; fillDemoFiling, uploadRequiredDocuments
@@ -19,7 +22,15 @@ import {
   screenshot,
   startServers,
 } from './harness.mjs';
-import { fillDemoFiling, submitFiling, uploadRequiredDocuments, waitSaved } from './filing.mjs';
+import {
+  ApiSession,
+  fillDemoFiling,
+  makePng,
+  reviewerDecides,
+  submitFiling,
+  uploadRequiredDocuments,
+  waitSaved,
+} from './filing.mjs';
 
 let servers;
 let browser;
@@ -45,6 +56,9 @@ after(async () => {
 });
 
 const kApplicant = 'applicant@demo.beian.test';
+const kReviewer = 'reviewer@demo.beian.test';
+// The filing the first test submits; the second takes it through review and verification.
+let filingId = null;
 
 async function loginAsApplicant(page) {
   await page.goto(`${servers.agentUrl}/login`);
@@ -65,6 +79,7 @@ describe('applicant filing (zh-CN)', () => {
     await screenshot(page, 'applicant-form-new');
 
     const id = await fillDemoFiling(page, 'zh');
+    filingId = id;
     await screenshot(page, 'applicant-documents');
 
     // A finding beside its field while the user types: clear the address, the precheck
@@ -119,6 +134,107 @@ describe('applicant filing (zh-CN)', () => {
     await row.waitFor();
     assert.equal(await row.getAttribute('data-state'), 'preliminary_review');
     assert.match(await row.textContent(), /初审中/);
+    assert.deepEqual(page.pageErrors, []);
+    await page.context().close();
+  });
+
+  it('shows a rejection on its field until corrected, resubmits, then backdrop and photo', async () => {
+    await ready;
+    assert.ok(filingId, 'the previous test submitted no filing');
+    const id = filingId;
+    const reviewer = await new ApiSession(servers.agentUrl).login(kReviewer, kDemoPassword);
+    await reviewerDecides(reviewer, id, 'reject', [
+      { field: 'websites[0].name', code: 'name_unrelated', message: '请使用与主办者相关的网站名称' },
+    ]);
+
+    const page = await newPage(browser, { locale: 'zh-CN' });
+    await loginAsApplicant(page);
+    await page.goto(`${servers.agentUrl}/applications/${id}`);
+    await page.locator('[data-testid="application-detail"][data-state="returned"]').waitFor();
+    assert.match(await page.getByTestId('returned-reasons').textContent(), /网站名称与主办者无关 — 请使用与主办者相关的网站名称/);
+    await page.locator('[data-testid="timeline-event"][data-event="reject"]').waitFor();
+    await screenshot(page, 'applicant-returned');
+
+    // The form marks the flagged field until its value changes.
+    await page.getByTestId('detail-edit').click();
+    await page.getByTestId('returned-banner').waitFor();
+    await page.getByText('网站信息', { exact: true }).click();
+    await page.getByTestId('notes-websites[0].name').waitFor();
+    assert.match(await page.getByTestId('notes-websites[0].name').textContent(), /退回原因/);
+    await screenshot(page, 'applicant-flagged');
+    await page.getByTestId('websites[0].name').fill('北京示例科技有限公司官网');
+    await page.getByTestId('notes-websites[0].name').waitFor({ state: 'detached' });
+    await waitSaved(page);
+    await page.getByText('检查并提交', { exact: true }).click();
+    await page.getByTestId('check-ready').waitFor();
+    assert.equal((await page.getByTestId('submit-application').textContent()).replace(/\s/g, ''), '重新提交');
+    await page.getByTestId('submit-application').click();
+    await page.locator('[data-testid="application-detail"][data-state="preliminary_review"]').waitFor();
+
+    // Approved: the applicant asks for the backdrop (filled in from the person in charge).
+    await reviewerDecides(reviewer, id, 'approve');
+    await page.reload();
+    await page.getByTestId('backdrop-form').waitFor();
+    assert.equal(await page.getByTestId('backdrop-recipient').inputValue(), '张三');
+    await page.getByTestId('backdrop-submit').click();
+    await page.locator('[data-testid="application-detail"][data-state="backdrop_requested"]').waitFor();
+    await page.getByTestId('backdrop-waiting').waitFor();
+
+    // Shipped: carrier and tracking number show; the verified photo goes up and is handed in.
+    await reviewer.expect(200, 'POST', `/review/backdrops/${id}/ship`, {
+      carrier: '顺丰速运',
+      tracking_number: 'SF1234567890',
+    });
+    await page.reload();
+    await page.getByTestId('photo-step').waitFor();
+    assert.equal(await page.getByTestId('backdrop-carrier').textContent(), '顺丰速运');
+    assert.equal(await page.getByTestId('backdrop-tracking').textContent(), 'SF1234567890');
+    const uploadPhoto = async (shade) => {
+      await page.getByTestId('photo-step').locator('input[type=file]').setInputFiles({
+        name: 'photo.png',
+        mimeType: 'image/png',
+        buffer: makePng(1200, 900, [shade, 90, 60]),
+      });
+      await page.getByTestId('photo-preview').waitFor();
+      await page.locator('[data-testid="photo-submit"]:not([disabled])').waitFor();
+    };
+    await uploadPhoto(200);
+    await screenshot(page, 'applicant-photo');
+    await page.getByTestId('photo-submit').click();
+    await page.locator('[data-testid="application-detail"][data-state="photo_uploaded"]').waitFor();
+
+    // A rejected photo: its reason shows and another one goes up.
+    await reviewer.expect(200, 'POST', `/review/applications/${id}/claim`);
+    await reviewer.expect(200, 'POST', `/review/applications/${id}/photo-decision`, {
+      decision: 'reject',
+      reasons: [{ field: 'photo', code: 'photo_nonconforming', message: '请站在幕布前拍摄' }],
+    });
+    await page.reload();
+    await page.getByTestId('photo-rejected').waitFor();
+    assert.match(await page.getByTestId('photo-rejected').textContent(), /请站在幕布前拍摄/);
+    await uploadPhoto(120);
+    await page.getByTestId('photo-submit').click();
+    await page.locator('[data-testid="application-detail"][data-state="photo_uploaded"]').waitFor();
+
+    await reviewer.expect(200, 'POST', `/review/applications/${id}/claim`);
+    await reviewer.expect(200, 'POST', `/review/applications/${id}/photo-decision`, { decision: 'accept', reasons: [] });
+    await page.reload();
+    await page.getByTestId('photo-accepted').waitFor();
+    const events = await page.getByTestId('timeline-event').evaluateAll((els) => els.map((e) => e.dataset.event));
+    assert.deepEqual(events, [
+      'create',
+      'submit',
+      'reject',
+      'resubmit',
+      'approve',
+      'request_backdrop',
+      'ship_backdrop',
+      'upload_photo',
+      'reject_photo',
+      'upload_photo',
+      'accept_photo',
+    ]);
+    await screenshot(page, 'applicant-ready');
     assert.deepEqual(page.pageErrors, []);
     await page.context().close();
   });
