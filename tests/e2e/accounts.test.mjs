@@ -76,8 +76,10 @@ describe('agent console (zh-CN)', () => {
 
     await expectHome(page, { name: '张三丰', email, role: '备案申请人' });
     assert.match(await page.getByTestId('welcome').textContent(), /欢迎，张三丰/);
-    // The overview offers no function the product does not have yet.
-    assert.match(await page.getByTestId('features-none').textContent(), /暂无可用功能/);
+    // The overview offers an applicant the filing pages.
+    assert.match(await page.getByTestId('feature-applications').textContent(), /我的备案/);
+    assert.match(await page.getByTestId('feature-application-new').textContent(), /新建备案/);
+    assert.equal(await page.getByTestId('features-none').count(), 0);
     await screenshot(page, 'zh-home');
 
     // The session survives a reload (restored from GET /me).
@@ -140,7 +142,7 @@ describe('agent console (zh-CN)', () => {
     await page.context().close();
   });
 
-  it('logs in the demo reviewer and promises nothing that does not exist', async () => {
+  it('logs in the demo reviewer and offers the review pages only', async () => {
     await ready;
     const page = await newPage(browser);
     await page.goto(`${servers.agentUrl}/login`);
@@ -148,8 +150,9 @@ describe('agent console (zh-CN)', () => {
     await page.getByTestId('login-submit').click();
     await page.getByTestId('home-page').waitFor();
     assert.equal((await page.getByTestId('user-role').textContent()).trim(), '初审员');
-    assert.equal(await page.getByTestId('features').count(), 0);
-    assert.match(await page.getByTestId('features-none').textContent(), /暂无可用功能/);
+    // A reviewer is offered the review pages, not the applicant's.
+    assert.equal(await page.getByTestId('feature-review-queue').count(), 1);
+    assert.equal(await page.getByTestId('feature-applications').count(), 0);
     await page.context().close();
   });
 });
@@ -175,7 +178,7 @@ describe('agent console (English)', () => {
     await fillRegister(page, 'en', { email, phone: uniqueMobile(), name: 'Jane Doe', password });
     await page.getByTestId('register-submit').click();
     await expectHome(page, { name: 'Jane Doe', email, role: 'Applicant' });
-    assert.match(await page.getByTestId('features-none').textContent(), /No functions/);
+    assert.match(await page.getByTestId('feature-applications').textContent(), /My filings/);
     await screenshot(page, 'en-home');
 
     await logout(page);
