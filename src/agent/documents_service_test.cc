@@ -148,8 +148,10 @@ TEST_P(DocumentsServiceTest, OnlyEditableStatesChangeDocuments) {
   apps_["app-1"].state = "backdrop_shipped";
   auto second = Upload(owner_, "verified_photo", files::Jpeg(1300, 1000));
   ASSERT_TRUE(second.ok());
+  auto listed = service_->List(owner_, "app-1");
+  ASSERT_TRUE(listed.ok());
   size_t photos = 0;
-  for (const auto& d : *service_->List(owner_, "app-1")) photos += d.kind == "verified_photo";
+  for (const auto& d : *listed) photos += d.kind == "verified_photo";
   EXPECT_EQ(photos, 1u);
   EXPECT_FALSE(Upload(owner_, "id_back", files::Png(400, 300)).ok());
   apps_["app-1"].state = "returned";

@@ -338,10 +338,6 @@ Result<json::object> ReviewService::Decide(const Actor& actor, const std::string
                    "claim the application before deciding (no live claim of yours)",
                    {{"claim", "claim_required", "no live claim of yours on this application"}});
     }
-    std::optional<DocumentSnapshot> documents;
-    if (!accept) {
-      BEIAN_ASSIGN_OR_RETURN(documents, SnapshotDocuments(tx, id));
-    }
     BEIAN_ASSIGN_OR_RETURN(TransitionOutcome t,
                            TransitionApplication(tx, applications_.transition_context(),
                                                  {.application_id = id,
@@ -350,16 +346,9 @@ Result<json::object> ReviewService::Decide(const Actor& actor, const std::string
                                                   .role = actor.role,
                                                   .reasons = reasons,
                                                   .expected_version = found->version}));
-    if (!accept) {
-      BEIAN_TRY(store::RejectionRepo(tx).Insert(
-          {.application_id = id,
-           .event_seq = t.event.seq,
-           .event = event,
-           .reasons_json = json::serialize(ReasonsToJson(reasons)),
-           .body = found->body,
-           .documents_json = json::serialize(DocumentSnapshotToJson(*documents)),
-           .created_at_ms = now_ms}));
-    }
+    // The documents cannot change during the transition: the snapshot after it is the one
+    // the reviewer judged.
+    if (!accept) BEIAN_TRY(RecordRejection(tx, *found, t.event, reasons));
     BEIAN_TRY(claims.Clear(id));
     BEIAN_ASSIGN_OR_RETURN(ApplicationDetail d, LoadForReviewer(tx, id));
     return ReviewerView(d);

@@ -30,6 +30,20 @@ Result<DocumentSnapshot> SnapshotDocuments(store::Tx& tx, const std::string& app
   return out;
 }
 
+core::Status RecordRejection(store::Tx& tx, const store::ApplicationRecord& before,
+                             const store::ApplicationEvent& event,
+                             const std::vector<Reason>& reasons) {
+  BEIAN_ASSIGN_OR_RETURN(DocumentSnapshot documents, SnapshotDocuments(tx, before.id));
+  return store::RejectionRepo(tx).Insert(
+      {.application_id = before.id,
+       .event_seq = event.seq,
+       .event = event.event,
+       .reasons_json = json::serialize(ReasonsToJson(reasons)),
+       .body = before.body,
+       .documents_json = json::serialize(DocumentSnapshotToJson(documents)),
+       .created_at_ms = event.created_at_ms});
+}
+
 json::value ContentJson(const domain::Application& app) {
   json::value v = domain::ToJson(app);
   if (json::object* o = v.if_object()) {

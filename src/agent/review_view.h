@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -32,6 +33,14 @@ struct ReviewExtras {
   std::optional<store::RejectionRow> last_rejection;
   bool rejection_current = false;  // no approval since the last rejection
 };
+
+// Records what a rejection judged (the sealed body of `before`, the documents now) beside its
+// event, in the caller's transaction, before anything else changes: the preliminary `reject`,
+// `reject_photo`, and the authority's rejection when it is relayed, so that flagged_fields and
+// changes_since_rejection work for all of them.
+core::Status RecordRejection(store::Tx& tx, const store::ApplicationRecord& before,
+                             const store::ApplicationEvent& event,
+                             const std::vector<Reason>& reasons);
 
 // The application's documents as "kind:subject" → files.
 core::Result<DocumentSnapshot> SnapshotDocuments(store::Tx& tx, const std::string& application_id);
