@@ -388,7 +388,7 @@ export class FakeApplications {
           .map((f) => ({ field: f.field, code: f.code, message: f.message.en ?? '' })),
         ...p.required_documents
           .filter((d) => !d.satisfied && d.kind !== 'verified_photo')
-          .map((d) => ({ field: d.subject, code: 'document_missing', message: `${d.kind} missing` })),
+          .map((d) => ({ field: d.subject, code: 'document_missing', message: `the document ${d.kind} for ${d.subject} is missing` })),
       ];
       if (details.length > 0) {
         return fail(422, 'precheck_failed', 'the application does not pass the precheck', details);

@@ -13,6 +13,7 @@ import {
   Button,
   Card,
   Checkbox,
+  Descriptions,
   Form,
   Input,
   Select,
@@ -444,6 +445,7 @@ function FilingForm({ initial, instances, domains }: FilingFormProps) {
   const missingDocs = (precheck?.required_documents ?? []).filter(
     (d) => d.kind !== 'verified_photo' && !d.satisfied,
   ).length;
+  errorsByStep[2] += missingDocs;
 
   const saveText =
     saveState === 'saving'
@@ -989,9 +991,10 @@ function CheckStep({ app, values, precheck, missingDocs, flush, onPrecheck, onSu
   // A 422's details in words: the precheck's own text for a finding when it has it.
   const detailText = (d: ApiErrorDetail): string => {
     if (d.code === 'document_missing') {
-      const doc = precheck?.required_documents.find((r) => r.subject === d.field && !r.satisfied);
+      // The server names the kind in its message ("the document id_front for … is missing").
+      const kind = /^the document (\S+) for /.exec(d.message)?.[1];
       return t('apps.check.document_missing', {
-        what: doc ? documentLabel(t, doc.kind, doc.subject) : subjectLabel(t, d.field),
+        what: kind ? documentLabel(t, kind, d.field) : subjectLabel(t, d.field),
       });
     }
     const f = precheck?.findings.find((x) => x.field === d.field && x.code === d.code);
@@ -1010,24 +1013,36 @@ function CheckStep({ app, values, precheck, missingDocs, flush, onPrecheck, onSu
   return (
     <div data-testid="step-check">
       <Typography.Title level={5}>{t('apps.check.summary')}</Typography.Title>
-      <dl className="apps-summary" data-testid="check-summary">
-        <dt>{t('apps.form.org_name')}</dt>
-        <dd>{values.organizer?.name || '—'}</dd>
-        <dt>{t('apps.form.org_type')}</dt>
-        <dd>{enumLabel(t, 'organizer_type', values.organizer?.type)}</dd>
-        <dt>{t('apps.form.org_province')}</dt>
-        <dd>{enumLabel(t, 'province', values.organizer?.province) || '—'}</dd>
-        <dt>{t('apps.precheck.filing_type')}</dt>
-        <dd>{filingTypeLabel(t, precheck?.filing_type ?? app.filing_type)}</dd>
-        {(values.websites ?? []).map((w, i) => (
-          <div key={i} className="apps-summary-row">
-            <dt>{t('apps.form.website', { n: i + 1 })}</dt>
-            <dd>
-              {w.name || '—'} · {w.domain || '—'} · {w.instance_id || '—'}
-            </dd>
-          </div>
-        ))}
-      </dl>
+      <Descriptions
+        size="small"
+        bordered
+        column={1}
+        className="apps-summary"
+        data-testid="check-summary"
+        items={[
+          { key: 'name', label: t('apps.form.org_name'), children: values.organizer?.name || '—' },
+          {
+            key: 'type',
+            label: t('apps.form.org_type'),
+            children: enumLabel(t, 'organizer_type', values.organizer?.type) || '—',
+          },
+          {
+            key: 'province',
+            label: t('apps.form.org_province'),
+            children: enumLabel(t, 'province', values.organizer?.province) || '—',
+          },
+          {
+            key: 'filing',
+            label: t('apps.precheck.filing_type'),
+            children: filingTypeLabel(t, precheck?.filing_type ?? app.filing_type),
+          },
+          ...(values.websites ?? []).map((w, i) => ({
+            key: `site-${i}`,
+            label: t('apps.form.website', { n: i + 1 }),
+            children: [w.name, w.domain, w.instance_id].map((v) => v || '—').join(' · '),
+          })),
+        ]}
+      />
       {precheck &&
         (ready ? (
           <Alert type="success" showIcon data-testid="check-ready" title={t('apps.check.ready')} />

@@ -287,7 +287,10 @@ describe('the step form', () => {
     await user.click(screen.getByTestId('submit-application'));
     const error = await screen.findByTestId('submit-error');
     expect(error.textContent).toContain('申请暂不能提交');
-    expect(within(error).getByTestId('submit-error-details').textContent).toContain('缺少材料：主办单位证件（主办者）');
+    const details = within(error).getByTestId('submit-error-details').textContent;
+    expect(details).toContain('缺少材料：主办单位证件（主办者）');
+    expect(details).toContain('缺少材料：证件正面（主体负责人）');
+    expect(details).toContain('缺少材料：证件反面（主体负责人）');
     expect(fake.apps.get('app-1')!.state).toBe('draft');
 
     // Upload what is missing behind the page's back, then submit.
