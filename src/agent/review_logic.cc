@@ -255,6 +255,30 @@ const json::value* ValueAtPath(const json::value& root, std::string_view path) {
   return cur;
 }
 
+bool ReasonFieldKnown(std::string_view field, const json::value& app) {
+  if (field == "photo") return true;
+  if (field.starts_with("documents.")) {
+    const std::string_view group = field.substr(std::string_view("documents.").size());
+    const size_t colon = group.find(':');
+    return colon != std::string_view::npos && colon > 0 && colon + 1 < group.size();
+  }
+  return ValueAtPath(app, field) != nullptr;
+}
+
+core::Status CheckReasonFields(const std::vector<Reason>& reasons, const json::value& app) {
+  std::vector<core::ErrorDetail> problems;
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    if (ReasonFieldKnown(reasons[i].field, app)) continue;
+    problems.push_back({"reasons[" + std::to_string(i) + "].field", "unknown_field_path",
+                        "'" + reasons[i].field +
+                            "' is not a field of this application (a path such as "
+                            "websites[0].name, documents.<kind>:<subject>, or photo)"});
+  }
+  if (problems.empty()) return core::Ok();
+  std::string message = problems.front().message;
+  return Error(ErrorCode::kValidationFailed, std::move(message), std::move(problems));
+}
+
 std::map<std::string, json::value> FlattenJson(const json::value& v) {
   std::map<std::string, json::value> out;
   Flatten(v, "", out);

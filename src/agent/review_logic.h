@@ -65,6 +65,13 @@ class ReasonCatalogue {
 core::Status ValidateReasons(const ReasonCatalogue& catalogue, ReviewStage stage, bool rejecting,
                              const std::vector<Reason>& reasons);
 
+// Whether a reason's `field` names something of the application: "photo", a document group
+// "documents.<kind>:<subject>", or a path that exists in the application JSON `app`.
+bool ReasonFieldKnown(std::string_view field, const boost::json::value& app);
+// kValidationFailed (detail code "unknown_field_path" at reasons[i].field) for the reasons whose
+// field ReasonFieldKnown refuses.
+core::Status CheckReasonFields(const std::vector<Reason>& reasons, const boost::json::value& app);
+
 // The value at `path` ("organizer.name", "websites[0].domains[1]") in `root`, or nullptr.
 const boost::json::value* ValueAtPath(const boost::json::value& root, std::string_view path);
 

@@ -131,6 +131,25 @@ TEST(FieldPathTest, ResolvesMembersAndIndexes) {
   EXPECT_TRUE(ValueAtPath(app, "websites[0]")->is_object());
 }
 
+TEST(FieldPathTest, ReasonFieldsMustNameSomethingOfTheApplication) {
+  const json::value app = App();
+  EXPECT_TRUE(ReasonFieldKnown("photo", app));
+  EXPECT_TRUE(ReasonFieldKnown("documents.id_front:organizer.person_in_charge", app));
+  EXPECT_TRUE(ReasonFieldKnown("websites[0].name", app));
+  EXPECT_TRUE(ReasonFieldKnown("organizer.person_in_charge", app));
+  EXPECT_FALSE(ReasonFieldKnown("documents.id_front", app));
+  EXPECT_FALSE(ReasonFieldKnown("documents.:organizer", app));
+  EXPECT_FALSE(ReasonFieldKnown("websites[3].name", app));
+  EXPECT_FALSE(ReasonFieldKnown("colour", app));
+  auto s =
+      CheckReasonFields({{"organizer.name", "info_mismatch", ""}, {"colour", "other", "x"}}, app);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kValidationFailed);
+  ASSERT_EQ(s.error().details.size(), 1u);
+  EXPECT_EQ(s.error().details[0].field, "reasons[1].field");
+  EXPECT_EQ(s.error().details[0].code, "unknown_field_path");
+}
+
 TEST(FlaggedTest, ChangedComparesTheValueAtTheField) {
   ReviewSubject then{App(),
                      {{"id_front:organizer", {{"aaa", "a.png"}}},

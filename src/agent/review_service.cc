@@ -328,6 +328,10 @@ Result<json::object> ReviewService::Decide(const Actor& actor, const std::string
   return db_.Write([&](store::Tx& tx) -> Result<json::object> {
     BEIAN_ASSIGN_OR_RETURN(auto found, store::ApplicationRepo(tx).Find(id));
     if (!found || found->state == "draft") return NotFound();
+    if (!reasons.empty()) {
+      BEIAN_ASSIGN_OR_RETURN(boost::json::value content, ContentJson(*found, found->body, pii_));
+      BEIAN_TRY(CheckReasonFields(reasons, content));
+    }
     // The state machine first: a decision the state does not allow is invalid whoever claims.
     BEIAN_TRY(domain::Apply(domain::Machine::kApplication, found->state, event, actor.role));
     const int64_t now_ms = NowMs();

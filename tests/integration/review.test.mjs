@@ -177,6 +177,10 @@ describe('reject, fix, resubmit, approve', () => {
     assert.equal(note.details[0].code, 'note_required');
     assertError(await rv.post(`/review/applications/${a.id}/decision`, { decision: 'reject',
       reasons: [] }), 400, 'validation_failed');
+    const path = assertError(await rv.post(`/review/applications/${a.id}/decision`, {
+      decision: 'reject', reasons: [{ field: 'websites[5].name', code: 'name_unrelated' }] }), 400,
+    'validation_failed');
+    assert.equal(path.details[0].code, 'unknown_field_path');
     assertError(await rv.post(`/review/applications/${a.id}/decision`, { decision: 'maybe' }), 400,
       'validation_failed');
     // The photo decision is not a transition of preliminary_review.
