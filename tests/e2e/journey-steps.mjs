@@ -4,9 +4,8 @@
 // a field-level reason, approve, ship the backdrop, accept the photo). Each step waits for the
 // page to confirm what it did, so a failing step names itself. Also: valid certificate and
 // identity numbers made up per run (the one-open-application rule would refuse a second run's
-// filing on a shared server) and PNG files of the sizes the documents need.
+// filing on a shared server). The applicant's form is filled by filing.mjs.
 import assert from 'node:assert/strict';
-import zlib from 'node:zlib';
 import { fillLogin, kDemoPassword, screenshot } from './harness.mjs';
 
 export const kDemoApplicant = 'applicant@demo.beian.test';
@@ -39,26 +38,16 @@ export async function pickOption(page, testId, label, search) {
   await option.nth(index).click();
 }
 
-// The queue row of the application whose organizer is `organizer` (the newest such row).
-function queueRow(page, organizer) {
-  return page
-    .getByTestId('queue-table')
-    .locator('tbody tr.ant-table-row')
-    .filter({ has: page.getByTestId('queue-organizer').filter({ hasText: organizer }) })
-    .last();
-}
-
-// Goes to the queue's `stage` tab, claims the application and waits for its review screen.
-export async function claimFromQueue(page, baseUrl, stage, organizer, shot) {
+// Goes to the queue's `stage` tab, claims application `id` and waits for its review screen.
+export async function claimFromQueue(page, baseUrl, stage, id, shot) {
   await page.goto(`${baseUrl}/review?stage=${stage}`);
   await page.getByTestId('review-queue-page').waitFor();
-  const row = queueRow(page, organizer);
-  await row.waitFor();
+  const claim = page.getByTestId(`claim-${id}`);
+  await claim.waitFor();
   if (shot) await screenshot(page, shot);
-  await row.locator('[data-testid^="claim-"]').click();
+  await claim.click();
   await page.getByTestId('review-page').waitFor();
   await page.getByTestId('claim-mine').waitFor();
-  return row;
 }
 
 // Rejects the claimed application on screen with one reason: the field named `fieldLabel`
@@ -80,17 +69,17 @@ export async function approveOnScreen(page, shot) {
   await page.getByTestId('review-queue-page').waitFor();
 }
 
-// Marks the backdrop of `organizer`'s application shipped from the shipping list.
-export async function shipBackdrop(page, baseUrl, organizer, { carrier, tracking }, shot) {
+// Marks the backdrop of application `id` shipped from the shipping list.
+export async function shipBackdrop(page, baseUrl, id, { carrier, tracking }, shot) {
   await page.goto(`${baseUrl}/review/backdrops`);
-  const table = page.getByTestId('backdrops-requested');
-  await table.waitFor();
-  const row = table.locator('tbody tr.ant-table-row').filter({ hasText: organizer }).last();
-  await row.waitFor();
-  await row.locator('[data-testid^="ship-"]').click();
+  await page.getByTestId('backdrops-requested').waitFor();
+  await page.getByTestId(`ship-${id}`).click();
   const dialog = page.getByTestId('ship-dialog');
   await dialog.waitFor();
-  await dialog.getByTestId('ship-carrier').locator('input').first().fill(carrier);
+  await dialog
+    .locator('[data-testid="ship-carrier"] input, input[data-testid="ship-carrier"]')
+    .first()
+    .fill(carrier);
   await dialog.getByTestId('ship-tracking').fill(tracking);
   if (shot) await screenshot(page, shot);
   await page.getByTestId('ship-ok').click();
@@ -125,38 +114,4 @@ export function makeResidentId() {
   const body = `11010119900307${String(Math.floor(Math.random() * 900) + 100)}`;
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   return body + '10X98765432'[[...body].reduce((a, c, i) => a + Number(c) * w[i], 0) % 11];
-}
-
-function crc32(buf) {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
-function pngChunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-
-// A w × h greyscale PNG of one shade (documents need at least 500 × 300 pixels).
-export function makePng(w = 640, h = 400, shade = 0x80) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  const raw = Buffer.alloc((w + 1) * h, shade);
-  for (let y = 0; y < h; y++) raw[y * (w + 1)] = 0;
-  return Buffer.concat([
-    Buffer.from('89504e470d0a1a0a', 'hex'),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', zlib.deflateSync(raw)),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
 }

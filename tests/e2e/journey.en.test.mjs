@@ -1,0 +1,162 @@
+// The provider journey in English, shorter than the Chinese one (no rejection), in headless
+// Chromium against the real server with two browser contexts (applicant, reviewer): the demo
+// applicant submits a filing for the demo inventory; the demo reviewer approves it; the
+// applicant requests the backdrop; the reviewer ships it; the applicant uploads the verified
+// photo; the reviewer accepts it; the applicant sees "Ready for the authority" and the timeline.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  kScreenshotDir,
+  launchBrowser,
+  newPage,
+  screenshot,
+  startServers,
+  switchLanguage,
+} from './harness.mjs';
+import {
+  fillDemoFiling,
+  kDemoFiling,
+  makePng,
+  submitFiling,
+  uploadRequiredDocuments,
+} from './filing.mjs';
+import {
+  approveOnScreen,
+  claimFromQueue,
+  kDemoApplicant,
+  kDemoReviewer,
+  logIn,
+  makeResidentId,
+  makeUscc,
+  shipBackdrop,
+} from './journey-steps.mjs';
+
+let servers;
+let browser;
+
+const ready = (async () => {
+  servers = await startServers();
+  browser = await launchBrowser();
+  console.log(`# screenshots in ${kScreenshotDir}`);
+})();
+ready.catch(() => undefined);
+
+before(async () => {
+  try {
+    await ready;
+  } catch {
+    // reported by the test
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await servers?.stop();
+});
+
+// A filing of the demo organizer for its third domain (示例科技.cn), numbers made up per run.
+const kFiling = {
+  ...kDemoFiling,
+  certificateNumber: makeUscc(),
+  person: { ...kDemoFiling.person, idNumber: makeResidentId() },
+  website: {
+    ...kDemoFiling.website,
+    name: '示例科技资讯',
+    domain: '示例科技.cn',
+    homepage: 'https://www.示例科技.cn',
+  },
+};
+
+// Logging in applies the account's saved language (the demo accounts' is zh-CN).
+async function ensureEnglish(page) {
+  if ((await page.evaluate(() => document.documentElement.lang)) !== 'en') {
+    await switchLanguage(page, 'en');
+  }
+}
+
+async function openDetail(page, id) {
+  await page.goto(`${servers.agentUrl}/applications/${id}`);
+  await page.getByTestId('application-detail').waitFor();
+}
+
+async function detailState(page, state) {
+  await page.locator(`[data-testid="application-detail"][data-state="${state}"]`).waitFor();
+}
+
+describe('provider journey (en)', () => {
+  it('files, is approved, gets the backdrop and the photo accepted', async () => {
+    await ready;
+    const applicant = await newPage(browser, { locale: 'en-US' });
+    const reviewer = await newPage(browser, { locale: 'en-US' });
+    const base = servers.agentUrl;
+
+    // The demo accounts speak Chinese by default; the browser's English applies on the login
+    // page, and logging in keeps the account's saved language: switch to English if needed.
+    await logIn(applicant, base, 'en', kDemoApplicant);
+    await ensureEnglish(applicant);
+    await applicant.goto(`${base}/applications/new`);
+    const id = await fillDemoFiling(applicant, 'en', kFiling);
+    await uploadRequiredDocuments(applicant);
+    await submitFiling(applicant);
+    await detailState(applicant, 'preliminary_review');
+    await screenshot(applicant, 'journey-en-01-submitted');
+
+    await logIn(reviewer, base, 'en', kDemoReviewer);
+    await ensureEnglish(reviewer);
+    await claimFromQueue(reviewer, base, 'preliminary', id, 'journey-en-02-queue');
+    await reviewer.getByTestId('decision-panel').getByText('Approve', { exact: true }).waitFor();
+    await approveOnScreen(reviewer, 'journey-en-03-review');
+
+    await openDetail(applicant, id);
+    await detailState(applicant, 'verification');
+    await applicant.getByTestId('backdrop-recipient').fill('Zhang San');
+    await applicant.getByTestId('backdrop-mobile').fill('13800138000');
+    await applicant.getByTestId('backdrop-address').fill('1 Zhongguancun Street, Haidian, Beijing');
+    await applicant.getByTestId('backdrop-submit').click();
+    await detailState(applicant, 'backdrop_requested');
+
+    await shipBackdrop(
+      reviewer,
+      base,
+      id,
+      { carrier: 'SF Express', tracking: 'SF-0987654321' },
+      'journey-en-04-ship',
+    );
+
+    await openDetail(applicant, id);
+    await detailState(applicant, 'backdrop_shipped');
+    await applicant.getByTestId('authenticity-panel').getByText('SF-0987654321').waitFor();
+    await applicant
+      .getByTestId('photo-step')
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: 'verified-photo.png',
+        mimeType: 'image/png',
+        buffer: makePng(900, 1200, [60, 160, 90]),
+      });
+    await applicant.getByTestId('photo-preview').waitFor();
+    await applicant.getByTestId('photo-submit').click();
+    await detailState(applicant, 'photo_uploaded');
+
+    await claimFromQueue(reviewer, base, 'photo', id);
+    await reviewer.getByTestId('photo-card').locator('img').waitFor();
+    await approveOnScreen(reviewer, 'journey-en-05-photo');
+
+    await openDetail(applicant, id);
+    await detailState(applicant, 'photo_accepted');
+    await applicant.getByTestId('state-tag').getByText('Ready for the authority').first().waitFor();
+    const events = await applicant
+      .locator('[data-testid="timeline-event"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-event')));
+    assert.deepEqual(
+      events.filter((e) => e !== 'create'),
+      ['submit', 'approve', 'request_backdrop', 'ship_backdrop', 'upload_photo', 'accept_photo'],
+    );
+    await screenshot(applicant, 'journey-en-06-ready');
+
+    assert.deepEqual(applicant.pageErrors, []);
+    assert.deepEqual(reviewer.pageErrors, []);
+    await applicant.context().close();
+    await reviewer.context().close();
+  });
+});
