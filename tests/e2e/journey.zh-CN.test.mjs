@@ -100,7 +100,11 @@ describe('provider journey (zh-CN)', () => {
       await screen.getByTestId('review-title').textContent(),
       kFiling.organizerName,
     );
-    await screen.getByTestId('group-website-0').getByText('随便看看').waitFor();
+    await screen
+      .getByTestId('field-websites[0].name')
+      .getByTestId('field-value')
+      .getByText('随便看看')
+      .waitFor();
     // Documents sit beside the fields they prove; images are shown.
     await screen
       .getByTestId('group-organizer')
@@ -116,7 +120,7 @@ describe('provider journey (zh-CN)', () => {
       reviewer,
       {
         fieldLabel: '网站 1 · 名称',
-        reasonLabel: '网站名称与主办者无关',
+        reasonLabel: '网站名称与主办单位无关联',
         note: '请使用与主办单位相关的网站名称',
       },
       'journey-zh-03-reject',
@@ -152,7 +156,7 @@ describe('provider journey (zh-CN)', () => {
     await change.waitFor();
     assert.equal(await change.locator('del').textContent(), '随便看看');
     assert.equal(await change.locator('ins').textContent(), kCorrectName);
-    await reviewer.getByTestId('last-rejection').getByText(/网站名称与主办者无关/).waitFor();
+    await reviewer.getByTestId('last-rejection').getByText(/网站名称与主办单位无关联/).waitFor();
     await approveOnScreen(reviewer, 'journey-zh-06-changes');
 
     // 5. The applicant requests the backdrop.

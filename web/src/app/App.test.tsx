@@ -337,7 +337,7 @@ describe('login', () => {
     expect(screen.getByTestId('user-role').textContent).toBe('Reviewer');
     // A reviewer's overview offers the review queue and the shipping list.
     expect(screen.getByTestId('feature-review-queue').textContent).toContain('Review queue');
-    expect(screen.getByTestId('feature-review-shipping').textContent).toContain('Backdrop shipping');
+    expect(screen.getByTestId('feature-review-shipping').textContent).toContain('Shipping list');
   });
 });
 

@@ -8,9 +8,10 @@ const reviewEn: DeepStrings<typeof reviewZhCN> = {
     nav: {
       queue: 'Review queue',
       queue_desc: 'Applications waiting for the preliminary review, verified photos to check, filings ready for the authority',
-      shipping: 'Backdrop shipping',
+      shipping: 'Shipping list',
       shipping_desc: 'Photo backdrops applicants asked for: send them and enter the tracking number',
     },
+    colon: ': ',
     refresh: 'Refresh',
     load_more: 'Load more',
     queue: {

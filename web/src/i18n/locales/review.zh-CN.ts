@@ -4,11 +4,12 @@
 const reviewZhCN = {
   review: {
     nav: {
-      queue: '初审队列',
+      queue: '审核队列',
       queue_desc: '待初审、待核验照片和可报送管局的备案申请',
       shipping: '幕布邮寄',
       shipping_desc: '申请人申请的拍照幕布：寄出并填写快递单号',
     },
+    colon: '：',
     refresh: '刷新',
     load_more: '加载更多',
     queue: {

@@ -5,7 +5,7 @@
 // approve, reject with field-level reasons from the catalogue, release. For an application whose
 // verified photo is waiting (photo_uploaded) the same screen shows the photo large with accept /
 // reject; other states are shown read only.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   Alert,
   App,
@@ -94,8 +94,10 @@ function documentsOf(docs: ApplicationDocument[], subject: string): ApplicationD
 
 interface FieldContext {
   app: Application;
-  revealed: Record<string, string> | null;
-  onReveal: () => void;
+  // Full values of the paths the reviewer chose to see (one reveal call fetches them all; each
+  // is shown only once its own "show" is clicked).
+  shown: Record<string, string>;
+  onReveal: (path: string) => void;
   revealing: boolean;
   flagged: Set<string>;
   changed: Map<string, { before: unknown; after: unknown }>;
@@ -104,7 +106,7 @@ interface FieldContext {
 function FieldValue({ path, ctx }: { path: string; ctx: FieldContext }) {
   const { t } = useTranslation();
   const value = valueAt(ctx.app, path);
-  const full = ctx.revealed?.[path];
+  const full = ctx.shown[path];
   const secret = isSecretPath(path) && typeof value === 'string' && value.includes('*');
   const change = ctx.changed.get(path);
   return (
@@ -119,7 +121,7 @@ function FieldValue({ path, ctx }: { path: string; ctx: FieldContext }) {
             type="link"
             icon={<EyeOutlined />}
             loading={ctx.revealing}
-            onClick={ctx.onReveal}
+            onClick={() => ctx.onReveal(path)}
             data-testid={`reveal-${path}`}
           >
             {t('review.detail.show')}
@@ -138,6 +140,7 @@ function FieldValue({ path, ctx }: { path: string; ctx: FieldContext }) {
 
 function FieldGroup({
   title,
+  prefix,
   paths,
   docs,
   ctx,
@@ -145,6 +148,8 @@ function FieldGroup({
   testId,
 }: {
   title: ReactNode;
+  // The group's path ("organizer", "websites[0]"): left out of its fields' labels.
+  prefix: string;
   paths: string[];
   docs: ApplicationDocument[];
   ctx: FieldContext;
@@ -160,7 +165,7 @@ function FieldGroup({
             {paths.map((p) => (
               <Descriptions.Item
                 key={p}
-                label={fieldLabel(t, p)}
+                label={fieldLabel(t, p.startsWith(`${prefix}.`) ? p.slice(prefix.length + 1) : p)}
                 className={
                   ctx.changed.has(p)
                     ? 'review-changed'
@@ -508,31 +513,25 @@ export default function ReviewPage() {
     staleTime: Infinity,
   });
   const [revealed, setRevealed] = useState<Record<string, string> | null>(null);
+  const [shownPaths, setShownPaths] = useState<string[]>([]);
   const reveal = useMutation({
-    mutationFn: () => revealNumbers(client, id),
-    onSuccess: (values) => setRevealed(values),
+    mutationFn: (_path: string) => revealNumbers(client, id),
+    onSuccess: (values, path) => {
+      setRevealed(values);
+      setShownPaths((p) => [...p, path]);
+    },
   });
+  const onReveal = (path: string) => {
+    if (revealed) setShownPaths((p) => [...p, path]);
+    else reveal.mutate(path);
+  };
 
   const detail = detailQ.data;
-  const ctx: FieldContext | null = useMemo(() => {
-    if (!detail) return null;
-    return {
-      app: detail.application,
-      revealed,
-      onReveal: () => reveal.mutate(),
-      revealing: reveal.isPending,
-      flagged: new Set((detail.last_rejection?.reasons ?? []).map((r) => r.field)),
-      changed: new Map(
-        detail.changes_since_rejection.map((c) => [c.field, { before: c.before, after: c.after }]),
-      ),
-    };
-    // reveal.mutate is stable; the pending flag is what changes.
-  }, [detail, revealed, reveal.isPending]);
 
   if (detailQ.isPending) {
     return <div className="page-spinner" data-testid="review-loading" />;
   }
-  if (detailQ.isError || !detail || !ctx) {
+  if (detailQ.isError || !detail) {
     const notFound = detailQ.error instanceof ApiError && detailQ.error.status === 404;
     return (
       <Result
@@ -548,6 +547,26 @@ export default function ReviewPage() {
   const stage =
     app.state === 'preliminary_review' ? 'preliminary' : app.state === 'photo_uploaded' ? 'photo' : null;
   const catalogue = reasonsQ.data;
+  // The last rejection concerns this review when the application came back after it: a
+  // resubmission in the preliminary review, a new photo after a rejected one. Later stages
+  // (an approved application's photo) show it in the timeline only.
+  const lastRejection = detail.last_rejection;
+  const photoRejection = lastRejection?.reasons.some((r) => r.field === 'photo') === true;
+  const rejectionRelevant =
+    lastRejection !== null &&
+    ((stage === 'preliminary' && !photoRejection) || (stage === 'photo' && photoRejection));
+  const ctx: FieldContext = {
+    app,
+    shown: Object.fromEntries(
+      shownPaths.filter((p) => revealed?.[p] !== undefined).map((p) => [p, revealed![p]]),
+    ),
+    onReveal,
+    revealing: reveal.isPending,
+    flagged: new Set(rejectionRelevant ? lastRejection.reasons.map((r) => r.field) : []),
+    changed: new Map(
+      detail.changes_since_rejection.map((c) => [c.field, { before: c.before, after: c.after }]),
+    ),
+  };
   const fields = reasonFields(app, detail.documents, stage === 'photo' ? 'photo' : 'preliminary');
   const photo = detail.documents
     .filter((d) => d.kind === 'verified_photo')
@@ -585,16 +604,16 @@ export default function ReviewPage() {
               )}
             </Card>
           )}
-          {detail.last_rejection && (
+          {rejectionRelevant && (
             <Card
-              title={t('review.detail.last_rejection', { time: formatTime(detail.last_rejection.at) })}
+              title={t('review.detail.last_rejection', { time: formatTime(lastRejection.at) })}
               className="review-card"
               data-testid="last-rejection"
             >
               <ul className="review-list">
-                {detail.last_rejection.reasons.map((r, i) => (
+                {lastRejection.reasons.map((r, i) => (
                   <li key={i}>
-                    <Typography.Text strong>{fieldLabel(t, r.field)}</Typography.Text>:{' '}
+                    <Typography.Text strong>{fieldLabel(t, r.field)}</Typography.Text>{t('review.colon')}
                     {reasonName(lang, catalogue, r.code)}
                     {r.message ? ` — ${r.message}` : ''}
                   </li>
@@ -607,7 +626,7 @@ export default function ReviewPage() {
               <ul className="review-list">
                 {detail.changes_since_rejection.map((c) => (
                   <li key={c.field} data-testid={`change-${c.field}`}>
-                    <Typography.Text strong>{fieldLabel(t, c.field)}</Typography.Text>:{' '}
+                    <Typography.Text strong>{fieldLabel(t, c.field)}</Typography.Text>{t('review.colon')}
                     <del>{displayValue(t, c.field, c.before)}</del> <ArrowRightOutlined />{' '}
                     <ins>{displayValue(t, c.field, c.after)}</ins>
                   </li>
@@ -615,7 +634,7 @@ export default function ReviewPage() {
               </ul>
             </Card>
           )}
-          {detail.last_rejection && detail.changes_since_rejection.length === 0 && (
+          {rejectionRelevant && stage === 'preliminary' && detail.changes_since_rejection.length === 0 && (
             <Alert
               type="info"
               showIcon
@@ -626,6 +645,7 @@ export default function ReviewPage() {
           )}
           <FieldGroup
             title={t('review.detail.organizer')}
+            prefix="organizer"
             paths={organizerPaths(app)}
             docs={documentsOf(detail.documents, 'organizer')}
             ctx={ctx}
@@ -636,6 +656,7 @@ export default function ReviewPage() {
             <FieldGroup
               key={i}
               title={`${t('review.field.website_n', { n: i + 1 })} · ${w.name}`}
+              prefix={`websites[${i}]`}
               paths={websitePaths(app, i)}
               docs={documentsOf(detail.documents, `websites[${i}]`)}
               ctx={ctx}
@@ -650,7 +671,7 @@ export default function ReviewPage() {
                   {app.backdrop.recipient}
                 </Descriptions.Item>
                 <Descriptions.Item label={t('review.shipping.mobile')}>
-                  {revealed?.['backdrop.mobile'] ?? app.backdrop.mobile}
+                  <FieldValue path="backdrop.mobile" ctx={ctx} />
                 </Descriptions.Item>
                 <Descriptions.Item label={t('review.shipping.address')}>
                   {app.backdrop.address}
@@ -668,16 +689,16 @@ export default function ReviewPage() {
             <Card title={t('review.detail.precheck')} className="review-card" data-testid="precheck">
               {detail.precheck ? (
                 <Space direction="vertical" style={{ width: '100%' }}>
-                  {detail.precheck.filing_type && (
-                    <Typography.Text>
-                      {t(`review.filing_type.${detail.precheck.filing_type}`, {
-                        defaultValue: detail.precheck.filing_type,
-                      })}
-                      {detail.precheck.explanation_message
-                        ? ` — ${localized(lang, detail.precheck.explanation_message)}`
-                        : ''}
-                    </Typography.Text>
-                  )}
+                  {/* The explanation names the filing type and says why. */}
+                  <Typography.Text data-testid="precheck-explanation">
+                    {localized(lang, detail.precheck.explanation_message) ||
+                      detail.precheck.explanation ||
+                      (detail.precheck.filing_type
+                        ? t(`review.filing_type.${detail.precheck.filing_type}`, {
+                            defaultValue: detail.precheck.filing_type,
+                          })
+                        : '')}
+                  </Typography.Text>
                   {findings.length === 0 ? (
                     <Typography.Text type="success" data-testid="precheck-clean">
                       {t('review.detail.precheck_clean')}
@@ -689,7 +710,7 @@ export default function ReviewPage() {
                           <Tag color={f.severity === 'error' ? 'red' : 'gold'}>
                             {t(`review.severity.${f.severity}`)}
                           </Tag>
-                          <Typography.Text strong>{fieldLabel(t, f.field)}</Typography.Text>:{' '}
+                          <Typography.Text strong>{fieldLabel(t, f.field)}</Typography.Text>{t('review.colon')}
                           {localized(lang, f.message) || f.code}
                         </li>
                       ))}

@@ -195,10 +195,20 @@ describe('review screen', () => {
       expect(within(idField).getByTestId('field-value').textContent).toBe('330106199001011234'),
     );
     expect(review.reveals).toEqual(['again']);
+    // Only the number asked for is shown; the next one needs its own click (no second call).
+    const mobile = within(organizer).getByTestId('field-organizer.person_in_charge.mobile');
+    expect(within(mobile).getByTestId('field-value').textContent).toBe('139****0001');
+    await user.click(within(organizer).getByTestId('reveal-organizer.person_in_charge.mobile'));
+    await waitFor(() =>
+      expect(within(mobile).getByTestId('field-value').textContent).toBe('13900000001'),
+    );
+    expect(review.reveals).toEqual(['again']);
 
     // The last rejection's reasons, in the console's language, and what changed since.
     const last = within(page).getByTestId('last-rejection');
-    expect(last.textContent).toContain('网站 1 · 名称');
+    expect(last.textContent).toContain('网站 1 · 名称：');
+    // Inside its group a field is named without the group: "名称", not "网站 1 · 名称".
+    expect(within(site).getByText('名称')).toBeTruthy();
     expect(last.textContent).toContain('网站名称与主办者无关');
     expect(last.textContent).toContain('请使用与公司相关的名称');
     const change = within(page).getByTestId('change-websites[0].name');
@@ -291,9 +301,16 @@ describe('review screen', () => {
         uploader_id: '1',
         created_at: 9,
       });
+      // Rejected once in the preliminary review, long settled: not this review's business.
+      f.last_rejection = {
+        at: '2026-12-01T05:00:00.000Z',
+        reasons: [{ field: 'websites[0].name', code: 'name_unrelated', message: '' }],
+      };
       r.filings.push(f);
     });
     const photoCard = await screen.findByTestId('photo-card');
+    expect(screen.queryByTestId('last-rejection')).toBeNull();
+    expect(screen.queryByTestId('no-changes')).toBeNull();
     await waitFor(() =>
       expect(within(photoCard).getByTestId('document-image').querySelector('img')?.getAttribute('width')).toBe('480'),
     );
