@@ -58,7 +58,24 @@ export async function rejectOnScreen(page, { fieldLabel, fieldSearch, reasonLabe
   if (note) await page.getByTestId('reason-note-0').fill(note);
   if (shot) await screenshot(page, shot);
   await page.getByTestId('reject').click();
-  await page.getByTestId('review-queue-page').waitFor();
+  await backToQueue(page, 'reject');
+}
+
+// After a decision the console returns to the queue; a refusal stays on the screen and says why.
+async function backToQueue(page, what) {
+  const queue = page.getByTestId('review-queue-page');
+  const refusal = page.getByTestId('decision-panel').getByTestId('form-error');
+  const fieldErrors = page.getByTestId('decision-panel').locator('.ant-form-item-explain-error');
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (await queue.isVisible()) return;
+    if (await refusal.isVisible()) {
+      assert.fail(`${what} refused: ${await refusal.textContent()}`);
+    }
+    await page.waitForTimeout(200);
+  }
+  await screenshot(page, `failed-${what}`);
+  assert.fail(`${what}: still on the review screen (${(await fieldErrors.allTextContents()).join('; ')})`);
 }
 
 // Approves the claimed application (or, at the photo stage, accepts the photo).
@@ -66,16 +83,22 @@ export async function approveOnScreen(page, shot) {
   if (shot) await screenshot(page, shot);
   await page.getByTestId('approve').click();
   await page.getByTestId('approve-ok').click();
-  await page.getByTestId('review-queue-page').waitFor();
+  await backToQueue(page, 'approve');
 }
 
-// Marks the backdrop of application `id` shipped from the shipping list.
-export async function shipBackdrop(page, baseUrl, id, { carrier, tracking }, shot) {
+// Marks the backdrop of application `id` shipped from the shipping list; with `mobile`, first
+// reveals the recipient's masked mobile in the dialog and expects it.
+export async function shipBackdrop(page, baseUrl, id, { carrier, tracking, mobile }, shot) {
   await page.goto(`${baseUrl}/review/backdrops`);
   await page.getByTestId('backdrops-requested').waitFor();
   await page.getByTestId(`ship-${id}`).click();
   const dialog = page.getByTestId('ship-dialog');
   await dialog.waitFor();
+  if (mobile) {
+    assert.match(await dialog.getByTestId('ship-mobile').textContent(), /\*{4}/);
+    await dialog.getByTestId('ship-reveal').click();
+    await dialog.getByTestId('ship-mobile').filter({ hasText: mobile }).waitFor();
+  }
   await dialog
     .locator('[data-testid="ship-carrier"] input, input[data-testid="ship-carrier"]')
     .first()

@@ -175,7 +175,7 @@ describe('provider journey (zh-CN)', () => {
       reviewer,
       base,
       id,
-      { carrier: '顺丰速运', tracking: 'SF1234567890' },
+      { carrier: '顺丰速运', tracking: 'SF1234567890', mobile: '13800138000' },
       'journey-zh-08-ship',
     );
 

@@ -1,12 +1,14 @@
 // The backdrop shipping list: applications whose applicant asked for the photo backdrop
 // (recipient, mobile, address, when), oldest request first, each with a "mark shipped" dialog
 // (carrier from the common ones or typed in, tracking number); a second tab lists what was
-// shipped. "Load more" follows the server's cursor.
+// shipped. "Load more" follows the server's cursor. Mobiles are masked in the list; the dialog
+// shows the whole number on request (an audited reveal).
 import { useState } from 'react';
 import {
   App,
   AutoComplete,
   Button,
+  Descriptions,
   Form,
   Input,
   Modal,
@@ -16,11 +18,13 @@ import {
   type ButtonProps,
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import { EyeOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useServices } from '../../app/services';
 import {
   fetchBackdrops,
+  revealNumbers,
   shipBackdrop,
   type BackdropEntry,
   type BackdropStatus,
@@ -59,6 +63,12 @@ function ShipDialog({ entry, onClose }: { entry: BackdropEntry; onClose: () => v
   const qc = useQueryClient();
   const [form] = Form.useForm<ShipValues>();
   const errors = useFormErrors(form, kShipFields);
+  // The list shows the mobile masked; the courier needs it whole: one (audited) reveal.
+  const reveal = useMutation({
+    mutationFn: () => revealNumbers(client, entry.application_id),
+    onError: (e) => errors.setError(e),
+  });
+  const mobile = reveal.data?.['backdrop.mobile'] ?? entry.mobile;
   const ship = useMutation({
     mutationFn: (v: ShipValues) =>
       shipBackdrop(client, entry.application_id, {
@@ -91,9 +101,25 @@ function ShipDialog({ entry, onClose }: { entry: BackdropEntry; onClose: () => v
       destroyOnHidden
     >
       <div data-testid="ship-dialog">
-        <Typography.Paragraph type="secondary">
-          {entry.recipient} · {entry.mobile} · {entry.address}
-        </Typography.Paragraph>
+        <Descriptions column={1} size="small" className="ship-recipient">
+          <Descriptions.Item label={t('review.shipping.recipient')}>{entry.recipient}</Descriptions.Item>
+          <Descriptions.Item label={t('review.shipping.mobile')}>
+            <span data-testid="ship-mobile">{mobile}</span>
+            {!reveal.data && mobile.includes('*') && (
+              <Button
+                type="link"
+                size="small"
+                icon={<EyeOutlined />}
+                loading={reveal.isPending}
+                onClick={() => reveal.mutate()}
+                data-testid="ship-reveal"
+              >
+                {t('review.detail.show')}
+              </Button>
+            )}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('review.shipping.address')}>{entry.address}</Descriptions.Item>
+        </Descriptions>
         <FormAlert text={errors.globalText} extra={errors.globalExtra} />
         <Form
           form={form}

@@ -345,7 +345,7 @@ describe('shipping list', () => {
     application_id: id,
     organizer_name: `杭州${id}科技有限公司`,
     recipient: '张三',
-    mobile: '13900000001',
+    mobile: '139****0001',
     address: '浙江省杭州市西湖区文三路 1 号',
     requested_at: '2026-12-02T01:00:00.000Z',
     carrier: null,
@@ -356,12 +356,20 @@ describe('shipping list', () => {
   it('marks a backdrop shipped with carrier and tracking number', async () => {
     const { review, user } = start('/review/backdrops', (r) => {
       r.backdrops.push(entry('b1'), entry('b2'));
+      r.filings.push(makeFiling('b1', { secrets: { 'backdrop.mobile': '13900000001' } }, 'backdrop_requested'));
     });
     const table = await screen.findByTestId('backdrops-requested');
     await within(table).findByText('杭州b1科技有限公司');
     expect(within(table).getAllByText('张三')).toHaveLength(2);
     await user.click(screen.getByTestId('ship-b1'));
     const dialog = await screen.findByTestId('ship-dialog');
+    // The courier needs the whole mobile: one reveal.
+    expect(within(dialog).getByTestId('ship-mobile').textContent).toBe('139****0001');
+    await user.click(within(dialog).getByTestId('ship-reveal'));
+    await waitFor(() =>
+      expect(within(dialog).getByTestId('ship-mobile').textContent).toBe('13900000001'),
+    );
+    expect(review.reveals).toEqual(['b1']);
     // Client checks first.
     await user.type(within(dialog).getByTestId('ship-tracking'), 'no spaces');
     await user.click(screen.getByTestId('ship-ok'));
