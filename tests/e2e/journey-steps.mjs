@@ -20,22 +20,36 @@ export async function logIn(page, baseUrl, lang, email, password = kDemoPassword
   await page.getByTestId('home-page').waitFor();
 }
 
-// Opens an antd Select by its test id and picks the option whose text is exactly `label`,
-// typing `search` first when the select is searchable.
+// Opens an antd Select by its test id and picks the option whose text is exactly `label`
+// (typing `search` first when the select is searchable), then checks that the select shows it.
+// A click can reach the list while it is still animating open and be lost (a loaded machine):
+// the pick is tried again, at most three times.
 export async function pickOption(page, testId, label, search) {
   const select = page.getByTestId(testId);
-  await select.click();
-  if (search) await page.keyboard.type(search);
-  const option = page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-    .filter({ hasText: label });
-  await option.first().waitFor();
-  const texts = await option.allTextContents();
-  let index = texts.findIndex((t) => t.trim() === label);
-  // A label with more beside it ("beian-demo.cn · 北京示例科技有限公司") when no option is exact.
-  if (index < 0 && texts.length === 1) index = 0;
-  assert.ok(index >= 0, `option "${label}" in ${testId}: ${JSON.stringify(texts)}`);
-  await option.nth(index).click();
+  const options = page.locator(
+    '.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option',
+  );
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    if (search) await page.keyboard.type(search);
+    const option = options.filter({ hasText: label });
+    await option.first().waitFor();
+    const texts = await option.allTextContents();
+    const index = texts.findIndex((t) => t.trim() === label);
+    assert.ok(index >= 0, `option "${label}" in ${testId}: ${JSON.stringify(texts)}`);
+    await option.nth(index).click();
+    try {
+      await page.waitForFunction(
+        ([id, text]) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.includes(text),
+        [testId, label],
+        { timeout: 3_000 },
+      );
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 // Goes to the queue's `stage` tab, claims application `id` and waits for its review screen.
