@@ -333,7 +333,9 @@ export class FakeReview {
         if (action === '/claim' && method === 'POST') {
           if (f.claim && f.claim.holder !== this.me()) {
             return fail(409, 'claimed_by_other', 'claimed by another reviewer', [
-              { field: 'claim', code: 'claimed_by_other', message: f.claim.reviewer_name },
+              { field: 'claim.reviewer_id', code: 'claimed_by_other', message: String(f.claim.reviewer_id) },
+              { field: 'claim.reviewer_name', code: 'claimed_by_other', message: f.claim.reviewer_name },
+              { field: 'claim.expires_at', code: 'claimed_by_other', message: f.claim.expires_at },
             ]);
           }
           f.claim = {

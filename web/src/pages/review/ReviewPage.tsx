@@ -59,7 +59,7 @@ import {
 } from '../../lib/reviewFields';
 import { FormAlert } from '../FormAlert';
 import { DocumentView } from './DocumentView';
-import { formatTime } from './format';
+import { claimHolderText, formatTime } from './format';
 import './review.css';
 
 // The reason's name in the console's language.
@@ -277,8 +277,10 @@ function DecisionPanel({
   };
 
   const failureText = failure ? errorText(t, failure) : null;
-  const failureExtra =
-    failure instanceof ApiError
+  const holder = claimHolderText(t, failure);
+  const failureExtra = holder
+    ? [holder]
+    : failure instanceof ApiError
       ? failure.details.map((d) =>
           `${d.field ? `${d.field}: ` : ''}${fieldErrorText(t, { code: d.code, message: d.message })}`,
         )

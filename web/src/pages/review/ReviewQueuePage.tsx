@@ -18,7 +18,7 @@ import {
   type ReviewStage,
 } from '../../api/review';
 import { globalErrorText, mapApiError } from '../../lib/errors';
-import { formatTime } from './format';
+import { claimHolderText, formatTime } from './format';
 import './review.css';
 import { kOrganizerTypes, kProvinces } from './enums';
 
@@ -64,7 +64,8 @@ export default function ReviewQueuePage() {
     onSuccess: (_answer, id) => navigate(`/review/applications/${encodeURIComponent(id)}`),
     onError: (e) => {
       const g = mapApiError(e, []).global;
-      if (g) void message.error(globalErrorText(t, g));
+      const holder = claimHolderText(t, e);
+      if (g) void message.error(holder ? `${globalErrorText(t, g)} ${holder}` : globalErrorText(t, g));
       void queue.refetch();
     },
   });

@@ -12,6 +12,7 @@ import type { AppConfig } from '../../api/config';
 import { createI18n, type Language } from '../../i18n';
 import { FakeServer } from '../../test/fakeServer';
 import { FakeReview, makeFiling } from '../../test/fakeReview';
+import { formatTime } from './format';
 
 const kAgent: AppConfig = { service: 'agent', api_base: '/api/v1', version: 'test' };
 
@@ -146,7 +147,12 @@ describe('review queue', () => {
       holder: 'other@example.com',
     };
     await user.click(screen.getByTestId('claim-race'));
-    expect(await screen.findByText(codeText('claimed_by_other', 'claimed by another reviewer'))).toBeTruthy();
+    // The refusal names who holds the claim.
+    expect(
+      await screen.findByText(
+        `${codeText('claimed_by_other', 'claimed by another reviewer')} 审核员乙 正在审核（领取至 ${formatTime('2026-12-02T04:00:00.000Z')}）`,
+      ),
+    ).toBeTruthy();
     expect(screen.queryByTestId('review-page')).toBeNull();
   });
 });
