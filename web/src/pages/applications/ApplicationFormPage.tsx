@@ -65,7 +65,7 @@ import {
   type FieldNotes,
   type FormValues,
 } from './formModel';
-import { RequiredDocumentRows } from './Documents';
+import { RequiredDocumentRows, uniqueDocuments } from './Documents';
 import {
   documentLabel,
   enumLabel,
@@ -442,7 +442,7 @@ function FilingForm({ initial, instances, domains }: FilingFormProps) {
   ];
   const errorsByStep = [0, 0, 0, 0];
   for (const f of precheck?.findings ?? []) if (f.severity === 'error') errorsByStep[stepOf(f.field)] += 1;
-  const missingDocs = (precheck?.required_documents ?? []).filter(
+  const missingDocs = uniqueDocuments(precheck?.required_documents ?? []).filter(
     (d) => d.kind !== 'verified_photo' && !d.satisfied,
   ).length;
   errorsByStep[2] += missingDocs;
@@ -1003,6 +1003,17 @@ function CheckStep({ app, values, precheck, missingDocs, flush, onPrecheck, onSu
       text: f ? findingText(i18n.language, f) : d.message || d.code,
     });
   };
+  // The refusal's details, less the findings the list above shows already (the precheck runs
+  // again on a refusal); each missing document once.
+  const failureDetails =
+    failure instanceof ApiError
+      ? failure.details.filter(
+          (d, i, all) =>
+            all.findIndex((x) => x.field === d.field && x.code === d.code && x.message === d.message) === i &&
+            (d.code === 'document_missing' ||
+              !errors.some((f) => f.field === d.field && f.code === d.code)),
+        )
+      : [];
   const failureText = failure
     ? (() => {
         const g = mapApiError(failure, []).global;
@@ -1099,9 +1110,9 @@ function CheckStep({ app, values, precheck, missingDocs, flush, onPrecheck, onSu
           data-testid="submit-error"
           title={`${t('apps.check.refused')} ${failureText ?? ''}`}
           description={
-            failure instanceof ApiError && failure.details.length > 0 ? (
+            failureDetails.length > 0 ? (
               <ul className="apps-findings" data-testid="submit-error-details">
-                {failure.details.map((d, i) => (
+                {failureDetails.map((d, i) => (
                   <li key={i} data-field={d.field} data-code={d.code}>
                     {detailText(d)}
                   </li>

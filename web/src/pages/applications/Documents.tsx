@@ -153,6 +153,11 @@ export function UploadButton({ appId, kind, subject, label, testId, onUploaded, 
   );
 }
 
+// Each kind and subject once (the rules may ask for one document on two grounds).
+export function uniqueDocuments<T extends { kind: string; subject: string }>(list: readonly T[]): T[] {
+  return list.filter((r, i) => list.findIndex((x) => x.kind === r.kind && x.subject === r.subject) === i);
+}
+
 export interface DocumentRowsProps {
   appId: string;
   required: readonly RequiredDocument[];
@@ -185,7 +190,7 @@ export function RequiredDocumentRows({ appId, required, documents, flagged, edit
     }
   };
 
-  const rows = required.map((r) => {
+  const rows = uniqueDocuments(required).map((r) => {
     const key = docKey(r.kind, r.subject);
     const files = documents.filter((d) => d.kind === r.kind && d.subject === r.subject);
     const later = r.kind === 'verified_photo';
