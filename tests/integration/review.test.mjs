@@ -1,6 +1,7 @@
 // The provider's preliminary review against the real binary (issue 7 item 5, the review
 // contract): the reason catalogue, the queue (filters, SLA, claim shown), claims (one reviewer at
-// a time, database-enforced: 10 parallel claims → exactly one wins), the detail view,
+// a time, database-enforced: 10 parallel claims, and claims through two server processes on one
+// database → exactly one wins), the detail view,
 // reject with reasons → flagged_fields for the applicant → fix → resubmit →
 // changes_since_rejection → approve; reveal writes a hash-chained audit row that
 // `beian audit verify` accepts (and, on SQLite, rejects after a row is tampered with); and the
@@ -10,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assertError, kBackend, runBeian, sleep, startServer } from './lib/server.mjs';
+import { Client, assertError, kBackend, runBeian, sleep, startServer } from './lib/server.mjs';
 import {
   demoReviewer,
   newApplicant,
@@ -119,6 +120,37 @@ describe('claims', () => {
       assert.equal(rel.status, 204);
       const c2 = await rv2.post(`/review/applications/${a.id}/claim`, {});
       assert.equal(c2.status, 200, c2.text);
+    });
+
+  test('claims racing through two server processes on one database: exactly one wins',
+    async () => {
+      const second = await startServer({ db: server.db, demo: false });
+      try {
+        const who = await newApplicant(server, 'rv-race2');
+        const a = await submittedFiling(who);
+        const reviewers = [];
+        for (let i = 0; i < 6; i++) {
+          const c = await newReviewer(server, `rv-race2-${i}`);
+          if (i % 2) {
+            // The same session, sent to the other process.
+            const other = new Client(second.agentUrl, '/api/v1');
+            other.cookies = c.cookies;
+            other.csrf = c.csrf;
+            reviewers.push(other);
+          } else {
+            reviewers.push(c);
+          }
+        }
+        const answers = await Promise.all(
+          reviewers.map((c) => c.post(`/review/applications/${a.id}/claim`, {})));
+        assert.equal(answers.filter((r) => r.status === 200).length, 1,
+          answers.map((r) => `${r.status} ${r.data?.error?.code ?? ''}`).join(', '));
+        for (const r of answers.filter((x) => x.status !== 200)) {
+          assert.equal(r.data.error.code, 'claimed_by_other');
+        }
+      } finally {
+        await second.stop();
+      }
     });
 
   test('10 parallel claims by different reviewers: exactly one wins', async () => {
