@@ -4,7 +4,7 @@
 // database → exactly one wins), the detail view,
 // reject with reasons → flagged_fields for the applicant → fix → resubmit →
 // changes_since_rejection → approve; reveal writes a hash-chained audit row that
-// `beian audit verify` accepts (and, on SQLite, rejects after a row is tampered with); and the
+// `beian audit verify` accepts (and rejects, naming the row, after a row is tampered with); the
 // abuse cases: another applicant → 404, applicant on reviewer routes → 403, invalid transition →
 // 409, decision without claim → 409 claim_required, unknown reason → 422, `other` without a note.
 import assert from 'node:assert/strict';
@@ -348,22 +348,32 @@ describe('reveal and the audit log', () => {
     assert.match(ok.stdout, /rows? verified|chain intact/i);
   });
 
-  test('beian audit verify names the first tampered row (SQLite)',
-    { skip: kBackend !== 'sqlite' && 'tampers with the SQLite file' }, async () => {
-      const who = await newApplicant(server, 'rv-tamper');
-      const a = await submittedFiling(who);
-      const rv = await demoReviewer(server);
-      for (let i = 0; i < 3; i++) {
-        assert.equal((await rv.post(`/review/applications/${a.id}/reveal`, {})).status, 200);
-      }
+  test('beian audit verify names the first tampered row', async () => {
+    const who = await newApplicant(server, 'rv-tamper');
+    const a = await submittedFiling(who);
+    const rv = await demoReviewer(server);
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await rv.post(`/review/applications/${a.id}/reveal`, {})).status, 200);
+    }
+    // Tamper with the database directly, as someone with access to it would (the trigger that
+    // refuses UPDATE dropped first).
+    let sql;
+    if (kBackend === 'sqlite') {
       const file = path.join(server.db.dataDir, 'agent.db');
-      const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', file, q],
+      sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', file, q],
         { encoding: 'utf8' }).trim();
-      const seq = Number(sql(`SELECT MIN(seq) FROM audit_log WHERE application_id = '${a.id}'`));
-      sql('DROP TRIGGER audit_log_no_update; ' +
-        `UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = ${seq};`);
-      const bad = await runBeian(['audit', 'verify', ...server.db.args]);
-      assert.equal(bad.code, 1, `${bad.stdout}\n${bad.stderr}`);
-      assert.match(bad.stderr + bad.stdout, new RegExp(`row ${seq}\\b`));
-    });
+    } else {
+      const url = server.db.args[server.db.args.indexOf('--database') + 1];
+      sql = (q) => execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qtA', '-c', q],
+        { encoding: 'utf8' }).trim();
+    }
+    const seq = Number(sql(`SELECT MIN(seq) FROM audit_log WHERE application_id = '${a.id}'`));
+    assert.ok(seq >= 1);
+    const drop = kBackend === 'sqlite' ? 'DROP TRIGGER audit_log_no_update'
+      : 'DROP TRIGGER audit_log_no_change ON audit_log';
+    sql(`${drop}; UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = ${seq};`);
+    const bad = await runBeian(['audit', 'verify', ...server.db.args]);
+    assert.equal(bad.code, 1, `${bad.stdout}\n${bad.stderr}`);
+    assert.match(bad.stderr + bad.stdout, new RegExp(`row ${seq}\\b`));
+  });
 });
