@@ -83,7 +83,8 @@ constexpr Statement kFacts{
     " AND event IN ('approve', 'accept_photo', 'authority_approve'))"};
 
 // $2 state, $3 province, $4 organizer type, $5 overdue only (0/1), $6 now, $7/$8 the cursor
-// (state_entered_at, id; -1 for the first page).
+// (state_entered_at, id; -1 for the first page). A resubmission is an application rejected
+// before at this stage: a rejected photo for the photo review, any other rejection otherwise.
 constexpr Statement kQueue{
     "review.queue",
     "SELECT a.id, a.owner_id, a.state, a.version, a.filing_type, a.province, a.organizer_type,"
@@ -92,7 +93,8 @@ constexpr Statement kQueue{
     " c.reviewer_id, COALESCE(u.display_name, ''), c.claimed_at, c.expires_at,"
     " (SELECT MIN(e.created_at) FROM application_events e WHERE e.application_id = a.id"
     " AND e.to_state = 'preliminary_review'),"
-    " (SELECT COUNT(*) FROM application_rejections r WHERE r.application_id = a.id)"
+    " (SELECT COUNT(*) FROM application_rejections r WHERE r.application_id = a.id"
+    " AND ((a.state = 'photo_uploaded') = (r.event = 'reject_photo')))"
     " FROM applications a"
     " LEFT JOIN review_claims c ON c.application_id = a.id AND c.expires_at > $6"
     " LEFT JOIN users u ON u.id = c.reviewer_id"

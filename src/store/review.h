@@ -126,7 +126,7 @@ struct QueueItem {
   ApplicationRecord application;
   std::optional<ClaimRow> claim;  // a live claim
   std::optional<int64_t> submitted_at_ms;
-  bool resubmission = false;  // rejected at least once before
+  bool resubmission = false;  // rejected before at this stage (photo: reject_photo)
 };
 
 struct QueuePage {

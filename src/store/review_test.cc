@@ -218,6 +218,39 @@ TEST_P(ReviewStoreTest, LatestRejectionAndFacts) {
   EXPECT_EQ((*latest)->body, "body7");
   auto none = db().Read([&](Tx& tx) { return RejectionRepo(tx).Latest("nope"); });
   EXPECT_FALSE(none->has_value());
+  // A preliminary rejection makes a resubmission of the preliminary review, not of the photo's.
+  AddApplication("r2", "photo_uploaded", 100);
+  auto photo_rejection = db().Write([&](Tx& tx) -> core::Status {
+    BEIAN_TRY(RejectionRepo(tx).Insert({.application_id = "r2",
+                                        .event_seq = 2,
+                                        .event = "reject",
+                                        .reasons_json = "[]",
+                                        .body = "b",
+                                        .documents_json = "{}",
+                                        .created_at_ms = 2}));
+    return core::Ok();
+  });
+  ASSERT_TRUE(photo_rejection.ok()) << photo_rejection.error().message;
+  auto photo_queue = db().Read([&](Tx& tx) {
+    return ReviewQueueRepo(tx).List({.state = "photo_uploaded", .now_ms = 1}, 10, "");
+  });
+  ASSERT_TRUE(photo_queue.ok()) << photo_queue.error().message;
+  ASSERT_EQ(photo_queue->items.size(), 1u);
+  EXPECT_FALSE(photo_queue->items[0].resubmission);
+  auto added = db().Write([&](Tx& tx) {
+    return RejectionRepo(tx).Insert({.application_id = "r2",
+                                     .event_seq = 5,
+                                     .event = "reject_photo",
+                                     .reasons_json = "[]",
+                                     .body = "b",
+                                     .documents_json = "{}",
+                                     .created_at_ms = 5});
+  });
+  ASSERT_TRUE(added.ok());
+  photo_queue = db().Read([&](Tx& tx) {
+    return ReviewQueueRepo(tx).List({.state = "photo_uploaded", .now_ms = 1}, 10, "");
+  });
+  EXPECT_TRUE(photo_queue->items[0].resubmission);
   auto facts = db().Read([&](Tx& tx) { return ReviewQueueRepo(tx).Facts("r1"); });
   ASSERT_TRUE(facts.ok()) << facts.error().message;
   EXPECT_FALSE(facts->submitted_at_ms.has_value());

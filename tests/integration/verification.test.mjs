@@ -119,6 +119,7 @@ describe('backdrop, photo, photo review', () => {
     const item = pq.data.items.find((x) => x.id === id);
     assert.ok(item, 'in the photo queue');
     assert.equal(item.state, 'photo_uploaded');
+    assert.equal(item.resubmission, false, 'the first photo');
     assert.match(item.sla_deadline, /^\d{4}-/);
     assertError(await rv.post(`/review/applications/${id}/photo-decision`, { decision: 'accept' }),
       409, 'claim_required');
@@ -147,6 +148,8 @@ describe('backdrop, photo, photo review', () => {
     const h2 = await app.post(`/applications/${id}/photo`, { document_id: p2.data.id });
     assert.equal(h2.status, 200, h2.text);
     assert.equal(h2.data.state, 'photo_uploaded');
+    const again = (await rv.get('/review/queue?stage=photo&limit=100')).data.items.find((x) => x.id === id);
+    assert.equal(again.resubmission, true, 'a photo taken again after a rejection');
     const detail = await rv.get(`/review/applications/${id}`);
     assert.equal(detail.status, 200, detail.text);
     assert.equal(detail.data.application.backdrop.mobile, '139****0001');
