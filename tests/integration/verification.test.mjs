@@ -204,21 +204,29 @@ describe('SIGKILL during uploads and decisions', () => {
         assert.equal((await f.who.client.post(`/applications/${f.id}/backdrop`, kBackdrop)).status, 200);
       }
       // The burst: photo-sized uploads for the shipped ones, claims and decisions for the queue.
+      // The burst: photo uploads for the shipped ones (until the server dies), claims and
+      // decisions for the queue. The kill comes once some of it has been answered, so that it
+      // lands in the middle of the work, not before it.
+      let answered = 0;
+      let killed = false;
       const burst = [];
       for (const f of filings) {
         burst.push(rv.post(`/review/backdrops/${f.id}/ship`, { carrier: 'EMS', tracking_number: `E${f.id.slice(0, 8)}` })
           .then(async () => {
-            for (let k = 0; k < 5; k++) {
+            for (let k = 0; !killed && k < 40; k++) {
               await upload(f.who.client, f.id, 'verified_photo', 'organizer', png(1500, 1100, k * 13));
+              answered += 1;
             }
           }).catch(() => {}));
       }
       for (const p of pending) {
         burst.push(rv.post(`/review/applications/${p.app.id}/claim`, {})
           .then(() => rv.post(`/review/applications/${p.app.id}/decision`, { decision: 'reject',
-            reasons: [{ field: 'organizer.name', code: 'info_mismatch' }] })).catch(() => {}));
+            reasons: [{ field: 'organizer.name', code: 'info_mismatch' }] }))
+          .then(() => { answered += 1; }).catch(() => {}));
       }
-      await sleep(40);
+      for (let waited = 0; answered < 4 && waited < 10_000; waited += 5) await sleep(5);
+      killed = true;
       await server.stop({ signal: 'SIGKILL', expectCode: null });
       await Promise.allSettled(burst);
 
