@@ -203,6 +203,8 @@ export class FakeReview {
   readonly shipped: Array<{ id: string; body: unknown }> = [];
   // Queue pages are this long (a small number shows "load more").
   pageSize = 20;
+  // Codes the server refuses although the catalogue lists them (a catalogue changed meanwhile).
+  readonly refusedCodes = new Set<string>();
 
   constructor(readonly base: FakeServer) {}
 
@@ -269,7 +271,11 @@ export class FakeReview {
     }
     for (const [i, r] of reasons.entries()) {
       const entry = kReasons.find((x) => x.code === r.code && x.stages.includes(stage));
-      if (!entry) return fail(422, 'unknown_reason', `unknown reason ${r.code}`);
+      if (!entry || this.refusedCodes.has(r.code)) {
+        return fail(422, 'unknown_reason', `unknown reason ${r.code}`, [
+          { field: `reasons[${i}].code`, code: 'unknown_reason', message: `unknown reason ${r.code}` },
+        ]);
+      }
       if (entry.note_required && !r.message) {
         return fail(422, 'validation_failed', 'note required', [
           { field: `reasons[${i}].message`, code: 'note_required', message: 'a note is required' },

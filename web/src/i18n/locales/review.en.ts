@@ -82,7 +82,7 @@ const reviewEn: DeepStrings<typeof reviewZhCN> = {
       note: 'Note (optional)',
       note_required: 'Note (required)',
       note_missing: 'This reason needs a note',
-      note_too_long: 'The note can have at most 500 characters',
+      note_too_long: 'The note can have at most 300 characters',
       add_reason: 'Add a reason',
       remove_reason: 'Remove this reason',
       reject: 'Reject',
@@ -92,6 +92,13 @@ const reviewEn: DeepStrings<typeof reviewZhCN> = {
       done_approve: 'Approved',
       done_reject: 'Rejected and returned to the applicant',
       done_accept: 'Photo accepted',
+    },
+    reason_error: {
+      required: 'Please fill this in',
+      too_long: 'Too long',
+      note_required: 'This reason needs a note',
+      unknown_reason: 'This reason does not apply at this stage of the review',
+      unknown_field_path: 'The application has no such field',
     },
     document: {
       download: 'Download',

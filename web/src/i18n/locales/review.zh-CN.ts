@@ -80,7 +80,7 @@ const reviewZhCN = {
       note: '说明（选填）',
       note_required: '说明（必填）',
       note_missing: '此原因需要填写说明',
-      note_too_long: '说明不能超过 500 个字符',
+      note_too_long: '说明不能超过 300 个字符',
       add_reason: '添加原因',
       remove_reason: '删除此原因',
       reject: '退回申请',
@@ -90,6 +90,13 @@ const reviewZhCN = {
       done_approve: '已初审通过',
       done_reject: '已退回申请',
       done_accept: '照片已核验通过',
+    },
+    reason_error: {
+      required: '请填写此项',
+      too_long: '内容过长',
+      note_required: '此原因需要填写说明',
+      unknown_reason: '该原因不适用于本审核环节',
+      unknown_field_path: '申请中没有这个字段',
     },
     document: {
       download: '下载',

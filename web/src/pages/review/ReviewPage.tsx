@@ -255,10 +255,27 @@ function DecisionPanel({
       navigate(`/review?stage=${stage === 'photo' ? 'photo' : 'preliminary'}`);
     },
     onError: (e) => {
-      setFailure(e);
+      // A refused reason is marked on its own row of the form; the rest goes above it.
+      const rest = e instanceof ApiError ? e.details.filter((d) => !markReason(d)) : [];
+      setFailure(
+        e instanceof ApiError && rest.length === 0 && e.details.length > 0 ? null : e,
+      );
       void refresh();
     },
   });
+
+  // Puts a detail about "reasons[i].field|code|message" beside that input; false when the detail
+  // names no such input.
+  const markReason = (d: { field: string; code: string; message: string }): boolean => {
+    const m = /^reasons\[(\d+)\]\.(field|code|message)$/.exec(d.field);
+    if (!m) return false;
+    const text = t(`review.reason_error.${d.code}`, {
+      defaultValue: fieldErrorText(t, { code: d.code, message: d.message }),
+    });
+    const key = m[2] as 'field' | 'code' | 'message';
+    form.setFields([{ name: ['reasons', Number(m[1]), key], errors: [text] }]);
+    return true;
+  };
 
   const stageReasons = (catalogue ?? []).filter((r) => stage !== null && r.stages.includes(stage));
   const noteRequired = (code: string | undefined) =>
@@ -281,7 +298,7 @@ function DecisionPanel({
   const failureExtra = holder
     ? [holder]
     : failure instanceof ApiError
-      ? failure.details.map((d) =>
+      ? failure.details.filter((d) => !/^reasons\[\d+\]\./.test(d.field)).map((d) =>
           `${d.field ? `${d.field}: ` : ''}${fieldErrorText(t, { code: d.code, message: d.message })}`,
         )
       : [];
@@ -411,7 +428,7 @@ function DecisionPanel({
                                   whitespace: true,
                                   message: t('review.detail.note_missing'),
                                 },
-                                { max: 500, message: t('review.detail.note_too_long') },
+                                { max: 300, message: t('review.detail.note_too_long') },
                               ]}
                             >
                               <Input.TextArea rows={2} data-testid={`reason-note-${index}`} />

@@ -251,6 +251,25 @@ describe('review screen', () => {
     expect(review.filings[0].application.state).toBe('returned');
   });
 
+  it('marks a reason the server refuses on its own row', async () => {
+    const { review, user } = start('/review/applications/again', (r) => {
+      r.filings.push(resubmitted());
+      r.refusedCodes.add('info_mismatch');
+    });
+    await screen.findByTestId('decision-panel');
+    await pick('reason-field-0', '网站 1 · 名称');
+    await pick('reason-code-0', '信息与证件不一致');
+    await user.click(screen.getByTestId('reject'));
+    const row = screen.getByTestId('reason-0');
+    await waitFor(() =>
+      expect(row.querySelector('.ant-form-item-explain-error')?.textContent).toBe(
+        '该原因不适用于本审核环节',
+      ),
+    );
+    expect(screen.queryByTestId('form-error')).toBeNull();
+    expect(review.filings[0].application.state).toBe('preliminary_review');
+  });
+
   it('claims from the screen and approves, in English', async () => {
     const { review, user } = start(
       '/review/applications/fresh',
