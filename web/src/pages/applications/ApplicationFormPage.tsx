@@ -671,6 +671,8 @@ function OrganizerFields({
             if (allowed.length > 0 && (!cur || !allowed.includes(cur))) {
               form.setFieldValue(['organizer', 'certificate', 'type'], allowed[0]);
             }
+            // An individual is their own legal representative.
+            if (v === 'individual') form.setFieldValue(['organizer', 'legal_representative'], undefined);
           }}
         />
       </Form.Item>
@@ -710,6 +712,37 @@ function OrganizerFields({
       </Form.Item>
       <Typography.Title level={5}>{t('apps.form.pic')}</Typography.Title>
       <PersonFields prefix={['organizer', 'person_in_charge']} path="organizer.person_in_charge" item={item} />
+      {orgType !== 'individual' && (
+        <div data-testid="legal-representative">
+          <Typography.Title level={5}>{t('apps.form.legal_rep')}</Typography.Title>
+          <Typography.Paragraph type="secondary">{t('apps.form.legal_rep_hint')}</Typography.Paragraph>
+          <Form.Item
+            name={['organizer', 'legal_representative', 'name']}
+            label={t('apps.form.legal_rep_name')}
+            {...item('organizer.legal_representative.name')}
+          >
+            <Input data-testid="organizer.legal_representative.name" autoComplete="off" />
+          </Form.Item>
+          <Form.Item
+            name={['organizer', 'legal_representative', 'id_type']}
+            label={t('apps.form.legal_rep_id_type')}
+            {...item('organizer.legal_representative.id_type')}
+          >
+            <Select
+              data-testid="organizer.legal_representative.id_type"
+              allowClear
+              options={kIdTypes.map((v) => ({ value: v, label: enumLabel(t, 'id_type', v) }))}
+            />
+          </Form.Item>
+          <Form.Item
+            name={['organizer', 'legal_representative', 'id_number']}
+            label={t('apps.form.legal_rep_id_number')}
+            {...item('organizer.legal_representative.id_number')}
+          >
+            <Input data-testid="organizer.legal_representative.id_number" autoComplete="off" />
+          </Form.Item>
+        </div>
+      )}
     </>
   );
 }

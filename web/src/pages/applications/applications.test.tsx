@@ -199,6 +199,23 @@ describe('the step form', () => {
     await waitFor(() => expect(fake.apps.get('app-1')!.organizer?.address).toBe('北京'));
   });
 
+  it('takes an optional legal representative for an organization, not for an individual', async () => {
+    const { fake, user } = start('/applications/app-1/edit', (f) => {
+      f.seed({ organizer: kOrganizer, websites: [kWebsite] });
+    });
+    await screen.findByTestId('application-form');
+    expect(screen.getByTestId('legal-representative').textContent).toContain('法定代表人（选填）');
+    await user.type(screen.getByLabelText('法定代表人姓名'), '王五');
+    await waitFor(() =>
+      expect(fake.apps.get('app-1')!.organizer?.legal_representative).toEqual({ name: '王五' }),
+    );
+    await pick(user, screen.getByTestId('organizer.type'), '个人');
+    expect(screen.queryByTestId('legal-representative')).toBeNull();
+    expect(screen.getByLabelText('姓名')).toBeTruthy();
+    await waitFor(() => expect(fake.apps.get('app-1')!.organizer?.certificate?.type).toBe('resident_id_card'));
+    expect(fake.apps.get('app-1')!.organizer?.legal_representative?.name).toBeUndefined();
+  });
+
   it('reloads and says so when the application changed elsewhere (412)', async () => {
     const { fake, user } = start('/applications/app-1/edit', (f) => {
       f.seed({ organizer: kOrganizer, websites: [kWebsite] });

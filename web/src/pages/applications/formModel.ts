@@ -145,6 +145,24 @@ function clean(value: unknown, nullEmpty: boolean): unknown {
   return value ?? undefined;
 }
 
+const kOrganizerMembers = {
+  type: '',
+  name: '',
+  certificate: { type: '', number: '' },
+  province: '',
+  address: '',
+  person_in_charge: { name: '', id_type: '', id_number: '', mobile: '', email: '' },
+  legal_representative: { name: '', id_type: '', id_number: '' },
+};
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (over === undefined || over === null) return base;
+  if (typeof base !== 'object' || base === null || typeof over !== 'object' || Array.isArray(over)) return over;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = deepMerge(out[k], v);
+  return out;
+}
+
 // The application JSON of the form's values: for create (`patch` false) without empty members,
 // for PATCH with null for each emptied organizer member. Websites are an array, which a merge
 // patch replaces whole, so they never need nulls.
@@ -162,7 +180,10 @@ export function toInput(values: FormValues, patch: boolean): ApplicationInput {
     if (!w.same_person && w.person_in_charge) out.person_in_charge = w.person_in_charge;
     return (clean(out, false) as Website | undefined) ?? {};
   });
-  const organizer = clean(values.organizer ?? {}, patch) as Organizer | null | undefined;
+  // A patch names every member the form edits, so that one the form no longer holds (a cleared
+  // select, the legal representative of an organizer who became an individual) is cleared.
+  const source = patch ? deepMerge(kOrganizerMembers, values.organizer ?? {}) : (values.organizer ?? {});
+  const organizer = clean(source, patch) as Organizer | null | undefined;
   const input: ApplicationInput = { websites };
   if (organizer) input.organizer = organizer;
   else if (patch) (input as Record<string, unknown>).organizer = null;
@@ -209,6 +230,10 @@ const kOrganizerLabels: Record<string, string> = {
   'person_in_charge.id_number': 'pic_id_number',
   'person_in_charge.mobile': 'pic_mobile',
   'person_in_charge.email': 'pic_email',
+  legal_representative: 'legal_rep',
+  'legal_representative.name': 'legal_rep_name',
+  'legal_representative.id_type': 'legal_rep_id_type',
+  'legal_representative.id_number': 'legal_rep_id_number',
 };
 
 const kWebsiteLabels: Record<string, string> = {
