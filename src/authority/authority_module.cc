@@ -1,18 +1,22 @@
 // Wiring of the authority service's routes (see authority_module.h).
 #include "authority/authority_module.h"
 
+#include "authority/registry_routes.h"
 #include "core/roles.h"
 #include "http/cookie.h"
 
 namespace beian::authority {
 
 AuthorityModule::AuthorityModule(store::Database& db, const core::Clock& clock,
-                                 const core::PiiCipher& pii, AuthorityOptions options)
+                                 const core::PiiCipher& pii, const domain::Rules& rules,
+                                 AuthorityOptions options)
     : options_(options),
       accounts_(db, clock, pii,
                 {.login_roles = {std::string(core::kRoleAuthorityReviewer)},
                  .self_registration = false,
-                 .password_cost = options.password_cost}) {}
+                 .password_cost = options.password_cost}),
+      verifier_(db, clock, pii),
+      registry_(db, clock, pii, rules) {}
 
 void AuthorityModule::Register(http::Router& router) {
   const std::string cookie = http::SessionCookieName(kSessionCookie, options_.cookie_secure);
@@ -22,6 +26,7 @@ void AuthorityModule::Register(http::Router& router) {
                                    .cookie_name = cookie,
                                    .cookie_secure = options_.cookie_secure,
                                    .password_pool = options_.password_pool});
+  RegisterRegistryRoutes(router, registry_, verifier_);
 }
 
 }  // namespace beian::authority

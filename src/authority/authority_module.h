@@ -1,14 +1,18 @@
-// The competent authority's service (port 8090), with its own database: for now its own
-// accounts (authority reviewers, created by `beian admin create-user`; no self-registration);
-// later the registry, submissions, SMS verification, review and the public query.
-// Register() mounts every route under /authority/v1 on a router.
+// The competent authority's service (port 8090), with its own database: its own accounts
+// (authority reviewers, created by `beian admin create-user`; no self-registration), the
+// providers that call its signed API (`beian admin add-provider`), the registry with its signed
+// look-up, change feed and credential check, and the public query; later submissions, SMS
+// verification and review. Register() mounts every route under /authority/v1 on a router.
 #pragma once
 
 #include "accounts/accounts_routes.h"
 #include "accounts/accounts_service.h"
 #include "accounts/password_pool.h"
+#include "authority/registry_service.h"
+#include "authority/signed_routes.h"
 #include "core/clock.h"
 #include "core/pii_cipher.h"
+#include "domain/rules.h"
 #include "http/router.h"
 #include "store/database.h"
 
@@ -28,14 +32,18 @@ struct AuthorityOptions {
 class AuthorityModule {
  public:
   AuthorityModule(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
-                  AuthorityOptions options);
+                  const domain::Rules& rules, AuthorityOptions options);
 
   void Register(http::Router& router);
   accounts::AccountsService& accounts() { return accounts_; }
+  RegistryService& registry() { return registry_; }
+  const SignatureVerifier& verifier() const { return verifier_; }
 
  private:
   AuthorityOptions options_;
   accounts::AccountsService accounts_;
+  SignatureVerifier verifier_;
+  RegistryService registry_;
 };
 
 }  // namespace beian::authority

@@ -78,7 +78,8 @@ int CreateUser(const CreateUserOptions& o) {
 }  // namespace
 
 void AddAdminCommand(CLI::App& app, int& exit_code) {
-  auto* admin = app.add_subcommand("admin", "Administration: users and inventory");
+  auto* admin =
+      app.add_subcommand("admin", "Administration: users, inventory, providers and the registry");
   admin->require_subcommand(1);
   auto options = std::make_shared<CreateUserOptions>();
   auto* cmd = admin->add_subcommand("create-user", "Create a user (password on standard input)");
@@ -93,6 +94,7 @@ void AddAdminCommand(CLI::App& app, int& exit_code) {
                 "Read the password from standard input (required)");
   cmd->callback([options, &exit_code] { exit_code = CreateUser(*options); });
   AddImportInventoryCommand(*admin, exit_code);
+  AddAuthorityAdminCommands(*admin, exit_code);
 }
 
 }  // namespace beian::cli

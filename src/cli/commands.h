@@ -18,5 +18,7 @@ void AddCodesCommand(CLI::App& app, int& exit_code);
 void AddAuditCommand(CLI::App& app, int& exit_code);
 // `beian admin import-inventory` (registered by AddAdminCommand on its `admin` command).
 void AddImportInventoryCommand(CLI::App& admin, int& exit_code);
+// `beian admin add-provider` and `registry-add` (authority_admin_command.cc).
+void AddAuthorityAdminCommands(CLI::App& admin, int& exit_code);
 
 }  // namespace beian::cli

@@ -161,10 +161,11 @@ void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
 }
 
 void WireAuthority(const ServeOptions& o, Hosted& h, const core::Clock& clock,
-                   const core::PiiCipher& pii, accounts::PasswordPool* password_pool,
+                   const core::PiiCipher& pii, const domain::Rules& rules,
+                   accounts::PasswordPool* password_pool,
                    std::unique_ptr<authority::AuthorityModule>& module) {
   module = std::make_unique<authority::AuthorityModule>(
-      *h.db, clock, pii,
+      *h.db, clock, pii, rules,
       authority::AuthorityOptions{.cookie_secure = o.cookie_secure,
                                   .password_pool = password_pool});
   module->Register(h.router);
@@ -260,7 +261,7 @@ int Serve(const ServeOptions& o) {
   }
   if (run_authority) {
     if (auto s = OpenAndCheck(o, authority_host); !s) return fail(s.error());
-    WireAuthority(o, authority_host, clock, pii, &password_pool, authority_module);
+    WireAuthority(o, authority_host, clock, pii, *rules, &password_pool, authority_module);
   }
   if (!o.no_demo) {
     auto loaded = LoadDemoAccounts(agent_module ? &agent_module->accounts() : nullptr,
@@ -367,7 +368,7 @@ int PrintRoutes(bool json) {
     return 1;
   }
   WireAgent(o, agent_host, clock, pii, *rules, nullptr, blobs, agent_module);
-  WireAuthority(o, authority_host, clock, pii, nullptr, authority_module);
+  WireAuthority(o, authority_host, clock, pii, *rules, nullptr, authority_module);
 
   if (json) {
     boost::json::object out;

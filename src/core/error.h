@@ -58,7 +58,10 @@ namespace beian::core {
   X(kIdempotencyKeyReused, "idempotency_key_reused")    \
   X(kClaimedByOther, "claimed_by_other")                \
   X(kClaimRequired, "claim_required")                   \
-  X(kUnknownReason, "unknown_reason")
+  X(kUnknownReason, "unknown_reason")                   \
+  X(kTimestampSkew, "timestamp_skew")                   \
+  X(kUnknownProvider, "unknown_provider")               \
+  X(kBeianCredentialsInvalid, "beian_credentials_invalid")
 
 enum class ErrorCode {
 #define BEIAN_X(name, str) name,

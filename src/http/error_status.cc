@@ -21,6 +21,8 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kInvalidCredentials:
     case ErrorCode::kBadSignature:
     case ErrorCode::kReplayed:
+    case ErrorCode::kTimestampSkew:
+    case ErrorCode::kUnknownProvider:
       return 401;
     case ErrorCode::kForbidden:
     case ErrorCode::kCsrfFailed:
@@ -55,6 +57,7 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kCredentialsRequired:
     case ErrorCode::kIdempotencyKeyReused:
     case ErrorCode::kUnknownReason:
+    case ErrorCode::kBeianCredentialsInvalid:
       return 422;
     case ErrorCode::kPreconditionRequired:
       return 428;
