@@ -91,12 +91,12 @@ class RegistryService {
                                        const std::string& icp_password) const;
 
   struct PublicQuery {
-    std::string domain;
-    std::string sn;
-    std::string organizer;
+    std::string domain{};
+    std::string sn{};
+    std::string organizer{};
     bool prefix = false;
     int limit = 20;
-    std::string cursor;
+    std::string cursor{};
   };
   // GET /public/query: {results:[record], next_cursor}.
   core::Result<boost::json::object> Query(const PublicQuery& q) const;

@@ -18,10 +18,10 @@ namespace beian::store {
 inline constexpr std::string_view kProviderKeyColumn = "providers.key";
 
 struct Provider {
-  std::string id;
-  std::string name;
-  std::string callback_url;
-  std::string key_sealed;
+  std::string id{};
+  std::string name{};
+  std::string callback_url{};
+  std::string key_sealed{};
   int64_t created_at_ms = 0;
 };
 

@@ -162,6 +162,9 @@ const en: DeepStrings<Messages> = {
       claimed_by_other: 'Another reviewer is working on this application. Try again when their claim has expired',
       claim_required: 'Claim the application before deciding on it (your claim may have expired)',
       unknown_reason: 'This reason is not in the reason catalogue for this review step',
+      timestamp_skew: 'The request was sent at a time too far from the server clock',
+      unknown_provider: 'This provider is not registered with the authority',
+      beian_credentials_invalid: 'The Beian number or ICP password is not correct',
     },
   },
   outage: {

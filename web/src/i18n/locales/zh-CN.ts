@@ -159,6 +159,9 @@ const zhCN = {
       claimed_by_other: '其他审核员正在处理该申请，请在其领取过期后再试',
       claim_required: '请先领取该申请再作出审核决定（您的领取可能已过期）',
       unknown_reason: '该原因不在本审核环节的原因目录中',
+      timestamp_skew: '请求时间与服务器时间相差过大',
+      unknown_provider: '该接入服务商未在管局登记',
+      beian_credentials_invalid: '备案号或 ICP 密码不正确',
     },
   },
   outage: {
