@@ -126,6 +126,39 @@ class OwnFilingsRegistry final : public domain::RegistryView {
   mutable std::map<std::string, std::string> subjects_;  // subject SN -> certificate hash
 };
 
+// The authority's registry as the judgement reads it: filed subjects and websites from the
+// authority's look-up, orders in progress from this provider's own open applications.
+class AuthorityRegistry final : public domain::RegistryView {
+ public:
+  AuthorityRegistry(const domain::InMemoryRegistry& remote, const OwnFilingsRegistry& local)
+      : remote_(remote), local_(local) {}
+
+  std::optional<domain::RegistrySubject> FindSubject(std::string_view certificate_type,
+                                                     std::string_view number) const override {
+    return remote_.FindSubject(certificate_type, number);
+  }
+  std::vector<domain::RegistrySubject> SubjectsWithNumber(std::string_view number) const override {
+    return remote_.SubjectsWithNumber(number);
+  }
+  std::optional<domain::RegistryWebsite> FindWebsite(std::string_view domain) const override {
+    return remote_.FindWebsite(domain);
+  }
+  std::vector<domain::RegistryWebsite> WebsitesOfSubject(
+      std::string_view subject_sn) const override {
+    return remote_.WebsitesOfSubject(subject_sn);
+  }
+  bool HasOpenOrderForCertificate(std::string_view number) const override {
+    return local_.HasOpenOrderForCertificate(number);
+  }
+  bool HasOpenOrderForDomain(std::string_view domain) const override {
+    return local_.HasOpenOrderForDomain(domain);
+  }
+
+ private:
+  const domain::InMemoryRegistry& remote_;
+  const OwnFilingsRegistry& local_;
+};
+
 std::vector<store::DomainKey> DomainKeys(const domain::Application& app) {
   std::vector<store::DomainKey> out;
   for (size_t i = 0; i < app.websites.size(); ++i) {
@@ -396,8 +429,27 @@ Result<PrecheckAnswer> ApplicationsService::RunPrecheck(store::Tx& tx, const App
   }
   OwnFilingsRegistry registry(tx, pii_, options_.provider, d.record.id);
   PrecheckAnswer answer;
-  answer.result =
-      domain::Precheck(d.application, registry, inventory.get(), rules_, clock_, options_.provider);
+  if (options_.registry_lookup) {
+    auto remote = options_.registry_lookup(d.application);
+    const domain::InMemoryRegistry nothing;
+    AuthorityRegistry view(remote ? *remote : nothing, registry);
+    answer.result =
+        domain::Precheck(d.application, view, inventory.get(), rules_, clock_, options_.provider);
+    if (!remote) {
+      // Without the registry the type cannot be judged: say so, and block submission.
+      domain::Finding unreachable{domain::Severity::kError,
+                                  "filing_type",
+                                  "authority_unreachable",
+                                  {{"reason", remote.error().message}}};
+      answer.result.filing_type.reset();
+      answer.result.needs_beian_credentials = false;
+      answer.result.explanation = unreachable;
+      answer.result.findings.insert(answer.result.findings.begin(), std::move(unreachable));
+    }
+  } else {
+    answer.result = domain::Precheck(d.application, registry, inventory.get(), rules_, clock_,
+                                     options_.provider);
+  }
   DocumentSet uploaded;
   if (options_.documents) {
     BEIAN_ASSIGN_OR_RETURN(uploaded, options_.documents(tx, d.record.id));
@@ -487,6 +539,20 @@ Result<StoredAnswer> ApplicationsService::Submit(const Actor& actor, const std::
         return Error(ErrorCode::kCredentialsRequired,
                      "this filing type needs the Beian SN and the ICP password",
                      std::move(missing));
+      }
+      if (options_.credentials_check) {
+        BEIAN_ASSIGN_OR_RETURN(bool valid,
+                               options_.credentials_check(app.organizer.certificate.type,
+                                                          app.organizer.certificate.number,
+                                                          app.beian.subject_sn, icp_password));
+        if (!valid) {
+          const std::string msg =
+              "the Beian SN and ICP password do not match the subject filed under this "
+              "certificate";
+          return Error(ErrorCode::kBeianCredentialsInvalid, msg,
+                       {{"beian_sn", "beian_credentials_invalid", msg},
+                        {"icp_password", "beian_credentials_invalid", msg}});
+        }
       }
     }
     app.filing_type =

@@ -26,6 +26,7 @@
 #include "domain/calendar.h"
 #include "domain/inventory_view.h"
 #include "domain/precheck.h"
+#include "domain/registry_view.h"
 #include "domain/rules.h"
 #include "store/applications.h"
 #include "store/database.h"
@@ -40,6 +41,17 @@ using DocumentSet = std::set<std::pair<std::string, std::string>>;
 using DocumentLister =
     std::function<core::Result<DocumentSet>(store::Tx&, const std::string& application_id)>;
 
+// The authority's registry for the filing-type judgement (issue 10 item 2): what its signed
+// look-up answers for this application's certificate and domains, or an error when it cannot be
+// reached. Set by `beian serve` when the agent talks to an authority.
+using RegistryLookup =
+    std::function<core::Result<domain::InMemoryRegistry>(const domain::Application&)>;
+// Whether (beian_sn, icp_password) are the SN and ICP password of the subject filed under the
+// certificate (type, number); an error when the authority cannot be reached.
+using CredentialsCheck = std::function<core::Result<bool>(
+    const std::string& certificate_type, const std::string& certificate_number,
+    const std::string& beian_sn, const std::string& icp_password)>;
+
 struct ApplicationsOptions {
   std::string provider = "beian";  // this provider's name in the registry
   int max_websites = 10;           // websites per application
@@ -48,6 +60,11 @@ struct ApplicationsOptions {
   std::chrono::hours idempotency_ttl{24};
   InventoryBuilder inventory;  // unset: an empty inventory
   DocumentLister documents;    // unset: no document uploaded
+  // Unset: the judgement reads the provider's own approved filings (no authority configured);
+  // set: the authority's registry, and the precheck refuses (authority_unreachable) without it.
+  RegistryLookup registry_lookup;
+  // Unset: SN and ICP password are only required, not verified.
+  CredentialsCheck credentials_check;
 };
 
 struct Actor {

@@ -17,7 +17,9 @@
 
 #include "accounts/password_pool.h"
 #include "agent/agent_module.h"
+#include "authority/authority_client.h"
 #include "authority/authority_module.h"
+#include "authority/providers.h"
 #include "blob/file_blob_store.h"
 #include "blob/memory_blob_store.h"
 #include "cli/commands.h"
@@ -48,6 +50,11 @@ struct ServeOptions {
   std::string web_dir = "web/dist";
   std::string smtp_url;
   std::string sms_gateway_url;
+  // The authority this agent talks to; empty with both services: the local one, registered
+  // automatically (issue 10 item 1).
+  std::string authority_url;
+  std::string provider_id;
+  std::string provider_key;
   bool cookie_secure = false;
   std::string log_level = "info";
   uint64_t body_limit = 8 * 1024 * 1024;
@@ -63,6 +70,17 @@ struct ServeOptions {
   int max_domains = 10;
   int claim_minutes = agent::kDefaultClaimMinutes;
 };
+
+// "host:port" of a listen address with a wildcard host replaced by the loopback one: where this
+// process reaches its own other service.
+std::string LoopbackAddress(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  std::string host = colon == std::string::npos ? listen : listen.substr(0, colon);
+  const std::string port = colon == std::string::npos ? "" : listen.substr(colon);
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "[::]") host = "[::1]";
+  return host + port;
+}
 
 // One service's database and router. Its server is held apart (see Serve): the server's threads
 // run handlers that use the module, so the server must stop before the module goes.
@@ -146,8 +164,28 @@ void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
 void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
                const core::PiiCipher& pii, const domain::Rules& rules,
                accounts::PasswordPool* password_pool, blob::BlobStore& blobs,
+               const authority::AuthorityClient* authority,
                std::unique_ptr<agent::AgentModule>& module) {
   agent::AgentOptions options;
+  if (authority != nullptr) {
+    // The judgement reads the authority's registry, and SN + ICP password are verified there.
+    options.applications.provider = authority->options().provider_id;
+    options.applications.registry_lookup = [authority](const domain::Application& app) {
+      std::vector<std::string> domains;
+      for (const domain::Website& w : app.websites) {
+        for (const std::string& d : w.domains) {
+          if (!d.empty()) domains.push_back(d);
+        }
+      }
+      return authority->Lookup(app.organizer.certificate.type, app.organizer.certificate.number,
+                               domains);
+    };
+    options.applications.credentials_check =
+        [authority](const std::string& type, const std::string& number, const std::string& sn,
+                    const std::string& password) {
+          return authority->VerifyCredentials(type, number, sn, password);
+        };
+  }
   options.cookie_secure = o.cookie_secure;
   options.password_pool = password_pool;
   options.applications.max_websites = o.max_websites;
@@ -247,21 +285,49 @@ int Serve(const ServeOptions& o) {
   std::unique_ptr<blob::FileBlobStore> blobs;
   std::unique_ptr<agent::AgentModule> agent_module;
   std::unique_ptr<authority::AuthorityModule> authority_module;
+  std::unique_ptr<authority::AuthorityClient> authority_client;
   std::unique_ptr<http::Server> agent_server;
   std::unique_ptr<http::Server> authority_server;
 
+  if (run_authority) {
+    if (auto s = OpenAndCheck(o, authority_host); !s) return fail(s.error());
+    WireAuthority(o, authority_host, clock, pii, *rules, &password_pool, authority_module);
+  }
   if (run_agent) {
+    authority::AuthorityClientOptions client;
+    if (!o.authority_url.empty()) {
+      if (o.provider_id.empty() || o.provider_key.empty()) {
+        std::cerr << "beian serve: --authority-url needs --provider-id and --provider-key\n";
+        return 2;
+      }
+      client = {o.authority_url, o.provider_id, o.provider_key};
+    } else if (run_authority) {
+      // Both services: the agent is the local authority's provider "local", its key kept in
+      // <data-dir>/provider.key, so the whole journey needs no flag.
+      auto local_key = authority::EnsureLocalProvider(
+          *authority_host.db, clock, pii,
+          {std::string(authority::kLocalProviderId), "本机接入服务商 (local provider)",
+           "http://" + LoopbackAddress(o.agent_listen)},
+          (std::filesystem::path(o.data.data_dir) / "provider.key").string());
+      if (!local_key) return fail(local_key.error());
+      client = {"http://" + LoopbackAddress(o.authority_listen),
+                std::string(authority::kLocalProviderId), *local_key};
+    }
+    if (!client.base_url.empty()) {
+      auto created = authority::AuthorityClient::Create(std::move(client), clock);
+      if (!created) {
+        return fail(core::Error(created.error().code, "authority: " + created.error().message));
+      }
+      authority_client = std::move(*created);
+    }
     if (auto s = OpenAndCheck(o, agent_host); !s) return fail(s.error());
     auto opened = blob::FileBlobStore::Open(std::filesystem::path(o.data.data_dir) / "blobs");
     if (!opened) return fail(opened.error());
     blobs = std::move(*opened);
     // Uploads a killed process left half-written (never referenced by a document row).
     blobs->RemoveStaleTemporaries();
-    WireAgent(o, agent_host, clock, pii, *rules, &password_pool, *blobs, agent_module);
-  }
-  if (run_authority) {
-    if (auto s = OpenAndCheck(o, authority_host); !s) return fail(s.error());
-    WireAuthority(o, authority_host, clock, pii, *rules, &password_pool, authority_module);
+    WireAgent(o, agent_host, clock, pii, *rules, &password_pool, *blobs, authority_client.get(),
+              agent_module);
   }
   if (!o.no_demo) {
     auto loaded = LoadDemoAccounts(agent_module ? &agent_module->accounts() : nullptr,
@@ -283,8 +349,21 @@ int Serve(const ServeOptions& o) {
     }
   }
 
-  // Housekeeping: expired sessions are deleted every 10 minutes.
+  // Housekeeping: expired sessions are deleted every 10 minutes; so are the signed requests'
+  // nonces that have left the timestamp window.
   std::vector<std::unique_ptr<core::PeriodicTask>> housekeeping;
+  if (authority_module) {
+    const authority::SignatureVerifier* verifier = &authority_module->verifier();
+    housekeeping.push_back(
+        std::make_unique<core::PeriodicTask>("purge_nonces", std::chrono::minutes(10), [verifier] {
+          auto purged = verifier->PurgeExpiredNonces();
+          if (!purged) {
+            core::Log(core::LogLevel::kWarn, "purge_nonces_failed",
+                      {{"error", purged.error().message}});
+          }
+        }));
+    housekeeping.back()->Start();
+  }
   for (accounts::AccountsService* service :
        {agent_module ? &agent_module->accounts() : nullptr,
         authority_module ? &authority_module->accounts() : nullptr}) {
@@ -367,7 +446,7 @@ int PrintRoutes(bool json) {
     std::cerr << "beian routes: rules: " << rules.error().message << "\n";
     return 1;
   }
-  WireAgent(o, agent_host, clock, pii, *rules, nullptr, blobs, agent_module);
+  WireAgent(o, agent_host, clock, pii, *rules, nullptr, blobs, nullptr, agent_module);
   WireAuthority(o, authority_host, clock, pii, *rules, nullptr, authority_module);
 
   if (json) {
@@ -434,6 +513,16 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("BEIAN_SMTP_URL");
   cmd->add_option("--sms-gateway-url", options->sms_gateway_url, "SMS gateway endpoint")
       ->envname("BEIAN_SMS_GATEWAY_URL");
+  cmd->add_option("--authority-url", options->authority_url,
+                  "The authority's URL, for an agent served without it (with both services: the "
+                  "local one)")
+      ->envname("BEIAN_AUTHORITY_URL");
+  cmd->add_option("--provider-id", options->provider_id,
+                  "This provider's id at the authority (with --authority-url)")
+      ->envname("BEIAN_PROVIDER_ID");
+  cmd->add_option("--provider-key", options->provider_key,
+                  "This provider's key (64 hex digits from `beian admin add-provider`)")
+      ->envname("BEIAN_PROVIDER_KEY");
   cmd->add_flag("--cookie-secure", options->cookie_secure,
                 "Served over HTTPS: __Host- session cookies marked Secure, and HSTS")
       ->envname("BEIAN_COOKIE_SECURE");
