@@ -182,3 +182,87 @@ describe('session lost', () => {
     off();
   });
 });
+
+describe('upload', () => {
+  // An XMLHttpRequest stand-in that answers `status` with `body` once sent.
+  function stubXhr(status: number, body: string, headers: Record<string, string> = {}) {
+    const sent: Array<{ url: string; headers: Record<string, string>; form: FormData }> = [];
+    const factory = () => {
+      const reqHeaders: Record<string, string> = {};
+      let url = '';
+      const xhr = {
+        withCredentials: false,
+        status: 0,
+        responseText: '',
+        upload: { onprogress: null as ((e: ProgressEvent) => void) | null },
+        onload: null as (() => void) | null,
+        onerror: null as (() => void) | null,
+        onabort: null as (() => void) | null,
+        open: (_m: string, u: string) => {
+          url = u;
+        },
+        setRequestHeader: (k: string, v: string) => {
+          reqHeaders[k] = v;
+        },
+        getResponseHeader: (k: string) => headers[k] ?? null,
+        abort: () => xhr.onabort?.(),
+        send: (form: FormData) => {
+          sent.push({ url, headers: reqHeaders, form });
+          xhr.status = status;
+          xhr.responseText = body;
+          queueMicrotask(() => (status === 0 ? xhr.onerror?.() : xhr.onload?.()));
+        },
+      };
+      return xhr;
+    };
+    return { factory, sent };
+  }
+
+  it('sends the CSRF token and with credentials, and parses the answer', async () => {
+    const x = stubXhr(201, JSON.stringify({ id: 'd1' }));
+    const c = new ApiClient('/api/v1', fakeFetch([]).fn, x.factory);
+    c.setCsrfToken('tok');
+    const form = new FormData();
+    form.append('kind', 'id_front');
+    expect(await c.upload<{ id: string }>('/applications/a/documents', form)).toEqual({ id: 'd1' });
+    expect(x.sent[0].url).toBe('/api/v1/applications/a/documents');
+    expect(x.sent[0].headers['X-CSRF-Token']).toBe('tok');
+    // The browser sets the multipart Content-Type with its boundary itself.
+    expect(x.sent[0].headers['Content-Type']).toBeUndefined();
+  });
+
+  it('turns errors into ApiError: the server format, 413, the network; a 401 ends the session', async () => {
+    const tooLarge = stubXhr(413, JSON.stringify({ error: { code: 'payload_too_large', message: 'big', details: [] } }));
+    const e1 = await failure(new ApiClient('/api/v1', fakeFetch([]).fn, tooLarge.factory).upload('/x', new FormData()));
+    expect([e1.status, e1.code]).toEqual([413, 'payload_too_large']);
+
+    const down = stubXhr(0, '');
+    const e2 = await failure(new ApiClient('/api/v1', fakeFetch([]).fn, down.factory).upload('/x', new FormData()));
+    expect(e2.code).toBe('network_error');
+
+    const gone = stubXhr(401, JSON.stringify({ error: { code: 'unauthenticated', message: 'no', details: [] } }));
+    const c = new ApiClient('/api/v1', fakeFetch([]).fn, gone.factory);
+    c.setCsrfToken('tok');
+    const lost = vi.fn();
+    c.onSessionLost(lost);
+    const e3 = await failure(c.upload('/x', new FormData()));
+    expect(e3.code).toBe('unauthenticated');
+    expect(lost).toHaveBeenCalledTimes(1);
+    expect(c.getCsrfToken()).toBeNull();
+  });
+});
+
+describe('send', () => {
+  it('adds headers and hands back the answer headers', async () => {
+    const f = fakeFetch([json(200, { version: 3 }, { ETag: '"3"' })]);
+    const c = new ApiClient('/api/v1', f.fn);
+    const a = await c.send<{ version: number }>('PATCH', '/applications/a', {
+      body: { organizer: { name: 'x' } },
+      headers: { 'If-Match': '"2"' },
+    });
+    expect(a.status).toBe(200);
+    expect(a.data.version).toBe(3);
+    expect(a.headers.get('ETag')).toBe('"3"');
+    expect((f.calls[0].init.headers as Record<string, string>)['If-Match']).toBe('"2"');
+  });
+});
