@@ -26,6 +26,7 @@ import { OutagePage } from '../pages/OutagePage';
 const LoginPage = lazy(() => import('../pages/LoginPage'));
 const RegisterPage = lazy(() => import('../pages/RegisterPage'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'));
+const PublicQueryPage = lazy(() => import('../pages/authority/PublicQueryPage'));
 
 export function PageSpinner() {
   return (
@@ -93,6 +94,12 @@ function AgentOnly({ children }: { children: ReactNode }) {
   return config.service === 'agent' ? children : <Navigate to="/login" replace />;
 }
 
+// The authority's public pages (the filing query): anyone, signed in or not; the agent has none.
+function AuthorityOnly({ children }: { children: ReactNode }) {
+  const { config } = useServices();
+  return config.service === 'authority' ? children : <Navigate to="/" replace />;
+}
+
 // A feature's page for those it is meant for; others see "not found" rather than a page that
 // would only answer 403.
 function FeatureGate({ feature, children }: { feature: Feature; children: ReactNode }) {
@@ -104,6 +111,16 @@ function FeatureGate({ feature, children }: { feature: Feature; children: ReactN
 
 export function buildRoutes(features: readonly Feature[]): RouteObject[] {
   return [
+    // Public pages: no session needed (the authority's filing query).
+    {
+      element: <AuthLayout />,
+      children: [
+        {
+          path: '/query',
+          element: <AuthorityOnly><Page><PublicQueryPage /></Page></AuthorityOnly>,
+        },
+      ],
+    },
     {
       element: <GuestOnly />,
       children: [

@@ -1,4 +1,5 @@
 // English texts. The shape must match zh-CN.ts key for key; i18n.test.ts enforces it.
+import authorityEn from './authority.en';
 import applicationsEn from './applications.en';
 import type { Messages } from './zh-CN';
 import reviewEn from './review.en';
@@ -6,6 +7,7 @@ import reviewEn from './review.en';
 type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
 
 const en: DeepStrings<Messages> = {
+  ...authorityEn,
   ...reviewEn,
   app: {
     product: 'ICP Filing',

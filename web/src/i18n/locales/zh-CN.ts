@@ -1,9 +1,11 @@
 // Simplified Chinese texts (the default language). Every key here must exist in en.ts too;
 // i18n.test.ts enforces it.
+import authorityZhCN from './authority.zh-CN';
 import applicationsZhCN from './applications.zh-CN';
 import reviewZhCN from './review.zh-CN';
 
 const zhCN = {
+  ...authorityZhCN,
   ...reviewZhCN,
   app: {
     product: 'ICP 备案',
