@@ -50,7 +50,8 @@ async function waitReady(url, child, log) {
   throw new Error(`${url} not ready after ${kBootTimeoutMs} ms:\n${log.join('')}`);
 }
 
-// Returns {agentUrl, authorityUrl, stop()}.
+// Returns {agentUrl, authorityUrl, stop(), dataDir (the started server's --data-dir, for `beian
+// admin` commands; absent with BEIAN_E2E_*_URL)}.
 export async function startServers() {
   const agentEnv = process.env.BEIAN_E2E_AGENT_URL;
   const authorityEnv = process.env.BEIAN_E2E_AUTHORITY_URL;
@@ -103,7 +104,7 @@ export async function startServers() {
     await stop();
     throw e;
   }
-  return { ...urls, stop, log };
+  return { ...urls, stop, log, dataDir };
 }
 
 export async function launchBrowser() {
