@@ -52,6 +52,7 @@ const reviewEn: DeepStrings<typeof reviewZhCN> = {
       organizer: 'Organizer',
       photo: 'Verified photo',
       no_photo: 'No verified photo uploaded yet',
+      other_documents: 'Other documents',
       backdrop: 'Backdrop shipping',
       show: 'Show',
       flagged: 'Flagged last time',

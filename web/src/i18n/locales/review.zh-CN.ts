@@ -50,6 +50,7 @@ const reviewZhCN = {
       organizer: '主办者信息',
       photo: '核验照片',
       no_photo: '尚未上传核验照片',
+      other_documents: '其他材料',
       backdrop: '幕布邮寄',
       show: '显示',
       flagged: '上次退回',

@@ -591,6 +591,17 @@ export default function ReviewPage() {
     .filter((d) => d.kind === 'verified_photo')
     .sort((a, b) => b.created_at - a.created_at)[0];
   const findings = detail.precheck?.findings ?? [];
+  // Documents of no group shown above (a subject the groups do not cover): listed apart, so that
+  // every upload is seen.
+  const grouped = new Set(
+    [
+      ...documentsOf(detail.documents, 'organizer'),
+      ...(app.websites ?? []).flatMap((_, i) => documentsOf(detail.documents, `websites[${i}]`)),
+    ].map((d) => d.id),
+  );
+  const otherDocs = detail.documents.filter(
+    (d) => d.kind !== 'verified_photo' && !grouped.has(d.id),
+  );
   const lang = i18n.language;
 
   return (
@@ -683,6 +694,24 @@ export default function ReviewPage() {
               testId={`group-website-${i}`}
             />
           ))}
+          {otherDocs.length > 0 && (
+            <Card
+              title={t('review.detail.other_documents')}
+              className="review-card"
+              data-testid="other-documents"
+            >
+              <Space wrap align="start">
+                {otherDocs.map((d) => (
+                  <DocumentView
+                    key={d.id}
+                    applicationId={app.id}
+                    doc={d}
+                    flagged={ctx.flagged.has(documentPathOf(d))}
+                  />
+                ))}
+              </Space>
+            </Card>
+          )}
           {app.backdrop && (
             <Card title={t('review.detail.backdrop')} className="review-card" data-testid="backdrop">
               <Descriptions column={1} size="small" bordered>

@@ -56,6 +56,9 @@ export default function ReviewQueuePage() {
     queryFn: ({ pageParam }) => fetchQueue(client, filter, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
+    // Other reviewers claim and decide meanwhile: keep the list current.
+    refetchOnWindowFocus: true,
+    refetchInterval: 60_000,
   });
   const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
 

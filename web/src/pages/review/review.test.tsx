@@ -176,8 +176,15 @@ describe('review screen', () => {
   }
 
   it('shows fields grouped with their documents, reveals numbers, the rejection and the changes', async () => {
-    const { review, user } = start('/review/applications/again', (r) => r.filings.push(resubmitted()));
+    const { review, user } = start('/review/applications/again', (r) => {
+      const f = resubmitted();
+      // An upload for a subject no group covers.
+      f.documents.push({ ...f.documents[1], id: 'again-d3', kind: 'other', subject: 'extra' });
+      r.filings.push(f);
+    });
     const page = await screen.findByTestId('review-page');
+    expect(within(page).getByTestId('other-documents').textContent).toContain('其他材料');
+    expect(within(within(page).getByTestId('other-documents')).getByTestId('document-other')).toBeTruthy();
     const organizer = within(page).getByTestId('group-organizer');
     expect(within(organizer).getByText('杭州again科技有限公司')).toBeTruthy();
     expect(within(organizer).getByText('企业')).toBeTruthy();
