@@ -151,7 +151,7 @@ describe('applicant filing (zh-CN)', () => {
     await loginAsApplicant(page);
     await page.goto(`${servers.agentUrl}/applications/${id}`);
     await page.locator('[data-testid="application-detail"][data-state="returned"]').waitFor();
-    assert.match(await page.getByTestId('returned-reasons').textContent(), /网站名称与主办者无关 — 请使用与主办者相关的网站名称/);
+    assert.match(await page.getByTestId('returned-reasons').textContent(), /网站名称与主办单位无关联 — 请使用与主办者相关的网站名称/);
     await page.locator('[data-testid="timeline-event"][data-event="reject"]').waitFor();
     await screenshot(page, 'applicant-returned');
 

@@ -57,14 +57,20 @@ const applicationsEn: DeepStrings<typeof applicationsZhCN> = {
       authority_reviewer: 'Authority',
       system: 'System',
     },
+    // The reviewers' reason catalogue (data/review/reasons.tsv); the applicant cannot read it
+    // from the API (GET /review/reasons is the reviewers').
     reason: {
-      name_unrelated: 'Website name unrelated to the organizer',
-      info_mismatch: 'Information does not match the documents',
-      document_unclear: 'Document not legible',
-      document_expired: 'Document expired',
-      photo_nonconforming: 'Verified photo does not meet the requirements',
-      domain_holder_mismatch: 'Domain holder differs from the organizer',
-      other: 'Other',
+      name_unrelated: 'The website name is unrelated to the organizer',
+      info_mismatch: 'The details do not match the documents',
+      document_unclear: 'The document is unclear or incomplete',
+      document_expired: 'The document has expired',
+      document_missing: 'A required document is missing',
+      domain_holder_mismatch: 'The domain holder does not match the organizer or the person in charge',
+      address_incomplete: 'The address is incomplete: give it down to the house number',
+      service_content_mismatch: 'The service content does not match the website name or content',
+      photo_nonconforming: 'The verified photo does not conform (backdrop, frontal, bare-headed, whole background)',
+      photo_person_mismatch: 'The person in the photo does not match the identity document',
+      other: 'Other (see the reviewer\'s note)',
     },
     id_type: {
       resident_id_card: 'Resident identity card',

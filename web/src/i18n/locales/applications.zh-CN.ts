@@ -53,14 +53,20 @@ const applicationsZhCN = {
       authority_reviewer: '管局',
       system: '系统',
     },
+    // The reviewers' reason catalogue (data/review/reasons.tsv); the applicant cannot read it
+    // from the API (GET /review/reasons is the reviewers').
     reason: {
-      name_unrelated: '网站名称与主办者无关',
-      info_mismatch: '信息与证件不一致',
-      document_unclear: '材料不清晰',
-      document_expired: '材料已过期',
-      photo_nonconforming: '核验照片不符合要求',
-      domain_holder_mismatch: '域名持有者与主办者不一致',
-      other: '其他',
+      name_unrelated: '网站名称与主办单位无关联',
+      info_mismatch: '填写信息与证件不一致',
+      document_unclear: '证件图片不清晰或不完整',
+      document_expired: '证件已过期',
+      document_missing: '缺少必需的材料',
+      domain_holder_mismatch: '域名持有者与主办单位或负责人不一致',
+      address_incomplete: '通信地址不完整，请写到门牌号',
+      service_content_mismatch: '网站服务内容与网站名称或实际内容不符',
+      photo_nonconforming: '核验照片不符合要求（须使用幕布、本人正面免冠、背景完整）',
+      photo_person_mismatch: '照片中的人与负责人证件不一致',
+      other: '其他（见审核意见）',
     },
     id_type: {
       resident_id_card: '居民身份证',

@@ -373,16 +373,16 @@ describe('the step form', () => {
     });
     await screen.findByTestId('application-form');
     expect(screen.getByRole('heading', { name: /修改被退回的备案/ })).toBeTruthy();
-    expect(screen.getByTestId('returned-banner').textContent).toContain('网站名称与主办者无关 — 请使用与主办者相关的名称');
+    expect(screen.getByTestId('returned-banner').textContent).toContain('网站名称与主办单位无关联 — 请使用与主办者相关的名称');
     await user.click(screen.getByText('网站信息'));
-    await waitFor(() => expect(notes('websites[0].name')).toContain('退回原因：网站名称与主办者无关 — 请使用与主办者相关的名称'));
+    await waitFor(() => expect(notes('websites[0].name')).toContain('退回原因：网站名称与主办单位无关联 — 请使用与主办者相关的名称'));
     expect(itemOf('websites[0].name').className).toContain('ant-form-item-has-warning');
 
     await user.clear(screen.getByLabelText('网站名称'));
     await user.type(screen.getByLabelText('网站名称'), '北京示例科技官网');
     await waitFor(() => expect(notes('websites[0].name')).toBeNull());
     await user.click(screen.getByText('上传材料'));
-    expect((await screen.findAllByTestId('doc-flagged'))[0].textContent).toContain('材料不清晰');
+    expect((await screen.findAllByTestId('doc-flagged'))[0].textContent).toContain('证件图片不清晰或不完整');
     await user.click(screen.getByText('检查并提交'));
     const button = await screen.findByTestId('submit-application');
     expect(button.textContent).toBe('重新提交');
@@ -415,7 +415,7 @@ describe('the detail page', () => {
     expect(events.map((e) => e.dataset.event)).toEqual(['create', 'submit', 'reject', 'resubmit']);
     expect(events[2].textContent).toContain('初审退回');
     expect(events[2].textContent).toContain('初审员');
-    expect(events[2].textContent).toContain('主办者名称：信息与证件不一致 — 与执照不一致');
+    expect(events[2].textContent).toContain('主办者名称：填写信息与证件不一致 — 与执照不一致');
 
     await user.click(screen.getByTestId('withdraw'));
     expect(fake.apps.get('app-1')!.state).toBe('preliminary_review');
@@ -514,7 +514,7 @@ describe('the detail page', () => {
     await screen.findByTestId('photo-step');
     expect(screen.getByTestId('backdrop-carrier').textContent).toBe('顺丰速运');
     expect(screen.getByTestId('backdrop-tracking').textContent).toBe('SF1234567890');
-    expect((await screen.findByTestId('photo-rejected')).textContent).toContain('核验照片不符合要求 — 背景不是幕布');
+    expect((await screen.findByTestId('photo-rejected')).textContent).toContain('核验照片不符合要求（须使用幕布、本人正面免冠、背景完整） — 背景不是幕布');
     expect((screen.getByTestId('photo-submit') as HTMLButtonElement).disabled).toBe(true);
     const input = screen.getByTestId('photo-step').querySelector('input[type=file]') as HTMLInputElement;
     await user.upload(input, new File([new Uint8Array(2000)], 'photo.jpg', { type: 'image/jpeg' }));
