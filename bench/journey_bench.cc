@@ -168,19 +168,19 @@ std::string Uscc(uint64_t serial) {
   return first17 + *beian::domain::UsccCheckChar(first17);
 }
 
-// Real files, distinct per journey: a PNG with a tEXt chunk and a PDF with a comment naming it.
-std::string UniquePng(uint64_t serial) {
+// Real files, distinct per journey and document: a PNG with a tEXt chunk and a PDF with a comment
+// naming them.
+std::string UniquePng(const std::string& tag) {
   std::string png = beian::blob::testing::Png(160, 120);
   png.resize(png.size() - 12);  // drop IEND
-  beian::blob::testing::PngChunk(png, "tEXt",
-                                 std::string("Comment\0journey ", 16) + std::to_string(serial));
+  beian::blob::testing::PngChunk(png, "tEXt", std::string("Comment\0journey ", 16) + tag);
   beian::blob::testing::PngChunk(png, "IEND", "");
   return png;
 }
 
-std::string UniquePdf(uint64_t serial) {
+std::string UniquePdf(const std::string& tag) {
   std::string pdf = beian::blob::testing::Pdf();
-  pdf.insert(pdf.find('\n') + 1, "% journey " + std::to_string(serial) + "\n");
+  pdf.insert(pdf.find('\n') + 1, "% journey " + tag + "\n");
   return pdf;
 }
 
@@ -307,7 +307,8 @@ class Journey {
   std::string Upload(const char* step, const std::string& base, const std::string& kind,
                      const std::string& subject, uint64_t serial) {
     const bool image = kind == "id_front" || kind == "id_back" || kind == "verified_photo";
-    const std::string bytes = image ? UniquePng(serial) : UniquePdf(serial);
+    const std::string tag = std::to_string(serial) + " " + kind + " " + subject;
+    const std::string bytes = image ? UniquePng(tag) : UniquePdf(tag);
     const std::string boundary = "----beianbench" + std::to_string(serial);
     Reply r = Step(step, bhttp::verb::post, base + "/documents", &a_.session,
                    Multipart(boundary, kind, subject, kind + (image ? ".png" : ".pdf"),
@@ -434,6 +435,8 @@ double Percentile(std::vector<int64_t>& v, double p) {
 int Main(int argc, char** argv) {
   Shared s;
   s.opt = ParseArgs(argc, argv);
+  // Certificate numbers differ from those of earlier runs against the same database.
+  s.serial = static_cast<uint64_t>(std::time(nullptr)) * 1000 % 80'000'000;
   const Options& o = s.opt;
   const auto n_app = o.applicants.size();
   const int per_applicant = o.domains_per_applicant > 0

@@ -7,9 +7,13 @@
 # Scenarios are shell functions named scenario_<name> (see scenario_healthz); add one and list it
 # in SCENARIOS. Settings (environment):
 #   BENCH_ROUNDS (3), BENCH_DURATION (5s), BENCH_CONNECTIONS (32), BENCH_WRK_THREADS (1),
-#   BENCH_SCENARIOS ("healthz healthz_under_login"), BENCH_BEIAN_BIN (a prebuilt binary: skips
-#   the build), BENCH_OUT (docs/bench.md), BENCH_LOGIN_CONNECTIONS (8) and
-#   BENCH_HEALTHZ_CONNECTIONS (4) for healthz_under_login.
+#   BENCH_SCENARIOS ("healthz healthz_under_login journey"), BENCH_BEIAN_BIN (a prebuilt binary:
+#   skips the build; journey_bench and precheck_bench are taken from its folder), BENCH_OUT
+#   (docs/bench.md), BENCH_LOGIN_CONNECTIONS (8) and BENCH_HEALTHZ_CONNECTIONS (4) for
+#   healthz_under_login; for journey (the provider journey, bench/journey_bench.cc):
+#   BENCH_JOURNEY_CLIENTS (32), BENCH_JOURNEY_APPLICANTS (64), BENCH_JOURNEY_REVIEWERS (4),
+#   BENCH_JOURNEY_DURATION (10, seconds), BENCH_JOURNEY_THREADS (the server's --threads: 2),
+#   BENCH_JOURNEY_UNTIL (auto: the whole journey once the review API answers; submit).
 # Absolute figures drift ±20–30 % on shared machines; compare the ratios taken in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +23,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 DURATION=${BENCH_DURATION:-5s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 WRK_THREADS=${BENCH_WRK_THREADS:-1}
-SCENARIOS=(${BENCH_SCENARIOS:-healthz healthz_under_login})
+SCENARIOS=(${BENCH_SCENARIOS:-healthz healthz_under_login journey})
 LOGIN_CONNECTIONS=${BENCH_LOGIN_CONNECTIONS:-8}
 HEALTHZ_CONNECTIONS=${BENCH_HEALTHZ_CONNECTIONS:-4}
 OUT=${BENCH_OUT:-$ROOT/docs/bench.md}
@@ -32,10 +36,11 @@ if [[ -n ${BENCH_BEIAN_BIN:-} ]]; then
 else
   echo "Building Release (build-bench)…"
   cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBEIAN_BENCH=ON >/dev/null
-  cmake --build build-bench --target beian precheck_bench -j "$(nproc)"
+  cmake --build build-bench --target beian precheck_bench journey_bench -j "$(nproc)"
   BEIAN_BIN=$ROOT/build-bench/beian
 fi
 PRECHECK_BENCH=${BENCH_PRECHECK_BIN:-$(dirname "$BEIAN_BIN")/precheck_bench}
+JOURNEY_BENCH=${BENCH_JOURNEY_BIN:-$(dirname "$BEIAN_BIN")/journey_bench}
 NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 
 TMP=$(mktemp -d /tmp/beian-bench.XXXXXX)
@@ -44,6 +49,7 @@ NGINX_PID=""
 cleanup() {
   [[ -n $BEIAN_PID ]] && kill "$BEIAN_PID" 2>/dev/null && wait "$BEIAN_PID" 2>/dev/null
   [[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+  [[ -n ${JOURNEY_PID:-} ]] && kill "$JOURNEY_PID" 2>/dev/null && wait "$JOURNEY_PID" 2>/dev/null
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -272,6 +278,113 @@ scenario_healthz_under_login() {
     echo "Median /healthz p99 under login load: **$med ms** (target: under 50 ms)"
     echo
   } >>"$REPORT"
+}
+# The provider journey (issue 7 "Performance"): journey_bench runs BENCH_JOURNEY_CLIENTS clients
+# through create, precheck, documents, submit, claim, approve, backdrop, ship, verified photo,
+# claim, accept against a beian of its own (fresh SQLite data dir, --threads
+# BENCH_JOURNEY_THREADS), with BENCH_JOURNEY_APPLICANTS applicants and BENCH_JOURNEY_REVIEWERS
+# reviewers made by `beian admin create-user` first; each client signs in once. Reports complete
+# journeys per second, p50/p99 per step and the server's CPU per journey, per round.
+JOURNEY_CLIENTS=${BENCH_JOURNEY_CLIENTS:-32}
+JOURNEY_APPLICANTS=${BENCH_JOURNEY_APPLICANTS:-64}
+JOURNEY_REVIEWERS=${BENCH_JOURNEY_REVIEWERS:-4}
+JOURNEY_DURATION=${BENCH_JOURNEY_DURATION:-10}
+JOURNEY_THREADS=${BENCH_JOURNEY_THREADS:-2}
+JOURNEY_UNTIL=${BENCH_JOURNEY_UNTIL:-auto}
+scenario_journey() {
+  local name=journey password="zh-lantern-river-7" r
+  if [[ ! -x $JOURNEY_BENCH ]]; then
+    echo "(no journey_bench binary at $JOURNEY_BENCH)" >&2
+    return 1
+  fi
+  echo
+  echo "== $name: the provider journey, $JOURNEY_CLIENTS clients =="
+  local rows="" rates=() cpus=() steps_md=""
+  for r in $(seq 1 "$ROUNDS"); do
+    local dir=$TMP/journey-$r port auth_port pid
+    mkdir -p "$dir"
+    port=$(free_port)
+    auth_port=$(free_port)
+    "$BEIAN_BIN" serve --no-demo --migrate --data-dir "$dir" --agent-listen "127.0.0.1:$port" \
+      --authority-listen "127.0.0.1:$auth_port" --threads "$JOURNEY_THREADS" \
+      >"$dir/beian.out" 2>"$dir/beian.log" &
+    JOURNEY_PID=$!
+    pid=$JOURNEY_PID
+    wait_http "http://127.0.0.1:$port/healthz" "$pid" "$dir/beian.log"
+    local applicants=() reviewers=() i
+    for i in $(seq 1 "$JOURNEY_APPLICANTS"); do applicants+=("applicant$i@bench.test"); done
+    for i in $(seq 1 "$JOURNEY_REVIEWERS"); do reviewers+=("reviewer$i@bench.test"); done
+    {
+      for e in "${applicants[@]}"; do echo "$e applicant"; done
+      for e in "${reviewers[@]}"; do echo "$e reviewer"; done
+      echo "admin@bench.test admin"
+    } | xargs -P 2 -L 1 sh -c 'echo "$0" | "$1" admin create-user --data-dir "$2" --email "$3" --role "$4" --password-stdin >/dev/null' \
+      "$password" "$BEIAN_BIN" "$dir"
+    local out=$dir/journey.json
+    "$JOURNEY_BENCH" --port "$port" --clients "$JOURNEY_CLIENTS" \
+      --applicants "$(IFS=,; echo "${applicants[*]}")" --reviewers "$(IFS=,; echo "${reviewers[*]}")" \
+      --admin admin@bench.test --password "$password" --duration "$JOURNEY_DURATION" --warmup 2 \
+      --server-pid "$pid" --until "$JOURNEY_UNTIL" >"$out" 2>"$dir/journey.err" || {
+      cat "$dir/journey.err" >&2
+      return 1
+    }
+    kill "$pid" && wait "$pid" 2>/dev/null || true
+    JOURNEY_PID=""
+    local line
+    line=$(python3 - "$out" "$r" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(f"{d['journeys_per_s']:.1f} {d.get('server_cpu_ms_per_journey', 0):.2f} {d['errors']} {d['scope']} {d['journeys']}")
+PY
+)
+    local rate cpu errors scope count
+    read -r rate cpu errors scope count <<<"$line"
+    rates+=("$rate")
+    cpus+=("$cpu")
+    printf 'round %d: %s journeys/s (%s journeys, %s), server CPU %s ms/journey, %s failed journeys\n' \
+      "$r" "$rate" "$count" "$scope" "$cpu" "$errors"
+    rows+="| $r | $scope | $count | $rate | $cpu | $errors |"$'\n'
+    steps_md=$(python3 - "$out" "$r" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(f"Round {sys.argv[2]}: p50 / p99 / max per step, ms ({d['clients']} clients; a step's count is its requests in the measured window):")
+print()
+print("| step | requests | p50 ms | p99 ms | max ms |")
+print("| --- | --- | --- | --- | --- |")
+for name, s in d["steps"].items():
+    print(f"| {name} | {s['count']} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | {s['max_ms']:.2f} |")
+if d["error_examples"]:
+    print()
+    print("Failures (first few): " + "; ".join("`" + e[:200] + "`" for e in d["error_examples"]))
+PY
+)
+    JOURNEY_LAST_SCOPE=$scope
+  done
+  local med_rate med_cpu
+  med_rate=$(median "${rates[@]}")
+  med_cpu=$(median "${cpus[@]}")
+  echo "median: $med_rate journeys/s, $med_cpu ms server CPU per journey (target ≥ 300 journeys/s)"
+  {
+    echo "## $name — the provider journey over HTTP (SQLite)"
+    echo
+    echo "bench/journey_bench.cc: $JOURNEY_CLIENTS clients (one keep-alive connection each), $JOURNEY_APPLICANTS"
+    echo "applicants and $JOURNEY_REVIEWERS reviewers signed in once, each applicant with its own instance and"
+    echo "domains; a fresh \`beian serve --no-demo --threads $JOURNEY_THREADS\` on SQLite per round; ${JOURNEY_DURATION} s measured after 2 s"
+    echo "of warm-up. A journey: create, precheck, upload the documents the precheck asks for (a small"
+    echo "PNG or PDF each, distinct per journey), submit, claim, approve, backdrop, ship, verified-photo"
+    echo "upload, photo, claim, accept (scope \`create_to_submit\` while the review API was missing)."
+    echo "Server CPU is beian's user+system time over the measured window divided by the journeys."
+    echo
+    echo "| round | scope | journeys | journeys/s | server CPU ms/journey | failed journeys |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    printf '%s' "$rows"
+    echo
+    echo "Median: **$med_rate journeys/s**, **$med_cpu ms** server CPU per journey (target: ≥ 300 journeys/s)."
+    echo
+    echo "$steps_md"
+    echo
+  } >>"$REPORT"
+  echo "| journey ($JOURNEY_LAST_SCOPE) | $med_rate journeys/s | — | $med_cpu ms/journey |" >>"$SUMMARY"
 }
 # ---------------------------------------------------------------------------------------------
 
