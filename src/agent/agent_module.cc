@@ -13,13 +13,15 @@
 namespace beian::agent {
 namespace {
 
-// The precheck reads each account's inventory from the store unless a test supplies its own.
+// The precheck reads the account's inventory rows its application names from the store unless a
+// test supplies its own.
 AgentOptions WithDefaults(AgentOptions o) {
   if (!o.applications.inventory) {
-    o.applications.inventory =
-        [](store::Tx& tx,
-           const std::string& owner_id) -> core::Result<std::unique_ptr<domain::InventoryView>> {
-      BEIAN_ASSIGN_OR_RETURN(domain::InMemoryInventory view, LoadInventoryView(tx, owner_id));
+    o.applications.inventory = [](store::Tx& tx, const std::string& owner_id,
+                                  const domain::Application& application)
+        -> core::Result<std::unique_ptr<domain::InventoryView>> {
+      BEIAN_ASSIGN_OR_RETURN(domain::InMemoryInventory view,
+                             LoadInventoryViewFor(tx, owner_id, application));
       return std::unique_ptr<domain::InventoryView>(
           std::make_unique<domain::InMemoryInventory>(std::move(view)));
     };

@@ -423,7 +423,7 @@ Result<ApplicationDetail> ApplicationsService::Withdraw(const Actor& actor, cons
 Result<PrecheckAnswer> ApplicationsService::RunPrecheck(store::Tx& tx, const ApplicationDetail& d) {
   std::unique_ptr<domain::InventoryView> inventory;
   if (options_.inventory) {
-    BEIAN_ASSIGN_OR_RETURN(inventory, options_.inventory(tx, d.record.owner_id));
+    BEIAN_ASSIGN_OR_RETURN(inventory, options_.inventory(tx, d.record.owner_id, d.application));
   } else {
     inventory = std::make_unique<domain::InMemoryInventory>();
   }

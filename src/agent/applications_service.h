@@ -33,9 +33,10 @@
 
 namespace beian::agent {
 
-// This account's inventory as the precheck reads it, built inside the caller's transaction.
+// This account's inventory as the precheck of `application` reads it, built inside the caller's
+// transaction (it may hold only what the application names).
 using InventoryBuilder = std::function<core::Result<std::unique_ptr<domain::InventoryView>>(
-    store::Tx&, const std::string& owner_id)>;
+    store::Tx&, const std::string& owner_id, const domain::Application& application)>;
 // The (kind, subject) pairs of the documents uploaded for an application.
 using DocumentSet = std::set<std::pair<std::string, std::string>>;
 using DocumentLister =

@@ -6,10 +6,13 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 
 #include "core/roles.h"
 #include "domain/calendar.h"
 #include "domain/domain_name.h"
+#include "domain/registry_view.h"
+#include "domain/validators_util.h"
 #include "store/users.h"
 
 namespace beian::agent {
@@ -192,26 +195,59 @@ std::vector<ErrorDetail> NormalizeDomain(const DomainInput& in, store::DomainRow
   return out;
 }
 
+namespace {
+
+domain::Instance InstanceOf(const store::InstanceRow& r) {
+  return {.id = r.id,
+          .region = r.region,
+          .mainland = r.mainland,
+          .public_ip = r.public_ip.has_value(),
+          .billing = r.billing,
+          .expires_at = DateOf(r.expires_at),
+          .service_codes_total = static_cast<int>(r.service_codes_total),
+          .service_codes_used = static_cast<int>(r.service_codes_used)};
+}
+
+domain::InventoryDomain DomainOf(const store::DomainRow& r) {
+  return {.name = r.name,
+          .holder_name = r.holder_name,
+          .real_name_verified = r.real_name_verified,
+          .expires_at = DateOf(r.expires_at)};
+}
+
+}  // namespace
+
 Result<domain::InMemoryInventory> LoadInventoryView(store::Tx& tx, std::string_view account_id) {
   store::InventoryRepo repo(tx);
   BEIAN_ASSIGN_OR_RETURN(auto instances, repo.AllInstances(account_id));
   BEIAN_ASSIGN_OR_RETURN(auto domains, repo.AllDomains(account_id));
   domain::InMemoryInventory view;
-  for (const store::InstanceRow& r : instances) {
-    view.AddInstance({.id = r.id,
-                      .region = r.region,
-                      .mainland = r.mainland,
-                      .public_ip = r.public_ip.has_value(),
-                      .billing = r.billing,
-                      .expires_at = DateOf(r.expires_at),
-                      .service_codes_total = static_cast<int>(r.service_codes_total),
-                      .service_codes_used = static_cast<int>(r.service_codes_used)});
+  for (const store::InstanceRow& r : instances) view.AddInstance(InstanceOf(r));
+  for (const store::DomainRow& r : domains) view.AddDomain(DomainOf(r));
+  return view;
+}
+
+Result<domain::InMemoryInventory> LoadInventoryViewFor(store::Tx& tx, std::string_view account_id,
+                                                       const domain::Application& application) {
+  store::InventoryRepo repo(tx);
+  domain::InMemoryInventory view;
+  std::set<std::string> instances;
+  std::set<std::string> domains;
+  // The keys as the eligibility checks look them up (domain/eligibility.cc).
+  for (const domain::Website& w : application.websites) {
+    std::string id(domain::text::Trim(w.instance_id));
+    if (!id.empty()) instances.insert(std::move(id));
+    for (const std::string& d : w.domains) {
+      if (!domain::text::Trim(d).empty()) domains.insert(domain::CanonicalDomainKey(d));
+    }
   }
-  for (const store::DomainRow& r : domains) {
-    view.AddDomain({.name = r.name,
-                    .holder_name = r.holder_name,
-                    .real_name_verified = r.real_name_verified,
-                    .expires_at = DateOf(r.expires_at)});
+  for (const std::string& id : instances) {
+    BEIAN_ASSIGN_OR_RETURN(auto row, repo.FindInstance(account_id, id));
+    if (row) view.AddInstance(InstanceOf(*row));
+  }
+  for (const std::string& name : domains) {
+    BEIAN_ASSIGN_OR_RETURN(auto row, repo.FindDomain(account_id, name));
+    if (row) view.AddDomain(DomainOf(*row));
   }
   return view;
 }

@@ -24,6 +24,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/result.h"
+#include "domain/application.h"
 #include "domain/inventory_view.h"
 #include "store/database.h"
 #include "store/inventory.h"
@@ -61,6 +62,11 @@ std::vector<core::ErrorDetail> NormalizeDomain(const DomainInput& in, store::Dom
 // transaction, so a precheck sees one consistent snapshot).
 core::Result<domain::InMemoryInventory> LoadInventoryView(store::Tx& tx,
                                                           std::string_view account_id);
+// The part of it that `application` names — its websites' instances and domains, read by key —
+// which is all the eligibility checks look up: the cost of a precheck does not grow with the
+// account's inventory.
+core::Result<domain::InMemoryInventory> LoadInventoryViewFor(
+    store::Tx& tx, std::string_view account_id, const domain::Application& application);
 
 // One row of an import file: which kind, where it came from (for the report), and its data.
 struct ImportRow {

@@ -44,6 +44,10 @@ constexpr Statement kInstanceAll{"inventory.instances_all",
                                  " FROM inventory_instances WHERE owner_id = $1"
                                  " ORDER BY created_at, id"};
 
+constexpr Statement kInstanceOfOwner{"inventory.instance_of_owner",
+                                     "SELECT " BEIAN_INSTANCE_COLUMNS
+                                     " FROM inventory_instances WHERE id = $1 AND owner_id = $2"};
+
 constexpr Statement kInsertDomain{"inventory.insert_domain",
                                   "INSERT INTO inventory_domains (" BEIAN_DOMAIN_COLUMNS
                                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"};
@@ -68,6 +72,10 @@ constexpr Statement kDomainAll{"inventory.domains_all",
                                "SELECT " BEIAN_DOMAIN_COLUMNS
                                " FROM inventory_domains WHERE owner_id = $1"
                                " ORDER BY created_at, name"};
+
+constexpr Statement kDomainOfOwner{"inventory.domain_of_owner",
+                                   "SELECT " BEIAN_DOMAIN_COLUMNS
+                                   " FROM inventory_domains WHERE name = $1 AND owner_id = $2"};
 
 #undef BEIAN_INSTANCE_COLUMNS
 #undef BEIAN_DOMAIN_COLUMNS
@@ -241,6 +249,22 @@ Result<std::vector<InstanceRow>> InventoryRepo::AllInstances(std::string_view ow
 
 Result<std::vector<DomainRow>> InventoryRepo::AllDomains(std::string_view owner_id) {
   return All<DomainRow>(tx_, kDomainAll, owner_id, DomainFromRow);
+}
+
+Result<std::optional<InstanceRow>> InventoryRepo::FindInstance(std::string_view owner_id,
+                                                               std::string_view id) {
+  BEIAN_ASSIGN_OR_RETURN(std::optional<Row> row, tx_.QueryOne(kInstanceOfOwner, {id, owner_id}));
+  if (!row) return std::optional<InstanceRow>();
+  BEIAN_ASSIGN_OR_RETURN(InstanceRow r, InstanceFromRow(*row));
+  return std::optional<InstanceRow>(std::move(r));
+}
+
+Result<std::optional<DomainRow>> InventoryRepo::FindDomain(std::string_view owner_id,
+                                                           std::string_view name) {
+  BEIAN_ASSIGN_OR_RETURN(std::optional<Row> row, tx_.QueryOne(kDomainOfOwner, {name, owner_id}));
+  if (!row) return std::optional<DomainRow>();
+  BEIAN_ASSIGN_OR_RETURN(DomainRow r, DomainFromRow(*row));
+  return std::optional<DomainRow>(std::move(r));
 }
 
 }  // namespace beian::store

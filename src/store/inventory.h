@@ -69,7 +69,14 @@ class InventoryRepo {
   core::Result<InventoryPage<DomainRow>> ListDomains(std::string_view owner_id, int limit,
                                                      std::string_view cursor);
 
-  // Every row of the owner (for the eligibility view; an account holds tens, not thousands).
+  // The owner's instance `id` / domain `name` (the key); nullopt when there is none or it
+  // belongs to another account (the precheck's view of one application).
+  core::Result<std::optional<InstanceRow>> FindInstance(std::string_view owner_id,
+                                                        std::string_view id);
+  core::Result<std::optional<DomainRow>> FindDomain(std::string_view owner_id,
+                                                    std::string_view name);
+
+  // Every row of the owner.
   core::Result<std::vector<InstanceRow>> AllInstances(std::string_view owner_id);
   core::Result<std::vector<DomainRow>> AllDomains(std::string_view owner_id);
 

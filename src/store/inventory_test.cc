@@ -83,6 +83,41 @@ TEST_P(InventoryTest, CreatedInstanceReadsBackWithEveryField) {
   EXPECT_TRUE(none->empty());
 }
 
+TEST_P(InventoryTest, FindByKeyAnswersOnlyTheOwnersRow) {
+  ASSERT_TRUE(db().Write([&](Tx& tx) -> core::Status {
+                    InventoryRepo repo(tx);
+                    BEIAN_TRY(repo.CreateInstance(Instance("i-1", alice_, 1)));
+                    BEIAN_TRY(repo.CreateInstance(Instance("i-2", bob_, 2)));
+                    BEIAN_TRY(repo.CreateDomain(Domain("example.com", alice_, 3)));
+                    return repo.CreateDomain(Domain("example.cn", bob_, 4));
+                  })
+                  .ok());
+  auto found = db().Read([&](Tx& tx) -> core::Result<std::pair<bool, bool>> {
+    InventoryRepo repo(tx);
+    BEIAN_ASSIGN_OR_RETURN(auto instance, repo.FindInstance(alice_, "i-1"));
+    BEIAN_ASSIGN_OR_RETURN(auto domain, repo.FindDomain(alice_, "example.com"));
+    EXPECT_EQ(instance->service_codes_used, 1);
+    EXPECT_EQ(domain->holder_name, "杭州示例科技有限公司");
+    return std::pair{instance.has_value(), domain.has_value()};
+  });
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_TRUE(found->first);
+  EXPECT_TRUE(found->second);
+  // Bob's rows and unknown keys are not Alice's.
+  auto absent = db().Read([&](Tx& tx) -> core::Result<int> {
+    InventoryRepo repo(tx);
+    int present = 0;
+    BEIAN_ASSIGN_OR_RETURN(auto a, repo.FindInstance(alice_, "i-2"));
+    BEIAN_ASSIGN_OR_RETURN(auto b, repo.FindInstance(alice_, "i-9"));
+    BEIAN_ASSIGN_OR_RETURN(auto c, repo.FindDomain(alice_, "example.cn"));
+    BEIAN_ASSIGN_OR_RETURN(auto d, repo.FindDomain(bob_, "example.com"));
+    present = a.has_value() + b.has_value() + c.has_value() + d.has_value();
+    return present;
+  });
+  ASSERT_TRUE(absent.ok()) << absent.error().message;
+  EXPECT_EQ(*absent, 0);
+}
+
 TEST_P(InventoryTest, SecondCreateOfTheSameKeyIsConflict) {
   ASSERT_TRUE(db().Write([&](Tx& tx) {
                     return InventoryRepo(tx).CreateInstance(Instance("i-1", alice_, 1));

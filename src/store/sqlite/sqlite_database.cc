@@ -52,12 +52,15 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   Connection(Connection&& other) noexcept
-      : db_(std::exchange(other.db_, nullptr)), cache_(std::exchange(other.cache_, {})) {}
+      : db_(std::exchange(other.db_, nullptr)),
+        cache_(std::exchange(other.cache_, {})),
+        fixed_(std::exchange(other.fixed_, {})) {}
   Connection& operator=(Connection&& other) noexcept {
     if (this != &other) {
       Release();
       db_ = std::exchange(other.db_, nullptr);
       cache_ = std::exchange(other.cache_, {});
+      fixed_ = std::exchange(other.fixed_, {});
     }
     return *this;
   }
@@ -98,6 +101,22 @@ class Connection {
     return core::Ok();
   }
 
+  // A statement without parameters or rows that every transaction runs (BEGIN, COMMIT,
+  // ROLLBACK), kept prepared: sqlite3_exec would compile it again each time.
+  Status ExecFixed(const char* sql) {
+    auto it = fixed_.find(sql);
+    if (it == fixed_.end()) {
+      sqlite3_stmt* stmt = nullptr;
+      int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return MapError(db_, rc, std::string("prepare ") + sql);
+      it = fixed_.emplace(sql, stmt).first;
+    }
+    int rc = sqlite3_step(it->second);
+    sqlite3_reset(it->second);
+    if (rc != SQLITE_DONE) return MapError(db_, rc, sql);
+    return core::Ok();
+  }
+
   Result<Prepared*> Prepare(const Statement& s) {
     std::string_view sql = s.Sql(Dialect::kSqlite);
     auto it = cache_.find(std::string(s.name));
@@ -135,12 +154,15 @@ class Connection {
   void Release() {
     for (auto& [name, p] : cache_) sqlite3_finalize(p.stmt);
     cache_.clear();
+    for (auto& [sql, stmt] : fixed_) sqlite3_finalize(stmt);
+    fixed_.clear();
     if (db_) sqlite3_close_v2(db_);
     db_ = nullptr;
   }
 
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, Prepared> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*> fixed_;  // by SQL text (ExecFixed)
 };
 static_assert(!std::is_copy_constructible_v<Connection> && !std::is_copy_assignable_v<Connection>);
 static_assert(std::is_nothrow_move_constructible_v<Connection>);
@@ -303,12 +325,12 @@ class SqliteDatabase final : public Database {
   }
 
   static Status RunIn(Connection& c, const char* begin, const Body& body) {
-    BEIAN_TRY(c.Exec(begin));
+    BEIAN_TRY(c.ExecFixed(begin));
     SqliteTx tx(c);
     Status s = body(tx);
-    if (s.ok()) s = c.Exec("COMMIT");
+    if (s.ok()) s = c.ExecFixed("COMMIT");
     if (!s.ok() && !sqlite3_get_autocommit(c.db())) {
-      (void)c.Exec("ROLLBACK");  // the original error is the one worth reporting
+      (void)c.ExecFixed("ROLLBACK");  // the original error is the one worth reporting
     }
     return s;
   }
