@@ -6,6 +6,7 @@
 #include "core/roles.h"
 #include "http/json.h"
 #include "http/multipart.h"
+#include "http/multipart_stream.h"
 
 namespace beian::agent {
 namespace {
@@ -64,42 +65,74 @@ void RegisterDocumentRoutes(http::Router& router, DocumentsService& service,
   const std::string base = prefix + "/applications/{id}/documents";
   const std::vector<std::string> readers = {std::string(core::kRoleApplicant),
                                             std::string(core::kRoleReviewer)};
+  // The body streams to disk as it arrives when the server has a spool folder (Request::form):
+  // the file is then moved into the blob store by rename, never held in memory.
   router.Add("POST", base,
              [&service](http::Request& req) -> Result<http::Response> {
-               BEIAN_ASSIGN_OR_RETURN(auto parts, http::ParseMultipart(req));
+               std::vector<http::MultipartPart> in_memory;
+               if (!req.form) {
+                 BEIAN_ASSIGN_OR_RETURN(in_memory, http::ParseMultipart(req));
+               }
+               const std::vector<http::MultipartPart>& parts =
+                   req.form ? req.form->fields : in_memory;
+               const http::StreamedFile* streamed = req.form ? req.form->FindFile("file") : nullptr;
                const http::MultipartPart* kind = http::FindPart(parts, "kind");
                const http::MultipartPart* subject = http::FindPart(parts, "subject");
                const http::MultipartPart* file = http::FindPart(parts, "file");
                std::vector<core::ErrorDetail> missing;
-               for (auto [part, name] : {std::pair{kind, "kind"}, std::pair{subject, "subject"},
-                                         std::pair{file, "file"}}) {
-                 if (part == nullptr)
+               for (auto [present, name] :
+                    {std::pair{kind != nullptr, "kind"}, std::pair{subject != nullptr, "subject"},
+                     std::pair{file != nullptr || streamed != nullptr, "file"}}) {
+                 if (!present)
                    missing.push_back({name, "required", std::string(name) + " is required"});
                }
-               if (file != nullptr && !file->filename) {
+               if (streamed == nullptr && file != nullptr && !file->filename) {
                  missing.push_back({"file", "invalid", "file must be a file field"});
                }
-               for (const auto& p : parts) {
-                 if (p.name != "kind" && p.name != "subject" && p.name != "file") {
-                   return Error(ErrorCode::kUnknownField, "unknown form field " + p.name,
-                                {{p.name, "unknown_field", "unknown form field"}});
+               auto known = [](const std::string& name) {
+                 return name == "kind" || name == "subject" || name == "file";
+               };
+               std::vector<std::string> names;
+               for (const auto& p : parts) names.push_back(p.name);
+               if (req.form) {
+                 for (const auto& f : req.form->files) names.push_back(f.name);
+               }
+               for (const std::string& name : names) {
+                 if (!known(name)) {
+                   return Error(ErrorCode::kUnknownField, "unknown form field " + name,
+                                {{name, "unknown_field", "unknown form field"}});
                  }
                }
                if (!missing.empty()) {
                  std::string message = missing.front().message;
                  return Error(ErrorCode::kValidationFailed, std::move(message), std::move(missing));
                }
-               BEIAN_ASSIGN_OR_RETURN(store::DocumentRow row,
-                                      service.Upload(ActorOf(req), std::string(req.PathParam("id")),
-                                                     {.kind = std::string(kind->data),
-                                                      .subject = std::string(subject->data),
-                                                      .file_name = file->filename.value_or(""),
-                                                      .bytes = file->data}));
+               UploadInput input{.kind = std::string(kind->data),
+                                 .subject = std::string(subject->data),
+                                 .file_name = {},
+                                 .bytes = {},
+                                 .spooled = nullptr};
+               SpooledUpload spooled;
+               if (streamed != nullptr) {
+                 input.file_name = streamed->filename;
+                 spooled = {.path = streamed->path,
+                            .size = streamed->size,
+                            .sha256 = streamed->sha256,
+                            .head = streamed->head};
+                 input.spooled = &spooled;
+               } else {
+                 input.file_name = file->filename.value_or("");
+                 input.bytes = file->data;
+               }
+               BEIAN_ASSIGN_OR_RETURN(
+                   store::DocumentRow row,
+                   service.Upload(ActorOf(req), std::string(req.PathParam("id")), input));
                return http::JsonResponse(DocumentJson(row), 201);
              },
              {.auth = http::Auth::kSession,
               .roles = {std::string(core::kRoleApplicant)},
-              .body_limit = upload_limit + 64 * 1024});
+              .body_limit = upload_limit + 64 * 1024,
+              .stream_files = true});
   router.Add("GET", base,
              [&service](http::Request& req) -> Result<http::Response> {
                BEIAN_ASSIGN_OR_RETURN(auto rows,

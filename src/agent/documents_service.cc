@@ -92,15 +92,19 @@ Result<store::DocumentRow> DocumentsService::Upload(const DocumentActor& actor,
     std::string message = problems.front().message;
     return Error(ErrorCode::kValidationFailed, std::move(message), std::move(problems));
   }
+  const std::string_view judged = input.spooled ? input.spooled->head : input.bytes;
   BEIAN_ASSIGN_OR_RETURN(blob::CheckedFile file,
-                         blob::CheckUpload(input.bytes, KindNeedsImage(input.kind), policy_));
-  BEIAN_ASSIGN_OR_RETURN(std::string sha256, blobs_.Put(input.bytes));
+                         blob::CheckUpload(judged, KindNeedsImage(input.kind), policy_));
+  BEIAN_ASSIGN_OR_RETURN(std::string sha256,
+                         input.spooled ? blobs_.Adopt(input.spooled->path, input.spooled->sha256)
+                                       : blobs_.Put(input.bytes));
+  const uint64_t size = input.spooled ? input.spooled->size : input.bytes.size();
   store::DocumentRow row{
       .id = core::RandomId(),
       .application_id = application_id,
       .kind = input.kind,
       .subject = input.subject,
-      .size = static_cast<int64_t>(input.bytes.size()),
+      .size = static_cast<int64_t>(size),
       .content_type = file.content_type,
       .sha256 = sha256,
       .original_name = blob::SanitizeFileName(input.file_name),

@@ -12,6 +12,7 @@
 // Thread-safe.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <set>
@@ -55,11 +56,21 @@ struct DocumentActor {
   std::string role;
 };
 
+// An uploaded file already on disk (streamed there while the request was read), taken into the
+// blob store by BlobStore::Adopt.
+struct SpooledUpload {
+  std::filesystem::path path;
+  uint64_t size = 0;
+  std::string sha256;     // of the whole content
+  std::string_view head;  // its first bytes (up to 1 MiB): enough to judge type and image sides
+};
+
 struct UploadInput {
   std::string kind;
   std::string subject;
-  std::string file_name;  // as the client sent it
-  std::string_view bytes;
+  std::string file_name;                   // as the client sent it
+  std::string_view bytes;                  // the content in memory, or
+  const SpooledUpload* spooled = nullptr;  // the content on disk
 };
 
 struct DocumentContent {

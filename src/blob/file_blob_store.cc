@@ -113,6 +113,54 @@ Result<std::string> BlobStore::Put(std::string_view bytes) {
   return writer->Commit();
 }
 
+Result<std::string> BlobStore::Adopt(const fs::path& path, std::string_view sha256) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return IoError("open " + path.string());
+  auto copied = [&]() -> Result<std::string> {
+    BEIAN_ASSIGN_OR_RETURN(auto writer, Begin());
+    char buf[64 * 1024];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return IoError("read " + path.string());
+      }
+      if (n == 0) break;
+      BEIAN_TRY(writer->Write(std::string_view(buf, static_cast<size_t>(n))));
+    }
+    return writer->Commit();
+  }();
+  ::close(fd);
+  if (!copied) return copied;
+  if (*copied != sha256) {
+    return Error(ErrorCode::kInternal, "adopted file " + path.string() + " is not " +
+                                           std::string(sha256) + " but " + *copied);
+  }
+  std::error_code ec;
+  fs::remove(path, ec);
+  return copied;
+}
+
+Result<std::string> FileBlobStore::Adopt(const fs::path& path, std::string_view sha256) {
+  if (!IsSha256Hex(sha256)) return Error(ErrorCode::kInternal, "not a SHA-256: " + path.string());
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return IoError("open " + path.string());
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return IoError("fsync " + path.string());
+  const fs::path target = PathOf(sha256);
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec)
+    return Error(ErrorCode::kIo, "mkdir " + target.parent_path().string() + ": " + ec.message());
+  if (::rename(path.c_str(), target.c_str()) != 0) {
+    if (errno == EXDEV) return BlobStore::Adopt(path, sha256);  // another file system: copy
+    return IoError("rename to " + target.string());
+  }
+  BEIAN_TRY(SyncDir(target.parent_path()));
+  return std::string(sha256);
+}
+
 Result<std::unique_ptr<FileBlobStore>> FileBlobStore::Open(const fs::path& root) {
   std::error_code ec;
   fs::create_directories(root / "tmp", ec);

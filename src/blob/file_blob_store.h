@@ -21,6 +21,12 @@ class FileBlobStore final : public BlobStore {
   core::Result<std::unique_ptr<BlobWriter>> Begin() override;
   core::Result<std::string> Read(std::string_view sha256) override;
   core::Result<bool> Exists(std::string_view sha256) override;
+  // By rename (fsynced first, then the folder) when `path` is on this store's file system, e.g.
+  // under tmp_dir(); else copied.
+  core::Result<std::string> Adopt(const std::filesystem::path& path,
+                                  std::string_view sha256) override;
+  // Where uploads may be written before Adopt (the .part files RemoveStaleTemporaries collects).
+  std::filesystem::path tmp_dir() const { return root_ / "tmp"; }
 
   // Deletes .part files older than `age` (uploads that a killed process left); returns how many.
   int RemoveStaleTemporaries(std::chrono::seconds age = std::chrono::hours(1));

@@ -211,8 +211,9 @@ void WireAuthority(const ServeOptions& o, Hosted& h, const core::Clock& clock,
 }
 
 core::Status StartServer(const ServeOptions& o, Hosted& h, const std::string& listen,
-                         std::unique_ptr<http::Server>& server) {
+                         std::unique_ptr<http::Server>& server, std::string spool_dir = {}) {
   http::ServerOptions so;
+  so.spool_dir = std::move(spool_dir);
   so.listen = listen;
   so.threads = o.threads;
   so.body_limit = o.body_limit;
@@ -339,7 +340,8 @@ int Serve(const ServeOptions& o) {
     }
   }
   if (run_agent) {
-    if (auto s = StartServer(o, agent_host, o.agent_listen, agent_server); !s) {
+    // Uploads stream into the blob store's own tmp folder, so that a finished one is renamed in.
+    if (auto s = StartServer(o, agent_host, o.agent_listen, agent_server, blobs->tmp_dir()); !s) {
       return fail(s.error());
     }
   }

@@ -95,6 +95,23 @@ std::string HmacSha256(std::string_view key, std::string_view message) {
   return mac;
 }
 
+static_assert(sizeof(crypto_hash_sha256_state) <= 128);
+
+Sha256::Sha256() { crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_)); }
+
+Sha256::~Sha256() = default;
+
+void Sha256::Update(std::string_view bytes) {
+  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_), U(bytes),
+                            bytes.size());
+}
+
+std::string Sha256::FinalHex() {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_), digest);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
 Result<std::string> Seal(std::string_view key, std::string_view plaintext,
                          std::string_view associated) {
   if (key.size() != kSecretKeyBytes) return Error(ErrorCode::kInternal, "bad key size");

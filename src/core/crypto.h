@@ -46,6 +46,21 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 // HMAC-SHA256(key, message), raw 32 bytes.
 std::string HmacSha256(std::string_view key, std::string_view message);
 
+// SHA-256 of data that arrives in pieces (e.g. an upload streamed to disk).
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void Update(std::string_view bytes);
+  // Lower-case hex of the digest; the object is spent afterwards.
+  std::string FinalHex();
+
+ private:
+  alignas(16) unsigned char state_[128];  // crypto_hash_sha256_state (104 bytes in libsodium)
+};
+
 // Secret-key sealing of personal data: XChaCha20-Poly1305 with a random nonce; the output is
 // nonce || ciphertext || tag. `associated` binds the ciphertext to its context (e.g. a column).
 // The key is 32 bytes.

@@ -84,9 +84,9 @@ core::Result<std::vector<MultipartPart>> ParseMultipart(const Request& request,
   return ParseMultipartBody(request.Header("content-type"), request.body, limits);
 }
 
-core::Result<std::vector<MultipartPart>> ParseMultipartBody(std::string_view content_type,
-                                                            std::string_view body,
-                                                            const MultipartLimits& limits) {
+namespace internal {
+
+core::Result<std::string> MultipartBoundary(std::string_view content_type) {
   auto ct = ParseParams(content_type);
   std::optional<std::string> boundary;
   if (ct && EqualsIgnoreCase(ct->token, "multipart/form-data")) boundary = ct->Get("boundary");
@@ -94,7 +94,48 @@ core::Result<std::vector<MultipartPart>> ParseMultipartBody(std::string_view con
     return core::Error(core::ErrorCode::kUnsupportedMediaType,
                        "the body must be sent as multipart/form-data with a boundary");
   }
-  const std::string delimiter = "--" + *boundary;
+  return std::move(*boundary);
+}
+
+core::Result<MultipartPart> ParsePartHeaders(std::string_view headers) {
+  MultipartPart part;
+  part.content_type = "text/plain";
+  bool has_disposition = false;
+  while (!headers.empty()) {
+    size_t eol = headers.find("\r\n");
+    std::string_view line = headers.substr(0, eol);
+    headers = eol == std::string_view::npos ? std::string_view() : headers.substr(eol + 2);
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) return Bad("malformed part header");
+    std::string_view name = Trim(line.substr(0, colon));
+    std::string_view value = Trim(line.substr(colon + 1));
+    if (EqualsIgnoreCase(name, "content-disposition")) {
+      auto cd = ParseParams(value);
+      if (!cd || !EqualsIgnoreCase(cd->token, "form-data")) {
+        return Bad("part is not form-data");
+      }
+      auto field = cd->Get("name");
+      if (!field || field->empty()) return Bad("part without a name");
+      part.name = *field;
+      part.filename = cd->Get("filename");
+      has_disposition = true;
+    } else if (EqualsIgnoreCase(name, "content-type")) {
+      part.content_type = std::string(value);
+    }
+  }
+  if (!has_disposition) return Bad("part without Content-Disposition");
+  return part;
+}
+
+core::Error MalformedMultipart(std::string message) { return Bad(std::move(message)); }
+
+}  // namespace internal
+
+core::Result<std::vector<MultipartPart>> ParseMultipartBody(std::string_view content_type,
+                                                            std::string_view body,
+                                                            const MultipartLimits& limits) {
+  BEIAN_ASSIGN_OR_RETURN(const std::string boundary, internal::MultipartBoundary(content_type));
+  const std::string delimiter = "--" + boundary;
   const std::string next_delimiter = "\r\n" + delimiter;
 
   // The preamble (ignored) ends at the first delimiter.
@@ -124,34 +165,9 @@ core::Result<std::vector<MultipartPart>> ParseMultipartBody(std::string_view con
     if (header_end + 4 - pos > limits.max_part_header_bytes + 4) {
       return Bad("part header too large");
     }
-    MultipartPart part;
-    part.content_type = "text/plain";
-    bool has_disposition = false;
     std::string_view headers =
         header_end >= pos ? body.substr(pos, header_end - pos) : std::string_view();
-    while (!headers.empty()) {
-      size_t eol = headers.find("\r\n");
-      std::string_view line = headers.substr(0, eol);
-      headers = eol == std::string_view::npos ? std::string_view() : headers.substr(eol + 2);
-      size_t colon = line.find(':');
-      if (colon == std::string_view::npos) return Bad("malformed part header");
-      std::string_view name = Trim(line.substr(0, colon));
-      std::string_view value = Trim(line.substr(colon + 1));
-      if (EqualsIgnoreCase(name, "content-disposition")) {
-        auto cd = ParseParams(value);
-        if (!cd || !EqualsIgnoreCase(cd->token, "form-data")) {
-          return Bad("part is not form-data");
-        }
-        auto field = cd->Get("name");
-        if (!field || field->empty()) return Bad("part without a name");
-        part.name = *field;
-        part.filename = cd->Get("filename");
-        has_disposition = true;
-      } else if (EqualsIgnoreCase(name, "content-type")) {
-        part.content_type = std::string(value);
-      }
-    }
-    if (!has_disposition) return Bad("part without Content-Disposition");
+    BEIAN_ASSIGN_OR_RETURN(MultipartPart part, internal::ParsePartHeaders(headers));
     size_t data_start = header_end + 4;
     size_t data_end = body.find(next_delimiter, data_start);
     if (data_end == std::string_view::npos) return Bad("unterminated part");

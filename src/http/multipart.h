@@ -37,4 +37,15 @@ core::Result<std::vector<MultipartPart>> ParseMultipartBody(std::string_view con
 // The first part named `name`, or nullptr.
 const MultipartPart* FindPart(const std::vector<MultipartPart>& parts, std::string_view name);
 
+// Pieces shared with the streaming parser (multipart_stream.h).
+namespace internal {
+// The boundary of a multipart/form-data Content-Type; 415 unsupported_media_type otherwise.
+core::Result<std::string> MultipartBoundary(std::string_view content_type);
+// A part's name, file name and content type from its header lines (CRLF-separated, without the
+// blank line); data left empty. 400 bad_request when malformed.
+core::Result<MultipartPart> ParsePartHeaders(std::string_view headers);
+// 400 bad_request "multipart body: <message>".
+core::Error MalformedMultipart(std::string message);
+}  // namespace internal
+
 }  // namespace beian::http

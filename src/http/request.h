@@ -3,6 +3,7 @@
 // (set by the router for routes that use a session). Plain data, so handler tests can build one.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,8 @@
 #include <vector>
 
 namespace beian::http {
+
+class StreamedForm;  // http/multipart_stream.h
 
 // Who is calling, as the service's authenticator found it (e.g. from the session cookie).
 struct Principal {
@@ -29,6 +32,9 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // For routes with RouteOptions::stream_files whose body is multipart/form-data: the form read
+  // while it arrived (its files on disk), and `body` empty. Null otherwise.
+  std::shared_ptr<StreamedForm> form;
   std::string client_address;  // peer IP address
   std::string request_id;
   bool secure = false;  // true when served over TLS (by a proxy, per configuration)

@@ -199,6 +199,7 @@ void Router::Add(std::string_view method, std::string_view pattern, Handler hand
   r.options = std::move(options);
   r.stats = metrics_.Register(p->text, method);
   if (r.options.body_limit) max_body_limit_ = std::max(max_body_limit_, *r.options.body_limit);
+  if (r.options.stream_files) streams_files_ = true;
   p->routes.push_back(std::move(r));
   // Allow lists the methods in registration order, with HEAD implied by GET.
   p->allow.clear();
@@ -253,12 +254,17 @@ const Router::Pattern* Router::Match(
   return best;
 }
 
-std::optional<uint64_t> Router::BodyLimitFor(const Request& request) const {
+const RouteOptions* Router::OptionsFor(const Request& request) const {
   std::vector<std::pair<std::string_view, std::string>> params;
   const Pattern* pattern = Match(request, &params);
-  if (pattern == nullptr) return std::nullopt;
+  if (pattern == nullptr) return nullptr;
   const Route* route = pattern->Find(request.method);
-  return route != nullptr ? route->options.body_limit : std::nullopt;
+  return route != nullptr ? &route->options : nullptr;
+}
+
+std::optional<uint64_t> Router::BodyLimitFor(const Request& request) const {
+  const RouteOptions* options = OptionsFor(request);
+  return options != nullptr ? options->body_limit : std::nullopt;
 }
 
 core::Status Router::CheckOrigin(const Request& request) const {

@@ -43,6 +43,9 @@ struct RouteOptions {
   std::optional<bool> csrf = std::nullopt;
   // The largest request body for this route (e.g. uploads), instead of ServerOptions::body_limit.
   std::optional<uint64_t> body_limit = std::nullopt;
+  // A multipart/form-data body is parsed while it is read, its file fields written to temporary
+  // files under ServerOptions::spool_dir (Request::form) instead of the body held in memory.
+  bool stream_files = false;
 };
 
 // "scheme://host[:port]" with scheme http or https, lower-cased, the scheme's default port and a
@@ -93,9 +96,13 @@ class Router {
 
   // Body limits declared by routes (for the server, before the body is read).
   bool HasRouteBodyLimits() const { return max_body_limit_ > 0; }
+  // Whether some route declares RouteOptions::stream_files.
+  bool HasStreamingRoutes() const { return streams_files_; }
   uint64_t MaxBodyLimit() const { return max_body_limit_; }
   // The body limit of the route `request` (target parsed) would reach, if it declares one.
   std::optional<uint64_t> BodyLimitFor(const Request& request) const;
+  // The options of the route `request` (target parsed) would reach; nullptr when none.
+  const RouteOptions* OptionsFor(const Request& request) const;
 
   // The registered routes, pattern by pattern in registration order: what the service
   // answers besides the fallback (`beian routes` prints them; a test compares docs/openapi.yaml).
@@ -130,6 +137,7 @@ class Router {
   Authenticator authenticator_;
   Handler fallback_;
   uint64_t max_body_limit_ = 0;
+  bool streams_files_ = false;
   Metrics::RouteStats* fallback_get_stats_ = nullptr;
   Metrics::RouteStats* fallback_head_stats_ = nullptr;
 };

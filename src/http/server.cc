@@ -12,6 +12,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -29,6 +30,7 @@
 
 #include "core/log.h"
 #include "http/error_status.h"
+#include "http/multipart_stream.h"
 
 namespace beian::http {
 
@@ -196,6 +198,50 @@ const std::vector<std::pair<std::string, std::string>>& SecurityHeaders() {
   return kHeaders;
 }
 
+// The request body as a connection reads it: into memory, or — once the header has chosen a
+// route with RouteOptions::stream_files — through a MultipartStreamParser that writes files to
+// disk as they arrive. (A Beast Body: the parser calls the reader after the header, and the
+// connection parses the header alone first, so the choice is made before any body byte.)
+struct RequestBody {
+  struct value_type {
+    std::string text;
+    std::unique_ptr<MultipartStreamParser> stream;
+  };
+
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(bhttp::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+
+    void init(const boost::optional<std::uint64_t>& length, boost::system::error_code& ec) {
+      ec = {};
+      // The parser's body limit has already refused a length over the route's limit.
+      if (!body_.stream && length) body_.text.reserve(static_cast<size_t>(*length));
+    }
+
+    template <class ConstBufferSequence>
+    std::size_t put(const ConstBufferSequence& buffers, boost::system::error_code& ec) {
+      ec = {};
+      size_t n = 0;
+      for (auto b : beast::buffers_range_ref(buffers)) {
+        std::string_view bytes(static_cast<const char*>(b.data()), b.size());
+        if (body_.stream) {
+          body_.stream->Feed(bytes);
+        } else {
+          body_.text.append(bytes);
+        }
+        n += bytes.size();
+      }
+      return n;
+    }
+
+    void finish(boost::system::error_code& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
+};
+
 class Connection;
 
 // What the workers share (Server::Impl is private to Server).
@@ -293,19 +339,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // The largest limit of any route until the route is known (see ApplyRouteBodyLimit).
     body_limit_ = Opt().body_limit;
     parser_->body_limit(std::max<uint64_t>(body_limit_, w_.server->router.MaxBodyLimit()));
-    parser_->eager(true);
+    // The header alone first: the route it names decides where the body goes (StartBody).
+    parser_->eager(false);
   }
 
-  // Once the header is in: the route's own body limit, if it has one. False when the declared
-  // Content-Length is already over it (a 413 has been sent).
+  // Once the header is in: the route's own body limit, if it has one, and where its body goes
+  // (streamed for RouteOptions::stream_files). False when the declared Content-Length is already
+  // over the limit (a 413 has been sent).
   bool ApplyRouteBodyLimit() {
-    if (!w_.server->router.HasRouteBodyLimits()) return true;
+    if (!w_.server->router.HasRouteBodyLimits() && !w_.server->router.HasStreamingRoutes()) {
+      return true;
+    }
     Request probe;
     probe.method = std::string(parser_->get().method_string());
     probe.target = std::string(parser_->get().target());
-    if (probe.ParseTarget()) {
-      body_limit_ = w_.server->router.BodyLimitFor(probe).value_or(Opt().body_limit);
-    }
+    const RouteOptions* route = nullptr;
+    if (probe.ParseTarget()) route = w_.server->router.OptionsFor(probe);
+    body_limit_ = route != nullptr && route->body_limit ? *route->body_limit : Opt().body_limit;
     auto declared = parser_->content_length();
     if (declared && *declared > body_limit_) {
       SendTooLarge();
@@ -313,6 +363,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     // Chunked bodies are checked as they arrive (and every body once complete).
     parser_->body_limit(body_limit_);
+    if (route != nullptr && route->stream_files && !Opt().spool_dir.empty() &&
+        !parser_->is_done()) {
+      // Not multipart/form-data: read into memory, and the handler answers 415.
+      auto stream = MultipartStreamParser::Create(parser_->get()[bhttp::field::content_type],
+                                                  {.spool_dir = Opt().spool_dir, .limits = {}});
+      if (stream) parser_->get().body().stream = std::move(*stream);
+    }
     return true;
   }
 
@@ -387,6 +444,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
           return;
         }
         if (!ApplyRouteBodyLimit()) return;
+        parser_->eager(true);
         if (!parser_->is_done() && ExpectsContinue()) {
           asio::async_write(socket_, asio::buffer(kContinue, sizeof(kContinue) - 1),
                             [self = shared_from_this()](boost::system::error_code wec, size_t) {
@@ -479,17 +537,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Metrics::Record(w_.server->router.metrics().Unmatched(req.method), res.status, 0);
     head_only_ = false;
     version_ = 11;
+    parser_.reset();  // a body being streamed to disk: its files go now
     Finish(req, std::move(res), /*keep_alive=*/false, start);
   }
 
   void HandleRequest() {
-    if (parser_->get().body().size() > body_limit_) {  // parsed eagerly with the header
+    if (parser_->get().body().text.size() > body_limit_) {
       SendTooLarge();
       return;
     }
+    std::shared_ptr<StreamedForm> form;
+    if (auto& stream = parser_->get().body().stream) {
+      auto finished = stream->Finish();
+      if (!finished) {
+        SendError(finished.error());
+        return;
+      }
+      form = std::move(*finished);
+    }
     state_ = State::kHandling;
     auto start = std::chrono::steady_clock::now();
-    bhttp::request<bhttp::string_body> msg = parser_->release();
+    bhttp::request<RequestBody> msg = parser_->release();
     Request req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
@@ -497,7 +565,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     for (const auto& f : msg) {
       req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     }
-    req.body = std::move(msg.body());
+    req.body = std::move(msg.body().text);
+    req.form = std::move(form);
     req.client_address = client_;
     if (Opt().trust_proxy_headers) {
       ApplyProxyHeaders(req);
@@ -685,7 +754,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Worker& w_;
   tcp::socket socket_;
   beast::flat_buffer buffer_;  // bounded: a header, plus the start of a body being parsed
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<RequestBody>> parser_;
   std::string head_;  // the response being written
   std::string body_;
   std::string client_;

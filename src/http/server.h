@@ -13,9 +13,12 @@
 // response is dropped after write_timeout. Deadlines are checked every quarter of the shortest
 // timeout (between 10 ms and 1 s), so they hold to within that. A worker busy in a handler
 // checks its other connections when the handler returns. Limits: header size (431), body size
-// (413; ServerOptions::body_limit unless the route declares RouteOptions::body_limit),
-// connections (beyond max_connections: a 503 and close). Every response carries Date,
-// X-Request-Id (a well-formed incoming one is kept) and, when enabled, the security headers;
+// (413, enforced as the body arrives; ServerOptions::body_limit unless the route declares
+// RouteOptions::body_limit), connections (beyond max_connections: a 503 and close). A route with
+// RouteOptions::stream_files gets its multipart/form-data body parsed while it is read and its
+// files written to ServerOptions::spool_dir (Request::form), so an upload never sits in memory
+// and one refused half-way (413, a closed connection) leaves no file behind. Every response carries
+// Date, X-Request-Id (a well-formed incoming one is kept) and, when enabled, the security headers;
 // one JSON access log line ("http_request") is written per request at level info.
 //
 // Lifecycle: Start() binds and starts the workers; Shutdown() (thread-safe, idempotent; not
@@ -67,6 +70,10 @@ struct ServerOptions {
   // from the last X-Forwarded-For entry and Request::secure from X-Forwarded-Proto: https. Only
   // for listeners that nothing but the proxy can reach, since clients can send these headers.
   bool trust_proxy_headers = false;
+  // Where routes with RouteOptions::stream_files write uploaded files while they arrive (e.g.
+  // <data-dir>/blobs/tmp, on the blob store's file system so that a file is moved in by rename).
+  // Empty: such bodies are read into memory like any other.
+  std::string spool_dir;
 };
 
 class Server {
