@@ -59,10 +59,11 @@ struct DocumentActor {
 // An uploaded file already on disk (streamed there while the request was read), taken into the
 // blob store by BlobStore::Adopt.
 struct SpooledUpload {
-  std::filesystem::path path;
+  std::filesystem::path path = {};
   uint64_t size = 0;
-  std::string sha256;     // of the whole content
-  std::string_view head;  // its first bytes (up to 1 MiB): enough to judge type and image sides
+  std::string sha256 = {};  // of the whole content
+  std::string_view head =
+      {};  // its first bytes (up to 1 MiB): enough to judge type and image sides
 };
 
 struct UploadInput {

@@ -53,8 +53,8 @@ class StreamedForm {
 };
 
 struct MultipartStreamOptions {
-  std::filesystem::path spool_dir;
-  MultipartLimits limits;
+  std::filesystem::path spool_dir = {};
+  MultipartLimits limits = {};
   size_t field_limit = 64 * 1024;
   size_t head_bytes = 1024 * 1024;
 };

@@ -595,6 +595,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       } else {
         res = w_.server->router.Handle(req);
       }
+      // Streamed files the handler did not take are removed before the answer leaves (a
+      // deferred handler keeps its own reference if it needs them).
+      req.form.reset();
       if (res.deferred) {
         Defer(std::move(req), std::move(res.deferred), keep_alive, start);
         return;

@@ -73,7 +73,7 @@ struct ServerOptions {
   // Where routes with RouteOptions::stream_files write uploaded files while they arrive (e.g.
   // <data-dir>/blobs/tmp, on the blob store's file system so that a file is moved in by rename).
   // Empty: such bodies are read into memory like any other.
-  std::string spool_dir;
+  std::string spool_dir = {};
 };
 
 class Server {

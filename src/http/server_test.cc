@@ -9,6 +9,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <random>
@@ -19,6 +22,7 @@
 #include "core/log.h"
 #include "http/health.h"
 #include "http/json.h"
+#include "http/multipart_stream.h"
 #include "http/test_util.h"
 
 namespace beian::http {
@@ -316,6 +320,142 @@ TEST_F(ServerTest, RouteBodyLimitOverridesTheServerDefault) {
   auto chunked = c4.Read();
   ASSERT_TRUE(chunked);
   EXPECT_EQ(chunked->status, 413u);
+}
+
+// Uploads that stream to disk (RouteOptions::stream_files): the handler sees the form with its
+// file in the spool folder; a body over the limit — declared, or found out while chunks arrive —
+// is a 413 with the connection closed and nothing left in the folder.
+class StreamedUploadTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    spool_ = std::filesystem::temp_directory_path() /
+             ("beian-spool-" + std::to_string(::getpid()) + "-" + core::RandomId());
+    std::filesystem::create_directories(spool_);
+    router_.Add("POST", "/stream",
+                [this](Request& r) -> core::Result<Response> {
+                  if (!r.form) return Response::Text("in memory " + std::to_string(r.body.size()));
+                  const StreamedFile* f = r.form->FindFile("file");
+                  if (f == nullptr) return Response::Text("no file");
+                  std::ifstream in(f->path, std::ios::binary);
+                  std::string content((std::istreambuf_iterator<char>(in)),
+                                      std::istreambuf_iterator<char>());
+                  seen_path_ = f->path;
+                  return Response::Text(std::string(FindPart(r.form->fields, "kind")->data) + " " +
+                                        std::to_string(f->size) + " " + f->sha256 + " " +
+                                        (content == expected_ ? "same" : "different") + " " +
+                                        std::to_string(r.body.size()));
+                },
+                {.body_limit = 100000, .stream_files = true});
+  }
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(spool_);
+    ServerTest::TearDown();
+  }
+  size_t SpoolFiles() const {
+    return static_cast<size_t>(std::distance(std::filesystem::directory_iterator(spool_), {}));
+  }
+  static std::string Form(const std::string& content) {
+    return "--XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nid_front\r\n"
+           "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n"
+           "Content-Type: image/png\r\n\r\n" +
+           content + "\r\n--XyZ--\r\n";
+  }
+  static constexpr const char* kType = "Content-Type: multipart/form-data; boundary=XyZ\r\n";
+
+  std::filesystem::path spool_;
+  std::string expected_;
+  std::filesystem::path seen_path_;
+};
+
+TEST_F(StreamedUploadTest, TheHandlerGetsTheFileOnDiskAndItIsGoneAfterwards) {
+  TestClient c(Start({.spool_dir = spool_.string()}));
+  expected_.assign(70000, 'x');
+  for (size_t i = 0; i < expected_.size(); i += 97) expected_[i] = static_cast<char>(i & 0xFF);
+  core::Sha256 h;
+  h.Update(expected_);
+  auto r = c.Request("POST", "/stream", Form(expected_), kType);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u) << r->body;
+  EXPECT_EQ(r->body, "id_front 70000 " + h.FinalHex() + " same 0");
+  EXPECT_EQ(seen_path_.parent_path(), spool_);
+  EXPECT_EQ(SpoolFiles(), 0u);  // the handler did not take it: removed with the request
+  // Chunked, in many small chunks, on the same keep-alive connection.
+  std::string body = Form(expected_);
+  std::string raw = "POST /stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n" +
+                    std::string(kType) + "\r\n";
+  for (size_t i = 0; i < body.size(); i += 1000) {
+    std::string piece = body.substr(i, 1000);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", piece.size());
+    raw += std::string(size) + "\r\n" + piece + "\r\n";
+  }
+  raw += "0\r\n\r\n";
+  ASSERT_TRUE(c.SendRaw(raw));
+  auto chunked = c.Read();
+  ASSERT_TRUE(chunked);
+  EXPECT_EQ(chunked->status, 200u) << chunked->body;
+  EXPECT_NE(chunked->body.find(" same 0"), std::string::npos) << chunked->body;
+  EXPECT_EQ(SpoolFiles(), 0u);
+}
+
+TEST_F(StreamedUploadTest, OverTheLimitIs413AndLeavesNoFile) {
+  uint16_t port = Start({.spool_dir = spool_.string()});
+  {
+    // Declared too large: refused before a byte of the body is read.
+    TestClient c(port);
+    ASSERT_TRUE(c.SendRaw("POST /stream HTTP/1.1\r\nHost: x\r\n" + std::string(kType) +
+                          "Content-Length: 200000\r\n\r\n"));
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413u);
+    EXPECT_TRUE(c.WaitClosed());
+    EXPECT_EQ(SpoolFiles(), 0u);
+  }
+  {
+    // Chunked: the file is being written when the limit is passed.
+    TestClient c(port);
+    std::string body = Form(std::string(150000, 'z'));
+    std::string raw = "POST /stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n" +
+                      std::string(kType) + "\r\n";
+    ASSERT_TRUE(c.SendRaw(raw + "7530\r\n" + body.substr(0, 30000) + "\r\n"));
+    for (int i = 0; i < 200 && SpoolFiles() == 0; ++i) std::this_thread::sleep_for(5ms);
+    EXPECT_EQ(SpoolFiles(), 1u);  // streaming, not buffering
+    c.SendRaw("13880\r\n" + body.substr(30000, 80000) + "\r\n");
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413u);
+    EXPECT_TRUE(c.WaitClosed());
+    EXPECT_EQ(SpoolFiles(), 0u);
+  }
+  {
+    // A client that goes away half-way.
+    auto c = std::make_unique<TestClient>(port);
+    std::string body = Form(std::string(50000, 'q'));
+    ASSERT_TRUE(c->SendRaw("POST /stream HTTP/1.1\r\nHost: x\r\n" + std::string(kType) +
+                           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                           body.substr(0, 20000)));
+    for (int i = 0; i < 200 && SpoolFiles() == 0; ++i) std::this_thread::sleep_for(5ms);
+    EXPECT_EQ(SpoolFiles(), 1u);
+    c.reset();
+    for (int i = 0; i < 400 && SpoolFiles() != 0; ++i) std::this_thread::sleep_for(5ms);
+    EXPECT_EQ(SpoolFiles(), 0u);
+  }
+}
+
+TEST_F(StreamedUploadTest, MalformedFormIs400AndOtherBodiesStayInMemory) {
+  uint16_t port = Start({.spool_dir = spool_.string()});
+  TestClient c(port);
+  auto bad = c.Request("POST", "/stream", "--XyZ\r\nnot a header\r\n\r\nx\r\n--XyZ--", kType);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400u);
+  EXPECT_EQ(Code(bad->body), "bad_request");
+  TestClient c2(port);
+  auto json = c2.Request("POST", "/stream", "{}", "Content-Type: application/json\r\n");
+  ASSERT_TRUE(json);
+  EXPECT_EQ(json->body, "in memory 2");
+  EXPECT_EQ(SpoolFiles(), 0u);
 }
 
 TEST_F(ServerTest, ChunkedBodyOverLimitIs413) {
