@@ -139,7 +139,7 @@ describe('uploads stream to disk', () => {
     // Chunked: the server only finds out while reading.
     let spooling = false;
     const chunked = await rawUpload(id, body, { chunked: true,
-      onPiece: (sent) => { if (sent > 2 * kMiB && sent < 8 * kMiB && spooled().length > 0) spooling = true; } });
+      onPiece: () => { if (spooled().length > 0) spooling = true; } });
     assert.equal(chunked.status, 413, chunked.body);
     assert.match(chunked.body, /payload_too_large/);
     assert.ok(chunked.closed);
