@@ -2,6 +2,7 @@
 #include "agent/application_transitions.h"
 
 #include "domain/deadlines.h"
+#include "notify/enqueue.h"
 
 namespace beian::agent {
 namespace {
@@ -94,6 +95,16 @@ Result<TransitionOutcome> TransitionApplication(store::Tx& tx, const TransitionC
   e.created_at_ms = now_ms;
   BEIAN_ASSIGN_OR_RETURN(store::ApplicationEvent stored,
                          store::ApplicationEventRepo(tx).Append(std::move(e)));
+  notify::ApplicationNotice notice{.application_id = app.id,
+                                   .owner_id = app.owner_id,
+                                   .event = t.event,
+                                   .event_seq = stored.seq,
+                                   .organizer_name = app.organizer_name,
+                                   .reasons = {},
+                                   .extra = request.notice_params,
+                                   .now_ms = now_ms};
+  for (const Reason& r : request.reasons) notice.reasons.push_back({r.field, r.code, r.message});
+  BEIAN_TRY(notify::EnqueueForApplicationEvent(tx, notice));
   app.state = t.to;
   app.version += 1;
   app.updated_at_ms = now_ms;

@@ -25,6 +25,7 @@
 #include "domain/calendar.h"
 #include "domain/rules.h"
 #include "domain/state_machine.h"
+#include "notify/templates.h"
 #include "store/applications.h"
 #include "store/database.h"
 
@@ -58,6 +59,9 @@ struct TransitionRequest {
   std::optional<std::string> owner_id = std::nullopt;
   // When set, the application must be at this version (kPreconditionFailed otherwise).
   std::optional<int64_t> expected_version = std::nullopt;
+  // Parameters of the applicant's notification that the event brings and the application does
+  // not hold (ship_backdrop: "carrier", "tracking_number"); see notify/enqueue.h.
+  notify::Params notice_params = {};
 };
 
 struct TransitionOutcome {
