@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -30,10 +31,16 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/periodic_task.h"
+#include "core/roles.h"
 #include "http/health.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "notify/curl_transports.h"
+#include "notify/mailbox_transport.h"
+#include "notify/notify_routes.h"
+#include "notify/outbox.h"
 #include "store/migrations.h"
+#include "store/notifications.h"
 
 namespace beian::cli {
 namespace {
@@ -55,6 +62,13 @@ struct ServeOptions {
   std::string authority_url;
   std::string provider_id;
   std::string provider_key;
+  std::string mail_from;
+  std::string provider_name = "备案服务";
+  int notify_workers = 2;
+  int notify_max_attempts = 8;
+  double notify_retry_s = 30;
+  double notify_lease_s = 120;
+  int notify_poll_ms = 200;
   bool cookie_secure = false;
   std::string log_level = "info";
   uint64_t body_limit = 8 * 1024 * 1024;
@@ -195,7 +209,110 @@ void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
   options.review.claim_duration = std::chrono::minutes(o.claim_minutes);
   module = std::make_unique<agent::AgentModule>(*h.db, clock, pii, rules, std::move(options));
   module->Register(h.router);
+  // The mailbox is every signed-in account's in demo mode (a new user reads what was "sent").
+  notify::RegisterNotifyRoutes(h.router, *h.db,
+                               {.prefix = std::string(agent::kApiPrefix),
+                                .admin_role = std::string(core::kRoleAdmin),
+                                .mailbox_for_everyone = !o.no_demo,
+                                .open_address = notify::SealedAddressOpener(pii)});
   Mount(o, h, agent::kApiPrefix);
+}
+
+// The notification machinery of one service: its templates, transports and outbox workers. With
+// neither --smtp-url nor --sms-gateway-url every message goes to the development mailbox; with
+// one of them the other channel still goes to the mailbox (and the start says so).
+struct Notifier {
+  std::unique_ptr<notify::TemplateSet> templates;
+  std::unique_ptr<notify::Transport> email;
+  std::unique_ptr<notify::Transport> sms;
+  std::unique_ptr<notify::Outbox> outbox;
+};
+
+core::Status SetUpNotifier(const ServeOptions& o, Hosted& h, const core::Clock& clock,
+                           const core::PiiCipher& pii, Notifier& n) {
+  std::string console_url =
+      o.public_urls.empty() ? "http://" + o.agent_listen + "/" : o.public_urls.front();
+  if (!console_url.ends_with("/")) console_url += "/";
+  BEIAN_ASSIGN_OR_RETURN(n.templates,
+                         notify::TemplateSet::LoadEmbedded(
+                             {.provider_name = o.provider_name, .console_url = console_url}));
+  if (!o.smtp_url.empty()) {
+    auto env = [](const char* name) {
+      const char* v = std::getenv(name);
+      return std::string(v ? v : "");
+    };
+    BEIAN_ASSIGN_OR_RETURN(n.email,
+                           notify::MakeSmtpTransport({.url = o.smtp_url,
+                                                      .mail_from = o.mail_from,
+                                                      .user = env("BEIAN_SMTP_USER"),
+                                                      .password = env("BEIAN_SMTP_PASSWORD")}));
+  }
+  if (!o.sms_gateway_url.empty()) {
+    const char* token = std::getenv("BEIAN_SMS_GATEWAY_TOKEN");
+    BEIAN_ASSIGN_OR_RETURN(n.sms, notify::MakeSmsGatewayTransport(
+                                      {.url = o.sms_gateway_url, .token = token ? token : ""}));
+  }
+  if (!n.email || !n.sms) {
+    auto mailbox = std::make_unique<notify::MailboxTransport>(*h.db, clock);
+    if (n.email || n.sms) {
+      core::Log(core::LogLevel::kWarn, "notify_mailbox_for_one_channel",
+                {{"channel", n.email ? "sms" : "email"},
+                 {"message",
+                  "only one of --smtp-url and --sms-gateway-url is set: the other "
+                  "channel's messages go to the development mailbox"}});
+    }
+    if (!n.email && !n.sms) {
+      n.email = std::move(mailbox);
+    } else if (!n.email) {
+      n.email = std::move(mailbox);
+    } else {
+      n.sms = std::move(mailbox);
+    }
+  }
+  notify::Transport* sms = n.sms ? n.sms.get() : n.email.get();  // both the mailbox
+  notify::OutboxOptions oo;
+  oo.workers = o.notify_workers;
+  oo.max_attempts = o.notify_max_attempts;
+  oo.retry_base = std::chrono::milliseconds(static_cast<int64_t>(o.notify_retry_s * 1000));
+  oo.retry_max = std::max(oo.retry_base, std::chrono::milliseconds(3600000));
+  oo.lease = std::chrono::milliseconds(static_cast<int64_t>(o.notify_lease_s * 1000));
+  oo.poll_interval = std::chrono::milliseconds(o.notify_poll_ms);
+  oo.open_address = notify::SealedAddressOpener(pii);
+  n.outbox = std::make_unique<notify::Outbox>(
+      *h.db, *n.templates, notify::Transports{.email = n.email.get(), .sms = sms}, clock, oo);
+  // /metrics: deliveries per channel since start, and the outbox's backlog.
+  notify::Outbox* outbox = n.outbox.get();
+  for (std::string channel : {"email", "sms"}) {
+    h.router.metrics().AddGauge(
+        "beian_notifications_sent_total_" + channel, "Notifications delivered (" + channel + ")",
+        [outbox, channel] { return static_cast<double>(outbox->counters(channel).sent.load()); });
+    h.router.metrics().AddGauge(
+        "beian_notifications_retried_total_" + channel,
+        "Deliveries to be retried (" + channel + ")", [outbox, channel] {
+          return static_cast<double>(outbox->counters(channel).retried.load());
+        });
+    h.router.metrics().AddGauge(
+        "beian_notifications_failed_total_" + channel,
+        "Notifications parked as failed (" + channel + ")",
+        [outbox, channel] { return static_cast<double>(outbox->counters(channel).failed.load()); });
+  }
+  store::Database* db = h.db.get();
+  h.router.metrics().AddGauge(
+      "beian_outbox_oldest_pending_seconds", "Age of the oldest undelivered notification",
+      [db, &clock] {
+        auto stats = db->Read([](store::Tx& tx) { return store::NotificationRepo(tx).Stats(); });
+        if (!stats || !stats->oldest_pending_created_at_ms) return 0.0;
+        const int64_t now =
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock.Now().time_since_epoch())
+                .count();
+        return static_cast<double>(now - *stats->oldest_pending_created_at_ms) / 1000.0;
+      });
+  core::Log(core::LogLevel::kInfo, "notify_ready",
+            {{"service", h.name},
+             {"email", n.email->Describe()},
+             {"sms", sms->Describe()},
+             {"workers", o.notify_workers}});
+  return core::Ok();
 }
 
 void WireAuthority(const ServeOptions& o, Hosted& h, const core::Clock& clock,
@@ -240,6 +357,10 @@ int Serve(const ServeOptions& o) {
   core::SetLogLevel(*level);
   if (!core::InitCrypto()) {
     std::cerr << "beian: libsodium could not be initialised\n";
+    return 1;
+  }
+  if (!notify::InitCurl()) {
+    std::cerr << "beian: libcurl could not be initialised\n";
     return 1;
   }
   if (o.service != "both" && o.service != "agent" && o.service != "authority") {
@@ -287,6 +408,7 @@ int Serve(const ServeOptions& o) {
   std::unique_ptr<agent::AgentModule> agent_module;
   std::unique_ptr<authority::AuthorityModule> authority_module;
   std::unique_ptr<authority::AuthorityClient> authority_client;
+  Notifier agent_notifier;
   std::unique_ptr<http::Server> agent_server;
   std::unique_ptr<http::Server> authority_server;
 
@@ -329,6 +451,9 @@ int Serve(const ServeOptions& o) {
     blobs->RemoveStaleTemporaries();
     WireAgent(o, agent_host, clock, pii, *rules, &password_pool, *blobs, authority_client.get(),
               agent_module);
+    if (auto s = SetUpNotifier(o, agent_host, clock, pii, agent_notifier); !s) {
+      return fail(core::Error(s.error().code, "notifications: " + s.error().message));
+    }
   }
   if (!o.no_demo) {
     auto loaded = LoadDemoAccounts(agent_module ? &agent_module->accounts() : nullptr,
@@ -350,6 +475,8 @@ int Serve(const ServeOptions& o) {
       return fail(s.error());
     }
   }
+
+  if (agent_notifier.outbox) agent_notifier.outbox->Start();
 
   // Housekeeping: expired sessions are deleted every 10 minutes; so are the signed requests'
   // nonces that have left the timestamp window.
@@ -413,6 +540,8 @@ int Serve(const ServeOptions& o) {
   for (http::Server* server : {agent_server.get(), authority_server.get()}) {
     if (server) server->Wait();
   }
+  // The drain: the messages in hand finish, claimed ones not begun go back to the outbox.
+  if (agent_notifier.outbox) agent_notifier.outbox->Stop();
   for (auto& task : housekeeping) task->Stop();
   core::Log(core::LogLevel::kInfo, "stopped", {});
   return 0;
@@ -511,9 +640,18 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--web-dir", options->web_dir, "Directory of the built web console")
       ->envname("BEIAN_WEB_DIR")
       ->capture_default_str();
-  cmd->add_option("--smtp-url", options->smtp_url, "SMTP server for e-mail notifications")
+  cmd->add_option("--smtp-url", options->smtp_url,
+                  "SMTP server for e-mail notifications: smtp://host:port (STARTTLS when offered) "
+                  "or smtps://host:port; user and password in the URL or BEIAN_SMTP_USER / "
+                  "BEIAN_SMTP_PASSWORD (default: the development mailbox)")
       ->envname("BEIAN_SMTP_URL");
-  cmd->add_option("--sms-gateway-url", options->sms_gateway_url, "SMS gateway endpoint")
+  cmd->add_option(
+         "--mail-from", options->mail_from,
+         "Sender of the e-mails, e.g. 'Beian <noreply@beian.example.cn>' (with --smtp-url)")
+      ->envname("BEIAN_MAIL_FROM");
+  cmd->add_option("--sms-gateway-url", options->sms_gateway_url,
+                  "SMS gateway endpoint (http:// or https://), POSTed JSON with Bearer "
+                  "BEIAN_SMS_GATEWAY_TOKEN (default: the development mailbox)")
       ->envname("BEIAN_SMS_GATEWAY_URL");
   cmd->add_option("--authority-url", options->authority_url,
                   "The authority's URL, for an agent served without it (with both services: the "
@@ -525,6 +663,38 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--provider-key", options->provider_key,
                   "This provider's key (64 hex digits from `beian admin add-provider`)")
       ->envname("BEIAN_PROVIDER_KEY");
+  cmd->add_option("--provider-name", options->provider_name,
+                  "Name of the access provider: signs every SMS as 【name】 and every e-mail "
+                  "(1-10 characters)")
+      ->envname("BEIAN_PROVIDER_NAME")
+      ->capture_default_str();
+  cmd->add_option("--notify-workers", options->notify_workers,
+                  "Outbox worker threads delivering notifications")
+      ->envname("BEIAN_NOTIFY_WORKERS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--notify-max-attempts", options->notify_max_attempts,
+                  "Delivery attempts before a notification is parked as failed")
+      ->envname("BEIAN_NOTIFY_MAX_ATTEMPTS")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_option("--notify-retry-seconds", options->notify_retry_s,
+                  "Delay before the second attempt; doubles with each further one (with jitter, "
+                  "at most an hour)")
+      ->envname("BEIAN_NOTIFY_RETRY_SECONDS")
+      ->check(CLI::Range(0.01, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--notify-lease-seconds", options->notify_lease_s,
+                  "How long a worker holds a claimed notification; after that another worker may "
+                  "deliver it (longer than the SMTP/gateway timeouts)")
+      ->envname("BEIAN_NOTIFY_LEASE_SECONDS")
+      ->check(CLI::Range(1.0, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--notify-poll-ms", options->notify_poll_ms,
+                  "How often an idle worker looks for due notifications (milliseconds)")
+      ->envname("BEIAN_NOTIFY_POLL_MS")
+      ->check(CLI::Range(10, 60000))
+      ->capture_default_str();
   cmd->add_flag("--cookie-secure", options->cookie_secure,
                 "Served over HTTPS: __Host- session cookies marked Secure, and HSTS")
       ->envname("BEIAN_COOKIE_SECURE");

@@ -1,6 +1,7 @@
 // MailboxTransport (see mailbox_transport.h).
 #include "notify/mailbox_transport.h"
 
+#include "core/pii_cipher.h"
 #include "store/notifications.h"
 
 namespace beian::notify {
@@ -12,7 +13,7 @@ DeliveryResult MailboxTransport::Deliver(const OutgoingMessage& m) {
   store::MailboxMessage row{.id = "",
                             .notification_id = m.id,
                             .channel = m.channel,
-                            .address = m.address,
+                            .address = m.channel == "sms" ? core::MaskMobile(m.address) : m.address,
                             .subject = m.rendered.subject,
                             .body_text = m.rendered.text,
                             .body_html = m.rendered.html,

@@ -1,7 +1,7 @@
 // The development mailbox: with neither --smtp-url nor --sms-gateway-url (the `make run`
 // default) every message is "delivered" into the mailbox table of the service's own database,
-// where the console's Mailbox page shows it. Storing is idempotent per notification, so a
-// message redelivered after a lost lease appears once.
+// where the console's Mailbox page shows it (mobile numbers masked: the mailbox is not sealed).
+// Storing is idempotent per notification, so a message redelivered after a lost lease appears once.
 #pragma once
 
 #include "core/clock.h"

@@ -148,8 +148,18 @@ void Outbox::Process(const std::string& owner, const store::Notification& n) {
                     .params = ParamsFromJson(n.params_json),
                     .rendered = {}};
   DeliveryResult result;
+  if (options_.open_address) {
+    auto opened = options_.open_address(n.address);
+    if (opened) {
+      m.address = std::move(*opened);
+    } else {
+      result = DeliveryResult::Permanent("the address cannot be opened: " + opened.error().message);
+    }
+  }
   auto rendered = templates_.Render(n.template_id, n.channel, n.locale, m.params);
-  if (!rendered) {
+  if (result.outcome != Outcome::kDelivered) {
+    // The address could not be opened (another deployment's key).
+  } else if (!rendered) {
     result = DeliveryResult::Permanent("template: " + rendered.error().message);
   } else if (!transport) {
     result = DeliveryResult::Permanent("no transport for channel " + n.channel);

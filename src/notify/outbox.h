@@ -36,6 +36,7 @@ struct OutboxOptions {
   std::chrono::milliseconds retry_base{30000};  // delay before the 2nd attempt
   std::chrono::milliseconds retry_max{3600000};
   std::chrono::milliseconds poll_interval{200};  // idle wait between claims
+  AddressOpener open_address = nullptr;          // nullptr: addresses are in clear
 };
 
 struct Transports {

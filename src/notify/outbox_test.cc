@@ -8,6 +8,7 @@
 #include <deque>
 #include <mutex>
 
+#include "core/crypto.h"
 #include "notify/enqueue.h"
 #include "notify/mailbox_transport.h"
 #include "store/testing/backends.h"
@@ -225,6 +226,53 @@ TEST_P(OutboxTest, WorkersDeliverInTheBackgroundAndStopCleanly) {
   EXPECT_EQ(email_.delivered.size(), 10u);
   EXPECT_EQ(sms_.delivered.size(), 10u);
   outbox.Stop();  // idempotent
+}
+
+TEST_P(OutboxTest, ASealedMobileStaysSealedInTheOutboxAndIsOpenedForDelivery) {
+  const core::PiiCipher pii(core::RandomBytes(core::kSecretKeyBytes));
+  const std::string sealed = pii.Seal("13800000002", kSealedAddressColumn);
+  auto user = db().Write([&](store::Tx& tx) {
+    return store::UserRepo(tx).Create({.id = "owner2",
+                                       .email = "two@example.com",
+                                       .phone = sealed,
+                                       .display_name = "李四",
+                                       .role = "applicant",
+                                       .password_hash = "x",
+                                       .locale = "en",
+                                       .created_at_ms = kStart});
+  });
+  ASSERT_TRUE(user.ok());
+  auto n = db().Write([&](store::Tx& tx) {
+    return EnqueueForApplicationEvent(tx, {.application_id = "app2",
+                                           .owner_id = "owner2",
+                                           .event = "accept_photo",
+                                           .event_seq = 9,
+                                           .organizer_name = "Org",
+                                           .reasons = {},
+                                           .extra = {},
+                                           .now_ms = kStart});
+  });
+  ASSERT_TRUE(n.ok() && *n == 2);
+  auto page = db().Read([&](store::Tx& tx) {
+    return store::NotificationRepo(tx).ListForRecipient("owner2", 10, "");
+  });
+  ASSERT_TRUE(page.ok());
+  for (const auto& row : page->items) {
+    EXPECT_EQ(row.address.find("13800000002"), std::string::npos);
+    EXPECT_EQ(row.locale, "en");
+  }
+  options_.open_address = SealedAddressOpener(pii);
+  MailboxTransport mailbox(db(), clock_);
+  Outbox outbox(db(), *templates_, {.email = &email_, .sms = &mailbox}, clock_, options_);
+  ASSERT_EQ(*outbox.RunOnce("w1"), 2);
+  ASSERT_EQ(email_.delivered.size(), 1u);
+  EXPECT_EQ(email_.delivered[0].address, "two@example.com");
+  EXPECT_EQ(email_.delivered[0].rendered.subject, "Verification photo accepted: Org");
+  auto box = db().Read([&](store::Tx& tx) { return store::MailboxRepo(tx).List(10, ""); });
+  ASSERT_TRUE(box.ok());
+  ASSERT_EQ(box->items.size(), 1u);
+  EXPECT_EQ(box->items[0].address, "138****0002");  // the mailbox is not sealed: masked
+  EXPECT_TRUE(box->items[0].body_text.starts_with("【示例云】Photo for application"));
 }
 
 BEIAN_INSTANTIATE_STORE_SUITE(OutboxTest);

@@ -4,16 +4,27 @@
 // Transports are called from several worker threads at once and must be thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
+#include "core/pii_cipher.h"
+#include "core/result.h"
 #include "notify/templates.h"
 
 namespace beian::notify {
 
+// Mobile numbers stay sealed at rest in the outbox too: an SMS row's address is the account's
+// users.phone exactly as stored ("enc1:…", sealed for that column). The workers open it just
+// before delivery; values not sealed are taken as they are.
+using AddressOpener = std::function<core::Result<std::string>(std::string_view stored)>;
+inline constexpr std::string_view kSealedAddressColumn = "users.phone";
+AddressOpener SealedAddressOpener(const core::PiiCipher& pii);
+
 struct OutgoingMessage {
   std::string id;  // the notification's id (Message-ID, the gateway's Idempotency-Key)
   std::string channel;
-  std::string address;
+  std::string address;  // opened (in clear)
   std::string template_id;
   std::string locale;
   Params params;

@@ -1,0 +1,125 @@
+// Handlers of the mailbox and notification-history routes (see notify_routes.h).
+#include "notify/notify_routes.h"
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <chrono>
+
+#include "core/pii_cipher.h"
+#include "http/json.h"
+#include "store/notifications.h"
+
+namespace beian::notify {
+namespace {
+
+namespace json = boost::json;
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+std::string Timestamp(int64_t unix_ms) {
+  using namespace std::chrono;
+  const sys_time<milliseconds> t{milliseconds(unix_ms)};
+  const auto day = floor<days>(t);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{t - day};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
+                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                int(hms.minutes().count()), int(hms.seconds().count()),
+                int(hms.subseconds().count()));
+  return buf;
+}
+
+Result<int> LimitOf(const http::Request& req) {
+  auto raw = req.Query("limit");
+  if (!raw) return 20;
+  int limit = 0;
+  auto [ptr, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), limit);
+  if (ec != std::errc() || ptr != raw->data() + raw->size() || limit < 1 || limit > 100) {
+    return Error(ErrorCode::kValidationFailed, "limit must be between 1 and 100",
+                 {{"limit", "invalid", "limit must be between 1 and 100"}});
+  }
+  return limit;
+}
+
+// A mobile number of the history, masked ("139****0001"); "" when it cannot be opened.
+std::string MaskedMobile(const AddressOpener& open, std::string_view stored) {
+  if (!open) return core::MaskMobile(stored);
+  auto opened = open(stored);
+  return opened ? core::MaskMobile(*opened) : std::string();
+}
+
+http::Response NoStore(http::Response r) {
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+void RegisterNotifyRoutes(http::Router& router, store::Database& db,
+                          const NotifyRouteOptions& options) {
+  http::RouteOptions mailbox_access{.auth = http::Auth::kSession};
+  if (!options.mailbox_for_everyone) mailbox_access.roles = {options.admin_role};
+
+  router.Add(
+      "GET", options.prefix + "/admin/mailbox",
+      [&db](http::Request& req) -> Result<http::Response> {
+        BEIAN_ASSIGN_OR_RETURN(int limit, LimitOf(req));
+        const std::string cursor(req.Query("cursor").value_or(""));
+        BEIAN_ASSIGN_OR_RETURN(store::MailboxPage page, db.Read([&](store::Tx& tx) {
+          return store::MailboxRepo(tx).List(limit, cursor);
+        }));
+        json::array items;
+        for (const store::MailboxMessage& m : page.items) {
+          items.push_back(json::object{{"id", m.id},
+                                       {"notification_id", m.notification_id},
+                                       {"channel", m.channel},
+                                       {"to", m.address},
+                                       {"subject", m.subject},
+                                       {"text", m.body_text},
+                                       {"html", m.body_html},
+                                       {"template", m.template_id},
+                                       {"locale", m.locale},
+                                       {"created_at", Timestamp(m.created_at_ms)}});
+        }
+        return NoStore(http::JsonResponse(json::object{
+            {"items", std::move(items)},
+            {"next_cursor",
+             page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor)}}));
+      },
+      mailbox_access);
+
+  router.Add("GET", options.prefix + "/me/notifications",
+             [&db, open = options.open_address](http::Request& req) -> Result<http::Response> {
+               BEIAN_ASSIGN_OR_RETURN(int limit, LimitOf(req));
+               const std::string cursor(req.Query("cursor").value_or(""));
+               const std::string me = req.principal->user_id;
+               BEIAN_ASSIGN_OR_RETURN(store::NotificationPage page, db.Read([&](store::Tx& tx) {
+                 return store::NotificationRepo(tx).ListForRecipient(me, limit, cursor);
+               }));
+               json::array items;
+               for (const store::Notification& n : page.items) {
+                 items.push_back(json::object{
+                     {"id", n.id},
+                     {"channel", n.channel},
+                     {"to", n.channel == "sms" ? MaskedMobile(open, n.address) : n.address},
+                     {"template", n.template_id},
+                     {"locale", n.locale},
+                     {"state", n.state},
+                     {"attempts", n.attempts},
+                     {"subject", n.subject},
+                     {"text", n.body_text},
+                     {"created_at", Timestamp(n.created_at_ms)},
+                     {"sent_at", n.sent_at_ms ? json::value(Timestamp(*n.sent_at_ms))
+                                              : json::value(nullptr)}});
+               }
+               return NoStore(http::JsonResponse(json::object{
+                   {"items", std::move(items)},
+                   {"next_cursor", page.next_cursor.empty() ? json::value(nullptr)
+                                                            : json::value(page.next_cursor)}}));
+             },
+             {.auth = http::Auth::kSession});
+}
+
+}  // namespace beian::notify

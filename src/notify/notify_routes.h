@@ -1,0 +1,28 @@
+// The notification routes of a service (mounted by its module):
+//   GET {prefix}/admin/mailbox        the development mailbox, newest first (admins; every
+//                                     signed-in account when `mailbox_for_everyone`, i.e. in
+//                                     demo mode, so a new user can read what was "sent")
+//   GET {prefix}/me/notifications     the caller's own notifications and their delivery state
+// Both page with ?limit=1…100 (default 20) and ?cursor=<next_cursor>.
+#pragma once
+
+#include <string>
+
+#include "http/router.h"
+#include "notify/transport.h"
+#include "store/database.h"
+
+namespace beian::notify {
+
+struct NotifyRouteOptions {
+  std::string prefix = "/api/v1";
+  std::string admin_role = "admin";
+  bool mailbox_for_everyone = false;
+  // Opens the sealed mobile numbers of the history (shown masked); nullptr: shown as stored.
+  AddressOpener open_address = nullptr;
+};
+
+void RegisterNotifyRoutes(http::Router& router, store::Database& db,
+                          const NotifyRouteOptions& options);
+
+}  // namespace beian::notify
