@@ -214,6 +214,7 @@ void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
                                {.prefix = std::string(agent::kApiPrefix),
                                 .admin_role = std::string(core::kRoleAdmin),
                                 .mailbox_for_everyone = !o.no_demo,
+                                .clock = &clock,
                                 .open_address = notify::SealedAddressOpener(pii)});
   Mount(o, h, agent::kApiPrefix);
 }

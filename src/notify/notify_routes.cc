@@ -55,6 +55,32 @@ http::Response NoStore(http::Response r) {
   return r;
 }
 
+int64_t MillisOf(const core::Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.Now().time_since_epoch())
+      .count();
+}
+
+json::value OptionalTime(const std::optional<int64_t>& ms) {
+  return ms ? json::value(Timestamp(*ms)) : json::value(nullptr);
+}
+
+// The operators' view of a row (mobile numbers masked, the last error in full).
+json::object AdminJson(const store::Notification& n, const AddressOpener& open) {
+  return json::object{{"id", n.id},
+                      {"recipient_id", n.recipient_id},
+                      {"channel", n.channel},
+                      {"to", n.channel == "sms" ? MaskedMobile(open, n.address) : n.address},
+                      {"template", n.template_id},
+                      {"locale", n.locale},
+                      {"state", n.state},
+                      {"attempts", n.attempts},
+                      {"last_error", n.last_error},
+                      {"next_attempt_at", Timestamp(n.next_attempt_at_ms)},
+                      {"created_at", Timestamp(n.created_at_ms)},
+                      {"updated_at", Timestamp(n.updated_at_ms)},
+                      {"sent_at", OptionalTime(n.sent_at_ms)}};
+}
+
 }  // namespace
 
 void RegisterNotifyRoutes(http::Router& router, store::Database& db,
@@ -120,6 +146,58 @@ void RegisterNotifyRoutes(http::Router& router, store::Database& db,
                                                             : json::value(page.next_cursor)}}));
              },
              {.auth = http::Auth::kSession});
+
+  const http::RouteOptions admin{.auth = http::Auth::kSession, .roles = {options.admin_role}};
+  const AddressOpener open = options.open_address;
+  const core::Clock& clock = *options.clock;
+  router.Add(
+      "GET", options.prefix + "/admin/notifications",
+      [&db, open](http::Request& req) -> Result<http::Response> {
+        BEIAN_ASSIGN_OR_RETURN(int limit, LimitOf(req));
+        const std::string cursor(req.Query("cursor").value_or(""));
+        const std::string state(req.Query("state").value_or(""));
+        BEIAN_ASSIGN_OR_RETURN(store::NotificationPage page, db.Read([&](store::Tx& tx) {
+          return store::NotificationRepo(tx).ListByState(state, limit, cursor);
+        }));
+        json::array items;
+        for (const store::Notification& n : page.items) items.push_back(AdminJson(n, open));
+        return NoStore(http::JsonResponse(json::object{
+            {"items", std::move(items)},
+            {"next_cursor",
+             page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor)}}));
+      },
+      admin);
+
+  // retry / cancel: the row as it is after the change; 404 unknown id, 409 invalid_transition
+  // when its state does not allow the action.
+  for (std::string action : {"retry", "cancel"}) {
+    router.Add(
+        "POST", options.prefix + "/admin/notifications/{id}/" + action,
+        [&db, &clock, open, action](http::Request& req) -> Result<http::Response> {
+          const std::string id(req.PathParam("id"));
+          const int64_t now = MillisOf(clock);
+          BEIAN_ASSIGN_OR_RETURN(
+              store::Notification n, db.Write([&](store::Tx& tx) -> Result<store::Notification> {
+                store::NotificationRepo repo(tx);
+                BEIAN_ASSIGN_OR_RETURN(auto found, repo.Find(id));
+                if (!found) {
+                  return Error(ErrorCode::kNotFound, "notification not found");
+                }
+                BEIAN_ASSIGN_OR_RETURN(bool changed, action == "retry" ? repo.RetryNow(id, now)
+                                                                       : repo.Cancel(id, now));
+                if (!changed) {
+                  const std::string msg = "a " + found->state + " notification cannot be " +
+                                          (action == "retry" ? "retried" : "cancelled");
+                  return Error(ErrorCode::kInvalidTransition, msg,
+                               {{"state", "invalid_transition", msg}});
+                }
+                BEIAN_ASSIGN_OR_RETURN(auto after, repo.Find(id));
+                return std::move(*after);
+              }));
+          return NoStore(http::JsonResponse(AdminJson(n, open)));
+        },
+        admin);
+  }
 }
 
 }  // namespace beian::notify

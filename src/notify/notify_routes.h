@@ -3,11 +3,16 @@
 //                                     signed-in account when `mailbox_for_everyone`, i.e. in
 //                                     demo mode, so a new user can read what was "sent")
 //   GET {prefix}/me/notifications     the caller's own notifications and their delivery state
+//   GET {prefix}/admin/notifications?state=failed|pending|sending|sent|cancelled
+//                                     the outbox for operators, with each row's last error
+//   POST {prefix}/admin/notifications/{id}/retry   failed/cancelled → pending, due now
+//   POST {prefix}/admin/notifications/{id}/cancel  pending/failed → cancelled (never sent)
 // Both page with ?limit=1…100 (default 20) and ?cursor=<next_cursor>.
 #pragma once
 
 #include <string>
 
+#include "core/clock.h"
 #include "http/router.h"
 #include "notify/transport.h"
 #include "store/database.h"
@@ -18,6 +23,7 @@ struct NotifyRouteOptions {
   std::string prefix = "/api/v1";
   std::string admin_role = "admin";
   bool mailbox_for_everyone = false;
+  const core::Clock* clock = nullptr;  // REQUIRED
   // Opens the sealed mobile numbers of the history (shown masked); nullptr: shown as stored.
   AddressOpener open_address = nullptr;
 };

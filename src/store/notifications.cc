@@ -86,6 +86,23 @@ constexpr Statement kStats{
     " AS BIGINT), CAST(COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0) AS BIGINT),"
     " MIN(CASE WHEN state IN ('pending', 'sending') THEN created_at END) FROM notifications"};
 
+constexpr Statement kStateFirst{"notifications.state_first",
+                                "SELECT " BEIAN_NOTIFICATION_COLUMNS
+                                " FROM notifications WHERE (CAST($1 AS TEXT) = '' OR state = $1)"
+                                " ORDER BY created_at DESC, id DESC LIMIT $2"};
+constexpr Statement kStateNext{"notifications.state_next",
+                               "SELECT " BEIAN_NOTIFICATION_COLUMNS
+                               " FROM notifications WHERE (CAST($1 AS TEXT) = '' OR state = $1)"
+                               " AND (created_at < $3 OR (created_at = $3 AND id < $4))"
+                               " ORDER BY created_at DESC, id DESC LIMIT $2"};
+constexpr Statement kRetryNow{
+    "notifications.retry_now",
+    "UPDATE notifications SET state = 'pending', attempts = 0, next_attempt_at = $2,"
+    " updated_at = $2 WHERE id = $1 AND state IN ('failed', 'cancelled')"};
+constexpr Statement kCancel{"notifications.cancel",
+                            "UPDATE notifications SET state = 'cancelled', updated_at = $2"
+                            " WHERE id = $1 AND state IN ('pending', 'failed')"};
+
 #undef BEIAN_NOTIFICATION_COLUMNS
 
 #define BEIAN_MAILBOX_COLUMNS                                                                \
@@ -279,6 +296,45 @@ Result<OutboxStats> NotificationRepo::Stats() {
   BEIAN_ASSIGN_OR_RETURN(s.failed, row->GetInt(1));
   BEIAN_ASSIGN_OR_RETURN(s.oldest_pending_created_at_ms, row->GetOptionalInt(2));
   return s;
+}
+
+Result<NotificationPage> NotificationRepo::ListByState(std::string_view state, int limit,
+                                                       std::string_view cursor) {
+  BEIAN_TRY(CheckLimit(limit));
+  if (!state.empty() && state != kNotificationPending && state != kNotificationSending &&
+      state != kNotificationSent && state != kNotificationFailed &&
+      state != kNotificationCancelled) {
+    return Invalid("state", "unknown state: " + std::string(state));
+  }
+  const int64_t fetch = int64_t{limit} + 1;
+  std::vector<Row> rows;
+  if (cursor.empty()) {
+    BEIAN_ASSIGN_OR_RETURN(rows, tx_.Query(kStateFirst, {state, fetch}));
+  } else {
+    BEIAN_ASSIGN_OR_RETURN(Cursor c, ParseCursor(cursor));
+    BEIAN_ASSIGN_OR_RETURN(rows, tx_.Query(kStateNext, {state, fetch, c.created_at_ms, c.id}));
+  }
+  NotificationPage page;
+  for (const Row& row : rows) {
+    if (page.items.size() == static_cast<size_t>(limit)) {
+      page.next_cursor =
+          std::to_string(page.items.back().created_at_ms) + "." + page.items.back().id;
+      break;
+    }
+    BEIAN_ASSIGN_OR_RETURN(Notification n, NotificationFromRow(row));
+    page.items.push_back(std::move(n));
+  }
+  return page;
+}
+
+Result<bool> NotificationRepo::RetryNow(std::string_view id, int64_t now_ms) {
+  BEIAN_ASSIGN_OR_RETURN(int64_t n, tx_.Exec(kRetryNow, {id, now_ms}));
+  return n == 1;
+}
+
+Result<bool> NotificationRepo::Cancel(std::string_view id, int64_t now_ms) {
+  BEIAN_ASSIGN_OR_RETURN(int64_t n, tx_.Exec(kCancel, {id, now_ms}));
+  return n == 1;
 }
 
 Result<bool> MailboxRepo::Insert(const MailboxMessage& m) {

@@ -127,6 +127,18 @@ class NotificationRepo {
                                                   std::string_view cursor);
   core::Result<OutboxStats> Stats();
 
+  // Operators' view: notifications in `state` (any state when ""), newest first, `limit`
+  // (1…100) per page after `cursor`. kValidationFailed for an unknown state or a bad cursor.
+  core::Result<NotificationPage> ListByState(std::string_view state, int limit,
+                                             std::string_view cursor);
+  // An operator's retry: a failed or cancelled row becomes pending, due now, with a fresh
+  // attempt count (its last_error stays until the next attempt). False when the row is in
+  // another state (pending, sending, sent) or missing.
+  core::Result<bool> RetryNow(std::string_view id, int64_t now_ms);
+  // An operator's cancel: a pending or failed row becomes cancelled and is never sent. False
+  // when the row is being delivered, already sent or cancelled, or missing.
+  core::Result<bool> Cancel(std::string_view id, int64_t now_ms);
+
  private:
   Tx& tx_;
 };

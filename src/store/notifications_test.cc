@@ -213,6 +213,39 @@ TEST_P(NotificationsTest, HistoryIsPerRecipientNewestFirstWithCursor) {
   EXPECT_EQ(bad.error().code, core::ErrorCode::kValidationFailed);
 }
 
+TEST_P(NotificationsTest, OperatorsListByStateRetryAndCancel) {
+  auto a = Enqueue("a", kNow);
+  auto b = Enqueue("b", kNow + 1);
+  ASSERT_EQ(Claim("w1", kNow + 1).size(), 2u);
+  ASSERT_TRUE(
+      db().Write([&](Tx& tx) { return NotificationRepo(tx).MarkFailed(a->id, "w1", kNow, "550"); })
+          .ok());
+  auto failed =
+      db().Read([&](Tx& tx) { return NotificationRepo(tx).ListByState("failed", 10, ""); });
+  ASSERT_TRUE(failed.ok());
+  ASSERT_EQ(failed->items.size(), 1u);
+  EXPECT_EQ(failed->items[0].last_error, "550");
+  auto all = db().Read([&](Tx& tx) { return NotificationRepo(tx).ListByState("", 1, ""); });
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->items[0].id, b->id);
+  EXPECT_FALSE(all->next_cursor.empty());
+  auto bad = db().Read([&](Tx& tx) { return NotificationRepo(tx).ListByState("lost", 1, ""); });
+  ASSERT_FALSE(bad.ok());
+  // b is being delivered: neither retried nor cancelled.
+  auto busy = db().Write([&](Tx& tx) { return NotificationRepo(tx).Cancel(b->id, kNow); });
+  ASSERT_TRUE(busy.ok());
+  EXPECT_FALSE(*busy);
+  auto retried =
+      db().Write([&](Tx& tx) { return NotificationRepo(tx).RetryNow(a->id, kNow + 10); });
+  ASSERT_TRUE(retried.ok() && *retried);
+  EXPECT_EQ(Get(a->id).state, "pending");
+  EXPECT_EQ(Get(a->id).attempts, 0);
+  auto cancelled = db().Write([&](Tx& tx) { return NotificationRepo(tx).Cancel(a->id, kNow); });
+  ASSERT_TRUE(cancelled.ok() && *cancelled);
+  EXPECT_EQ(Get(a->id).state, "cancelled");
+  EXPECT_TRUE(Claim("w2", kNow + 100).empty());
+}
+
 TEST_P(NotificationsTest, MailboxStoresEachNotificationOnceAndPages) {
   for (int i = 0; i < 3; ++i) {
     MailboxMessage m{.notification_id = "n" + std::to_string(i),
