@@ -14,6 +14,7 @@ struct WebAppOptions {
   std::string web_dir;     // the built app (web/dist)
   std::string service;     // "agent" | "authority"
   std::string api_prefix;  // "/api/v1" | "/authority/v1"
+  bool demo = false;       // demo accounts loaded: the console opens the mailbox to everyone
 };
 
 void MountWebApp(http::Router& router, const WebAppOptions& options);

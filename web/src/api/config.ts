@@ -6,6 +6,8 @@ export interface AppConfig {
   service: ServiceKind;
   api_base: string;
   version: string;
+  // Demo accounts are loaded: some pages (the development mailbox) are open to every account.
+  demo?: boolean;
 }
 
 function isAppConfig(value: unknown): value is AppConfig {
@@ -27,6 +29,7 @@ export function parseAppConfig(value: unknown): AppConfig {
     service: v.service,
     api_base: v.api_base.replace(/\/+$/, ''),
     version: typeof v.version === 'string' ? v.version : '',
+    demo: v.demo === true,
   };
 }
 

@@ -105,7 +105,7 @@ function AuthorityOnly({ children }: { children: ReactNode }) {
 function FeatureGate({ feature, children }: { feature: Feature; children: ReactNode }) {
   const { config } = useServices();
   const role = useSession().data?.user.role;
-  if (!isAvailable(feature, role, config.service)) return <NotFoundPage />;
+  if (!isAvailable(feature, role, config.service, config.demo)) return <NotFoundPage />;
   return children;
 }
 

@@ -12,9 +12,11 @@ import {
 } from 'react';
 import {
   AuditOutlined,
+  BellOutlined,
   FileAddOutlined,
   FileTextOutlined,
   HomeOutlined,
+  InboxOutlined,
   SendOutlined,
 } from '@ant-design/icons';
 import type { ServiceKind } from '../api/config';
@@ -34,6 +36,8 @@ export interface Feature {
   icon?: ReactNode;
   // Who may open it; absent means every logged-in user of the service.
   roles?: readonly Role[];
+  // In demo mode (AppConfig.demo) every logged-in user may open it whatever `roles` says.
+  openInDemo?: boolean;
   // Which console offers it; absent means both.
   services?: readonly ServiceKind[];
   // Shown in the side menu.
@@ -49,6 +53,9 @@ const ApplicationDetailPage = lazy(() => import('../pages/applications/Applicati
 const ReviewQueuePage = lazy(() => import('../pages/review/ReviewQueuePage'));
 const ReviewPage = lazy(() => import('../pages/review/ReviewPage'));
 const ShippingPage = lazy(() => import('../pages/review/ShippingPage'));
+const MailboxPage = lazy(() => import('../pages/notify/MailboxPage'));
+const MyNotificationsPage = lazy(() => import('../pages/notify/MyNotificationsPage'));
+const OutboxPage = lazy(() => import('../pages/notify/OutboxPage'));
 
 export const kFeatures: Feature[] = [
   {
@@ -142,14 +149,54 @@ export const kFeatures: Feature[] = [
     menu: true,
     overview: true,
   },
+  // Notifications (issue 9): the account's own history, the development mailbox (admins, and
+  // everyone in demo mode) and the operators' outbox.
+  {
+    key: 'my-notifications',
+    path: '/notifications',
+    page: MyNotificationsPage,
+    titleKey: 'mailbox.nav.mine',
+    descriptionKey: 'mailbox.nav.mine_description',
+    icon: <BellOutlined />,
+    services: ['agent'],
+    menu: true,
+    overview: false,
+  },
+  {
+    key: 'mailbox',
+    path: '/mailbox',
+    page: MailboxPage,
+    titleKey: 'mailbox.nav.mailbox',
+    descriptionKey: 'mailbox.nav.mailbox_description',
+    icon: <InboxOutlined />,
+    roles: ['admin'],
+    openInDemo: true,
+    services: ['agent'],
+    menu: true,
+    overview: true,
+  },
+  {
+    key: 'outbox',
+    path: '/admin/notifications',
+    page: OutboxPage,
+    titleKey: 'mailbox.nav.outbox',
+    descriptionKey: 'mailbox.nav.outbox_description',
+    icon: <SendOutlined />,
+    roles: ['admin'],
+    services: ['agent'],
+    menu: true,
+    overview: true,
+  },
 ];
 
 export function isAvailable(
   feature: Feature,
   role: string | undefined,
   service: ServiceKind,
+  demo = false,
 ): boolean {
   if (feature.services && !feature.services.includes(service)) return false;
+  if (demo && feature.openInDemo) return true;
   if (feature.roles && !(feature.roles as readonly string[]).includes(role ?? '')) return false;
   return true;
 }
@@ -159,8 +206,9 @@ export function featuresFor(
   role: string | undefined,
   service: ServiceKind,
   features: readonly Feature[] = kFeatures,
+  demo = false,
 ): Feature[] {
-  return features.filter((f) => isAvailable(f, role, service));
+  return features.filter((f) => isAvailable(f, role, service, demo));
 }
 
 // The table in use, from context so that tests can run the app with pages of their own.

@@ -39,7 +39,7 @@ function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const location = useLocation();
   const { config } = useServices();
   const role = useSession().data?.user.role;
-  const items = featuresFor(role, config.service, useFeatures())
+  const items = featuresFor(role, config.service, useFeatures(), config.demo)
     .filter((f) => f.menu)
     .map((f) => ({
       key: f.path,

@@ -15,7 +15,9 @@ export default function HomePage() {
   const features = useFeatures();
   if (!session) return null;
   const { user } = session;
-  const links = featuresFor(user.role, config.service, features).filter((f) => f.overview);
+  const links = featuresFor(user.role, config.service, features, config.demo).filter(
+    (f) => f.overview,
+  );
 
   return (
     <div className="home-page" data-testid="home-page">

@@ -1,5 +1,6 @@
 // English texts. The shape must match zh-CN.ts key for key; i18n.test.ts enforces it.
 import authorityEn from './authority.en';
+import mailboxEn from './mailbox.en';
 import applicationsEn from './applications.en';
 import type { Messages } from './zh-CN';
 import reviewEn from './review.en';
@@ -178,6 +179,7 @@ const en: DeepStrings<Messages> = {
     back: 'Back to the overview',
   },
   ...applicationsEn,
+  ...mailboxEn,
 };
 
 export default en;

@@ -1,6 +1,7 @@
 // Simplified Chinese texts (the default language). Every key here must exist in en.ts too;
 // i18n.test.ts enforces it.
 import authorityZhCN from './authority.zh-CN';
+import mailboxZhCN from './mailbox.zh-CN';
 import applicationsZhCN from './applications.zh-CN';
 import reviewZhCN from './review.zh-CN';
 
@@ -175,6 +176,7 @@ const zhCN = {
     back: '返回首页',
   },
   ...applicationsZhCN,
+  ...mailboxZhCN,
 };
 
 export default zhCN;
