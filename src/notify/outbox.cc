@@ -121,9 +121,13 @@ Result<int> Outbox::RunOnce(const std::string& owner) {
     }
     return 0;
   }
+  // A row is delivered only while at least half of its lease is left: the rows of a batch wait
+  // for the ones before them, and a row whose lease could run out during its delivery would be
+  // claimed by another worker meanwhile (a duplicate). Such rows go back instead.
+  const int64_t fresh_until = now + options_.lease.count() / 2;
   for (const store::Notification& n : rows) {
-    if (stopping_) {
-      // Draining: give back what this worker has not begun.
+    if (stopping_ || NowMs() > fresh_until) {
+      // Draining, or the lease is getting short: give back what this worker has not begun.
       auto released = db_.Write(
           [&](store::Tx& tx) { return store::NotificationRepo(tx).Release(n.id, owner, NowMs()); },
           {.isolation = store::Isolation::kReadCommitted});

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <functional>
 #include <mutex>
 
 #include "core/crypto.h"
@@ -25,6 +26,7 @@ class ScriptedTransport : public Transport {
   DeliveryResult Deliver(const OutgoingMessage& m) override {
     std::lock_guard lock(mu_);
     delivered.push_back(m);
+    if (on_deliver) on_deliver();
     if (script.empty()) return DeliveryResult::Delivered();
     DeliveryResult r = script.front();
     script.pop_front();
@@ -33,6 +35,7 @@ class ScriptedTransport : public Transport {
   std::string Describe() const override { return "scripted"; }
 
   std::mutex mu_;
+  std::function<void()> on_deliver;  // e.g. time passing during the delivery
   std::deque<DeliveryResult> script;
   std::vector<OutgoingMessage> delivered;
 };
@@ -188,6 +191,29 @@ TEST_P(OutboxTest, ARowLeftByADeadWorkerIsDeliveredAfterItsLease) {
   EXPECT_EQ(email_.delivered.size(), 1u);
   EXPECT_EQ(Only("email").state, "sent");
   EXPECT_EQ(Only("email").attempts, 2);
+}
+
+TEST_P(OutboxTest, RowsWhoseLeaseRunsShortWhileWaitingGoBackUndelivered) {
+  Notice("approve", 2);  // an e-mail and an SMS, in one claim
+  // The first delivery is slow: over half the 60 s lease.
+  bool first = true;
+  auto slow_once = [&] {
+    if (first) Advance(31s);
+    first = false;
+  };
+  email_.on_deliver = slow_once;
+  sms_.on_deliver = slow_once;
+  Outbox outbox(db(), *templates_, {.email = &email_, .sms = &sms_}, clock_, options_);
+  ASSERT_EQ(*outbox.RunOnce("w1"), 2);
+  EXPECT_EQ(email_.delivered.size() + sms_.delivered.size(), 1u);
+  const std::string waiting = email_.delivered.empty() ? "email" : "sms";
+  store::Notification w = Only(waiting);
+  EXPECT_EQ(w.state, "pending");
+  EXPECT_EQ(w.attempts, 0);
+  ASSERT_EQ(*outbox.RunOnce("w1"), 1);
+  EXPECT_EQ(email_.delivered.size(), 1u);
+  EXPECT_EQ(sms_.delivered.size(), 1u);
+  EXPECT_EQ(Only(waiting).state, "sent");
 }
 
 TEST_P(OutboxTest, TheMailboxTransportStoresEachMessageOnce) {

@@ -4,11 +4,6 @@
 // (4xx) or is down, and SMS through a local HTTP sink that answers 2xx, 503 or 400. The
 // transition (withdrawing an application) stands whatever the delivery does.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
-import readline from 'node:readline';
 import { after, describe, test } from 'node:test';
 import {
   Client,
@@ -17,58 +12,13 @@ import {
   freePort,
   kDemo,
   kDemoPassword,
-  kRepo,
   sleep,
   startServer,
 } from './lib/server.mjs';
+import { smsSink, smtpSink } from './lib/notify_sinks.mjs';
 
-const kPython = process.env.BEIAN_PYTHON ??
-  (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-const kSmtpSink = path.join(kRepo, 'tests', 'integration', 'lib', 'smtp_sink.py');
 const kToken = 'it-sms-token-7f3a';
 const kFast = ['--notify-poll-ms', '50', '--notify-retry-seconds', '0.2'];
-
-// An SMTP listener on 127.0.0.1: {port, messages, refusals, stop()}.
-async function smtpSink(mode, n = 0) {
-  const port = await freePort();
-  const child = spawn(kPython, [kSmtpSink, String(port), mode, String(n)],
-    { stdio: ['pipe', 'pipe', 'inherit'] });
-  const sink = { port, messages: [], refusals: [], child };
-  const lines = readline.createInterface({ input: child.stdout });
-  await new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`smtp_sink.py exited ${code}`)));
-    lines.on('line', (line) => {
-      if (line === 'ready') return resolve();
-      const m = JSON.parse(line);
-      if (m.refused) sink.refusals.push(m);
-      else sink.messages.push(m);
-    });
-  });
-  sink.stop = () => {
-    child.stdin.end();
-    child.kill('SIGTERM');
-  };
-  return sink;
-}
-
-// An SMS gateway on 127.0.0.1: answer(request, n) → {status, body}; records every request.
-async function smsSink(answer) {
-  const requests = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      const r = { method: req.method, url: req.url, headers: req.headers, body: JSON.parse(body) };
-      requests.push(r);
-      const a = answer(r, requests.length);
-      res.writeHead(a.status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(a.body ?? {}));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/v1/sms`, requests,
-    stop: () => new Promise((resolve) => server.close(resolve)) };
-}
 
 // Registers an account with a mobile, creates an application and withdraws it (the transition
 // whose notifications the tests follow).

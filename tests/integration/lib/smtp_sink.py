@@ -5,6 +5,8 @@ Usage: smtp_sink.py PORT MODE [N]
   MODE accept      accepts every message
        refuse      answers RCPT with 550 (permanent)
        defer       answers RCPT with 451 (temporary) N times, then accepts
+       slow        accepts, but waits N seconds before answering the first DATA (a delivery in
+                   flight); later messages are answered at once
 Listens on 127.0.0.1:PORT, prints "ready" once listening, then one JSON line per accepted
 message: the envelope and the message as parsed by Python's email package (headers decoded,
 the text and HTML parts decoded), so the test checks what a mail client would show. Also one
@@ -54,6 +56,11 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.mode == "slow":
+            self.emit({"data_started": envelope.rcpt_tos})
+            with self.lock:
+                delay, self.remaining = self.remaining, 0
+            await asyncio.sleep(delay)
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
         parts = {}
         for part in msg.walk():
