@@ -7,7 +7,7 @@ type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrin
 const mailboxEn: DeepStrings<typeof mailboxZhCN> = {
   mailbox: {
     nav: {
-      mailbox: 'Mailbox (development)',
+      mailbox: 'Mailbox',
       mailbox_description:
         'The e-mails and SMS texts the system sends: without an SMTP server and SMS gateway they land here',
       mine: 'My notifications',

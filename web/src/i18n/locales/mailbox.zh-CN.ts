@@ -3,7 +3,7 @@
 const mailboxZhCN = {
   mailbox: {
     nav: {
-      mailbox: '邮件与短信（开发邮箱）',
+      mailbox: '开发邮箱',
       mailbox_description: '查看系统发出的邮件和短信：未配置 SMTP 与短信网关时都投递到这里',
       mine: '我的通知',
       mine_description: '查看发给您的邮件和短信及其投递状态',
