@@ -26,6 +26,7 @@ test:
 
 bench:
 	scripts/bench.sh
+	scripts/bench-outbox.sh
 
 format:
 	git ls-files '*.cc' '*.h' '*.cpp' | xargs clang-format -i
