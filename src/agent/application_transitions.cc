@@ -1,6 +1,7 @@
 // TransitionApplication (see application_transitions.h).
 #include "agent/application_transitions.h"
 
+#include "agent/review_logic.h"
 #include "domain/deadlines.h"
 #include "notify/enqueue.h"
 
@@ -13,6 +14,16 @@ using core::ErrorCode;
 using core::Result;
 
 Error NotFound() { return Error(ErrorCode::kNotFound, "application not found"); }
+
+// The reason catalogue's texts for the applicant's notifications (the built-in catalogue; a
+// code it lacks is shown as the code).
+const ReasonCatalogue* NoticeCatalogue() {
+  static const std::optional<ReasonCatalogue> catalogue = [] {
+    auto c = ReasonCatalogue::BuiltIn();
+    return c ? std::optional<ReasonCatalogue>(std::move(*c)) : std::nullopt;
+  }();
+  return catalogue ? &*catalogue : nullptr;
+}
 
 }  // namespace
 
@@ -103,7 +114,15 @@ Result<TransitionOutcome> TransitionApplication(store::Tx& tx, const TransitionC
                                    .reasons = {},
                                    .extra = request.notice_params,
                                    .now_ms = now_ms};
-  for (const Reason& r : request.reasons) notice.reasons.push_back({r.field, r.code, r.message});
+  for (const Reason& r : request.reasons) {
+    notify::NoticeReason n{r.field, r.code, r.message};
+    const ReasonEntry* entry = NoticeCatalogue() ? NoticeCatalogue()->Find(r.code) : nullptr;
+    if (entry) {
+      n.label_zh = entry->zh_cn;
+      n.label_en = entry->en;
+    }
+    notice.reasons.push_back(std::move(n));
+  }
   BEIAN_TRY(notify::EnqueueForApplicationEvent(tx, notice));
   app.state = t.to;
   app.version += 1;

@@ -386,11 +386,14 @@ Result<json::object> ReviewService::Ship(const Actor& actor, const std::string& 
   return db_.Write([&](store::Tx& tx) -> Result<json::object> {
     BEIAN_ASSIGN_OR_RETURN(auto found, store::ApplicationRepo(tx).Find(id));
     if (!found || found->state == "draft") return NotFound();
-    BEIAN_TRY(TransitionApplication(tx, applications_.transition_context(),
-                                    {.application_id = id,
-                                     .event = "ship_backdrop",
-                                     .actor_id = actor.user_id,
-                                     .role = actor.role}));
+    BEIAN_TRY(TransitionApplication(
+        tx, applications_.transition_context(),
+        {.application_id = id,
+         .event = "ship_backdrop",
+         .actor_id = actor.user_id,
+         .role = actor.role,
+         // The applicant's e-mail and SMS name the parcel.
+         .notice_params = {{"carrier", carrier}, {"tracking_number", tracking}}}));
     store::BackdropRepo backdrops(tx);
     BEIAN_ASSIGN_OR_RETURN(bool shipped, backdrops.MarkShipped(id, carrier, tracking, NowMs()));
     if (!shipped) {

@@ -37,11 +37,12 @@ std::string FormatReasons(const std::vector<NoticeReason>& reasons, std::string_
   int i = 0;
   for (const NoticeReason& r : reasons) {
     if (!out.empty()) out += "\n";
+    const bool en = locale == "en";
+    const std::string& label = en ? r.label_en : r.label_zh;
     out += std::to_string(++i) + ". ";
-    out += r.message.empty() ? r.code : r.message;
-    if (!r.message.empty() && !r.code.empty()) out += " [" + r.code + "]";
-    if (!r.field.empty())
-      out += (locale == "en" ? " (field: " : "（字段：") + r.field + (locale == "en" ? ")" : "）");
+    out += label.empty() ? r.code : label;
+    if (!r.message.empty()) out += (en ? ": " : "：") + r.message;
+    if (!r.field.empty()) out += (en ? " (field: " : "（字段：") + r.field + (en ? ")" : "）");
   }
   return out;
 }

@@ -23,7 +23,9 @@ namespace beian::notify {
 struct NoticeReason {
   std::string field;
   std::string code;
-  std::string message;
+  std::string message;        // the reviewer's note ("" when none)
+  std::string label_zh = {};  // the code's text in the reason catalogue, per language
+  std::string label_en = {};
 };
 
 struct ApplicationNotice {
@@ -41,7 +43,7 @@ struct ApplicationNotice {
 // The template of an application event, or "" when the event notifies no one.
 std::string_view ApplicationTemplateFor(std::string_view event);
 
-// The reasons as the e-mails list them, one per line: "1. <message or code> (<field>)".
+// The reasons as the e-mails list them, one per line: "1. <label, else code>: <note> (field)".
 std::string FormatReasons(const std::vector<NoticeReason>& reasons, std::string_view locale);
 
 // Enqueues the notice's messages; returns how many rows were written (0 for an event that

@@ -314,3 +314,24 @@ TEST(RetryDelayTest, DoublesWithinJitterAndStaysUnderTheCap) {
 
 }  // namespace
 }  // namespace beian::notify
+
+namespace beian::notify {
+namespace {
+
+TEST(FormatReasonsTest, ListsTheCatalogueTextTheNoteAndTheFieldInTheAccountsLanguage) {
+  const std::vector<NoticeReason> reasons = {
+      {"organizer.name", "name_unrelated", "", "名称与网站内容不符", "Name unrelated"},
+      {"websites[0].name", "other", "请补充说明", "其他", "Other"},
+      {"photo", "mystery", "", "", ""}};
+  EXPECT_EQ(FormatReasons(reasons, "zh-CN"),
+            "1. 名称与网站内容不符（字段：organizer.name）\n"
+            "2. 其他：请补充说明（字段：websites[0].name）\n"
+            "3. mystery（字段：photo）");
+  EXPECT_EQ(FormatReasons(reasons, "en"),
+            "1. Name unrelated (field: organizer.name)\n"
+            "2. Other: 请补充说明 (field: websites[0].name)\n"
+            "3. mystery (field: photo)");
+}
+
+}  // namespace
+}  // namespace beian::notify
