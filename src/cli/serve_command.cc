@@ -169,11 +169,10 @@ void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
                               [db] { return static_cast<double>(db->Stats().in_use); });
   h.router.metrics().AddGauge("beian_db_pool_size", "Database connections open",
                               [db] { return static_cast<double>(db->Stats().size); });
-  MountWebApp(h.router,
-              {.web_dir = o.web_dir,
-               .service = h.name,
-               .api_prefix = std::string(api_prefix),
-               .demo = !o.no_demo});
+  MountWebApp(h.router, {.web_dir = o.web_dir,
+                         .service = h.name,
+                         .api_prefix = std::string(api_prefix),
+                         .demo = !o.no_demo});
 }
 
 // The agent's routes on its router: the module's, then Mount's. Serve and `beian routes` both
