@@ -48,6 +48,7 @@ const reviewEn: DeepStrings<typeof reviewZhCN> = {
     detail: {
       back: 'Back to the queue',
       not_found: 'This application does not exist or is not under review',
+      submitted_at: 'Submitted {{time}}',
       deadline: 'Review due by {{time}}',
       organizer: 'Organizer',
       photo: 'Verified photo',

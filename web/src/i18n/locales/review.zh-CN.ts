@@ -46,6 +46,7 @@ const reviewZhCN = {
     detail: {
       back: '返回队列',
       not_found: '申请不存在或不在审核范围内',
+      submitted_at: '提交于 {{time}}',
       deadline: '审核时限 {{time}}',
       organizer: '主办者信息',
       photo: '核验照片',

@@ -486,7 +486,7 @@ function DecisionPanel({
   );
 }
 
-function Timeline_({ detail, catalogue }: { detail: ReviewDetail; catalogue?: ReasonEntry[] }) {
+function EventTimeline({ detail, catalogue }: { detail: ReviewDetail; catalogue?: ReasonEntry[] }) {
   const { t, i18n } = useTranslation();
   if (detail.events.length === 0) return <Empty />;
   return (
@@ -616,6 +616,11 @@ export default function ReviewPage() {
         </Tag>
         {app.filing_type && (
           <Tag>{t(`review.filing_type.${app.filing_type}`, { defaultValue: app.filing_type })}</Tag>
+        )}
+        {app.submitted_at && (
+          <Typography.Text type="secondary" data-testid="submitted-at">
+            {t('review.detail.submitted_at', { time: formatTime(app.submitted_at) })}
+          </Typography.Text>
         )}
         {app.sla_deadline && (
           <Typography.Text type="secondary">
@@ -770,7 +775,7 @@ export default function ReviewPage() {
               )}
             </Card>
             <Card title={t('review.detail.timeline')} className="review-card">
-              <Timeline_ detail={detail} catalogue={catalogue} />
+              <EventTimeline detail={detail} catalogue={catalogue} />
             </Card>
           </div>
         </Col>

@@ -183,6 +183,9 @@ describe('review screen', () => {
       r.filings.push(f);
     });
     const page = await screen.findByTestId('review-page');
+    expect(within(page).getByTestId('submitted-at').textContent).toBe(
+      `提交于 ${formatTime('2026-12-01T02:00:00.000Z')}`,
+    );
     expect(within(page).getByTestId('other-documents').textContent).toContain('其他材料');
     expect(within(within(page).getByTestId('other-documents')).getByTestId('document-other')).toBeTruthy();
     const organizer = within(page).getByTestId('group-organizer');
