@@ -13,7 +13,8 @@
 #   healthz_under_login; for journey (the provider journey, bench/journey_bench.cc):
 #   BENCH_JOURNEY_CLIENTS (32), BENCH_JOURNEY_APPLICANTS (64), BENCH_JOURNEY_REVIEWERS (4),
 #   BENCH_JOURNEY_DURATION (10, seconds), BENCH_JOURNEY_THREADS (the server's --threads: 2),
-#   BENCH_JOURNEY_UNTIL (auto: the whole journey once the review API answers; submit).
+#   BENCH_JOURNEY_UNTIL (auto: the whole journey once the review API answers; submit),
+#   BENCH_JOURNEY_MAX_RATE (500: journeys/s the applicants' inventory is made for).
 # Absolute figures drift ±20–30 % on shared machines; compare the ratios taken in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -291,6 +292,8 @@ JOURNEY_REVIEWERS=${BENCH_JOURNEY_REVIEWERS:-4}
 JOURNEY_DURATION=${BENCH_JOURNEY_DURATION:-10}
 JOURNEY_THREADS=${BENCH_JOURNEY_THREADS:-2}
 JOURNEY_UNTIL=${BENCH_JOURNEY_UNTIL:-auto}
+# Inventory is made for this many journeys per second (more: journeys stop, "inventory_exhausted").
+JOURNEY_MAX_RATE=${BENCH_JOURNEY_MAX_RATE:-500}
 scenario_journey() {
   local name=journey password="zh-lantern-river-7" r
   if [[ ! -x $JOURNEY_BENCH ]]; then
@@ -324,6 +327,7 @@ scenario_journey() {
     "$JOURNEY_BENCH" --port "$port" --clients "$JOURNEY_CLIENTS" \
       --applicants "$(IFS=,; echo "${applicants[*]}")" --reviewers "$(IFS=,; echo "${reviewers[*]}")" \
       --admin admin@bench.test --password "$password" --duration "$JOURNEY_DURATION" --warmup 2 \
+      --max-rate "$JOURNEY_MAX_RATE" \
       --server-pid "$pid" --until "$JOURNEY_UNTIL" >"$out" 2>"$dir/journey.err" || {
       cat "$dir/journey.err" >&2
       return 1
@@ -357,6 +361,9 @@ print("| step | requests | p50 ms | p99 ms | max ms |")
 print("| --- | --- | --- | --- | --- |")
 for name, s in d["steps"].items():
     print(f"| {name} | {s['count']} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | {s['max_ms']:.2f} |")
+if d["inventory_exhausted"]:
+    print()
+    print("The applicants' inventory ran out during this round: raise BENCH_JOURNEY_MAX_RATE.")
 if d["error_examples"]:
     print()
     print("Failures (first few): " + "; ".join("`" + e[:200] + "`" for e in d["error_examples"]))
@@ -391,6 +398,8 @@ PY
     echo
     echo "$steps_md"
     echo
+    # The profile and what bounds the journey (hand-written, bench/journey-notes.md).
+    [[ -f $ROOT/bench/journey-notes.md ]] && cat "$ROOT/bench/journey-notes.md" && echo
   } >>"$REPORT"
   echo "| journey ($JOURNEY_LAST_SCOPE) | $med_rate journeys/s (capacity $med_capacity) | — | $med_cpu ms/journey |" >>"$SUMMARY"
 }
