@@ -1,10 +1,20 @@
 // Browser checks of the notification pages (issue 9), in headless Chromium against the real
 // server in demo mode (the development mailbox): a transition's e-mail is read in "Mailbox" —
 // its HTML in a sandboxed frame that runs no script — and its SMS text beside it; the account's
-// own "My notifications" lists both as sent. In zh-CN and en.
+// own "My notifications" lists both as sent (zh-CN and en); and the demo applicant reads the
+// rejection e-mail of a filing the demo reviewer returned, with the reason and the note.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  ApiSession,
+  fillDemoFiling,
+  reviewerDecides,
+  submitFiling,
+  uploadRequiredDocuments,
+} from './filing.mjs';
+import {
+  fillLogin,
+  kDemoPassword,
   kScreenshotDir,
   launchBrowser,
   newPage,
@@ -129,4 +139,47 @@ describe('mailbox', () => {
       await page.context().close();
     });
   }
+});
+
+describe('a rejection e-mail', () => {
+  it('is in the mailbox with the reason, the note and the field', async () => {
+    await ready;
+    const page = await newPage(browser, { locale: 'zh-CN' });
+    await page.goto(`${servers.agentUrl}/login`);
+    await fillLogin(page, 'zh', 'applicant@demo.beian.test', kDemoPassword);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('home-page').waitFor();
+    await page.goto(`${servers.agentUrl}/applications/new`);
+    await page.getByTestId('application-form').waitFor();
+    const id = await fillDemoFiling(page, 'zh');
+    await page.getByText('上传材料', { exact: true }).click();
+    await page.getByTestId('step-documents').waitFor();
+    await uploadRequiredDocuments(page);
+    await submitFiling(page);
+    await page.locator('[data-testid="application-detail"][data-state="preliminary_review"]').waitFor();
+    const reviewer = await new ApiSession(servers.agentUrl).login('reviewer@demo.beian.test',
+      kDemoPassword);
+    await reviewerDecides(reviewer, id, 'reject', [
+      { field: 'websites[0].name', code: 'name_unrelated', message: '请使用与主办者相关的网站名称' },
+    ]);
+
+    await page.goto(`${servers.agentUrl}/mailbox`);
+    const table = page.getByTestId('mailbox-table');
+    const subject = table.getByText('备案申请未通过初审：北京示例科技有限公司').first();
+    for (let i = 0; i < 50 && !(await subject.isVisible()); i += 1) {
+      await page.getByTestId('mailbox-refresh').click();
+      await page.waitForTimeout(200);
+    }
+    await subject.click();
+    const inside = page.frameLocator('[data-testid="mailbox-email-html"]').first();
+    await inside.locator('h2').filter({ hasText: '未通过初审' }).waitFor();
+    const body = await inside.locator('body').innerText();
+    assert.ok(body.includes('请使用与主办者相关的网站名称'), body);
+    assert.ok(body.includes('websites[0].name'), body);
+    assert.ok(body.includes(id.slice(0, 8)), body);
+    await table.getByText(/未通过初审（1项问题）/).first().waitFor();
+    await screenshot(page, 'mailbox-rejection');
+    assert.deepEqual(page.pageErrors.map(String), []);
+    await page.context().close();
+  });
 });
