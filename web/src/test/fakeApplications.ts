@@ -401,6 +401,17 @@ export class FakeApplications {
         }
         return fail(422, 'beian_credentials_required', 'Beian SN and ICP password needed', missing);
       }
+      // The authority knows one subject: 京ICP备12345678号 with the password zh-lantern-river-7.
+      if (
+        p.needs_beian_credentials &&
+        (req.body.beian_sn !== '京ICP备12345678号' || req.body.icp_password !== 'zh-lantern-river-7')
+      ) {
+        const text = 'the Beian SN and ICP password do not match';
+        return fail(422, 'beian_credentials_invalid', text, [
+          { field: 'beian_sn', code: 'beian_credentials_invalid', message: text },
+          { field: 'icp_password', code: 'beian_credentials_invalid', message: text },
+        ]);
+      }
       app.filing_type = p.filing_type;
       app.submitted_at ??= this.now();
       this.transition(id, 'preliminary_review', app.state === 'returned' ? 'resubmit' : 'submit', [], 'applicant');

@@ -1015,6 +1015,11 @@ function CheckStep({ app, values, precheck, missingDocs, flush, onPrecheck, onSu
         for (const d of e.details) m[d.field] = t('errors.field.required');
         setCredErrors(m);
       }
+      if (e instanceof ApiError && e.code === 'beian_credentials_invalid') {
+        // The authority does not know this SN with this password: both boxes are in doubt.
+        const text = t('errors.code.beian_credentials_invalid', { defaultValue: e.message });
+        setCredErrors({ beian_sn: text, icp_password: text });
+      }
       if (e instanceof ApiError && e.code === 'precheck_failed') void onPrecheck();
     } finally {
       setSubmitting(false);
@@ -1115,7 +1120,13 @@ function CheckStep({ app, values, precheck, missingDocs, flush, onPrecheck, onSu
         ))}
       {needsCreds && (
         <Card size="small" title={t('apps.check.credentials')} className="apps-credentials" data-testid="credentials">
-          <Form<Credentials> form={creds} layout="vertical" requiredMark={false} name="credentials">
+          <Form<Credentials>
+            form={creds}
+            layout="vertical"
+            requiredMark={false}
+            name="credentials"
+            onValuesChange={() => setCredErrors({})}
+          >
             <Form.Item
               name="beian_sn"
               label={t('apps.check.beian_sn')}

@@ -349,6 +349,11 @@ describe('the step form', () => {
     await waitFor(() => expect(itemOf('beian_sn').textContent).toContain('此项为必填项'));
     expect(fake.apps.get('app-1')!.state).toBe('draft');
     await user.type(screen.getByLabelText('主体备案号'), '京ICP备12345678号');
+    await user.type(screen.getByLabelText('备案密码'), 'wrong-lantern-9');
+    await user.click(screen.getByTestId('submit-application'));
+    await waitFor(() => expect(itemOf('icp_password').textContent).toContain('备案号或 ICP 密码不正确'));
+    expect(fake.apps.get('app-1')!.state).toBe('draft');
+    await user.clear(screen.getByLabelText('备案密码'));
     await user.type(screen.getByLabelText('备案密码'), 'zh-lantern-river-7');
     await user.click(screen.getByTestId('submit-application'));
     await screen.findByTestId('application-detail', {}, { timeout: 5000 });
