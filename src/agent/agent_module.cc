@@ -6,6 +6,7 @@
 #include "agent/applications_routes.h"
 #include "agent/documents_service.h"
 #include "agent/inventory_routes.h"
+#include "agent/public_filings_routes.h"
 #include "agent/review_routes.h"
 #include "core/roles.h"
 #include "http/cookie.h"
@@ -50,7 +51,12 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
       applications_(db, clock, pii, rules, options_.applications),
       documents_(db, *options_.blobs, clock, StoredApplicationAccess),
       reasons_(*options_.reasons),
-      review_(db, clock, pii, rules, applications_, reasons_, options_.review) {}
+      review_(db, clock, pii, rules, applications_, reasons_, options_.review),
+      public_filings_(db) {
+  if (options_.registry_changes) {
+    registry_sync_ = std::make_unique<RegistrySync>(db, clock, options_.registry_changes);
+  }
+}
 
 void AgentModule::Register(http::Router& router) {
   const std::string cookie = http::SessionCookieName(kSessionCookie, options_.cookie_secure);
@@ -64,6 +70,7 @@ void AgentModule::Register(http::Router& router) {
   RegisterApplicationRoutes(router, applications_, std::string(kApiPrefix));
   RegisterDocumentRoutes(router, documents_, std::string(kApiPrefix), options_.upload_limit);
   RegisterReviewRoutes(router, review_, applications_, std::string(kApiPrefix));
+  RegisterPublicFilingsRoutes(router, public_filings_);
 }
 
 }  // namespace beian::agent

@@ -1,7 +1,8 @@
 // The provider's service (the "agent", port 8080): its accounts (applicants register
 // themselves; reviewers and admins are created by an admin), the inventory, its applicants'
 // applications (applications_routes.h), their documents, and the provider's review and
-// authenticity check (review_routes.h).
+// authenticity check (review_routes.h), and the public filing look-up answered from the agent's
+// copy of the registry (public_filings_routes.h, kept by registry_sync.h).
 // Register() mounts the service's API routes under /api/v1 on a router; the operators' endpoints
 // (/healthz, /readyz, /metrics) and the static console are mounted by `beian serve`.
 #pragma once
@@ -16,6 +17,8 @@
 #include "agent/documents_routes.h"
 #include "agent/documents_service.h"
 #include "agent/inventory_service.h"
+#include "agent/public_filings_service.h"
+#include "agent/registry_sync.h"
 #include "agent/review_logic.h"
 #include "agent/review_service.h"
 #include "blob/blob_store.h"
@@ -44,6 +47,9 @@ struct AgentOptions {
   // which a unit test keeps valid; `beian serve` loads and checks it before wiring).
   ReviewOptions review = {};
   std::optional<ReasonCatalogue> reasons = std::nullopt;
+  // The authority's change feed (unset: no authority; the public copy of the registry is then
+  // not synced and answers from what it holds).
+  RegistryChangeFeed registry_changes = nullptr;
 };
 
 class AgentModule {
@@ -58,6 +64,9 @@ class AgentModule {
   ApplicationsService& applications() { return applications_; }
   DocumentsService& documents() { return documents_; }
   ReviewService& review() { return review_; }
+  PublicFilingsService& public_filings() { return public_filings_; }
+  // nullptr without AgentOptions::registry_changes.
+  RegistrySync* registry_sync() { return registry_sync_.get(); }
 
  private:
   AgentOptions options_;
@@ -67,6 +76,8 @@ class AgentModule {
   DocumentsService documents_;
   ReasonCatalogue reasons_;
   ReviewService review_;
+  PublicFilingsService public_filings_;
+  std::unique_ptr<RegistrySync> registry_sync_;
 };
 
 }  // namespace beian::agent

@@ -83,6 +83,8 @@ struct ServeOptions {
   int max_websites = 10;
   int max_domains = 10;
   int claim_minutes = agent::kDefaultClaimMinutes;
+  // Seconds between two runs of the public registry sync (issue 10 item 7); 0: no sync.
+  double registry_sync_interval_s = 2;
 };
 
 // "host:port" of a listen address with a wildcard host replaced by the loopback one: where this
@@ -201,6 +203,10 @@ void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
                     const std::string& password) {
           return authority->VerifyCredentials(type, number, sn, password);
         };
+    // The agent's copy of the public registry follows the authority's change feed.
+    options.registry_changes = [authority](int64_t since, int limit) {
+      return authority->Changes(since, limit);
+    };
   }
   options.cookie_secure = o.cookie_secure;
   options.password_pool = password_pool;
@@ -457,6 +463,26 @@ int Serve(const ServeOptions& o) {
     if (auto s = SetUpNotifier(o, agent_host, clock, pii, agent_notifier); !s) {
       return fail(core::Error(s.error().code, "notifications: " + s.error().message));
     }
+    // Gauges are added before the server starts (Metrics is read-only while serving).
+    if (agent::RegistrySync* sync = agent_module->registry_sync()) {
+      http::Metrics& metrics = agent_host.router.metrics();
+      metrics.AddGauge("beian_registry_sync_cursor",
+                       "The seq of the last registry change applied to the public copy",
+                       [sync] { return static_cast<double>(sync->Stats().last_seq); });
+      metrics.AddGauge("beian_registry_sync_age_seconds",
+                       "Seconds since the public registry copy last caught up with the authority",
+                       [sync] {
+                         const int64_t last = sync->Stats().last_success_ms;
+                         if (last == 0) return -1.0;
+                         const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              clock.Now().time_since_epoch())
+                                              .count();
+                         return static_cast<double>(now - last) / 1000.0;
+                       });
+      metrics.AddGauge("beian_registry_sync_failures",
+                       "Runs of the public registry sync that failed",
+                       [sync] { return static_cast<double>(sync->Stats().failures); });
+    }
   }
   if (!o.no_demo) {
     auto loaded = LoadDemoAccounts(agent_module ? &agent_module->accounts() : nullptr,
@@ -510,6 +536,17 @@ int Serve(const ServeOptions& o) {
             core::Log(core::LogLevel::kInfo, "sessions_purged", {{"count", *purged}});
           }
         }));
+    housekeeping.back()->Start();
+  }
+
+  // The public registry copy follows the authority's change feed (issue 10 item 7); lag shows in
+  // /metrics as the age of the last complete run.
+  if (agent_module && agent_module->registry_sync() && o.registry_sync_interval_s > 0) {
+    agent::RegistrySync* sync = agent_module->registry_sync();
+    housekeeping.push_back(std::make_unique<core::PeriodicTask>(
+        "registry_sync",
+        std::chrono::milliseconds(static_cast<int64_t>(o.registry_sync_interval_s * 1000)),
+        [sync] { (void)sync->RunOnce(); }));
     housekeeping.back()->Start();
   }
 
@@ -751,6 +788,12 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                   "Minutes a reviewer's claim on an application lasts")
       ->envname("BEIAN_CLAIM_MINUTES")
       ->check(CLI::Range(1, 24 * 60))
+      ->capture_default_str();
+  cmd->add_option("--registry-sync-interval", options->registry_sync_interval_s,
+                  "Seconds between two runs of the agent's public registry sync from the "
+                  "authority's change feed (0: no sync)")
+      ->envname("BEIAN_REGISTRY_SYNC_INTERVAL")
+      ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
   cmd->add_option("--rules-dir", options->rules_dir,
                   "Directory of filing-rules files replacing the built-in data/rules")

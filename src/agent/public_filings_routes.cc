@@ -1,0 +1,52 @@
+// Handlers of the public filing look-up (see public_filings_routes.h).
+#include "agent/public_filings_routes.h"
+
+#include <string>
+
+#include "http/json.h"
+
+namespace beian::agent {
+namespace {
+
+namespace json = boost::json;
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+// A CDN may keep a GET answer for a minute; errors and batch answers are not stored.
+constexpr std::string_view kCacheable = "public, max-age=60";
+constexpr std::string_view kNotStored = "no-store";
+
+}  // namespace
+
+void RegisterPublicFilingsRoutes(http::Router& router, const PublicFilingsService& service) {
+  router.Add("GET", "/api/v1/public/filings",
+             [&service](http::Request& req) -> Result<http::Response> {
+               auto domain = req.Query("domain");
+               BEIAN_ASSIGN_OR_RETURN(json::object answer,
+                                      service.Lookup(domain ? *domain : std::string_view()));
+               http::Response res = http::JsonResponse(answer);
+               res.SetHeader("Cache-Control", kCacheable);
+               return res;
+             });
+  router.Add(
+      "POST", "/api/v1/public/filings/batch",
+      [&service](http::Request& req) -> Result<http::Response> {
+        BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
+        // The count is checked before any element is read: 413 whatever the elements.
+        if (auto it = body.find("domains"); it != body.end() && it->value().is_array() &&
+                                            it->value().get_array().size() > kMaxPublicBatch) {
+          const std::string message = "at most 1000 domains per batch";
+          return Error(ErrorCode::kPayloadTooLarge, message, {{"domains", "too_many", message}});
+        }
+        core::JsonReader r(body);
+        std::vector<std::string> domains = r.RequiredStringArray("domains");
+        BEIAN_TRY(r.Finish());
+        BEIAN_ASSIGN_OR_RETURN(json::array results, service.Batch(domains));
+        http::Response res = http::JsonResponse(json::object{{"results", std::move(results)}});
+        res.SetHeader("Cache-Control", kNotStored);
+        return res;
+      });
+}
+
+}  // namespace beian::agent

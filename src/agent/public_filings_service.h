@@ -1,0 +1,41 @@
+// The public "is this domain filed?" answer of the agent (issue 10 item 7): read from the
+// agent's copy of the public registry (registry_sync.h), never from the authority per request.
+// Any form of a name — a subdomain, `www.`, Unicode or punycode — finds the filing of its
+// registrable domain (domain::PublicLookupKey); one primary-key read per domain.
+//
+// The answer of one domain: {query, domain, domain_unicode, filed, subject_sn, website_sn,
+// organizer_name, organizer_type, website_name, approved_at} — the filing's fields null when the
+// domain is not filed. The batch answers each domain in order; a domain that is not a domain
+// answers {query, filed: false, error: {code, message}} there instead of failing the batch.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "core/result.h"
+#include "store/database.h"
+
+namespace beian::agent {
+
+// The most domains one batch may ask (a CDN's batch; issue 10 item 7).
+inline constexpr size_t kMaxPublicBatch = 1000;
+
+class PublicFilingsService {
+ public:
+  explicit PublicFilingsService(store::Database& db) : db_(db) {}
+
+  // kValidationFailed (detail on "domain": required, domain_invalid, domain_is_public_suffix)
+  // for input that is not a domain.
+  core::Result<boost::json::object> Lookup(std::string_view domain) const;
+  // kPayloadTooLarge over kMaxPublicBatch domains, kValidationFailed for none.
+  core::Result<boost::json::array> Batch(const std::vector<std::string>& domains) const;
+
+ private:
+  store::Database& db_;
+};
+
+}  // namespace beian::agent

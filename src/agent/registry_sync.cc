@@ -1,0 +1,159 @@
+// The change-feed sync of the agent's public registry copy (see registry_sync.h).
+#include "agent/registry_sync.h"
+
+#include <chrono>
+
+#include "core/log.h"
+#include "domain/public_lookup.h"
+
+namespace beian::agent {
+namespace {
+
+namespace json = boost::json;
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+
+Error Malformed(const std::string& what) {
+  return Error(ErrorCode::kInternal, "the registry change feed is malformed: " + what);
+}
+
+const json::value* Member(const json::object& o, std::string_view name) {
+  auto it = o.find(name);
+  return it == o.end() ? nullptr : &it->value();
+}
+
+Result<std::string> StringMember(const json::object& o, std::string_view name) {
+  const json::value* v = Member(o, name);
+  if (v == nullptr || !v->is_string()) return Malformed(std::string(name) + " is not a string");
+  return std::string(v->get_string());
+}
+
+Result<int64_t> IntMember(const json::object& o, std::string_view name) {
+  const json::value* v = Member(o, name);
+  if (v == nullptr || !v->is_int64()) return Malformed(std::string(name) + " is not an integer");
+  return v->get_int64();
+}
+
+int64_t NowMs(const core::Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.Now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Result<RegistryChangePage> ParseRegistryChangePage(const json::object& page, int64_t since) {
+  RegistryChangePage out;
+  BEIAN_ASSIGN_OR_RETURN(out.next_since, IntMember(page, "next_since"));
+  const json::value* changes = Member(page, "changes");
+  if (changes == nullptr || !changes->is_array()) return Malformed("changes is not an array");
+  int64_t previous = since;
+  for (const json::value& item : changes->get_array()) {
+    if (!item.is_object()) return Malformed("a change is not an object");
+    const json::object& c = item.get_object();
+    PublicWebsiteChange change;
+    BEIAN_ASSIGN_OR_RETURN(change.seq, IntMember(c, "seq"));
+    if (change.seq <= previous) return Malformed("seqs do not increase");
+    previous = change.seq;
+    BEIAN_ASSIGN_OR_RETURN(change.website_sn, StringMember(c, "website_sn"));
+    const json::value* record = Member(c, "record");
+    if (record == nullptr || !record->is_object()) return Malformed("a record is not an object");
+    const json::object& r = record->get_object();
+    BEIAN_ASSIGN_OR_RETURN(std::string status, StringMember(r, "status"));
+    if (status == "active") {
+      store::PublicFilingRow base;
+      base.website_sn = change.website_sn;
+      base.seq = change.seq;
+      BEIAN_ASSIGN_OR_RETURN(base.subject_sn, StringMember(r, "subject_sn"));
+      BEIAN_ASSIGN_OR_RETURN(base.organizer_name, StringMember(r, "organizer_name"));
+      BEIAN_ASSIGN_OR_RETURN(base.organizer_type, StringMember(r, "organizer_type"));
+      BEIAN_ASSIGN_OR_RETURN(base.website_name, StringMember(r, "website_name"));
+      BEIAN_ASSIGN_OR_RETURN(base.approved_at, StringMember(r, "approved_at"));
+      const json::value* domains = Member(r, "domains");
+      if (domains == nullptr || !domains->is_array()) return Malformed("domains is not an array");
+      for (const json::value& d : domains->get_array()) {
+        if (!d.is_string()) return Malformed("a domain is not a string");
+        auto key = domain::PublicLookupKey(d.get_string());
+        if (!key) {
+          core::Log(core::LogLevel::kWarn, "registry_sync_domain_skipped",
+                    {{"website_sn", change.website_sn}, {"domain", std::string(d.get_string())}});
+          continue;
+        }
+        store::PublicFilingRow row = base;
+        row.domain = key->ascii;
+        change.rows.push_back(std::move(row));
+      }
+    }
+    out.changes.push_back(std::move(change));
+  }
+  if (!out.changes.empty() && out.next_since != out.changes.back().seq) {
+    return Malformed("next_since is not the last seq");
+  }
+  if (out.changes.empty() && out.next_since != since) {
+    return Malformed("next_since moved without changes");
+  }
+  return out;
+}
+
+RegistrySync::RegistrySync(store::Database& db, const core::Clock& clock, RegistryChangeFeed feed,
+                           int page_limit)
+    : db_(db), clock_(clock), feed_(std::move(feed)), page_limit_(page_limit) {}
+
+Result<int64_t> RegistrySync::RunOnce() {
+  std::lock_guard lock(run_mu_);
+  auto applied = Run();
+  if (!applied) {
+    ++failures_;
+    core::Log(core::LogLevel::kWarn, "registry_sync_failed",
+              {{"error", applied.error().message}, {"cursor", last_seq_.load()}});
+  }
+  return applied;
+}
+
+Result<int64_t> RegistrySync::Run() {
+  BEIAN_ASSIGN_OR_RETURN(store::PublicRegistryCursor cursor, db_.Read([](store::Tx& tx) {
+    return store::PublicRegistryRepo(tx).Cursor();
+  }));
+  int64_t since = cursor.last_seq;
+  last_seq_ = since;
+  int64_t applied = 0;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(json::object answer, feed_(since, page_limit_));
+    BEIAN_ASSIGN_OR_RETURN(RegistryChangePage page, ParseRegistryChangePage(answer, since));
+    if (page.changes.empty()) break;
+    const int64_t now_ms = NowMs(clock_);
+    int64_t moved_to = -1;
+    BEIAN_TRY(db_.Write([&](store::Tx& tx) -> core::Status {
+      store::PublicRegistryRepo repo(tx);
+      BEIAN_ASSIGN_OR_RETURN(store::PublicRegistryCursor current, repo.Cursor());
+      // Another process on the same database moved the cursor meanwhile: apply nothing; the
+      // next page is asked from where it got to.
+      moved_to = current.last_seq != since ? current.last_seq : -1;
+      if (moved_to >= 0) return core::Ok();
+      for (const PublicWebsiteChange& c : page.changes) {
+        BEIAN_TRY(repo.ReplaceWebsite(c.website_sn, c.rows));
+      }
+      return repo.SetCursor(page.next_since, now_ms);
+    }));
+    if (moved_to >= 0) {
+      since = moved_to;
+      last_seq_ = since;
+      continue;
+    }
+    since = page.next_since;
+    last_seq_ = since;
+    applied += static_cast<int64_t>(page.changes.size());
+    changes_applied_ += static_cast<int64_t>(page.changes.size());
+    core::Log(core::LogLevel::kInfo, "registry_sync_page",
+              {{"changes", static_cast<int64_t>(page.changes.size())}, {"cursor", since}});
+    if (page.changes.size() < static_cast<size_t>(page_limit_)) break;
+  }
+  last_success_ms_ = NowMs(clock_);
+  return applied;
+}
+
+RegistrySyncStats RegistrySync::Stats() const {
+  return {last_seq_.load(), last_success_ms_.load(), changes_applied_.load(), failures_.load()};
+}
+
+}  // namespace beian::agent

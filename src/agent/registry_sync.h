@@ -1,0 +1,91 @@
+// The agent's copy of the public part of the authority's registry (issue 10 item 7): a sync
+// that pages through the authority's signed change feed (GET /authority/v1/registry/changes)
+// from the stored cursor and applies each page — every change and the new cursor — in one
+// transaction, so that a process killed at any moment resumes from the last whole page and
+// applies nothing twice (a change replaces its website's rows, so re-applying is harmless too).
+//
+// A change carries a website's whole public record (authority::RegistryService::PublicRecord):
+// while its status is "active" its domains are filed under it; otherwise (cancelled, withdrawn)
+// its domains are no longer filed and their rows go. The agent receives the feed as a plain
+// function (`beian serve` wires authority::AuthorityClient::Changes), so the agent room does not
+// depend on the authority room.
+//
+// `beian serve` runs RunOnce on a core::PeriodicTask (--registry-sync-interval, 2 s by
+// default); the counters feed /metrics. Issue 11 may later build a memory-mapped snapshot from
+// this copy; the copy stays the source of truth for it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/database.h"
+#include "store/public_registry.h"
+
+namespace beian::agent {
+
+// One page of the feed: (since, limit) → {changes:[{seq, website_sn, record, changed_at}],
+// next_since}.
+using RegistryChangeFeed = std::function<core::Result<boost::json::object>(int64_t, int)>;
+
+// One change of the feed, as the local copy stores it: the rows of the website's domains (empty
+// when the website is no longer filed).
+struct PublicWebsiteChange {
+  int64_t seq = 0;
+  std::string website_sn;
+  std::vector<store::PublicFilingRow> rows;
+};
+
+struct RegistryChangePage {
+  std::vector<PublicWebsiteChange> changes;  // in feed order
+  int64_t next_since = 0;
+};
+
+// Parses a page of the feed. Domains are keyed by domain::PublicLookupKey; a domain that does
+// not parse (the authority stores registrable punycode, so this is not expected) is skipped.
+// kInternal when the page is not in the feed's shape or its seqs do not increase past `since`.
+core::Result<RegistryChangePage> ParseRegistryChangePage(const boost::json::object& page,
+                                                         int64_t since);
+
+struct RegistrySyncStats {
+  int64_t last_seq = 0;         // the cursor
+  int64_t last_success_ms = 0;  // the end of the last run that reached the feed's end; 0: never
+  int64_t changes_applied = 0;  // by this process
+  int64_t failures = 0;         // runs that failed (authority unreachable, …)
+};
+
+class RegistrySync {
+ public:
+  // `page_limit`: changes asked per page (the feed allows 1..1000).
+  RegistrySync(store::Database& db, const core::Clock& clock, RegistryChangeFeed feed,
+               int page_limit = 500);
+
+  // Applies pages until the feed has no more changes; returns the number of changes applied.
+  // Runs are serialised (a second caller waits). Failures are counted and returned; what was
+  // applied before stays applied.
+  core::Result<int64_t> RunOnce();
+
+  RegistrySyncStats Stats() const;
+
+ private:
+  core::Result<int64_t> Run();
+
+  store::Database& db_;
+  const core::Clock& clock_;
+  RegistryChangeFeed feed_;
+  int page_limit_;
+  std::mutex run_mu_;
+  std::atomic<int64_t> last_seq_{0};
+  std::atomic<int64_t> last_success_ms_{0};
+  std::atomic<int64_t> changes_applied_{0};
+  std::atomic<int64_t> failures_{0};
+};
+
+}  // namespace beian::agent
