@@ -104,8 +104,20 @@ Result<int64_t> RegistrySync::RunOnce() {
   auto applied = Run();
   if (!applied) {
     ++failures_;
-    core::Log(core::LogLevel::kWarn, "registry_sync_failed",
-              {{"error", applied.error().message}, {"cursor", last_seq_.load()}});
+    // While the authority is down a run fails every interval: the first failure and every 30th
+    // are logged, not each.
+    if (consecutive_failures_++ % 30 == 0) {
+      core::Log(core::LogLevel::kWarn, "registry_sync_failed",
+                {{"error", applied.error().message},
+                 {"cursor", last_seq_.load()},
+                 {"consecutive_failures", consecutive_failures_}});
+    }
+  } else {
+    if (consecutive_failures_ > 0) {
+      core::Log(core::LogLevel::kInfo, "registry_sync_recovered",
+                {{"cursor", last_seq_.load()}, {"failed_runs", consecutive_failures_}});
+    }
+    consecutive_failures_ = 0;
   }
   return applied;
 }

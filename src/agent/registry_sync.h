@@ -82,6 +82,7 @@ class RegistrySync {
   RegistryChangeFeed feed_;
   int page_limit_;
   std::mutex run_mu_;
+  int64_t consecutive_failures_ = 0;  // guarded by run_mu_
   std::atomic<int64_t> last_seq_{0};
   std::atomic<int64_t> last_success_ms_{0};
   std::atomic<int64_t> changes_applied_{0};
