@@ -27,6 +27,7 @@ const LoginPage = lazy(() => import('../pages/LoginPage'));
 const RegisterPage = lazy(() => import('../pages/RegisterPage'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'));
 const PublicQueryPage = lazy(() => import('../pages/authority/PublicQueryPage'));
+const FiledCheckPage = lazy(() => import('../pages/public/FiledCheckPage'));
 
 export function PageSpinner() {
   return (
@@ -111,13 +112,17 @@ function FeatureGate({ feature, children }: { feature: Feature; children: ReactN
 
 export function buildRoutes(features: readonly Feature[]): RouteObject[] {
   return [
-    // Public pages: no session needed (the authority's filing query).
+    // Public pages: no session needed (the authority's filing query, the agent's "is it filed?").
     {
       element: <AuthLayout />,
       children: [
         {
           path: '/query',
           element: <AuthorityOnly><Page><PublicQueryPage /></Page></AuthorityOnly>,
+        },
+        {
+          path: '/filed',
+          element: <AgentOnly><Page><FiledCheckPage /></Page></AgentOnly>,
         },
       ],
     },

@@ -1,5 +1,6 @@
 // English texts. The shape must match zh-CN.ts key for key; i18n.test.ts enforces it.
 import authorityEn from './authority.en';
+import filedEn from './filed.en';
 import mailboxEn from './mailbox.en';
 import applicationsEn from './applications.en';
 import type { Messages } from './zh-CN';
@@ -9,6 +10,7 @@ type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrin
 
 const en: DeepStrings<Messages> = {
   ...authorityEn,
+  ...filedEn,
   ...reviewEn,
   app: {
     product: 'ICP Filing',

@@ -1,12 +1,14 @@
 // Simplified Chinese texts (the default language). Every key here must exist in en.ts too;
 // i18n.test.ts enforces it.
 import authorityZhCN from './authority.zh-CN';
+import filedZhCN from './filed.zh-CN';
 import mailboxZhCN from './mailbox.zh-CN';
 import applicationsZhCN from './applications.zh-CN';
 import reviewZhCN from './review.zh-CN';
 
 const zhCN = {
   ...authorityZhCN,
+  ...filedZhCN,
   ...reviewZhCN,
   app: {
     product: 'ICP 备案',
