@@ -198,6 +198,15 @@ domain::Application Content(domain::Application app) {
   return app;
 }
 
+// Reading, asking the authority and writing again: how often the content may change in between
+// before the caller is told to try again.
+constexpr int kRemoteAttempts = 3;
+
+Error ChangedMeanwhile() {
+  return Error(ErrorCode::kPreconditionFailed,
+               "the application kept changing while the authority was asked; try again");
+}
+
 bool Editable(std::string_view state) { return state == "draft" || state == "returned"; }
 
 Result<std::optional<StoredAnswer>> Replay(store::Tx& tx, const Actor& actor,
@@ -420,7 +429,20 @@ Result<ApplicationDetail> ApplicationsService::Withdraw(const Actor& actor, cons
   });
 }
 
-Result<PrecheckAnswer> ApplicationsService::RunPrecheck(store::Tx& tx, const ApplicationDetail& d) {
+RemoteFacts ApplicationsService::FetchRemote(const domain::Application& app,
+                                             const std::string& beian_sn,
+                                             const std::string& icp_password) const {
+  RemoteFacts facts;
+  if (options_.registry_lookup) facts.registry = options_.registry_lookup(app);
+  if (options_.credentials_check && !beian_sn.empty() && !icp_password.empty()) {
+    facts.credentials_valid = options_.credentials_check(
+        app.organizer.certificate.type, app.organizer.certificate.number, beian_sn, icp_password);
+  }
+  return facts;
+}
+
+Result<PrecheckAnswer> ApplicationsService::RunPrecheck(store::Tx& tx, const ApplicationDetail& d,
+                                                        const RemoteFacts& facts) {
   std::unique_ptr<domain::InventoryView> inventory;
   if (options_.inventory) {
     BEIAN_ASSIGN_OR_RETURN(inventory, options_.inventory(tx, d.record.owner_id, d.application));
@@ -429,8 +451,8 @@ Result<PrecheckAnswer> ApplicationsService::RunPrecheck(store::Tx& tx, const App
   }
   OwnFilingsRegistry registry(tx, pii_, options_.provider, d.record.id);
   PrecheckAnswer answer;
-  if (options_.registry_lookup) {
-    auto remote = options_.registry_lookup(d.application);
+  if (facts.registry) {
+    const core::Result<domain::InMemoryRegistry>& remote = *facts.registry;
     const domain::InMemoryRegistry nothing;
     AuthorityRegistry view(remote ? *remote : nothing, registry);
     answer.result =
@@ -461,9 +483,26 @@ Result<PrecheckAnswer> ApplicationsService::RunPrecheck(store::Tx& tx, const App
 }
 
 Result<PrecheckAnswer> ApplicationsService::Precheck(const Actor& actor, const std::string& id) {
-  return db_.Write([&](store::Tx& tx) -> Result<PrecheckAnswer> {
+  for (int attempt = 1;; ++attempt) {
+    BEIAN_ASSIGN_OR_RETURN(ApplicationDetail before,
+                           db_.Read([&](store::Tx& tx) { return Load(tx, actor, id); }));
+    const RemoteFacts remote = FetchRemote(before.application);
+    BEIAN_ASSIGN_OR_RETURN(std::optional<PrecheckAnswer> answer,
+                           PrecheckAt(actor, id, before.record.version, remote));
+    if (answer) return std::move(*answer);
+    if (attempt == kRemoteAttempts) return ChangedMeanwhile();
+  }
+}
+
+Result<std::optional<PrecheckAnswer>> ApplicationsService::PrecheckAt(const Actor& actor,
+                                                                      const std::string& id,
+                                                                      int64_t version,
+                                                                      const RemoteFacts& remote) {
+  return db_.Write([&](store::Tx& tx) -> Result<std::optional<PrecheckAnswer>> {
     BEIAN_ASSIGN_OR_RETURN(ApplicationDetail d, Load(tx, actor, id));
-    BEIAN_ASSIGN_OR_RETURN(PrecheckAnswer answer, RunPrecheck(tx, d));
+    // Saved again while the authority was asked: judge the new content instead.
+    if (d.record.version != version) return std::optional<PrecheckAnswer>();
+    BEIAN_ASSIGN_OR_RETURN(PrecheckAnswer answer, RunPrecheck(tx, d, remote));
     // The filing type is the last precheck's judgement, kept while the application is editable.
     if (Editable(d.record.state)) {
       const std::string type = answer.result.filing_type
@@ -473,7 +512,7 @@ Result<PrecheckAnswer> ApplicationsService::Precheck(const Actor& actor, const s
         BEIAN_TRY(store::ApplicationRepo(tx).SetFilingType(d.record.id, type));
       }
     }
-    return answer;
+    return std::optional<PrecheckAnswer>(std::move(answer));
   });
 }
 
@@ -489,10 +528,43 @@ json::object ApplicationsService::PrecheckJson(const PrecheckAnswer& answer) con
 Result<StoredAnswer> ApplicationsService::Submit(const Actor& actor, const std::string& id,
                                                  const SubmitRequest& request,
                                                  const Idempotency& idem) {
-  return db_.Write([&](store::Tx& tx) -> Result<StoredAnswer> {
+  for (int attempt = 1;; ++attempt) {
+    // What the authority is asked about: the content as stored, with the SN and password given.
+    struct Before {
+      std::optional<StoredAnswer> replay;
+      ApplicationDetail detail;
+      std::string icp_password;
+    };
+    BEIAN_ASSIGN_OR_RETURN(Before before, db_.Read([&](store::Tx& tx) -> Result<Before> {
+      Before b;
+      BEIAN_ASSIGN_OR_RETURN(b.replay, Replay(tx, actor, idem, pii_));
+      if (b.replay) return b;
+      BEIAN_ASSIGN_OR_RETURN(b.detail, Load(tx, actor, id));
+      BEIAN_ASSIGN_OR_RETURN(OpenedBody secrets, OpenApplicationBody(b.detail.record, pii_));
+      b.icp_password = request.icp_password.empty() ? secrets.icp_password : request.icp_password;
+      return b;
+    }));
+    if (before.replay) return std::move(*before.replay);
+    domain::Application asked = before.detail.application;
+    if (!request.beian_sn.empty()) asked.beian.subject_sn = request.beian_sn;
+    const RemoteFacts remote = FetchRemote(asked, asked.beian.subject_sn, before.icp_password);
+    BEIAN_ASSIGN_OR_RETURN(
+        std::optional<StoredAnswer> answer,
+        SubmitAt(actor, id, request, idem, before.detail.record.version, remote));
+    if (answer) return std::move(*answer);
+    if (attempt == kRemoteAttempts) return ChangedMeanwhile();
+  }
+}
+
+Result<std::optional<StoredAnswer>> ApplicationsService::SubmitAt(
+    const Actor& actor, const std::string& id, const SubmitRequest& request,
+    const Idempotency& idem, int64_t version, const RemoteFacts& remote) {
+  return db_.Write([&](store::Tx& tx) -> Result<std::optional<StoredAnswer>> {
     BEIAN_ASSIGN_OR_RETURN(auto replay, Replay(tx, actor, idem, pii_));
-    if (replay) return std::move(*replay);
+    if (replay) return replay;
     BEIAN_ASSIGN_OR_RETURN(ApplicationDetail d, Load(tx, actor, id));
+    // Saved again while the authority was asked: ask about the new content.
+    if (d.record.version != version) return std::optional<StoredAnswer>();
     const std::string event = d.record.state == "returned" ? "resubmit" : "submit";
     if (!Editable(d.record.state)) {
       // Let the state machine name the refusal.
@@ -505,7 +577,7 @@ Result<StoredAnswer> ApplicationsService::Submit(const Actor& actor, const std::
     const std::string icp_password =
         request.icp_password.empty() ? secrets.icp_password : request.icp_password;
     ApplicationDetail judged{d.record, app};
-    BEIAN_ASSIGN_OR_RETURN(PrecheckAnswer answer, RunPrecheck(tx, judged));
+    BEIAN_ASSIGN_OR_RETURN(PrecheckAnswer answer, RunPrecheck(tx, judged, remote));
     const domain::PrecheckResult& result = answer.result;
 
     std::vector<core::ErrorDetail> problems;
@@ -540,11 +612,8 @@ Result<StoredAnswer> ApplicationsService::Submit(const Actor& actor, const std::
                      "this filing type needs the Beian SN and the ICP password",
                      std::move(missing));
       }
-      if (options_.credentials_check) {
-        BEIAN_ASSIGN_OR_RETURN(bool valid,
-                               options_.credentials_check(app.organizer.certificate.type,
-                                                          app.organizer.certificate.number,
-                                                          app.beian.subject_sn, icp_password));
+      if (remote.credentials_valid) {
+        BEIAN_ASSIGN_OR_RETURN(bool valid, *remote.credentials_valid);
         if (!valid) {
           const std::string msg =
               "the Beian SN and ICP password do not match the subject filed under this "
@@ -573,7 +642,7 @@ Result<StoredAnswer> ApplicationsService::Submit(const Actor& actor, const std::
     BEIAN_TRY(FillExtras(tx, submitted));
     StoredAnswer out{200, json::serialize(View(submitted, false))};
     BEIAN_TRY(Remember(tx, actor, idem, out, pii_, ToMillis(clock_.Now())));
-    return out;
+    return std::optional<StoredAnswer>(std::move(out));
   });
 }
 

@@ -101,6 +101,16 @@ struct PrecheckAnswer {
   std::vector<bool> satisfied;  // per required document
 };
 
+// What the authority says about an application, asked before its transaction opens: a remote
+// call never holds a database transaction (on SQLite, the one writer) while it waits.
+struct RemoteFacts {
+  // The look-up for the filing type; nullopt when no authority is configured.
+  std::optional<core::Result<domain::InMemoryRegistry>> registry;
+  // Whether the Beian SN and ICP password given match the subject; nullopt when not asked
+  // (no authority, or no SN and password given).
+  std::optional<core::Result<bool>> credentials_valid;
+};
+
 struct SubmitRequest {
   std::string beian_sn;      // the subject's Beian SN (new_website, new_isp)
   std::string icp_password;  // the ICP password (new_website, new_isp)
@@ -142,9 +152,14 @@ class ApplicationsService {
   boost::json::object View(const ApplicationDetail& detail, bool masked) const;
   // Reads the review members of the application JSON into `detail.extras`.
   core::Status FillExtras(store::Tx& tx, ApplicationDetail& detail) const;
-  // The precheck of `detail` as it is stored, inside the caller's transaction (the reviewer's
-  // detail view shows it too).
-  core::Result<PrecheckAnswer> RunPrecheck(store::Tx& tx, const ApplicationDetail& detail);
+  // Asks the authority (when one is configured) what the precheck of `app` needs; call it
+  // outside any transaction. With an SN and password, also checks them.
+  RemoteFacts FetchRemote(const domain::Application& app, const std::string& beian_sn = "",
+                          const std::string& icp_password = "") const;
+  // The precheck of `detail` as it is stored, inside the caller's transaction, with what the
+  // authority said (FetchRemote) — the reviewer's detail view shows it too.
+  core::Result<PrecheckAnswer> RunPrecheck(store::Tx& tx, const ApplicationDetail& detail,
+                                           const RemoteFacts& remote);
   // The precheck answer's JSON: domain::ToJson(PrecheckResult) (what `beian precheck` prints)
   // with `satisfied` on each required document.
   boost::json::object PrecheckJson(const PrecheckAnswer& answer) const;
@@ -152,6 +167,15 @@ class ApplicationsService {
  private:
   core::Result<ApplicationDetail> Load(store::Tx& tx, const Actor& actor, const std::string& id);
   core::Status CheckLimits(const domain::Application& app) const;
+  // The transactions of Precheck and Submit at `version` with what the authority said; nullopt
+  // when the application is no longer at `version`.
+  core::Result<std::optional<PrecheckAnswer>> PrecheckAt(const Actor& actor, const std::string& id,
+                                                         int64_t version,
+                                                         const RemoteFacts& remote);
+  core::Result<std::optional<StoredAnswer>> SubmitAt(const Actor& actor, const std::string& id,
+                                                     const SubmitRequest& request,
+                                                     const Idempotency& idempotency,
+                                                     int64_t version, const RemoteFacts& remote);
   // Writes the body and keys of `app` to its row at `expected_version`.
   core::Result<store::ApplicationRecord> Save(store::Tx& tx, store::ApplicationRecord record,
                                               const domain::Application& app,

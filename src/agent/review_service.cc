@@ -251,13 +251,18 @@ Status ReviewService::Release(const Actor& actor, const std::string& id) {
 }
 
 Result<json::object> ReviewService::Detail(const Actor& actor, const std::string& id) {
+  // The authority is asked before the transaction opens (never while one is held); a review
+  // state's content does not change in between, as only drafts and returned ones are edited.
+  BEIAN_ASSIGN_OR_RETURN(ApplicationDetail asked,
+                         db_.Read([&](store::Tx& tx) { return LoadForReviewer(tx, id); }));
+  const RemoteFacts remote = applications_.FetchRemote(asked.application);
   return db_.Read([&](store::Tx& tx) -> Result<json::object> {
     BEIAN_ASSIGN_OR_RETURN(ApplicationDetail d, LoadForReviewer(tx, id));
     const int64_t now_ms = NowMs();
     json::array documents;
     BEIAN_ASSIGN_OR_RETURN(auto rows, store::DocumentRepo(tx).List(id));
     for (const store::DocumentRow& row : rows) documents.push_back(DocumentJson(row));
-    BEIAN_ASSIGN_OR_RETURN(PrecheckAnswer precheck, applications_.RunPrecheck(tx, d));
+    BEIAN_ASSIGN_OR_RETURN(PrecheckAnswer precheck, applications_.RunPrecheck(tx, d, remote));
     json::array events;
     BEIAN_ASSIGN_OR_RETURN(auto timeline, store::ApplicationEventRepo(tx).List(id));
     for (const store::ApplicationEvent& e : timeline) events.push_back(EventJson(e));
