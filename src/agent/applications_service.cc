@@ -476,8 +476,15 @@ Result<PrecheckAnswer> ApplicationsService::RunPrecheck(store::Tx& tx, const App
   if (options_.documents) {
     BEIAN_ASSIGN_OR_RETURN(uploaded, options_.documents(tx, d.record.id));
   }
+  // The verified photo is one photo per application in the authenticity check (taken in front
+  // of the one backdrop mailed, uploaded under the subject `organizer`), whichever person in
+  // charge the rules name for it.
+  const bool has_photo =
+      std::any_of(uploaded.begin(), uploaded.end(),
+                  [](const auto& kind_subject) { return kind_subject.first == "verified_photo"; });
   for (const domain::RequiredDocument& doc : answer.result.required_documents) {
-    answer.satisfied.push_back(uploaded.contains({doc.kind, doc.subject}));
+    answer.satisfied.push_back(
+        doc.kind == "verified_photo" ? has_photo : uploaded.contains({doc.kind, doc.subject}));
   }
   return answer;
 }
