@@ -136,6 +136,7 @@ describe('app config', () => {
       service: 'authority',
       api_base: '/authority/v1',
       version: '1',
+      demo: false,
     });
   });
 
