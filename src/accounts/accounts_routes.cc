@@ -17,9 +17,22 @@ namespace {
 namespace json = boost::json;
 
 json::object UserJson(const UserView& u) {
-  return {{"id", u.id},       {"email", u.email},
-          {"phone", u.phone}, {"display_name", u.display_name},
-          {"role", u.role},   {"locale", u.locale}};
+  return {{"id", u.id},
+          {"email", u.email},
+          {"phone", u.phone},
+          {"display_name", u.display_name},
+          {"role", u.role},
+          {"locale", u.locale},
+          {"email_confirmed", u.email_confirmed},
+          {"mobile_confirmed", u.mobile_confirmed}};
+}
+
+// What registration and a reset request answer whatever the address: nothing tells whether it
+// has an account.
+http::Response Accepted() {
+  auto response = http::JsonResponse(json::object{{"status", "accepted"}}, 202);
+  response.SetHeader("Cache-Control", "no-store");
+  return response;
 }
 
 http::Response GrantResponse(const SessionGrant& g, const AccountRoutesOptions& o,
@@ -102,7 +115,85 @@ http::Authenticator MakeAuthenticator(AccountsService& service, std::string cook
 void RegisterAccountRoutes(http::Router& router, AccountsService& service,
                            const AccountRoutesOptions& options) {
   const std::string& p = options.prefix;
-  if (service.options().self_registration) {
+  if (service.options().self_registration && service.options().confirm_accounts) {
+    // 202 for a new address and a registered one alike; the client signs in next.
+    router.Add("POST", p + "/auth/register",
+               [&service, options](http::Request& req) -> core::Result<http::Response> {
+                 BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
+                 core::JsonReader r(body);
+                 Registration reg;
+                 reg.email = r.RequiredString("email");
+                 reg.phone = r.RequiredString("phone");
+                 reg.password = r.RequiredString("password");
+                 reg.display_name = r.RequiredString("display_name");
+                 reg.locale = r.OptionalString("locale").value_or("zh-CN");
+                 BEIAN_TRY(r.Finish());
+                 return WithPasswordWork(
+                     options.password_pool, req,
+                     [&service, reg = std::move(reg),
+                      address = req.client_address]() -> core::Result<http::Response> {
+                       int64_t retry_after = 0;
+                       auto done = service.RegisterUnconfirmed(reg, address, &retry_after);
+                       if (!done) return Refusal(std::move(done).error(), retry_after);
+                       return Accepted();
+                     });
+               });
+    router.Add("POST", p + "/auth/confirm-email",
+               [&service](http::Request& req) -> core::Result<http::Response> {
+                 BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
+                 core::JsonReader r(body);
+                 std::string token = r.RequiredString("token");
+                 BEIAN_TRY(r.Finish());
+                 BEIAN_TRY(service.ConfirmEmail(token));
+                 return http::Response::NoContent();
+               });
+    router.Add("POST", p + "/auth/confirm-mobile",
+               [&service](http::Request& req) -> core::Result<http::Response> {
+                 BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
+                 core::JsonReader r(body);
+                 std::string code = r.RequiredString("code");
+                 BEIAN_TRY(r.Finish());
+                 int64_t retry_after = 0;
+                 auto done = service.ConfirmMobile(req.principal->user_id, code, &retry_after);
+                 if (!done) return Refusal(std::move(done).error(), retry_after);
+                 return http::Response::NoContent();
+               },
+               {.auth = http::Auth::kSession});
+    router.Add("POST", p + "/auth/confirm-mobile/resend",
+               [&service](http::Request& req) -> core::Result<http::Response> {
+                 int64_t retry_after = 0;
+                 auto done = service.ResendConfirmation(req.principal->user_id, &retry_after);
+                 if (!done) return Refusal(std::move(done).error(), retry_after);
+                 return Accepted();
+               },
+               {.auth = http::Auth::kSession});
+    router.Add("POST", p + "/auth/password-reset",
+               [&service](http::Request& req) -> core::Result<http::Response> {
+                 BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
+                 core::JsonReader r(body);
+                 std::string email = r.RequiredString("email");
+                 BEIAN_TRY(r.Finish());
+                 int64_t retry_after = 0;
+                 auto done = service.RequestPasswordReset(email, req.client_address, &retry_after);
+                 if (!done) return Refusal(std::move(done).error(), retry_after);
+                 return Accepted();
+               });
+    router.Add("POST", p + "/auth/password-reset/confirm",
+               [&service, options](http::Request& req) -> core::Result<http::Response> {
+                 BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
+                 core::JsonReader r(body);
+                 std::string token = r.RequiredString("token");
+                 std::string password = r.RequiredString("password");
+                 BEIAN_TRY(r.Finish());
+                 return WithPasswordWork(
+                     options.password_pool, req,
+                     [&service, token = std::move(token),
+                      password = std::move(password)]() -> core::Result<http::Response> {
+                       BEIAN_TRY(service.ResetPassword(token, password));
+                       return http::Response::NoContent();
+                     });
+               });
+  } else if (service.options().self_registration) {
     router.Add("POST", p + "/auth/register",
                [&service, options](http::Request& req) -> core::Result<http::Response> {
                  BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));

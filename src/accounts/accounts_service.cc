@@ -3,11 +3,15 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/json.hpp>
 
 #include "accounts/account_rules.h"
+#include "accounts/confirmation_rules.h"
 #include "core/log.h"
 #include "core/roles.h"
+#include "store/account_tokens.h"
 #include "store/login_throttle.h"
+#include "store/notifications.h"
 #include "store/sessions.h"
 
 namespace beian::accounts {
@@ -337,7 +341,306 @@ core::Result<UserView> AccountsService::GetUser(std::string_view user_id) {
   auto user = db_.Read([&](store::Tx& tx) { return store::UserRepo(tx).FindById(user_id); });
   if (!user) return std::move(user).error();
   if (!*user) return Error(ErrorCode::kNotFound, "no such user");
-  return View(**user);
+  BEIAN_ASSIGN_OR_RETURN(UserView view, View(**user));
+  if (options_.confirm_accounts) {
+    auto state = db_.Read(
+        [&](store::Tx& tx) { return store::AccountTokenRepo(tx).GetConfirmation(user_id); });
+    if (!state) return std::move(state).error();
+    view.email_confirmed = state->email_confirmed;
+    view.mobile_confirmed = state->mobile_confirmed;
+  }
+  return view;
+}
+
+}  // namespace beian::accounts
+
+// ---- Confirmation and password reset (issue 9 item 8) ----
+
+namespace beian::accounts {
+namespace {
+
+// One message into the outbox, in the caller's transaction. `dedupe` makes a retried
+// transaction enqueue once.
+core::Status EnqueueMessage(store::Tx& tx, const store::User& user, std::string_view channel,
+                            std::string address, std::string_view template_id,
+                            boost::json::object params, const std::string& dedupe, int64_t now_ms) {
+  params["display_name"] = user.display_name;
+  store::NewNotification n{.dedupe_key = dedupe,
+                           .recipient_id = user.id,
+                           .channel = std::string(channel),
+                           .address = std::move(address),
+                           .template_id = std::string(template_id),
+                           .params_json = boost::json::serialize(params),
+                           .locale = user.locale,
+                           .created_at_ms = now_ms};
+  BEIAN_TRY(store::NotificationRepo(tx).Enqueue(n));
+  return core::Ok();
+}
+
+std::string SendKey(std::string_view user_id) { return "send:" + std::string(user_id); }
+std::string CodeKey(std::string_view user_id) { return "code:" + std::string(user_id); }
+std::string ResetIpKey(std::string_view address) { return "reset-ip:" + std::string(address); }
+std::string ResetEmailKey(const std::string& email) { return "reset:" + core::HashToken(email); }
+
+}  // namespace
+
+core::Status AccountsService::Throttle(const std::string& key, const ThrottlePolicy& policy,
+                                       int64_t* retry_after_seconds) {
+  const int64_t now = ToMs(clock_.Now());
+  return db_.Write(
+      [&](store::Tx& tx) -> core::Status {
+        store::LoginThrottleRepo throttle(tx);
+        BEIAN_ASSIGN_OR_RETURN(auto counter, throttle.Get(key));
+        const CounterState state = ToState(counter, policy, now);
+        if (state.delayed_until_ms > now) {
+          const int64_t wait = (state.delayed_until_ms - now + 999) / 1000;
+          if (retry_after_seconds) *retry_after_seconds = wait;
+          return Error(ErrorCode::kTooManyRequests,
+                       "asked too often: try again in " + std::to_string(wait) + " seconds");
+        }
+        return CountFailure(throttle, key, policy, now);
+      },
+      {.isolation = store::Isolation::kReadCommitted});
+}
+
+core::Status AccountsService::SendEmailLink(store::Tx& tx, const store::User& user,
+                                            int64_t now_ms) const {
+  const std::string token = core::RandomToken();
+  const std::string hash = core::HashToken(token);
+  BEIAN_TRY(store::AccountTokenRepo(tx).Issue({.token_hash = hash,
+                                               .user_id = user.id,
+                                               .purpose = std::string(store::kTokenConfirmEmail),
+                                               .created_at_ms = now_ms,
+                                               .expires_at_ms = now_ms + Ms(kEmailLinkLifetime)}));
+  return EnqueueMessage(tx, user, "email", user.email, "account_confirm_email", {{"token", token}},
+                        "account:" + hash, now_ms);
+}
+
+core::Status AccountsService::SendMobileCode(store::Tx& tx, const store::User& user,
+                                             int64_t now_ms) const {
+  if (user.phone.empty()) return core::Ok();
+  const std::string code = DrawMobileCode();
+  const std::string hash = HashMobileCode(user.id, code);
+  BEIAN_TRY(store::AccountTokenRepo(tx).Issue({.token_hash = hash,
+                                               .user_id = user.id,
+                                               .purpose = std::string(store::kTokenConfirmMobile),
+                                               .created_at_ms = now_ms,
+                                               .expires_at_ms = now_ms + Ms(kMobileCodeLifetime)}));
+  // The dedupe key names the code's row, never the code itself.
+  return EnqueueMessage(tx, user, "sms", user.phone, "account_confirm_mobile", {{"code", code}},
+                        "account:" + hash + ":" + std::to_string(now_ms), now_ms);
+}
+
+core::Status AccountsService::RegisterUnconfirmed(const Registration& r,
+                                                  std::string_view client_address,
+                                                  int64_t* retry_after_seconds) {
+  if (!options_.self_registration) return Error(ErrorCode::kNotFound, "registration is closed");
+  auto problems = ValidateRegistration(r.email, r.phone, r.password, r.display_name, true);
+  if (!problems.empty()) {
+    return Error(ErrorCode::kValidationFailed, "the registration has invalid fields",
+                 std::move(problems));
+  }
+  BEIAN_TRY(
+      Throttle(RegistrationKey(client_address), RegistrationThrottlePolicy(), retry_after_seconds));
+  const std::string email = NormalizeEmail(r.email);
+  const int64_t now = ToMs(clock_.Now());
+  // The password is hashed whatever happens next, so both answers take about as long.
+  BEIAN_ASSIGN_OR_RETURN(std::string hash, core::HashPassword(r.password, options_.password_cost));
+  return db_.Write([&](store::Tx& tx) -> core::Status {
+    store::UserRepo users(tx);
+    BEIAN_ASSIGN_OR_RETURN(auto existing, users.FindByEmail(email));
+    if (existing) {
+      core::Log(core::LogLevel::kInfo, "registration_for_existing_account",
+                {{"user_id", existing->id}});
+      return EnqueueMessage(tx, *existing, "email", existing->email, "account_exists", {},
+                            "account-exists:" + existing->id + ":" + std::to_string(now), now);
+    }
+    store::NewUser nu;
+    nu.id = core::RandomId();
+    nu.email = email;
+    nu.password_hash = hash;
+    nu.phone = pii_.Seal(NormalizeMobile(r.phone).value_or(""), kPhoneColumn);
+    nu.display_name = NormalizeDisplayName(r.display_name);
+    nu.role = options_.registration_role;
+    nu.locale = r.locale == "en" ? "en" : "zh-CN";
+    nu.created_at_ms = now;
+    BEIAN_ASSIGN_OR_RETURN(store::User user, users.Create(nu));
+    BEIAN_TRY(store::AccountTokenRepo(tx).StartConfirmation(user.id));
+    BEIAN_TRY(SendEmailLink(tx, user, now));
+    BEIAN_TRY(SendMobileCode(tx, user, now));
+    core::Log(core::LogLevel::kInfo, "user_registered", {{"user_id", user.id}});
+    return core::Ok();
+  });
+}
+
+core::Status AccountsService::ConfirmEmail(std::string_view token) {
+  const std::string hash = core::HashToken(token);
+  const int64_t now = ToMs(clock_.Now());
+  return db_.Write([&](store::Tx& tx) -> core::Status {
+    store::AccountTokenRepo tokens(tx);
+    BEIAN_ASSIGN_OR_RETURN(auto t, tokens.FindByHash(hash));
+    if (!t || t->purpose != store::kTokenConfirmEmail) {
+      return Error(ErrorCode::kTokenInvalid, "this confirmation link is not valid");
+    }
+    if (auto refused = RefuseToken({t->expires_at_ms, t->used_at_ms.has_value(), 0}, now)) {
+      return *refused;
+    }
+    BEIAN_ASSIGN_OR_RETURN(bool marked, tokens.MarkUsed(hash, now));
+    if (!marked) return Error(ErrorCode::kTokenInvalid, "this link has been used already");
+    BEIAN_TRY(tokens.ConfirmEmail(t->user_id, now));
+    core::Log(core::LogLevel::kInfo, "email_confirmed", {{"user_id", t->user_id}});
+    return core::Ok();
+  });
+}
+
+core::Status AccountsService::ConfirmMobile(std::string_view user_id, std::string_view code,
+                                            int64_t* retry_after_seconds) {
+  const int64_t now = ToMs(clock_.Now());
+  auto state =
+      db_.Read([&](store::Tx& tx) { return store::AccountTokenRepo(tx).GetConfirmation(user_id); });
+  if (!state) return std::move(state).error();
+  if (state->mobile_confirmed) return core::Ok();
+  {
+    auto counter =
+        db_.Read([&](store::Tx& tx) { return store::LoginThrottleRepo(tx).Get(CodeKey(user_id)); });
+    if (!counter) return std::move(counter).error();
+    const CounterState c = ToState(*counter, CodeThrottlePolicy(), now);
+    if (c.delayed_until_ms > now) {
+      const int64_t wait = (c.delayed_until_ms - now + 999) / 1000;
+      if (retry_after_seconds) *retry_after_seconds = wait;
+      return Error(ErrorCode::kTooManyRequests,
+                   "too many wrong codes: try again in " + std::to_string(wait) + " seconds");
+    }
+  }
+  bool wrong = false;
+  auto result = db_.Write([&](store::Tx& tx) -> core::Status {
+    wrong = false;
+    store::AccountTokenRepo tokens(tx);
+    BEIAN_ASSIGN_OR_RETURN(auto t, tokens.FindLatestUnused(user_id, store::kTokenConfirmMobile));
+    if (!t) return Error(ErrorCode::kTokenInvalid, "no code is waiting: ask for a new one");
+    if (auto refused = RefuseToken({t->expires_at_ms, false, t->attempts}, now)) return *refused;
+    if (!IsWellFormedCode(code) || HashMobileCode(user_id, code) != t->token_hash) {
+      BEIAN_TRY(tokens.CountAttempt(t->token_hash));
+      wrong = true;
+      return core::Ok();
+    }
+    BEIAN_ASSIGN_OR_RETURN(bool marked, tokens.MarkUsed(t->token_hash, now));
+    if (!marked) return Error(ErrorCode::kTokenInvalid, "this code has been used already");
+    BEIAN_TRY(tokens.ConfirmMobile(user_id, now));
+    return core::Ok();
+  });
+  if (!result) return result;
+  if (wrong) {
+    BEIAN_TRY(db_.Write(
+        [&](store::Tx& tx) -> core::Status {
+          store::LoginThrottleRepo throttle(tx);
+          return CountFailure(throttle, CodeKey(user_id), CodeThrottlePolicy(), now);
+        },
+        {.isolation = store::Isolation::kReadCommitted}));
+    return Error(ErrorCode::kTokenInvalid, "the code is not correct",
+                 {{"code", "code_incorrect", "the code is not correct"}});
+  }
+  core::Log(core::LogLevel::kInfo, "mobile_confirmed", {{"user_id", user_id}});
+  return core::Ok();
+}
+
+core::Status AccountsService::ResendConfirmation(std::string_view user_id,
+                                                 int64_t* retry_after_seconds) {
+  auto state =
+      db_.Read([&](store::Tx& tx) { return store::AccountTokenRepo(tx).GetConfirmation(user_id); });
+  if (!state) return std::move(state).error();
+  if (state->email_confirmed && state->mobile_confirmed) return core::Ok();
+  BEIAN_TRY(Throttle(SendKey(user_id), SendThrottlePolicy(), retry_after_seconds));
+  const int64_t now = ToMs(clock_.Now());
+  return db_.Write([&](store::Tx& tx) -> core::Status {
+    BEIAN_ASSIGN_OR_RETURN(auto user, store::UserRepo(tx).FindById(user_id));
+    if (!user) return Error(ErrorCode::kNotFound, "no such user");
+    BEIAN_ASSIGN_OR_RETURN(auto now_state, store::AccountTokenRepo(tx).GetConfirmation(user_id));
+    if (!now_state.email_confirmed) BEIAN_TRY(SendEmailLink(tx, *user, now));
+    if (!now_state.mobile_confirmed) BEIAN_TRY(SendMobileCode(tx, *user, now));
+    return core::Ok();
+  });
+}
+
+core::Status AccountsService::RequestPasswordReset(std::string_view email_in,
+                                                   std::string_view client_address,
+                                                   int64_t* retry_after_seconds) {
+  const std::string email = NormalizeEmail(email_in);
+  if (!IsValidEmail(email)) {
+    return Error(ErrorCode::kValidationFailed, "the e-mail address is not valid",
+                 {{"email", "invalid_email", "the e-mail address is not valid"}});
+  }
+  BEIAN_TRY(
+      Throttle(ResetIpKey(client_address), ResetAddressThrottlePolicy(), retry_after_seconds));
+  BEIAN_TRY(Throttle(ResetEmailKey(email), ResetEmailThrottlePolicy(), retry_after_seconds));
+  const int64_t now = ToMs(clock_.Now());
+  return db_.Write([&](store::Tx& tx) -> core::Status {
+    BEIAN_ASSIGN_OR_RETURN(auto user, store::UserRepo(tx).FindByEmail(email));
+    if (!user || !MayLogIn(user->role)) return core::Ok();  // the same answer
+    const std::string token = core::RandomToken();
+    const std::string hash = core::HashToken(token);
+    BEIAN_TRY(
+        store::AccountTokenRepo(tx).Issue({.token_hash = hash,
+                                           .user_id = user->id,
+                                           .purpose = std::string(store::kTokenPasswordReset),
+                                           .created_at_ms = now,
+                                           .expires_at_ms = now + Ms(kPasswordResetLifetime)}));
+    core::Log(core::LogLevel::kInfo, "password_reset_requested", {{"user_id", user->id}});
+    return EnqueueMessage(tx, *user, "email", user->email, "password_reset", {{"token", token}},
+                          "account:" + hash, now);
+  });
+}
+
+core::Status AccountsService::ResetPassword(std::string_view token, std::string_view password) {
+  const std::string hash = core::HashToken(token);
+  const int64_t now = ToMs(clock_.Now());
+  auto found = db_.Read([&](store::Tx& tx) -> core::Result<std::optional<store::User>> {
+    BEIAN_ASSIGN_OR_RETURN(auto t, store::AccountTokenRepo(tx).FindByHash(hash));
+    if (!t || t->purpose != store::kTokenPasswordReset) return std::optional<store::User>();
+    if (auto refused = RefuseToken({t->expires_at_ms, t->used_at_ms.has_value(), 0}, now)) {
+      return *refused;
+    }
+    return store::UserRepo(tx).FindById(t->user_id);
+  });
+  if (!found) return std::move(found).error();
+  if (!*found) return Error(ErrorCode::kTokenInvalid, "this reset link is not valid");
+  const store::User& user = **found;
+  auto problems = ValidatePassword(password, user.email);
+  if (!problems.empty()) {
+    return Error(ErrorCode::kValidationFailed, "the new password is not acceptable",
+                 std::move(problems));
+  }
+  BEIAN_ASSIGN_OR_RETURN(std::string password_hash,
+                         core::HashPassword(password, options_.password_cost));
+  return db_.Write([&](store::Tx& tx) -> core::Status {
+    store::AccountTokenRepo tokens(tx);
+    BEIAN_ASSIGN_OR_RETURN(bool marked, tokens.MarkUsed(hash, now));
+    if (!marked) return Error(ErrorCode::kTokenInvalid, "this reset link has been used already");
+    BEIAN_TRY(store::UserRepo(tx).SetPasswordHash(user.id, password_hash));
+    BEIAN_ASSIGN_OR_RETURN(int64_t ended, store::SessionRepo(tx).DeleteForUser(user.id));
+    // The link proves the mailbox: an unconfirmed address is confirmed by it.
+    BEIAN_TRY(tokens.ConfirmEmail(user.id, now));
+    core::Log(core::LogLevel::kInfo, "password_reset", {{"user_id", user.id}, {"sessions", ended}});
+    return core::Ok();
+  });
+}
+
+core::Status AccountsService::RequireConfirmed(std::string_view user_id) {
+  if (!options_.confirm_accounts) return core::Ok();
+  auto state =
+      db_.Read([&](store::Tx& tx) { return store::AccountTokenRepo(tx).GetConfirmation(user_id); });
+  if (!state) return std::move(state).error();
+  if (state->email_confirmed && state->mobile_confirmed) return core::Ok();
+  std::vector<core::ErrorDetail> details;
+  if (!state->email_confirmed) {
+    details.push_back({"email", "email_unconfirmed", "the e-mail address is not confirmed"});
+  }
+  if (!state->mobile_confirmed) {
+    details.push_back({"phone", "mobile_unconfirmed", "the mobile number is not confirmed"});
+  }
+  return Error(ErrorCode::kAccountUnconfirmed,
+               "confirm your e-mail address and mobile number before submitting",
+               std::move(details));
 }
 
 }  // namespace beian::accounts

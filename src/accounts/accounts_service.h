@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "accounts/account_rules.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/pii_cipher.h"
@@ -33,6 +34,11 @@ struct AccountsOptions {
   // Sessions one account may hold; a new one beyond this ends the oldest.
   int max_sessions_per_account = 20;
   core::PasswordCost password_cost = core::PasswordCost::kInteractive;
+  // Issue 9 item 8 (the agent): self-registered accounts confirm their e-mail address (a link)
+  // and mobile (a 6-digit code) through the notification outbox, registration no longer tells
+  // whether an address has an account, and passwords can be reset by an e-mail link. Needs the
+  // agent's migration 0008.
+  bool confirm_accounts = false;
 };
 
 // What a client sees of a user (DESIGN §6 `user`).
@@ -43,6 +49,9 @@ struct UserView {
   std::string display_name;
   std::string role;
   std::string locale;
+  // False only for a self-registered account that has not confirmed it yet.
+  bool email_confirmed = true;
+  bool mobile_confirmed = true;
 };
 
 struct Registration {
@@ -74,6 +83,33 @@ class AccountsService {
   // its first session commit in one transaction.
   core::Result<SessionGrant> Register(const Registration& r, std::string_view client_address,
                                       int64_t* retry_after_seconds = nullptr);
+
+  // Registration with confirmation (options.confirm_accounts): validation_failed and
+  // too_many_requests as Register; otherwise Ok whether or not the address has an account, in
+  // about the same time. A new account is created unconfirmed and is sent the e-mail link and
+  // the mobile code; the owner of an existing address is mailed "someone tried to register with
+  // your address" instead. Nobody is signed in (the client signs in next).
+  core::Status RegisterUnconfirmed(const Registration& r, std::string_view client_address,
+                                   int64_t* retry_after_seconds = nullptr);
+  // token_invalid for an unknown, used or expired link (one-time; 24 hours).
+  core::Status ConfirmEmail(std::string_view token);
+  // token_invalid for a wrong, used or expired code (10 minutes, 5 guesses), too_many_requests
+  // after repeated wrong codes. Ok when the mobile is confirmed already.
+  core::Status ConfirmMobile(std::string_view user_id, std::string_view code,
+                             int64_t* retry_after_seconds = nullptr);
+  // Sends a new mobile code (and a new e-mail link while the address is unconfirmed);
+  // too_many_requests when asked too often for this account. Ok with nothing sent when both are
+  // confirmed.
+  core::Status ResendConfirmation(std::string_view user_id, int64_t* retry_after_seconds = nullptr);
+  // Mails a reset link (one-time, 30 minutes) when the address has an account; Ok either way.
+  // too_many_requests per client address and per e-mail address.
+  core::Status RequestPasswordReset(std::string_view email, std::string_view client_address,
+                                    int64_t* retry_after_seconds = nullptr);
+  // Sets the new password (password rules apply: validation_failed) and ends every session of
+  // the account; token_invalid for an unknown, used or expired link.
+  core::Status ResetPassword(std::string_view token, std::string_view password);
+  // account_unconfirmed unless the account has confirmed both its e-mail address and its mobile.
+  core::Status RequireConfirmed(std::string_view user_id);
 
   // invalid_credentials (the same for an unknown e-mail and a wrong password, in about the same
   // time), too_many_requests while throttled (retry_after_seconds set; see ThrottlePolicy in
@@ -117,6 +153,12 @@ class AccountsService {
       const Registration& r, std::string_view role, bool phone_required,
       const std::function<core::Status()>& before_hashing = {}) const;
   bool MayLogIn(std::string_view role) const;
+  // Issues an e-mail link / mobile code for `user` and enqueues its message (inside `tx`).
+  core::Status SendEmailLink(store::Tx& tx, const store::User& user, int64_t now_ms) const;
+  core::Status SendMobileCode(store::Tx& tx, const store::User& user, int64_t now_ms) const;
+  // Counts one use of `key` against `policy`, refusing with too_many_requests while delayed.
+  core::Status Throttle(const std::string& key, const ThrottlePolicy& policy,
+                        int64_t* retry_after_seconds);
   // The client's view of a stored user (mobile number opened).
   core::Result<UserView> View(const store::User& u) const;
 

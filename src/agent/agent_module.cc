@@ -46,7 +46,8 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
                                  std::string(core::kRoleReviewer), std::string(core::kRoleAdmin)},
                  .self_registration = true,
                  .registration_role = std::string(core::kRoleApplicant),
-                 .password_cost = options_.password_cost}),
+                 .password_cost = options_.password_cost,
+                 .confirm_accounts = true}),
       inventory_(db, clock),
       applications_(db, clock, pii, rules, options_.applications),
       documents_(db, *options_.blobs, clock, StoredApplicationAccess),
@@ -67,7 +68,9 @@ void AgentModule::Register(http::Router& router) {
                                    .cookie_secure = options_.cookie_secure,
                                    .password_pool = options_.password_pool});
   RegisterInventoryRoutes(router, inventory_, std::string(kApiPrefix));
-  RegisterApplicationRoutes(router, applications_, std::string(kApiPrefix));
+  RegisterApplicationRoutes(
+      router, applications_, std::string(kApiPrefix),
+      [this](std::string_view user_id) { return accounts_.RequireConfirmed(user_id); });
   RegisterDocumentRoutes(router, documents_, std::string(kApiPrefix), options_.upload_limit);
   RegisterReviewRoutes(router, review_, applications_, std::string(kApiPrefix));
   RegisterPublicFilingsRoutes(router, public_filings_);

@@ -112,7 +112,8 @@ json::object EventJson(const store::ApplicationEvent& e) {
 }
 
 void RegisterApplicationRoutes(http::Router& router, ApplicationsService& service,
-                               const std::string& prefix) {
+                               const std::string& prefix,
+                               std::function<core::Status(std::string_view user_id)> may_submit) {
   const http::RouteOptions applicant{.auth = http::Auth::kSession,
                                      .roles = {std::string(core::kRoleApplicant)}};
   const std::string base = prefix + "/applications";
@@ -180,7 +181,8 @@ void RegisterApplicationRoutes(http::Router& router, ApplicationsService& servic
 
   router.Add(
       "POST", base + "/{id}/submit",
-      [&service](http::Request& req) -> Result<http::Response> {
+      [&service, may_submit](http::Request& req) -> Result<http::Response> {
+        if (may_submit) BEIAN_TRY(may_submit(req.principal->user_id));
         SubmitRequest submit;
         if (!req.body.empty()) {
           BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));

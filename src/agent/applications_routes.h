@@ -13,15 +13,20 @@
 // Role applicant only; another applicant's application is 404.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "agent/applications_service.h"
 #include "http/router.h"
 
 namespace beian::agent {
 
-void RegisterApplicationRoutes(http::Router& router, ApplicationsService& service,
-                               const std::string& prefix);
+// `may_submit` (when set) is asked before a submit: its error refuses it (the agent: an
+// account that has not confirmed its e-mail address and mobile gets account_unconfirmed).
+void RegisterApplicationRoutes(
+    http::Router& router, ApplicationsService& service, const std::string& prefix,
+    std::function<core::Status(std::string_view user_id)> may_submit = {});
 
 // The JSON of one timeline row.
 boost::json::object EventJson(const store::ApplicationEvent& e);

@@ -16,6 +16,7 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kValidationFailed:
     case ErrorCode::kUnknownField:
     case ErrorCode::kBadRequest:
+    case ErrorCode::kTokenInvalid:
       return 400;
     case ErrorCode::kUnauthenticated:
     case ErrorCode::kInvalidCredentials:
@@ -26,6 +27,7 @@ unsigned HttpStatusFor(core::ErrorCode code) {
       return 401;
     case ErrorCode::kForbidden:
     case ErrorCode::kCsrfFailed:
+    case ErrorCode::kAccountUnconfirmed:
       return 403;
     case ErrorCode::kNotFound:
       return 404;

@@ -34,7 +34,13 @@ constexpr std::array<ParamSpec, 5> kBackdrop{{
     {"tracking_number", 32},
 }};
 
-constexpr std::array<TemplateSpec, 7> kCatalogue{{
+// Accounts (issue 9 item 8; accounts::AccountsService): the one-time link's token, the mobile
+// code. The link is {console_url}confirm-email?token={token} (or reset-password?token=).
+constexpr std::array<ParamSpec, 1> kAccountToken{{{"token", 43}}};
+constexpr std::array<ParamSpec, 1> kAccountCode{{{"code", 6}}};
+constexpr std::array<ParamSpec, 0> kAccountNone{};
+
+constexpr std::array<TemplateSpec, 11> kCatalogue{{
     {"application_submitted", kApplication},
     {"preliminary_approved", kApplication},
     {"preliminary_rejected", kRejection},
@@ -42,6 +48,10 @@ constexpr std::array<TemplateSpec, 7> kCatalogue{{
     {"photo_accepted", kApplication},
     {"photo_rejected", kRejection},
     {"application_withdrawn", kApplication},
+    {"account_confirm_email", kAccountToken},
+    {"account_confirm_mobile", kAccountCode},
+    {"account_exists", kAccountNone},
+    {"password_reset", kAccountToken},
 }};
 
 }  // namespace

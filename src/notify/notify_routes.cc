@@ -81,6 +81,12 @@ json::object AdminJson(const store::Notification& n, const AddressOpener& open) 
                       {"sent_at", OptionalTime(n.sent_at_ms)}};
 }
 
+// Messages that carry a one-time link or code (accounts): an account's own history leaves their
+// text out, or a signed-in session could read the code meant for the mobile (or a reset link).
+bool SecretTemplate(std::string_view id) {
+  return id == "account_confirm_email" || id == "account_confirm_mobile" || id == "password_reset";
+}
+
 }  // namespace
 
 void RegisterNotifyRoutes(http::Router& router, store::Database& db,
@@ -135,7 +141,7 @@ void RegisterNotifyRoutes(http::Router& router, store::Database& db,
                      {"state", n.state},
                      {"attempts", n.attempts},
                      {"subject", n.subject},
-                     {"text", n.body_text},
+                     {"text", SecretTemplate(n.template_id) ? std::string() : n.body_text},
                      {"created_at", Timestamp(n.created_at_ms)},
                      {"sent_at", n.sent_at_ms ? json::value(Timestamp(*n.sent_at_ms))
                                               : json::value(nullptr)}});

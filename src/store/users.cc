@@ -26,6 +26,8 @@ constexpr Statement kNextPage{"users.next_page",
                               "SELECT " BEIAN_USER_COLUMNS
                               " FROM users WHERE created_at > $2 OR (created_at = $2 AND id > $3)"
                               " ORDER BY created_at, id LIMIT $1"};
+constexpr Statement kSetPassword{"users.set_password",
+                                 "UPDATE users SET password_hash = $2 WHERE id = $1"};
 constexpr Statement kCount{"users.count", "SELECT count(*) FROM users"};
 
 #undef BEIAN_USER_COLUMNS
@@ -134,6 +136,12 @@ Result<UserPage> UserRepo::List(int limit, std::string_view cursor) {
 Result<int64_t> UserRepo::Count() {
   BEIAN_ASSIGN_OR_RETURN(auto row, tx_.QueryOne(kCount));
   return row->GetInt(0);
+}
+
+core::Status UserRepo::SetPasswordHash(std::string_view id, std::string_view password_hash) {
+  BEIAN_ASSIGN_OR_RETURN(int64_t n, tx_.Exec(kSetPassword, {id, password_hash}));
+  if (n != 1) return Error(ErrorCode::kNotFound, "no such user");
+  return core::Ok();
 }
 
 }  // namespace beian::store

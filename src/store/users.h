@@ -66,6 +66,8 @@ class UserRepo {
   // cursor or limit.
   core::Result<UserPage> List(int limit, std::string_view cursor);
   core::Result<int64_t> Count();
+  // Replaces the password hash (password reset); kNotFound when there is no such user.
+  core::Status SetPasswordHash(std::string_view id, std::string_view password_hash);
 
   // Decodes the eight user columns (id, email, phone, display_name, role, password_hash,
   // locale, created_at) starting at `first_column`; shared with the sessions join.

@@ -311,16 +311,57 @@ export class Client {
     return this.request('POST', p, { ...o, json });
   }
 
-  async register(acct) {
+  // Registers (202 whether or not the address has an account), signs in, and unless
+  // `confirm` is false confirms the e-mail address and mobile from the development mailbox,
+  // read by `mailbox` (a client allowed to read it: anyone in demo mode). Returns the sign-in's
+  // response (the user, the CSRF token).
+  async register(acct, { confirm = true, mailbox = this } = {}) {
     const r = await this.post('/auth/register', acct);
-    assert.equal(r.status, 201, `register ${acct.email}: ${r.text}`);
-    return r;
+    assert.equal(r.status, 202, `register ${acct.email}: ${r.text}`);
+    const signedIn = await this.login(acct.email, acct.password);
+    if (confirm) await this.confirmAccount(signedIn.data.user, mailbox);
+    return signedIn;
+  }
+
+  // Confirms the signed-in `user` (from /me or a sign-in) with the link and code in the mailbox.
+  async confirmAccount(user, mailbox = this) {
+    const email = await waitForMailboxMessage(mailbox, (m) => m.template === 'account_confirm_email' && m.to === user.email);
+    const token = /confirm-email\?token=([A-Za-z0-9_-]+)/.exec(email.text)?.[1];
+    assert.ok(token, `no link in ${email.text}`);
+    const ce = await this.post('/auth/confirm-email', { token });
+    assert.equal(ce.status, 204, `confirm-email: ${ce.text}`);
+    const masked = maskMobile(user.phone);
+    const sms = await waitForMailboxMessage(mailbox, (m) => m.template === 'account_confirm_mobile' && m.to === masked);
+    const code = /(\d{6})/.exec(sms.text)?.[1];
+    assert.ok(code, `no code in ${sms.text}`);
+    const cm = await this.post('/auth/confirm-mobile', { code });
+    assert.equal(cm.status, 204, `confirm-mobile: ${cm.text}`);
   }
 
   async login(email, password) {
     const r = await this.post('/auth/login', { email, password });
     assert.equal(r.status, 200, `login ${email}: ${r.text}`);
     return r;
+  }
+}
+
+// The mobile number as the mailbox shows it (core::MaskMobile: the first 3 and last 4 digits).
+export function maskMobile(phone) {
+  let d = String(phone).replace(/[^0-9０-９]/g, '').replace(/[０-９]/g, (c) => String(c.charCodeAt(0) - 0xff10));
+  if (d.length === 13 && d.startsWith('86')) d = d.slice(2);
+  return `${d.slice(0, 3)}****${d.slice(-4)}`;
+}
+
+// The newest mailbox message that `match` accepts, waiting up to `timeoutMs` for the workers.
+export async function waitForMailboxMessage(client, match, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await client.get('/admin/mailbox?limit=100');
+    assert.equal(r.status, 200, `mailbox: ${r.text}`);
+    const found = r.data.items.find(match);
+    if (found) return found;
+    if (Date.now() > deadline) assert.fail('no such message in the mailbox');
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
