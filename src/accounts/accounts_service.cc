@@ -79,7 +79,15 @@ AccountsService::AccountsService(store::Database& db, const core::Clock& clock,
 
 core::Result<UserView> AccountsService::View(const store::User& u) const {
   BEIAN_ASSIGN_OR_RETURN(std::string phone, pii_.Open(u.phone, kPhoneColumn));
-  return UserView{u.id, u.email, std::move(phone), u.display_name, u.role, u.locale};
+  UserView view{u.id, u.email, std::move(phone), u.display_name, u.role, u.locale};
+  if (options_.confirm_accounts) {
+    auto state =
+        db_.Read([&](store::Tx& tx) { return store::AccountTokenRepo(tx).GetConfirmation(u.id); });
+    if (!state) return std::move(state).error();
+    view.email_confirmed = state->email_confirmed;
+    view.mobile_confirmed = state->mobile_confirmed;
+  }
+  return view;
 }
 
 bool AccountsService::MayLogIn(std::string_view role) const {
@@ -341,15 +349,7 @@ core::Result<UserView> AccountsService::GetUser(std::string_view user_id) {
   auto user = db_.Read([&](store::Tx& tx) { return store::UserRepo(tx).FindById(user_id); });
   if (!user) return std::move(user).error();
   if (!*user) return Error(ErrorCode::kNotFound, "no such user");
-  BEIAN_ASSIGN_OR_RETURN(UserView view, View(**user));
-  if (options_.confirm_accounts) {
-    auto state = db_.Read(
-        [&](store::Tx& tx) { return store::AccountTokenRepo(tx).GetConfirmation(user_id); });
-    if (!state) return std::move(state).error();
-    view.email_confirmed = state->email_confirmed;
-    view.mobile_confirmed = state->mobile_confirmed;
-  }
-  return view;
+  return View(**user);
 }
 
 }  // namespace beian::accounts

@@ -40,10 +40,10 @@ function parseSetCookie(header) {
   return { name: pair.slice(0, eq), value: pair.slice(eq + 1), attrs };
 }
 
-const kUserKeys = ['display_name', 'email', 'id', 'locale', 'phone', 'role'];
+const kUserKeys = ['display_name', 'email', 'email_confirmed', 'id', 'locale', 'mobile_confirmed', 'phone', 'role'];
 
 describe('account journey', () => {
-  test('register → logged in → /me → logout → /me 401 → login', async () => {
+  test('register → sign in → confirm → /me → logout → /me 401 → login', async () => {
     const acct = account('journey');
     const c = agent();
     const reg = await c.register(acct);
