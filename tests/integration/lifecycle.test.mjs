@@ -184,7 +184,7 @@ describe('lifecycle', () => {
     const server = await startServer({ db, migrate: false, demo: false, extraArgs: ['--threads', '4'] });
     try {
       const c = new Client(server.agentUrl);
-      await c.register(journey.acct);
+      await c.register(journey.acct, { confirm: false });
       journey.cookie = c.cookieHeader();
       // An idle keep-alive connection must not hold up the shutdown.
       const idle = await new RawConnection(server.agentPort).open();

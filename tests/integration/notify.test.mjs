@@ -112,7 +112,7 @@ describe('outside demo mode the mailbox is for admins', () => {
     const server = await startServer({ demo: false });
     try {
       const c = new Client(server.agentUrl);
-      await c.register(account('nt-nodemo'));
+      await c.register(account('nt-nodemo'), { confirm: false });
       assertError(await c.get('/admin/mailbox'), 403, 'forbidden');
       assert.equal((await c.get('/me/notifications')).status, 200);
     } finally {
