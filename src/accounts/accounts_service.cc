@@ -446,31 +446,41 @@ core::Status AccountsService::RegisterUnconfirmed(const Registration& r,
   const int64_t now = ToMs(clock_.Now());
   // The password is hashed whatever happens next, so both answers take about as long.
   BEIAN_ASSIGN_OR_RETURN(std::string hash, core::HashPassword(r.password, options_.password_cost));
-  return db_.Write([&](store::Tx& tx) -> core::Status {
-    store::UserRepo users(tx);
-    BEIAN_ASSIGN_OR_RETURN(auto existing, users.FindByEmail(email));
-    if (existing) {
-      core::Log(core::LogLevel::kInfo, "registration_for_existing_account",
-                {{"user_id", existing->id}});
-      return EnqueueMessage(tx, *existing, "email", existing->email, "account_exists", {},
-                            "account-exists:" + existing->id + ":" + std::to_string(now), now);
-    }
-    store::NewUser nu;
-    nu.id = core::RandomId();
-    nu.email = email;
-    nu.password_hash = hash;
-    nu.phone = pii_.Seal(NormalizeMobile(r.phone).value_or(""), kPhoneColumn);
-    nu.display_name = NormalizeDisplayName(r.display_name);
-    nu.role = options_.registration_role;
-    nu.locale = r.locale == "en" ? "en" : "zh-CN";
-    nu.created_at_ms = now;
-    BEIAN_ASSIGN_OR_RETURN(store::User user, users.Create(nu));
-    BEIAN_TRY(store::AccountTokenRepo(tx).StartConfirmation(user.id));
-    BEIAN_TRY(SendEmailLink(tx, user, now));
-    BEIAN_TRY(SendMobileCode(tx, user, now));
-    core::Log(core::LogLevel::kInfo, "user_registered", {{"user_id", user.id}});
-    return core::Ok();
-  });
+  auto attempt = [&]() -> core::Status {
+    return db_.Write([&](store::Tx& tx) -> core::Status {
+      store::UserRepo users(tx);
+      BEIAN_ASSIGN_OR_RETURN(auto existing, users.FindByEmail(email));
+      if (existing) {
+        core::Log(core::LogLevel::kInfo, "registration_for_existing_account",
+                  {{"user_id", existing->id}});
+        return EnqueueMessage(tx, *existing, "email", existing->email, "account_exists", {},
+                              "account-exists:" + existing->id + ":" + std::to_string(now), now);
+      }
+      store::NewUser nu;
+      nu.id = core::RandomId();
+      nu.email = email;
+      nu.password_hash = hash;
+      nu.phone = pii_.Seal(NormalizeMobile(r.phone).value_or(""), kPhoneColumn);
+      nu.display_name = NormalizeDisplayName(r.display_name);
+      nu.role = options_.registration_role;
+      nu.locale = r.locale == "en" ? "en" : "zh-CN";
+      nu.created_at_ms = now;
+      BEIAN_ASSIGN_OR_RETURN(store::User user, users.Create(nu));
+      BEIAN_TRY(store::AccountTokenRepo(tx).StartConfirmation(user.id));
+      BEIAN_TRY(SendEmailLink(tx, user, now));
+      BEIAN_TRY(SendMobileCode(tx, user, now));
+      core::Log(core::LogLevel::kInfo, "user_registered", {{"user_id", user.id}});
+      return core::Ok();
+    });
+  };
+  auto done = attempt();
+  // A concurrent registration of the same address created it first: answer as for an existing
+  // account (the owner is mailed), never with email_taken.
+  if (!done &&
+      (done.error().code == ErrorCode::kEmailTaken || done.error().code == ErrorCode::kConflict)) {
+    done = attempt();
+  }
+  return done;
 }
 
 core::Status AccountsService::ConfirmEmail(std::string_view token) {

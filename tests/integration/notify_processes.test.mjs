@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import {
   Client,
   account,
+  createUser,
   freePort,
   kBin,
   kWebDir,
@@ -19,6 +20,8 @@ import {
 import { smsSink, smtpSink } from './lib/notify_sinks.mjs';
 
 const kSecret = crypto.randomBytes(32).toString('hex');
+// `beian admin create-user` (createUser) seals mobile numbers with the agents' key.
+process.env.BEIAN_SECRET_KEY = kSecret;
 
 // One agent process on `db`: {url, child, output(), stop(signal)}.
 async function startAgent(db, extraArgs) {
@@ -98,10 +101,14 @@ describe('two agent processes on one database', () => {
     const a = await startAgent(db, common);
     const b = await startAgent(db, common);
     try {
+      // Accounts from the command line: registration would put its own messages in the outbox.
+      const [accA, accB] = [account('nt-two-a'), account('nt-two-b')];
+      await createUser(db, accA);
+      await createUser(db, accB);
       const ca = new Client(a.url);
-      await ca.register(account('nt-two-a'));
+      await ca.login(accA.email, accA.password);
       const cb = new Client(b.url);
-      await cb.register(account('nt-two-b'));
+      await cb.login(accB.email, accB.password);
       const kEach = 15;
       await Promise.all([
         (async () => { for (let i = 0; i < kEach; i += 1) await withdrawApplication(ca); })(),
@@ -141,7 +148,8 @@ describe('a worker killed mid-delivery', () => {
       try {
         const c = new Client(first.url);
         const acct = account('nt-kill');
-        await c.register(acct);
+        await createUser(db, acct);
+        await c.login(acct.email, acct.password);
         await withdrawApplication(c);
         // The e-mail is in flight (DATA sent, the listener still thinking): kill the agent.
         const deadline = Date.now() + 15_000;

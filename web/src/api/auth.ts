@@ -10,6 +10,9 @@ export interface User {
   display_name: string;
   role: Role | string;
   locale?: string;
+  // False only for a self-registered account that has not confirmed it yet (issue 9 item 8).
+  email_confirmed?: boolean;
+  mobile_confirmed?: boolean;
 }
 
 export interface Session {
@@ -36,8 +39,38 @@ function remember(client: ApiClient, session: Session): Session {
   return session;
 }
 
+// Registration answers 202 whether or not the address has an account (the server mails the
+// owner instead) and signs nobody in: the console signs in with the same credentials next. For
+// an address that already has an account with another password that sign-in fails with
+// invalid_credentials, as it would for anyone who does not know the password.
 export async function register(client: ApiClient, input: RegisterInput): Promise<Session> {
-  return remember(client, await client.post<Session>('/auth/register', input));
+  await client.post<unknown>('/auth/register', input);
+  return login(client, { email: input.email, password: input.password });
+}
+
+// Account confirmation and password reset (issue 9 item 8).
+export async function confirmEmail(client: ApiClient, token: string): Promise<void> {
+  await client.post<void>('/auth/confirm-email', { token });
+}
+
+export async function confirmMobile(client: ApiClient, code: string): Promise<void> {
+  await client.post<void>('/auth/confirm-mobile', { code });
+}
+
+export async function resendConfirmation(client: ApiClient): Promise<void> {
+  await client.post<unknown>('/auth/confirm-mobile/resend');
+}
+
+export async function requestPasswordReset(client: ApiClient, email: string): Promise<void> {
+  await client.post<unknown>('/auth/password-reset', { email });
+}
+
+export async function resetPassword(
+  client: ApiClient,
+  token: string,
+  password: string,
+): Promise<void> {
+  await client.post<void>('/auth/password-reset/confirm', { token, password });
 }
 
 export async function login(client: ApiClient, input: LoginInput): Promise<Session> {

@@ -28,6 +28,9 @@ const RegisterPage = lazy(() => import('../pages/RegisterPage'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'));
 const PublicQueryPage = lazy(() => import('../pages/authority/PublicQueryPage'));
 const FiledCheckPage = lazy(() => import('../pages/public/FiledCheckPage'));
+const ConfirmEmailPage = lazy(() => import('../pages/account/ConfirmEmailPage'));
+const ForgotPasswordPage = lazy(() => import('../pages/account/ForgotPasswordPage'));
+const ResetPasswordPage = lazy(() => import('../pages/account/ResetPasswordPage'));
 
 export function PageSpinner() {
   return (
@@ -123,6 +126,19 @@ export function buildRoutes(features: readonly Feature[]): RouteObject[] {
         {
           path: '/filed',
           element: <AgentOnly><Page><FiledCheckPage /></Page></AgentOnly>,
+        },
+        // The links of the confirmation and password-reset e-mails (issue 9 item 8).
+        {
+          path: '/confirm-email',
+          element: <AgentOnly><Page><ConfirmEmailPage /></Page></AgentOnly>,
+        },
+        {
+          path: '/forgot-password',
+          element: <AgentOnly><Page><ForgotPasswordPage /></Page></AgentOnly>,
+        },
+        {
+          path: '/reset-password',
+          element: <AgentOnly><Page><ResetPasswordPage /></Page></AgentOnly>,
         },
       ],
     },

@@ -10,6 +10,7 @@ import { useServices } from '../app/services';
 import { featuresFor, useFeatures } from '../app/features';
 import { useSession } from '../auth/session';
 import { ConsoleHeader } from './ConsoleHeader';
+import { ConfirmBanner } from '../pages/account/ConfirmBanner';
 
 function Footer() {
   const { t } = useTranslation();
@@ -92,6 +93,7 @@ export function ConsoleLayout() {
         )}
         <Layout>
           <Layout.Content className="console-content">
+            <ConfirmBanner />
             <Outlet />
           </Layout.Content>
           <Footer />

@@ -99,6 +99,10 @@ export default function LoginPage() {
       </Form>
       {!authority && (
         <Typography.Paragraph className="auth-switch">
+          <Link to="/forgot-password" data-testid="forgot-link">
+            {t('confirm.forgot_link')}
+          </Link>
+          <br />
           {t('login.no_account')} <Link to="/register">{t('login.go_register')}</Link>
         </Typography.Paragraph>
       )}

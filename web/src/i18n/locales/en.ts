@@ -1,5 +1,6 @@
 // English texts. The shape must match zh-CN.ts key for key; i18n.test.ts enforces it.
 import authorityEn from './authority.en';
+import confirmEn from './confirm.en';
 import filedEn from './filed.en';
 import mailboxEn from './mailbox.en';
 import applicationsEn from './applications.en';
@@ -10,6 +11,7 @@ type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrin
 
 const en: DeepStrings<Messages> = {
   ...authorityEn,
+  ...confirmEn,
   ...filedEn,
   ...reviewEn,
   app: {
@@ -170,6 +172,8 @@ const en: DeepStrings<Messages> = {
       timestamp_skew: 'The request was sent at a time too far from the server clock',
       unknown_provider: 'This provider is not registered with the authority',
       beian_credentials_invalid: 'The Beian number or ICP password is not correct',
+      account_unconfirmed: 'Confirm your e-mail address and mobile before submitting',
+      token_invalid: 'The link or code is not valid, has been used, or has expired',
     },
   },
   outage: {
