@@ -123,16 +123,12 @@ export class FakeServer {
         details.push({ field: 'password', code: 'password_too_common', message: 'too common' });
       }
       if (details.length) return fail(400, 'validation_failed', 'invalid request', details);
-      if (this.accounts.some((a) => a.email === body.email)) {
-        return fail(409, 'email_taken', 'email already registered', [
-          { field: 'email', code: 'email_taken', message: 'email already registered' },
-        ]);
-      }
+      // The same 202 for a registered address (issue 9 item 8); nobody is signed in.
+      if (this.accounts.some((a) => a.email === body.email)) return json(202, { status: 'accepted' });
       this.lastRegistration = body;
       const account = { ...body, role: 'applicant' } as Account;
       this.accounts.push(account);
-      this.session = account;
-      return json(201, this.sessionBody(account));
+      return json(202, { status: 'accepted' });
     }
     if (method === 'POST' && path === '/auth/login') {
       if (this.lockedFor !== null) {
