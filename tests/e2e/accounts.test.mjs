@@ -123,8 +123,10 @@ describe('agent console (zh-CN)', () => {
     await page.getByLabel('密码', { exact: true }).fill('long-enough-pw-1');
     await page.getByLabel('确认密码', { exact: true }).fill('long-enough-pw-1');
     await page.getByTestId('register-submit').click();
-    await expectFieldError(page, '邮箱', '该邮箱已被注册');
-    assert.equal(await page.getByTestId('form-error').count(), 0);
+    // A registered address answers like a new one (its owner is mailed, issue 9 item 8); the
+    // sign-in that follows fails like any wrong password, and the e-mail box is not marked.
+    await page.getByTestId('form-error').getByText('邮箱或密码不正确').waitFor();
+    assert.equal(await page.getByText('该邮箱已被注册').count(), 0);
     await screenshot(page, 'zh-register-email-taken');
     await page.context().close();
   });
@@ -215,12 +217,12 @@ describe('agent console (English)', () => {
     await page.getByLabel('Password', { exact: true }).fill('long-enough-pw-2');
     await page.getByLabel('Confirm password', { exact: true }).fill('long-enough-pw-2');
     await page.getByTestId('register-submit').click();
-    await expectFieldError(page, 'E-mail', 'This e-mail address is already registered');
+    await page.getByTestId('form-error').getByText('Wrong e-mail or password').waitFor();
     await screenshot(page, 'en-register-email-taken');
 
     // The error follows a language switch without a new request.
     await switchLanguage(page, 'zh-CN');
-    await expectFieldError(page, '邮箱', '该邮箱已被注册');
+    await page.getByTestId('form-error').getByText('邮箱或密码不正确').waitFor();
     await page.context().close();
   });
 
