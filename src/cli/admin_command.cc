@@ -21,6 +21,7 @@ struct CreateUserOptions {
   std::string role;
   std::string display_name;
   std::string phone;
+  std::string locale = "zh-CN";
   bool password_stdin = false;
 };
 
@@ -61,7 +62,8 @@ int CreateUser(const CreateUserOptions& o) {
   accounts::Registration r{.email = o.email,
                            .phone = o.phone,
                            .password = password,
-                           .display_name = o.display_name.empty() ? o.email : o.display_name};
+                           .display_name = o.display_name.empty() ? o.email : o.display_name,
+                           .locale = o.locale};
   auto user = accounts.CreateUser(r, o.role);
   if (!user) {
     std::cerr << "beian admin create-user: " << user.error().message << "\n";
@@ -90,6 +92,8 @@ void AddAdminCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember(std::vector<std::string>(core::kRoles.begin(), core::kRoles.end())));
   cmd->add_option("--display-name", options->display_name, "Name shown in the console");
   cmd->add_option("--phone", options->phone, "Mainland mobile number");
+  cmd->add_option("--locale", options->locale, "Language of the user's notifications")
+      ->check(CLI::IsMember({"zh-CN", "en"}));
   cmd->add_flag("--password-stdin", options->password_stdin,
                 "Read the password from standard input (required)");
   cmd->callback([options, &exit_code] { exit_code = CreateUser(*options); });

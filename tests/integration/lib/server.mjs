@@ -323,7 +323,13 @@ export class Client {
     const signedIn = await this.login(acct.email, acct.password);
     let wanted = confirm === true;
     if (confirm === 'auto') wanted = (await mailbox.get('/admin/mailbox?limit=1')).status === 200;
-    if (wanted) await this.confirmAccount(signedIn.data.user, mailbox);
+    if (wanted) {
+      await this.confirmAccount(signedIn.data.user, mailbox);
+      // The user as it is now (confirmed); the sign-in's answer otherwise.
+      const me = await this.get('/me');
+      assert.equal(me.status, 200, me.text);
+      signedIn.data.user = me.data.user;
+    }
     return signedIn;
   }
 
@@ -353,7 +359,8 @@ export class Client {
 // (makeDatabases or server.db) without a message in the outbox.
 export async function createUser(db, acct, role = 'applicant') {
   const r = await runBeian(['admin', 'create-user', ...db.args, '--email', acct.email, '--role', role,
-    '--display-name', acct.display_name, '--phone', acct.phone, '--password-stdin'], { input: `${acct.password}\n` });
+    '--display-name', acct.display_name, '--phone', acct.phone, '--locale', acct.locale ?? 'zh-CN',
+    '--password-stdin'], { input: `${acct.password}\n` });
   assert.equal(r.code, 0, `create-user ${acct.email}: ${r.stdout}${r.stderr}`);
 }
 
