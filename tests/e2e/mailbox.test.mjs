@@ -134,11 +134,12 @@ describe('mailbox', () => {
       await page.goto(`${servers.agentUrl}/notifications`);
       await page.getByRole('heading', { name: L.mine }).waitFor();
       const rows = page.getByTestId('my-notifications-table').locator('tr[data-state="sent"]');
-      for (let i = 0; i < 50 && (await rows.count()) < 2; i += 1) {
+      // The registration's confirmation e-mail and SMS code, and the withdrawal's e-mail and SMS.
+      for (let i = 0; i < 50 && (await rows.count()) < 4; i += 1) {
         await page.reload();
         await page.waitForTimeout(200);
       }
-      assert.equal(await rows.count(), 2);
+      assert.equal(await rows.count(), 4);
       await page.getByText(L.sent).first().waitFor();
       await screenshot(page, `my-notifications-${lang}`);
       assert.deepEqual(page.pageErrors.map(String), []);
