@@ -1,7 +1,7 @@
 // Notifications against the real binary (issue 9): the outbox written by a transition, the
 // development mailbox and each account's history, e-mail through a real SMTP listener
 // (python3-aiosmtpd, tests/integration/lib/smtp_sink.py) that accepts, refuses (5xx), defers
-// (4xx) or is down, and SMS through a local HTTP sink that answers 2xx, 503 or 400. The
+// (4xx) or is down, and SMS through a local HTTP sink that answers 2xx, 503, 400 or too late. The
 // transition (withdrawing an application) stands whatever the delivery does.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -240,6 +240,34 @@ describe('SMTP and the SMS gateway', () => {
       await sms.stop();
     }
   });
+
+  test('timed out: a gateway slower than the 10 s timeout gets the retry as the same message',
+    async () => {
+      // The first answer comes 12 s later (after the client gave up); the retry is answered at
+      // once. The gateway sees one message twice under one Idempotency-Key, and the outbox
+      // marks it sent once.
+      const sms = await smsSink((r, n) => (n === 1 ? { status: 202, delayMs: 12_000 }
+        : { status: 202 }));
+      const server = await startServer({
+        extraArgs: [...kFast, '--sms-gateway-url', sms.url],
+      });
+      try {
+        const { c } = await withdrawOne(server, 'nt-slow');
+        const items = await history(c, (i) => {
+          const s = byChannel(i, 'sms');
+          return s !== undefined && s.state === 'sent';
+        }, 40_000);
+        const s = byChannel(items, 'sms');
+        assert.equal(s.attempts, 2);
+        assert.equal(sms.requests.length, 2);
+        assert.equal(sms.requests[0].headers['idempotency-key'],
+          sms.requests[1].headers['idempotency-key']);
+        assert.deepEqual(sms.requests[0].body, sms.requests[1].body);
+      } finally {
+        await server.stop();
+        await sms.stop();
+      }
+    });
 
   test('down: an unreachable SMTP server and gateway are retried, then failed', async () => {
     const deadSmtp = await freePort();

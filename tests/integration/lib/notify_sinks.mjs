@@ -46,8 +46,13 @@ export async function smsSink(answer = () => ({ status: 200 })) {
       const r = { method: req.method, url: req.url, headers: req.headers, body: JSON.parse(body) };
       requests.push(r);
       const a = answer(r, requests.length);
-      res.writeHead(a.status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(a.body ?? {}));
+      const reply = () => {
+        res.writeHead(a.status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(a.body ?? {}));
+      };
+      // A gateway slower than the client's timeout answers anyway, later.
+      if (a.delayMs) setTimeout(reply, a.delayMs);
+      else reply();
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
