@@ -116,6 +116,32 @@ TEST_P(OutboxTest, AnApplicantEventEnqueuesAnEmailAndAnSmsOnce) {
   EXPECT_EQ(Only("sms").address, "13900000001");
 }
 
+TEST_P(OutboxTest, ARolledBackTransitionLeavesNothingToSend) {
+  // The transition's transaction enqueues, then fails (a later write of the same transition):
+  // its messages go with it.
+  auto r = db().Write([&](store::Tx& tx) -> core::Result<int> {
+    auto queued = EnqueueForApplicationEvent(tx, {.application_id = "app0123456789",
+                                                  .owner_id = "owner1",
+                                                  .event = "approve",
+                                                  .event_seq = 4,
+                                                  .organizer_name = "北京示例科技有限公司",
+                                                  .reasons = {},
+                                                  .extra = {},
+                                                  .now_ms = kStart});
+    EXPECT_TRUE(queued.ok());
+    EXPECT_EQ(queued.ok() ? *queued : -1, 2);
+    return core::Error(core::ErrorCode::kInternal, "the transition failed after enqueueing");
+  });
+  ASSERT_FALSE(r.ok());
+  auto page = db().Read([&](store::Tx& tx) {
+    return store::NotificationRepo(tx).ListForRecipient("owner1", 100, "");
+  });
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->items.empty());
+  // The same event enqueued again later is not taken for a duplicate of the rolled-back one.
+  EXPECT_EQ(Notice("approve", 4), 2);
+}
+
 TEST_P(OutboxTest, DeliversRendersAndMarksSent) {
   Notice("reject", 3, {{"organizer.name", "name_unrelated", "名称与网站内容不符"}});
   Outbox outbox(db(), *templates_, {.email = &email_, .sms = &sms_}, clock_, options_);
