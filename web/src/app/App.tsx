@@ -27,6 +27,7 @@ const LoginPage = lazy(() => import('../pages/LoginPage'));
 const RegisterPage = lazy(() => import('../pages/RegisterPage'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage'));
 const PublicQueryPage = lazy(() => import('../pages/authority/PublicQueryPage'));
+const VerifyPage = lazy(() => import('../pages/authorityReview/VerifyPage'));
 const FiledCheckPage = lazy(() => import('../pages/public/FiledCheckPage'));
 const ConfirmEmailPage = lazy(() => import('../pages/account/ConfirmEmailPage'));
 const ForgotPasswordPage = lazy(() => import('../pages/account/ForgotPasswordPage'));
@@ -98,7 +99,8 @@ function AgentOnly({ children }: { children: ReactNode }) {
   return config.service === 'agent' ? children : <Navigate to="/login" replace />;
 }
 
-// The authority's public pages (the filing query): anyone, signed in or not; the agent has none.
+// The authority's public pages (the filing query, the SMS verification): anyone, signed in or
+// not; the agent has none.
 function AuthorityOnly({ children }: { children: ReactNode }) {
   const { config } = useServices();
   return config.service === 'authority' ? children : <Navigate to="/" replace />;
@@ -122,6 +124,11 @@ export function buildRoutes(features: readonly Feature[]): RouteObject[] {
         {
           path: '/query',
           element: <AuthorityOnly><Page><PublicQueryPage /></Page></AuthorityOnly>,
+        },
+        // The persons in charge enter their SMS codes here (issue 10 item 4).
+        {
+          path: '/verify',
+          element: <AuthorityOnly><Page><VerifyPage /></Page></AuthorityOnly>,
         },
         {
           path: '/filed',

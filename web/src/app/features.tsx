@@ -56,6 +56,8 @@ const ShippingPage = lazy(() => import('../pages/review/ShippingPage'));
 const MailboxPage = lazy(() => import('../pages/notify/MailboxPage'));
 const MyNotificationsPage = lazy(() => import('../pages/notify/MyNotificationsPage'));
 const OutboxPage = lazy(() => import('../pages/notify/OutboxPage'));
+const AuthorityQueuePage = lazy(() => import('../pages/authorityReview/AuthorityQueuePage'));
+const SubmissionReviewPage = lazy(() => import('../pages/authorityReview/SubmissionReviewPage'));
 
 export const kFeatures: Feature[] = [
   {
@@ -149,8 +151,33 @@ export const kFeatures: Feature[] = [
     menu: true,
     overview: true,
   },
+  // The authority reviewer (8090, issue 10): the queue of submissions and the review screen of
+  // one (claim, documents, SMS verification, approve or reject, the SNs issued).
+  {
+    key: 'authority-queue',
+    path: '/submissions',
+    page: AuthorityQueuePage,
+    titleKey: 'authorityReview.nav.queue',
+    descriptionKey: 'authorityReview.nav.queue_desc',
+    icon: <AuditOutlined />,
+    roles: ['authority_reviewer'],
+    services: ['authority'],
+    menu: true,
+    overview: true,
+  },
+  {
+    key: 'authority-submission',
+    path: '/submissions/:id',
+    page: SubmissionReviewPage,
+    titleKey: 'authorityReview.nav.queue',
+    roles: ['authority_reviewer'],
+    services: ['authority'],
+    menu: false,
+    overview: false,
+  },
   // Notifications (issue 9): the account's own history, the development mailbox (admins, and
-  // everyone in demo mode) and the operators' outbox.
+  // everyone in demo mode; on the authority its reviewers, who read the SMS codes and the
+  // authority's messages there) and the operators' outbox.
   {
     key: 'my-notifications',
     path: '/notifications',
@@ -169,9 +196,8 @@ export const kFeatures: Feature[] = [
     titleKey: 'mailbox.nav.mailbox',
     descriptionKey: 'mailbox.nav.mailbox_description',
     icon: <InboxOutlined />,
-    roles: ['admin'],
+    roles: ['admin', 'authority_reviewer'],
     openInDemo: true,
-    services: ['agent'],
     menu: true,
     overview: true,
   },

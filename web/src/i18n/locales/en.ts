@@ -1,5 +1,6 @@
 // English texts. The shape must match zh-CN.ts key for key; i18n.test.ts enforces it.
 import authorityEn from './authority.en';
+import authorityReviewEn, { authorityErrorCodesEn } from './authorityReview.en';
 import confirmEn from './confirm.en';
 import filedEn from './filed.en';
 import mailboxEn from './mailbox.en';
@@ -11,6 +12,7 @@ type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrin
 
 const en: DeepStrings<Messages> = {
   ...authorityEn,
+  ...authorityReviewEn,
   ...confirmEn,
   ...filedEn,
   ...reviewEn,
@@ -174,6 +176,7 @@ const en: DeepStrings<Messages> = {
       beian_credentials_invalid: 'The Beian number or ICP password is not correct',
       account_unconfirmed: 'Confirm your e-mail address and mobile before submitting',
       token_invalid: 'The link or code is not valid, has been used, or has expired',
+      ...authorityErrorCodesEn,
     },
   },
   outage: {
