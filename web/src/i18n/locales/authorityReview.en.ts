@@ -1,18 +1,8 @@
 // English texts of the authority's review console on 8090 (spread into en.ts); the same keys as
-// authorityReview.zh-CN.ts, and the same error codes.
+// authorityReview.zh-CN.ts.
 import type authorityReviewZhCN from './authorityReview.zh-CN';
-import type { authorityErrorCodesZhCN } from './authorityReview.zh-CN';
 
 type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
-
-export const authorityErrorCodesEn: DeepStrings<typeof authorityErrorCodesZhCN> = {
-  submission_conflict: 'Another open filing already uses this organizer’s certificate or one of these domains',
-  document_hash_mismatch: 'A document’s content does not match its checksum; nothing was accepted',
-  sms_code_wrong: 'The SMS code is wrong',
-  sms_code_expired: 'The SMS code is no longer valid (over 24 hours, or too many wrong entries)',
-  sms_code_not_found: 'No pending code matches this mobile number and the last 6 of the ID number',
-  sms_resend_limit: 'The code has been resent the maximum number of times',
-};
 
 const authorityReviewEn: DeepStrings<typeof authorityReviewZhCN> = {
   authorityReview: {

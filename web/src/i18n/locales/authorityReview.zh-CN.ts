@@ -1,16 +1,6 @@
 // Simplified Chinese texts of the authority's review console on 8090 (issue 10): the review
 // queue, a submission's review screen and decision, the decided view with the Beian SNs, and the
-// public SMS verification page (/verify). Spread into zh-CN.ts; the error codes of the hand-over
-// and the SMS verification are spread into zh-CN.ts's errors.code.
-export const authorityErrorCodesZhCN = {
-  submission_conflict: '已有进行中的备案申请使用了相同的主办者证件或域名',
-  document_hash_mismatch: '材料内容校验失败（摘要不一致），未予接收',
-  sms_code_wrong: '短信验证码不正确',
-  sms_code_expired: '短信验证码已失效（已超过 24 小时或错误次数过多）',
-  sms_code_not_found: '没有与该手机号码和证件号码后 6 位匹配的待核验验证码',
-  sms_resend_limit: '验证码重发次数已达上限',
-};
-
+// public SMS verification page (/verify). Spread into zh-CN.ts.
 const authorityReviewZhCN = {
   authorityReview: {
     nav: {

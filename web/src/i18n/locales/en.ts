@@ -1,6 +1,6 @@
 // English texts. The shape must match zh-CN.ts key for key; i18n.test.ts enforces it.
 import authorityEn from './authority.en';
-import authorityReviewEn, { authorityErrorCodesEn } from './authorityReview.en';
+import authorityReviewEn from './authorityReview.en';
 import confirmEn from './confirm.en';
 import filedEn from './filed.en';
 import mailboxEn from './mailbox.en';
@@ -176,7 +176,6 @@ const en: DeepStrings<Messages> = {
       beian_credentials_invalid: 'The Beian number or ICP password is not correct',
       account_unconfirmed: 'Confirm your e-mail address and mobile before submitting',
       token_invalid: 'The link or code is not valid, has been used, or has expired',
-      ...authorityErrorCodesEn,
     },
   },
   outage: {

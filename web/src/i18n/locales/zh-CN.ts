@@ -1,7 +1,7 @@
 // Simplified Chinese texts (the default language). Every key here must exist in en.ts too;
 // i18n.test.ts enforces it.
 import authorityZhCN from './authority.zh-CN';
-import authorityReviewZhCN, { authorityErrorCodesZhCN } from './authorityReview.zh-CN';
+import authorityReviewZhCN from './authorityReview.zh-CN';
 import confirmZhCN from './confirm.zh-CN';
 import filedZhCN from './filed.zh-CN';
 import mailboxZhCN from './mailbox.zh-CN';
@@ -173,7 +173,6 @@ const zhCN = {
       beian_credentials_invalid: '备案号或 ICP 密码不正确',
       account_unconfirmed: '请先验证邮箱地址和手机号，然后再提交',
       token_invalid: '链接或验证码无效、已使用或已过期',
-      ...authorityErrorCodesZhCN,
     },
   },
   outage: {
