@@ -99,6 +99,7 @@ void AddAdminCommand(CLI::App& app, int& exit_code) {
   cmd->callback([options, &exit_code] { exit_code = CreateUser(*options); });
   AddImportInventoryCommand(*admin, exit_code);
   AddAuthorityAdminCommands(*admin, exit_code);
+  AddGenerateRegistryCommand(*admin, exit_code);
 }
 
 }  // namespace beian::cli

@@ -20,5 +20,7 @@ void AddAuditCommand(CLI::App& app, int& exit_code);
 void AddImportInventoryCommand(CLI::App& admin, int& exit_code);
 // `beian admin add-provider` and `registry-add` (authority_admin_command.cc).
 void AddAuthorityAdminCommands(CLI::App& admin, int& exit_code);
+// `beian admin generate-registry` (generate_registry_command.cc).
+void AddGenerateRegistryCommand(CLI::App& admin, int& exit_code);
 
 }  // namespace beian::cli

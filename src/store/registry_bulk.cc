@@ -1,0 +1,238 @@
+// RegistryBulkWriter: multi-row INSERTs into the registry tables (see registry_bulk.h).
+#include "store/registry_bulk.h"
+
+#include <bit>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace beian::store {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using core::Result;
+using core::Status;
+
+constexpr Statement kSnCounters{"sn_counters.all",
+                                "SELECT province, year, last_sequence FROM sn_counters"};
+constexpr Statement kRaiseSnCounter{
+    "sn_counters.raise",
+    "INSERT INTO sn_counters (province, year, last_sequence) VALUES ($1, $2, $3)"
+    " ON CONFLICT (province, year) DO UPDATE SET last_sequence = CASE"
+    " WHEN excluded.last_sequence > sn_counters.last_sequence THEN excluded.last_sequence"
+    " ELSE sn_counters.last_sequence END"};
+constexpr Statement kAnySubject{"registry_subjects.any", "SELECT 1 FROM registry_subjects LIMIT 1"};
+constexpr Statement kSecondaryIndexes{
+    "registry.secondary_indexes",
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    " AND tbl_name IN ('registry_subjects', 'registry_websites', 'registry_domains')"
+    " ORDER BY name",
+    "SELECT indexname, indexdef FROM pg_indexes i WHERE schemaname = current_schema()"
+    " AND tablename IN ('registry_subjects', 'registry_websites', 'registry_domains')"
+    " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+    " ORDER BY indexname"};
+constexpr Statement kReserveChangeSeqs{
+    "registry_change_counter.reserve",
+    "UPDATE registry_change_counter SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq"};
+
+// A multi-row INSERT statement: `head` ("INSERT INTO t (a, b) VALUES ") followed by `rows`
+// groups of `columns` placeholders. Statements hold views, so the texts live in a process-wide
+// table built on first use; the name carries the row count (one prepared statement each).
+const Statement& MultiRowInsert(std::string_view name, std::string_view head, int columns,
+                                size_t rows) {
+  struct Entry {
+    std::string name;
+    std::string sql;
+    Statement statement;
+  };
+  static std::mutex mu;
+  static auto* table = new std::map<std::string, std::unique_ptr<Entry>, std::less<>>();
+  std::string key = std::string(name) + ".bulk" + std::to_string(rows);
+  std::lock_guard lock(mu);
+  auto it = table->find(key);
+  if (it != table->end()) return it->second->statement;
+  auto e = std::make_unique<Entry>();
+  e->name = key;
+  e->sql = std::string(head);
+  int n = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    e->sql += r == 0 ? "(" : ", (";
+    for (int c = 0; c < columns; ++c) {
+      if (c > 0) e->sql += ", ";
+      e->sql += "$" + std::to_string(++n);
+    }
+    e->sql += ")";
+  }
+  e->statement = Statement{e->name, e->sql};
+  return table->emplace(std::move(key), std::move(e)).first->second->statement;
+}
+
+// Inserts `rows` in statements of kBulkRowsPerStatement rows, the rest in power-of-two chunks
+// (so that at most ~9 statement shapes exist per table, whatever the batch sizes).
+template <typename T, typename F>
+Status InsertChunked(Tx& tx, std::string_view name, std::string_view head, int columns,
+                     std::span<const T> rows, F&& append_params) {
+  std::vector<Param> params;
+  size_t start = 0;
+  while (start < rows.size()) {
+    const size_t left = rows.size() - start;
+    const size_t n = left >= kBulkRowsPerStatement ? kBulkRowsPerStatement : std::bit_floor(left);
+    params.clear();
+    params.reserve(n * static_cast<size_t>(columns));
+    for (size_t i = 0; i < n; ++i) append_params(rows[start + i], params);
+    BEIAN_TRY(tx.Exec(MultiRowInsert(name, head, columns, n), params));
+    start += n;
+  }
+  return core::Ok();
+}
+
+}  // namespace
+
+Status RegistryBulkWriter::PrepareBulkLoad(int64_t cache_bytes) {
+  if (tx_.dialect() != Dialect::kSqlite) return core::Ok();
+  // A negative cache_size is in KiB.
+  // The WAL may grow to ~400 MB before a checkpoint copies it back: an index page written by
+  // several batches reaches the database file once per checkpoint, not once per batch.
+  return tx_.ExecScript("PRAGMA cache_size=-" + std::to_string(cache_bytes / 1024) +
+                        "; PRAGMA wal_autocheckpoint=100000;");
+}
+
+Result<bool> RegistryBulkWriter::RegistryEmpty() {
+  BEIAN_ASSIGN_OR_RETURN(auto row, tx_.QueryOne(kAnySubject));
+  return !row.has_value();
+}
+
+Result<std::vector<RegistryIndex>> RegistryBulkWriter::SecondaryIndexes() {
+  BEIAN_ASSIGN_OR_RETURN(auto rows, tx_.Query(kSecondaryIndexes));
+  std::vector<RegistryIndex> out;
+  for (const Row& row : rows) {
+    RegistryIndex i;
+    BEIAN_ASSIGN_OR_RETURN(i.name, row.GetText(0));
+    BEIAN_ASSIGN_OR_RETURN(i.sql, row.GetText(1));
+    if (i.name.find('"') != std::string::npos) {
+      return Error(ErrorCode::kInternal, "unexpected index name " + i.name);
+    }
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+Status RegistryBulkWriter::DropIndexes(const std::vector<RegistryIndex>& indexes) {
+  for (const RegistryIndex& i : indexes) BEIAN_TRY(tx_.ExecScript("DROP INDEX \"" + i.name + "\""));
+  return core::Ok();
+}
+
+Status RegistryBulkWriter::CreateIndexes(const std::vector<RegistryIndex>& indexes) {
+  for (const RegistryIndex& i : indexes) BEIAN_TRY(tx_.ExecScript(i.sql));
+  return core::Ok();
+}
+
+Result<SnCounterMap> RegistryBulkWriter::SnCounters() {
+  BEIAN_ASSIGN_OR_RETURN(auto rows, tx_.Query(kSnCounters));
+  SnCounterMap out;
+  for (const Row& row : rows) {
+    BEIAN_ASSIGN_OR_RETURN(std::string province, row.GetText(0));
+    BEIAN_ASSIGN_OR_RETURN(int64_t year, row.GetInt(1));
+    BEIAN_ASSIGN_OR_RETURN(int64_t last, row.GetInt(2));
+    out[{std::move(province), static_cast<int>(year)}] = last;
+  }
+  return out;
+}
+
+Status RegistryBulkWriter::RaiseSnCounters(const SnCounterMap& counters) {
+  for (const auto& [key, last] : counters) {
+    BEIAN_TRY(tx_.Exec(kRaiseSnCounter, {key.first, key.second, last}));
+  }
+  return core::Ok();
+}
+
+Status RegistryBulkWriter::InsertSubjects(std::span<const BulkSubject> rows) {
+  return InsertChunked(
+      tx_, "registry_subjects.insert",
+      "INSERT INTO registry_subjects (id, subject_sn, province, sn_year, sn_sequence,"
+      " certificate_type, certificate_hash, certificate_sealed, organizer_type, organizer_name,"
+      " person_sealed, icp_password_hash, status, last_website_index, created_at, updated_at)"
+      " VALUES ",
+      16, rows, [](const BulkSubject& s, std::vector<Param>& p) {
+        p.emplace_back(s.id);
+        p.emplace_back(s.subject_sn);
+        p.emplace_back(s.province);
+        p.emplace_back(s.year);
+        p.emplace_back(s.sequence);
+        p.emplace_back(s.certificate_type);
+        p.emplace_back(s.certificate_hash);
+        p.emplace_back(s.certificate_sealed);
+        p.emplace_back(s.organizer_type);
+        p.emplace_back(s.organizer_name);
+        p.emplace_back(s.person_sealed);
+        p.emplace_back("");  // no ICP password: see authority/registry_generator.h
+        p.emplace_back(s.status);
+        p.emplace_back(s.last_website_index);
+        p.emplace_back(s.created_ms);
+        p.emplace_back(s.updated_ms);
+      });
+}
+
+Status RegistryBulkWriter::InsertWebsites(std::span<const BulkWebsite> rows) {
+  return InsertChunked(
+      tx_, "registry_websites.insert",
+      "INSERT INTO registry_websites (id, subject_id, website_sn, website_index, name,"
+      " person_sealed, status, approved_at, updated_at) VALUES ",
+      9, rows, [](const BulkWebsite& w, std::vector<Param>& p) {
+        p.emplace_back(w.id);
+        p.emplace_back(w.subject_id);
+        p.emplace_back(w.website_sn);
+        p.emplace_back(w.website_index);
+        p.emplace_back(w.name);
+        p.emplace_back(w.person_sealed);
+        p.emplace_back(w.status);
+        p.emplace_back(w.approved_ms);
+        p.emplace_back(w.updated_ms);
+      });
+}
+
+Status RegistryBulkWriter::InsertDomains(std::span<const BulkDomain> rows) {
+  return InsertChunked(
+      tx_, "registry_domains.insert",
+      "INSERT INTO registry_domains (domain, website_id, valid_from, valid_to) VALUES ", 4, rows,
+      [](const BulkDomain& d, std::vector<Param>& p) {
+        p.emplace_back(d.domain);
+        p.emplace_back(d.website_id);
+        p.emplace_back(d.valid_from_ms);
+        p.emplace_back(d.valid_to_ms);
+      });
+}
+
+Status RegistryBulkWriter::InsertWebsiteProviders(std::span<const BulkWebsiteProvider> rows) {
+  return InsertChunked(tx_, "registry_website_providers.insert",
+                       "INSERT INTO registry_website_providers (website_id, provider_id,"
+                       " valid_from, valid_to) VALUES ",
+                       4, rows, [](const BulkWebsiteProvider& w, std::vector<Param>& p) {
+                         p.emplace_back(w.website_id);
+                         p.emplace_back(w.provider_id);
+                         p.emplace_back(w.valid_from_ms);
+                         p.emplace_back(w.valid_to_ms);
+                       });
+}
+
+Result<int64_t> RegistryBulkWriter::AppendChanges(std::span<const BulkChange> rows) {
+  if (rows.empty()) return int64_t{0};
+  BEIAN_ASSIGN_OR_RETURN(auto row,
+                         tx_.QueryOne(kReserveChangeSeqs, {static_cast<int64_t>(rows.size())}));
+  if (!row) return Error(ErrorCode::kInternal, "registry_change_counter has no row");
+  BEIAN_ASSIGN_OR_RETURN(const int64_t last, row->GetInt(0));
+  int64_t seq = last - static_cast<int64_t>(rows.size());
+  BEIAN_TRY(
+      InsertChunked(tx_, "registry_changes.insert",
+                    "INSERT INTO registry_changes (seq, website_sn, body, created_at) VALUES ", 4,
+                    rows, [&seq](const BulkChange& c, std::vector<Param>& p) {
+                      p.emplace_back(++seq);
+                      p.emplace_back(c.website_sn);
+                      p.emplace_back(c.body);
+                      p.emplace_back(c.created_ms);
+                    }));
+  return last;
+}
+
+}  // namespace beian::store

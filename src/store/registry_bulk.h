@@ -1,0 +1,122 @@
+// Bulk writes into the authority's registry (issue 11 item 1, `beian admin generate-registry`):
+// the tables of store/registry.h filled many rows per statement — multi-row INSERTs of up to
+// kBulkRowsPerStatement rows, prepared once per row count — inside the caller's (big)
+// transaction. One round trip carries hundreds of rows, which is what makes millions of rows
+// load in minutes on PostgreSQL (a round trip per row costs ~70 µs there) and saves SQLite the
+// per-statement overhead.
+//
+// Rows arrive complete (ids, SNs, sealed values, statuses, dates): this layer only writes them.
+// Constraint violations map as elsewhere (kConflict with the violated constraint, e.g.
+// "registry_domains.domain" for a domain that is already filed).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "store/database.h"
+
+namespace beian::store {
+
+inline constexpr size_t kBulkRowsPerStatement = 250;
+
+struct BulkSubject {
+  std::string id;
+  std::string subject_sn;
+  std::string province;
+  int year = 0;
+  int64_t sequence = 0;
+  std::string certificate_type;
+  std::string certificate_hash;
+  std::string certificate_sealed;
+  std::string organizer_type;
+  std::string organizer_name;
+  std::string person_sealed;
+  std::string status;  // active | cancelled
+  int last_website_index = 0;
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+struct BulkWebsite {
+  std::string id;
+  std::string subject_id;
+  std::string website_sn;
+  int website_index = 0;
+  std::string name;
+  std::string person_sealed;
+  std::string status;
+  int64_t approved_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+struct BulkDomain {
+  std::string domain;  // registrable, punycode
+  std::string website_id;
+  int64_t valid_from_ms = 0;
+  std::optional<int64_t> valid_to_ms;  // set: no longer current (cancelled)
+};
+
+struct BulkWebsiteProvider {
+  std::string website_id;
+  std::string provider_id;
+  int64_t valid_from_ms = 0;
+  std::optional<int64_t> valid_to_ms;
+};
+
+struct BulkChange {
+  std::string website_sn;
+  std::string body;  // the website's public record (JSON)
+  int64_t created_ms = 0;
+};
+
+// A secondary index (not one backing a PRIMARY KEY or UNIQUE constraint) and its definition.
+struct RegistryIndex {
+  std::string name;
+  std::string sql;  // CREATE [UNIQUE] INDEX … as the schema defines it
+};
+
+// (province, year) → last subject sequence.
+using SnCounterMap = std::map<std::pair<std::string, int>, int64_t>;
+
+class RegistryBulkWriter {
+ public:
+  explicit RegistryBulkWriter(Tx& tx) : tx_(tx) {}
+
+  // SQLite: a bigger page cache for this connection (the writer's), so the indexes of a
+  // multi-million-row load stay in memory. Durability settings are left as they are (WAL,
+  // synchronous=NORMAL). PostgreSQL: nothing.
+  core::Status PrepareBulkLoad(int64_t cache_bytes);
+
+  // Whether the registry holds no subject.
+  core::Result<bool> RegistryEmpty();
+  // The secondary indexes of registry_subjects, registry_websites and registry_domains, read
+  // from the database's catalogue (so re-creating them gives exactly the migrated schema). A
+  // bulk load into an empty registry drops them, writes, and creates them again: building an
+  // index from sorted rows costs a fraction of maintaining a random-key one row by row.
+  core::Result<std::vector<RegistryIndex>> SecondaryIndexes();
+  core::Status DropIndexes(const std::vector<RegistryIndex>& indexes);
+  core::Status CreateIndexes(const std::vector<RegistryIndex>& indexes);
+
+  core::Result<SnCounterMap> SnCounters();
+  // Raises each counter to at least the given last sequence (never lowers one).
+  core::Status RaiseSnCounters(const SnCounterMap& counters);
+
+  core::Status InsertSubjects(std::span<const BulkSubject> rows);
+  core::Status InsertWebsites(std::span<const BulkWebsite> rows);
+  core::Status InsertDomains(std::span<const BulkDomain> rows);
+  core::Status InsertWebsiteProviders(std::span<const BulkWebsiteProvider> rows);
+  // Appends the changes with consecutive seqs taken from the change counter (in this
+  // transaction, as RegistryRepo::AppendChange does); returns the last seq (0: none appended).
+  core::Result<int64_t> AppendChanges(std::span<const BulkChange> rows);
+
+ private:
+  Tx& tx_;
+};
+
+}  // namespace beian::store
