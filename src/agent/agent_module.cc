@@ -53,9 +53,16 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
       documents_(db, *options_.blobs, clock, StoredApplicationAccess),
       reasons_(*options_.reasons),
       review_(db, clock, pii, rules, applications_, reasons_, options_.review),
-      public_filings_(db) {
+      public_filings_(db),
+      authority_events_(db, clock, pii, applications_.transition_context(),
+                        options_.authority_link) {
   if (options_.registry_changes) {
     registry_sync_ = std::make_unique<RegistrySync>(db, clock, options_.registry_changes);
+  }
+  if (options_.submission_sender) {
+    handover_ = std::make_unique<HandoverWorker>(db, clock, pii, *options_.blobs,
+                                                 applications_.transition_context(),
+                                                 options_.submission_sender, options_.handover);
   }
 }
 
@@ -74,6 +81,7 @@ void AgentModule::Register(http::Router& router) {
   RegisterDocumentRoutes(router, documents_, std::string(kApiPrefix), options_.upload_limit);
   RegisterReviewRoutes(router, review_, applications_, std::string(kApiPrefix));
   RegisterPublicFilingsRoutes(router, public_filings_);
+  RegisterAuthorityEventRoutes(router, authority_events_, std::string(kApiPrefix));
 }
 
 }  // namespace beian::agent

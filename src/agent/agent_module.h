@@ -14,8 +14,10 @@
 #include "accounts/accounts_service.h"
 #include "accounts/password_pool.h"
 #include "agent/applications_service.h"
+#include "agent/authority_events.h"
 #include "agent/documents_routes.h"
 #include "agent/documents_service.h"
+#include "agent/handover.h"
 #include "agent/inventory_service.h"
 #include "agent/public_filings_service.h"
 #include "agent/registry_sync.h"
@@ -50,6 +52,11 @@ struct AgentOptions {
   // The authority's change feed (unset: no authority; the public copy of the registry is then
   // not synced and answers from what it holds).
   RegistryChangeFeed registry_changes = nullptr;
+  // The hand-over to the authority (unset: the rows wait in the outbox, no worker) and the
+  // provider id + key that sign the authority's events (empty: every event is refused).
+  SubmissionSender submission_sender = nullptr;
+  HandoverOptions handover = {};
+  AuthorityLink authority_link = {};
 };
 
 class AgentModule {
@@ -67,6 +74,9 @@ class AgentModule {
   PublicFilingsService& public_filings() { return public_filings_; }
   // nullptr without AgentOptions::registry_changes.
   RegistrySync* registry_sync() { return registry_sync_.get(); }
+  // nullptr without AgentOptions::submission_sender; `beian serve` starts and stops it.
+  HandoverWorker* handover() { return handover_.get(); }
+  AuthorityEventsService& authority_events() { return authority_events_; }
 
  private:
   AgentOptions options_;
@@ -78,6 +88,8 @@ class AgentModule {
   ReviewService review_;
   PublicFilingsService public_filings_;
   std::unique_ptr<RegistrySync> registry_sync_;
+  AuthorityEventsService authority_events_;
+  std::unique_ptr<HandoverWorker> handover_;
 };
 
 }  // namespace beian::agent

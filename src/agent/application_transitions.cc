@@ -1,6 +1,7 @@
 // TransitionApplication (see application_transitions.h).
 #include "agent/application_transitions.h"
 
+#include "agent/authority_events.h"
 #include "agent/review_logic.h"
 #include "domain/deadlines.h"
 #include "notify/enqueue.h"
@@ -120,6 +121,9 @@ Result<TransitionOutcome> TransitionApplication(store::Tx& tx, const TransitionC
     if (entry) {
       n.label_zh = entry->zh_cn;
       n.label_en = entry->en;
+    } else if (auto label = AuthorityReasonLabel(r.code)) {
+      n.label_zh = label->first;
+      n.label_en = label->second;
     }
     notice.reasons.push_back(std::move(n));
   }

@@ -7,6 +7,7 @@
 #include "agent/applications_routes.h"
 #include "agent/audit.h"
 #include "agent/documents_routes.h"
+#include "agent/handover.h"
 #include "core/roles.h"
 #include "domain/application_json.h"
 #include "domain/validators_util.h"
@@ -358,6 +359,9 @@ Result<json::object> ReviewService::Decide(const Actor& actor, const std::string
     // The documents cannot change during the transition: the snapshot after it is the one
     // the reviewer judged.
     if (!accept) BEIAN_TRY(RecordRejection(tx, *found, t.event, reasons));
+    // An accepted photo completes the provider's part: the hand-over to the authority is
+    // enqueued with it, so that it is sent however the process ends (agent/handover.h).
+    if (accept && stage == ReviewStage::kPhoto) BEIAN_TRY(EnqueueHandover(tx, id, now_ms));
     BEIAN_TRY(claims.Clear(id));
     BEIAN_ASSIGN_OR_RETURN(ApplicationDetail d, LoadForReviewer(tx, id));
     return ReviewerView(d);

@@ -66,6 +66,7 @@ Result<ReviewExtras> LoadReviewExtras(store::Tx& tx, const store::ApplicationRec
   BEIAN_ASSIGN_OR_RETURN(store::ReviewFacts facts, store::ReviewQueueRepo(tx).Facts(record.id));
   out.submitted_at_ms = facts.submitted_at_ms;
   BEIAN_ASSIGN_OR_RETURN(out.backdrop, store::BackdropRepo(tx).Find(record.id));
+  BEIAN_ASSIGN_OR_RETURN(out.handover, store::HandoverRepo(tx).Latest(record.id));
   if (out.backdrop) {
     BEIAN_ASSIGN_OR_RETURN(out.backdrop_mobile,
                            pii.Open(out.backdrop->mobile_sealed, kBackdropMobileColumn));
@@ -110,6 +111,18 @@ void AddReviewFields(json::object& view, const ReviewExtras& extras, bool mask_m
     view["backdrop"] = nullptr;
   }
   view["flagged_fields"] = extras.flagged_fields;
+  if (extras.handover) {
+    const store::Handover& h = *extras.handover;
+    view["authority"] =
+        json::object{{"submission_id", h.submission_id},
+                     {"authority_submission_id", h.authority_submission_id
+                                                     ? json::value(*h.authority_submission_id)
+                                                     : json::value(nullptr)},
+                     {"state", h.authority_state},
+                     {"updated_at", FormatTimestamp(h.updated_at_ms)}};
+  } else {
+    view["authority"] = nullptr;
+  }
 }
 
 }  // namespace beian::agent

@@ -1,6 +1,7 @@
 // What the review adds to the application JSON (the review contract): `submitted_at`,
-// `backdrop` and `flagged_fields`, read inside the caller's transaction, and the pieces the
-// reviewer's detail shares with it (the documents snapshot, the state at the last rejection).
+// `backdrop`, `flagged_fields` and (issue 10) `authority`, read inside the caller's transaction,
+// and the pieces the reviewer's detail shares with it (the documents snapshot, the state at the
+// last rejection).
 // Used by ApplicationsService (the applicant's views) and ReviewService (the reviewer's).
 #pragma once
 
@@ -18,6 +19,7 @@
 #include "domain/rules.h"
 #include "store/applications.h"
 #include "store/database.h"
+#include "store/handovers.h"
 #include "store/review.h"
 
 namespace beian::agent {
@@ -32,6 +34,8 @@ struct ReviewExtras {
   boost::json::array flagged_fields;  // [{field, code, message, changed}]
   std::optional<store::RejectionRow> last_rejection;
   bool rejection_current = false;  // no approval since the last rejection
+  // The application's newest hand-over to the authority (the JSON's `authority`), if any.
+  std::optional<store::Handover> handover;
 };
 
 // Records what a rejection judged (the sealed body of `before`, the documents now) beside its

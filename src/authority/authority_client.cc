@@ -64,9 +64,10 @@ Result<std::unique_ptr<AuthorityClient>> AuthorityClient::Create(AuthorityClient
       new AuthorityClient(std::move(options), std::move(key), clock));
 }
 
-Result<AuthorityClient::Reply> AuthorityClient::Send(std::string_view method,
-                                                     const std::string& path_with_query,
-                                                     const std::string& body) const {
+Result<AuthorityClient::Reply> AuthorityClient::Send(
+    std::string_view method, const std::string& path_with_query, const std::string& body,
+    std::optional<std::chrono::milliseconds> timeout) const {
+  const long timeout_ms = static_cast<long>(timeout.value_or(options_.timeout).count());
   std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
   if (!curl) return Error(ErrorCode::kUnavailable, "cannot create an HTTP client");
   const int64_t now_s =
@@ -92,7 +93,7 @@ Result<AuthorityClient::Reply> AuthorityClient::Send(std::string_view method,
   }
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Collect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.timeout.count()));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -164,6 +165,11 @@ Result<json::object> AuthorityClient::Changes(int64_t since, int limit) const {
                 "/authority/v1/registry/changes?since=" + std::to_string(since) +
                     "&limit=" + std::to_string(limit),
                 "");
+}
+
+Result<AuthorityClient::Reply> AuthorityClient::Submit(const std::string& body,
+                                                       std::chrono::milliseconds timeout) const {
+  return Send("POST", "/authority/v1/submissions", body, timeout);
 }
 
 }  // namespace beian::authority

@@ -31,6 +31,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/periodic_task.h"
+#include "core/request_signing.h"
 #include "core/roles.h"
 #include "http/health.h"
 #include "http/router.h"
@@ -39,6 +40,7 @@
 #include "notify/mailbox_transport.h"
 #include "notify/notify_routes.h"
 #include "notify/outbox.h"
+#include "store/handovers.h"
 #include "store/migrations.h"
 #include "store/notifications.h"
 
@@ -85,6 +87,10 @@ struct ServeOptions {
   int claim_minutes = agent::kDefaultClaimMinutes;
   // Seconds between two runs of the public registry sync (issue 10 item 7); 0: no sync.
   double registry_sync_interval_s = 2;
+  // The hand-over to the authority (issue 10 item 3): the delay before the second attempt
+  // (doubling, at most 10 minutes) and how long a worker holds a row it is sending.
+  double handover_retry_s = 2;
+  double handover_lease_s = 120;
 };
 
 // "host:port" of a listen address with a wildcard host replaced by the loopback one: where this
@@ -207,6 +213,21 @@ void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
     options.registry_changes = [authority](int64_t since, int limit) {
       return authority->Changes(since, limit);
     };
+    // The hand-over: one POST per attempt, given most of the lease (a submission carries every
+    // document); the authority's events are signed with the same provider key.
+    const auto lease = std::chrono::milliseconds(static_cast<int64_t>(o.handover_lease_s * 1000));
+    const auto timeout = std::max(std::chrono::milliseconds(1000), lease * 2 / 5);
+    options.submission_sender =
+        [authority, timeout](const std::string& body) -> core::Result<agent::SubmissionReply> {
+      BEIAN_ASSIGN_OR_RETURN(authority::AuthorityClient::Reply reply,
+                             authority->Submit(body, timeout));
+      return agent::SubmissionReply{reply.status, std::move(reply.body)};
+    };
+    options.handover.lease = lease;
+    options.handover.retry_base =
+        std::chrono::milliseconds(static_cast<int64_t>(o.handover_retry_s * 1000));
+    auto key = core::ParseProviderKey(authority->options().provider_key);
+    if (key) options.authority_link = {authority->options().provider_id, std::move(*key)};
   }
   options.cookie_secure = o.cookie_secure;
   options.password_pool = password_pool;
@@ -464,6 +485,25 @@ int Serve(const ServeOptions& o) {
       return fail(core::Error(s.error().code, "notifications: " + s.error().message));
     }
     // Gauges are added before the server starts (Metrics is read-only while serving).
+    if (agent::HandoverWorker* handover = agent_module->handover()) {
+      http::Metrics& metrics = agent_host.router.metrics();
+      metrics.AddGauge(
+          "beian_handover_delivered_total", "Hand-overs the authority accepted (by this process)",
+          [handover] { return static_cast<double>(handover->counters().delivered.load()); });
+      metrics.AddGauge("beian_handover_refused_total",
+                       "Hand-overs the authority refused for good (by this process)", [handover] {
+                         return static_cast<double>(handover->counters().refused.load());
+                       });
+      metrics.AddGauge(
+          "beian_handover_retried_total", "Hand-over attempts to be retried (by this process)",
+          [handover] { return static_cast<double>(handover->counters().retried.load()); });
+      store::Database* db = agent_host.db.get();
+      metrics.AddGauge("beian_handover_backlog", "Hand-overs not yet delivered nor refused", [db] {
+        auto backlog =
+            db->Read([](store::Tx& tx) { return store::HandoverRepo(tx).OpenBacklog(); });
+        return backlog ? static_cast<double>(backlog->open) : -1.0;
+      });
+    }
     if (agent::RegistrySync* sync = agent_module->registry_sync()) {
       http::Metrics& metrics = agent_host.router.metrics();
       metrics.AddGauge("beian_registry_sync_cursor",
@@ -506,6 +546,8 @@ int Serve(const ServeOptions& o) {
   }
 
   if (agent_notifier.outbox) agent_notifier.outbox->Start();
+  // The hand-over outbox: rows a stopped or killed process left are sent now.
+  if (agent_module && agent_module->handover()) agent_module->handover()->Start();
 
   // Housekeeping: expired sessions are deleted every 10 minutes; so are the signed requests'
   // nonces that have left the timestamp window.
@@ -517,6 +559,18 @@ int Serve(const ServeOptions& o) {
           auto purged = verifier->PurgeExpiredNonces();
           if (!purged) {
             core::Log(core::LogLevel::kWarn, "purge_nonces_failed",
+                      {{"error", purged.error().message}});
+          }
+        }));
+    housekeeping.back()->Start();
+  }
+  if (agent_module) {
+    agent::AuthorityEventsService* events = &agent_module->authority_events();
+    housekeeping.push_back(std::make_unique<core::PeriodicTask>(
+        "purge_authority_nonces", std::chrono::minutes(10), [events] {
+          auto purged = events->PurgeExpiredNonces();
+          if (!purged) {
+            core::Log(core::LogLevel::kWarn, "purge_authority_nonces_failed",
                       {{"error", purged.error().message}});
           }
         }));
@@ -582,6 +636,8 @@ int Serve(const ServeOptions& o) {
   }
   // The drain: the messages in hand finish, claimed ones not begun go back to the outbox.
   if (agent_notifier.outbox) agent_notifier.outbox->Stop();
+  // A hand-over in flight finishes (its answer applied); rows not begun stay for the next start.
+  if (agent_module && agent_module->handover()) agent_module->handover()->Stop();
   for (auto& task : housekeeping) task->Stop();
   core::Log(core::LogLevel::kInfo, "stopped", {});
   return 0;
@@ -794,6 +850,18 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                   "authority's change feed (0: no sync)")
       ->envname("BEIAN_REGISTRY_SYNC_INTERVAL")
       ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--handover-retry-seconds", options->handover_retry_s,
+                  "Delay before the second attempt of a hand-over to the authority; doubles with "
+                  "each further one (with jitter, at most 10 minutes; it never gives up)")
+      ->envname("BEIAN_HANDOVER_RETRY_SECONDS")
+      ->check(CLI::Range(0.01, 600.0))
+      ->capture_default_str();
+  cmd->add_option("--handover-lease-seconds", options->handover_lease_s,
+                  "How long the hand-over worker holds a submission it is sending (the POST may "
+                  "take 40% of it); after that, a restarted or another node sends it again")
+      ->envname("BEIAN_HANDOVER_LEASE_SECONDS")
+      ->check(CLI::Range(1.0, 3600.0))
       ->capture_default_str();
   cmd->add_option("--rules-dir", options->rules_dir,
                   "Directory of filing-rules files replacing the built-in data/rules")

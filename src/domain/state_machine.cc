@@ -39,12 +39,13 @@ constexpr std::array<std::string_view, 11> kAppStates = {
     "photo_uploaded", "photo_accepted",     "authority_review",
     "approved",       "withdrawn"};
 
-constexpr std::array<std::string_view, 15> kAppEvents = {
-    "submit",       "approve",           "reject",
-    "resubmit",     "request_backdrop",  "ship_backdrop",
-    "upload_photo", "accept_photo",      "reject_photo",
-    "forward",      "authority_approve", "authority_reject",
-    "sms_failed",   "withdraw",          "expire"};
+constexpr std::array<std::string_view, 16> kAppEvents = {
+    "submit",          "approve",           "reject",
+    "resubmit",        "request_backdrop",  "ship_backdrop",
+    "upload_photo",    "accept_photo",      "reject_photo",
+    "forward",         "authority_approve", "authority_reject",
+    "sms_failed",      "withdraw",          "expire",
+    "handover_refused"};
 
 constexpr TransitionRule kAppTable[] = {
     {"draft", "submit", kApplicant, "preliminary_review", Guard::kPrecheckPassed},
@@ -57,6 +58,10 @@ constexpr TransitionRule kAppTable[] = {
     {"photo_uploaded", "accept_photo", kReviewer, "photo_accepted"},
     {"photo_uploaded", "reject_photo", kReviewer, "backdrop_shipped"},
     {"photo_accepted", "forward", kReviewer, "authority_review"},
+    // The hand-over worker forwards once the authority has the submission, and returns the
+    // order when the authority refuses it for good (a conflict, a document that does not match).
+    {"photo_accepted", "forward", kSystem, "authority_review"},
+    {"photo_accepted", "handover_refused", kSystem, "returned"},
     {"authority_review", "authority_approve", kSystem, "approved"},
     {"authority_review", "authority_reject", kSystem, "returned"},
     {"authority_review", "sms_failed", kSystem, "returned"},

@@ -34,13 +34,22 @@ constexpr std::array<ParamSpec, 5> kBackdrop{{
     {"tracking_number", 32},
 }};
 
+// The authority's approval (issue 10 item 6): the subject SN and "name: website SN" lines.
+constexpr std::array<ParamSpec, 5> kApproval{{
+    {"application_id", 32},
+    {"application_ref", 8},
+    {"organizer_name", 12},
+    {"subject_sn", 20},
+    {"website_sns", 0},  // multi-line; e-mail only
+}};
+
 // Accounts (issue 9 item 8; accounts::AccountsService): the one-time link's token, the mobile
 // code. The link is {console_url}confirm-email?token={token} (or reset-password?token=).
 constexpr std::array<ParamSpec, 1> kAccountToken{{{"token", 43}}};
 constexpr std::array<ParamSpec, 1> kAccountCode{{{"code", 6}}};
 constexpr std::array<ParamSpec, 0> kAccountNone{};
 
-constexpr std::array<TemplateSpec, 11> kCatalogue{{
+constexpr std::array<TemplateSpec, 13> kCatalogue{{
     {"application_submitted", kApplication},
     {"preliminary_approved", kApplication},
     {"preliminary_rejected", kRejection},
@@ -48,6 +57,8 @@ constexpr std::array<TemplateSpec, 11> kCatalogue{{
     {"photo_accepted", kApplication},
     {"photo_rejected", kRejection},
     {"application_withdrawn", kApplication},
+    {"application_approved", kApproval},
+    {"application_authority_returned", kRejection},
     {"account_confirm_email", kAccountToken},
     {"account_confirm_mobile", kAccountCode},
     {"account_exists", kAccountNone},

@@ -17,10 +17,19 @@ struct EventTemplate {
 };
 
 constexpr EventTemplate kApplicationEvents[] = {
-    {"submit", "application_submitted"},   {"resubmit", "application_submitted"},
-    {"approve", "preliminary_approved"},   {"reject", "preliminary_rejected"},
-    {"ship_backdrop", "backdrop_shipped"}, {"accept_photo", "photo_accepted"},
-    {"reject_photo", "photo_rejected"},    {"withdraw", "application_withdrawn"},
+    {"submit", "application_submitted"},
+    {"resubmit", "application_submitted"},
+    {"approve", "preliminary_approved"},
+    {"reject", "preliminary_rejected"},
+    {"ship_backdrop", "backdrop_shipped"},
+    {"accept_photo", "photo_accepted"},
+    {"reject_photo", "photo_rejected"},
+    {"withdraw", "application_withdrawn"},
+    // The authority's outcome (issue 10 item 6) and a hand-over it refused.
+    {"authority_approve", "application_approved"},
+    {"authority_reject", "application_authority_returned"},
+    {"sms_failed", "application_authority_returned"},
+    {"handover_refused", "application_authority_returned"},
 };
 
 }  // namespace
@@ -57,7 +66,8 @@ Result<int> EnqueueForApplicationEvent(store::Tx& tx, const ApplicationNotice& n
   params["application_ref"] = notice.application_id.substr(0, 8);
   params["organizer_name"] = notice.organizer_name;
   params["display_name"] = owner->display_name;
-  if (!notice.reasons.empty() || template_id.ends_with("_rejected")) {
+  if (!notice.reasons.empty() || template_id.ends_with("_rejected") ||
+      template_id.ends_with("_returned")) {
     params["reasons"] = FormatReasons(notice.reasons, owner->locale);
     params["reason_count"] = std::to_string(notice.reasons.size());
   }

@@ -251,6 +251,18 @@ Result<std::vector<DomainRow>> InventoryRepo::AllDomains(std::string_view owner_
   return All<DomainRow>(tx_, kDomainAll, owner_id, DomainFromRow);
 }
 
+namespace {
+constexpr Statement kUseServiceCode{
+    "inventory_instances.use_service_code",
+    "UPDATE inventory_instances SET service_codes_used = service_codes_used + 1"
+    " WHERE id = $1 AND owner_id = $2 AND service_codes_used < service_codes_total"};
+}  // namespace
+
+Result<bool> InventoryRepo::UseServiceCode(std::string_view owner_id, std::string_view id) {
+  BEIAN_ASSIGN_OR_RETURN(int64_t n, tx_.Exec(kUseServiceCode, {id, owner_id}));
+  return n == 1;
+}
+
 Result<std::optional<InstanceRow>> InventoryRepo::FindInstance(std::string_view owner_id,
                                                                std::string_view id) {
   BEIAN_ASSIGN_OR_RETURN(std::optional<Row> row, tx_.QueryOne(kInstanceOfOwner, {id, owner_id}));

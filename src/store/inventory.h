@@ -75,6 +75,9 @@ class InventoryRepo {
                                                         std::string_view id);
   core::Result<std::optional<DomainRow>> FindDomain(std::string_view owner_id,
                                                     std::string_view name);
+  // Uses one filing service code of the owner's instance `id` (an approved filing, issue 10
+  // item 6). False when the instance is not the owner's or has no code left.
+  core::Result<bool> UseServiceCode(std::string_view owner_id, std::string_view id);
 
   // Every row of the owner.
   core::Result<std::vector<InstanceRow>> AllInstances(std::string_view owner_id);
