@@ -177,10 +177,20 @@ void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
                               [db] { return static_cast<double>(db->Stats().in_use); });
   h.router.metrics().AddGauge("beian_db_pool_size", "Database connections open",
                               [db] { return static_cast<double>(db->Stats().size); });
+  // The applicant's console links to the authority's SMS verification page: the authority this
+  // agent talks to (--authority-url), or the local one with both services.
+  std::string authority_public_url;
+  if (h.name == "agent") {
+    authority_public_url = !o.authority_url.empty() ? o.authority_url
+                           : o.service == "both" ? "http://" + LoopbackAddress(o.authority_listen)
+                                                 : std::string();
+    while (authority_public_url.ends_with("/")) authority_public_url.pop_back();
+  }
   MountWebApp(h.router, {.web_dir = o.web_dir,
                          .service = h.name,
                          .api_prefix = std::string(api_prefix),
-                         .demo = !o.no_demo});
+                         .demo = !o.no_demo,
+                         .authority_public_url = authority_public_url});
 }
 
 // The agent's routes on its router: the module's, then Mount's. Serve and `beian routes` both

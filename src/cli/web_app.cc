@@ -11,11 +11,14 @@
 namespace beian::cli {
 
 void MountWebApp(http::Router& router, const WebAppOptions& options) {
-  const std::string config =
-      boost::json::serialize(boost::json::object{{"service", options.service},
-                                                 {"api_base", options.api_prefix},
-                                                 {"version", core::kVersion},
-                                                 {"demo", options.demo}});
+  boost::json::object fields{{"service", options.service},
+                             {"api_base", options.api_prefix},
+                             {"version", core::kVersion},
+                             {"demo", options.demo}};
+  if (!options.authority_public_url.empty()) {
+    fields["authority_public_url"] = options.authority_public_url;
+  }
+  const std::string config = boost::json::serialize(fields);
   router.Add("GET", "/app-config.json", [config](http::Request&) -> core::Result<http::Response> {
     auto response = http::Response::RawJson(config);
     response.SetHeader("Cache-Control", "no-cache");

@@ -15,6 +15,9 @@ struct WebAppOptions {
   std::string service;     // "agent" | "authority"
   std::string api_prefix;  // "/api/v1" | "/authority/v1"
   bool demo = false;       // demo accounts loaded: the console opens the mailbox to everyone
+  // The agent's: the authority's base URL for its public pages (the SMS verification page
+  // <url>/verify the applicant is sent to); "" when the agent has no authority.
+  std::string authority_public_url = {};
 };
 
 void MountWebApp(http::Router& router, const WebAppOptions& options);

@@ -212,6 +212,25 @@ export interface Application extends ApplicationInput {
   submitted_at?: string | null;
   backdrop?: Backdrop | null;
   flagged_fields?: FlaggedField[];
+  // The application's submission at the authority (its newest hand-over); null before the
+  // verified photo is accepted.
+  authority?: ApplicationAuthority | null;
+}
+
+export type AuthoritySubState =
+  | 'handing_over'
+  | 'sms_verification'
+  | 'under_review'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'refused';
+
+export interface ApplicationAuthority {
+  submission_id: string;
+  authority_submission_id: string | null;
+  state: AuthoritySubState | string;
+  updated_at: string;
 }
 
 export interface Page<T> {

@@ -140,6 +140,15 @@ describe('app config', () => {
     });
   });
 
+  it('keeps the authority\u2019s public URL (http or https only, no trailing slash)', () => {
+    const base = { service: 'agent', api_base: '/api/v1', version: '1' };
+    expect(parseAppConfig({ ...base, authority_public_url: 'http://127.0.0.1:8090/' }).authority_public_url).toBe(
+      'http://127.0.0.1:8090',
+    );
+    expect(parseAppConfig({ ...base, authority_public_url: 'javascript:alert(1)' }).authority_public_url).toBeUndefined();
+    expect(parseAppConfig(base).authority_public_url).toBeUndefined();
+  });
+
   it.each([null, {}, { service: 'x', api_base: '/api/v1' }, { service: 'agent', api_base: 'http://evil' }])(
     'rejects %j',
     (value) => {

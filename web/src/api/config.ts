@@ -8,6 +8,8 @@ export interface AppConfig {
   version: string;
   // Demo accounts are loaded: some pages (the development mailbox) are open to every account.
   demo?: boolean;
+  // The agent's: where the authority's public pages are (its SMS verification page /verify).
+  authority_public_url?: string;
 }
 
 function isAppConfig(value: unknown): value is AppConfig {
@@ -30,6 +32,9 @@ export function parseAppConfig(value: unknown): AppConfig {
     api_base: v.api_base.replace(/\/+$/, ''),
     version: typeof v.version === 'string' ? v.version : '',
     demo: v.demo === true,
+    ...(typeof v.authority_public_url === 'string' && /^https?:\/\//.test(v.authority_public_url)
+      ? { authority_public_url: v.authority_public_url.replace(/\/+$/, '') }
+      : {}),
   };
 }
 

@@ -1,7 +1,9 @@
 // One filing: its fields, state, SLA deadline, documents and timeline (antd Timeline: who did
 // what when, with the reasons), withdrawal (after a confirmation), and the authenticity-check
 // panel: the backdrop request in `verification`, shipping news and the verified-photo upload in
-// `backdrop_shipped`, and what happens next in the states after.
+// `backdrop_shipped`, and what happens next in the states after: the hand-over to the authority,
+// its SMS verification (with the link to the authority's verification page), its review, and the
+// Beian SNs once approved (the application JSON's `authority` and `beian`).
 import { useState, type ReactNode } from 'react';
 import {
   Alert,
@@ -143,7 +145,12 @@ export default function ApplicationDetailPage() {
           type="warning"
           showIcon
           data-testid="returned-reasons"
-          title={t('apps.detail.returned_title')}
+          title={
+            ['rejected', 'expired', 'refused'].includes(a.authority?.state ?? '') &&
+            events.data?.at(-1)?.role === 'system'
+              ? t('apps.detail.returned_by_authority')
+              : t('apps.detail.returned_title')
+          }
           description={
             <ul className="apps-findings">
               {flagged.map((f, i) => (
@@ -563,13 +570,22 @@ function AuthenticityPanel({
       );
       break;
     case 'photo_accepted':
-      body = <Result status="success" title={t('apps.auth.photo_accepted')} data-testid="photo-accepted" />;
+      body = (
+        <>
+          <Result status="success" title={t('apps.auth.photo_accepted')} data-testid="photo-accepted" />
+          {app.authority && <AuthorityStatus app={app} />}
+        </>
+      );
       break;
     case 'authority_review':
-      body = <Result status="info" title={t('apps.auth.authority')} />;
+      body = app.authority ? (
+        <AuthorityStatus app={app} />
+      ) : (
+        <Result status="info" title={t('apps.auth.authority')} />
+      );
       break;
     case 'approved':
-      body = <Result status="success" title={t('apps.auth.approved')} />;
+      body = <Approved app={app} />;
       break;
     default:
       return null;
@@ -578,5 +594,116 @@ function AuthenticityPanel({
     <Card title={t('apps.auth.title')} size="small" className="apps-website-card" data-testid="authenticity-panel">
       {body}
     </Card>
+  );
+}
+
+// Where the application is at the authority (authority_review, and photo_accepted while it is
+// being handed over).
+function AuthorityStatus({ app }: { app: Application }) {
+  const { t } = useTranslation();
+  const { config } = useServices();
+  const authority = app.authority!;
+  const reference = authority.authority_submission_id && (
+    <Typography.Paragraph type="secondary" data-testid="authority-reference">
+      {t('apps.auth.submission_id')}: {authority.authority_submission_id}
+    </Typography.Paragraph>
+  );
+  switch (authority.state) {
+    case 'handing_over':
+      return (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="authority-status"
+          data-authority-state="handing_over"
+          title={t('apps.auth.handing_over')}
+          description={t('apps.auth.handing_over_detail')}
+        />
+      );
+    case 'sms_verification': {
+      const verifyUrl = config.authority_public_url ? `${config.authority_public_url}/verify` : null;
+      return (
+        <>
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="authority-status"
+            data-authority-state="sms_verification"
+            title={t('apps.auth.sms_title')}
+            description={
+              <>
+                <Typography.Paragraph>{t('apps.auth.sms_detail')}</Typography.Paragraph>
+                {verifyUrl && (
+                  <a href={verifyUrl} target="_blank" rel="noopener noreferrer" data-testid="authority-verify-link">
+                    {t('apps.auth.sms_link')}
+                  </a>
+                )}
+              </>
+            }
+          />
+          {reference}
+        </>
+      );
+    }
+    case 'under_review':
+      return (
+        <>
+          <Alert
+            type="info"
+            showIcon
+            data-testid="authority-status"
+            data-authority-state="under_review"
+            title={t('apps.auth.under_review')}
+            description={t('apps.auth.under_review_detail')}
+          />
+          {reference}
+        </>
+      );
+    default:
+      return (
+        <>
+          <Result status="info" title={t('apps.auth.authority')} data-testid="authority-status" />
+          {reference}
+        </>
+      );
+  }
+}
+
+// An approved filing: the subject SN and each website's SN (by the website's name, else by its
+// first domain — the agent stores both keys).
+function Approved({ app }: { app: Application }) {
+  const { t } = useTranslation();
+  const sns = app.beian?.website_sns ?? {};
+  const websites = (app.websites ?? []).map((w, i) => ({
+    key: i,
+    name: w.name || (w.domains ?? [])[0] || '',
+    sn: (w.name && sns[w.name]) || (w.domains ?? []).map((d) => sns[d]).find(Boolean) || '',
+  }));
+  return (
+    <Result
+      status="success"
+      title={t('apps.auth.approved')}
+      subTitle={t('apps.auth.approved_detail')}
+      data-testid="approved"
+      extra={
+        <Descriptions
+          column={1}
+          size="small"
+          bordered
+          items={[
+            {
+              key: 'subject',
+              label: t('apps.auth.subject_sn'),
+              children: <span data-testid="subject-sn">{app.beian?.subject_sn || '—'}</span>,
+            },
+            ...websites.map((w) => ({
+              key: `w${w.key}`,
+              label: `${t('apps.auth.website_sn')} · ${w.name}`,
+              children: <span data-testid="website-sn">{w.sn || '—'}</span>,
+            })),
+          ]}
+        />
+      }
+    />
   );
 }

@@ -49,8 +49,12 @@ const kWebsite = {
 
 type User = ReturnType<typeof userEvent.setup>;
 
-function start(path: string, setup?: (fake: FakeApplications, server: FakeServer) => void) {
-  const server = new FakeServer(kAgent);
+function start(
+  path: string,
+  setup?: (fake: FakeApplications, server: FakeServer) => void,
+  config: AppConfig = kAgent,
+) {
+  const server = new FakeServer(config);
   server.addAccount(kApplicant);
   server.session = server.accounts[0];
   const fake = new FakeApplications(server);
@@ -58,7 +62,7 @@ function start(path: string, setup?: (fake: FakeApplications, server: FakeServer
   const i18n = createI18n();
   const client = new ApiClient(kAgent.api_base, server.fetch, server.upload);
   const user = userEvent.setup();
-  render(<App services={{ config: kAgent, client }} i18n={i18n} initialPath={path} />);
+  render(<App services={{ config, client }} i18n={i18n} initialPath={path} />);
   return { server, fake, user, i18n };
 }
 
@@ -536,6 +540,158 @@ describe('the detail page', () => {
     start('/applications/app-1', (f) => f.seed({ organizer: kOrganizer, state: 'photo_accepted' }));
     expect((await screen.findByTestId('photo-accepted')).textContent).toContain('ready for the authority');
     expect(screen.getByTestId('state-tag').textContent).toBe('Ready for the authority');
+  });
+
+  it('shows the hand-over to the authority while it is under way', async () => {
+    start('/applications/app-1', (f) =>
+      f.seed({
+        organizer: kOrganizer,
+        state: 'photo_accepted',
+        authority: {
+          submission_id: 'app-1.1',
+          authority_submission_id: null,
+          state: 'handing_over',
+          updated_at: '2026-12-06T08:00:00.000Z',
+        },
+      }),
+    );
+    const status = await screen.findByTestId('authority-status');
+    expect(status.dataset.authorityState).toBe('handing_over');
+    expect(status.textContent).toContain('正在提交管局');
+    expect(status.textContent).toContain('自动重试');
+  });
+
+  it('sends the persons in charge to the authority\u2019s SMS verification page, in both languages', async () => {
+    const seed = (f: FakeApplications) =>
+      f.seed({
+        organizer: kOrganizer,
+        websites: [kWebsite],
+        state: 'authority_review',
+        authority: {
+          submission_id: 'app-1.1',
+          authority_submission_id: 'sub-7',
+          state: 'sms_verification',
+          updated_at: '2026-12-06T08:00:00.000Z',
+        },
+      });
+    const config: AppConfig = { ...kAgent, authority_public_url: 'http://127.0.0.1:8090' };
+    const { i18n } = start('/applications/app-1', seed, config);
+    const status = await screen.findByTestId('authority-status');
+    expect(status.dataset.authorityState).toBe('sms_verification');
+    expect(status.textContent).toContain('管局已向负责人的手机发送短信验证码');
+    expect(status.textContent).toContain('24 小时');
+    const link = screen.getByTestId('authority-verify-link') as HTMLAnchorElement;
+    expect(link.href).toBe('http://127.0.0.1:8090/verify');
+    expect(link.textContent).toBe('打开管局短信核验页面');
+    expect(screen.getByTestId('authority-reference').textContent).toContain('sub-7');
+    expect(screen.getByTestId('state-tag').textContent).toBe('管局审核中');
+    await i18n.changeLanguage('en');
+    await waitFor(() =>
+      expect(screen.getByTestId('authority-status').textContent).toContain(
+        'The authority has sent verification codes by SMS to the persons in charge',
+      ),
+    );
+    expect(screen.getByTestId('authority-verify-link').textContent).toBe(
+      'Open the authority\'s SMS verification page',
+    );
+  });
+
+  it('leaves the link out when the server names no authority, and shows the review stage', async () => {
+    start('/applications/app-1', (f) =>
+      f.seed({
+        organizer: kOrganizer,
+        state: 'authority_review',
+        authority: {
+          submission_id: 'app-1.1',
+          authority_submission_id: 'sub-7',
+          state: 'sms_verification',
+          updated_at: '2026-12-06T08:00:00.000Z',
+        },
+      }),
+    );
+    await screen.findByTestId('authority-status');
+    expect(screen.queryByTestId('authority-verify-link')).toBeNull();
+  });
+
+  it('says when the authority is reviewing', async () => {
+    window.localStorage.setItem(kLanguageStorageKey, 'en');
+    start('/applications/app-1', (f) =>
+      f.seed({
+        organizer: kOrganizer,
+        state: 'authority_review',
+        authority: {
+          submission_id: 'app-1.1',
+          authority_submission_id: 'sub-7',
+          state: 'under_review',
+          updated_at: '2026-12-06T08:00:00.000Z',
+        },
+      }),
+    );
+    const status = await screen.findByTestId('authority-status');
+    expect(status.dataset.authorityState).toBe('under_review');
+    expect(status.textContent).toContain('Under review by the authority');
+    expect(status.textContent).toContain('20 working days');
+  });
+
+  it('shows the subject SN and each website\u2019s SN once approved', async () => {
+    const second = { ...kWebsite, name: '示例商城', domains: ['beian-shop.cn'] };
+    start('/applications/app-1', (f) =>
+      f.seed({
+        organizer: kOrganizer,
+        websites: [kWebsite, second],
+        state: 'approved',
+        beian: {
+          subject_sn: '京ICP备2026000123号',
+          // By name (the first) and by domain (the second): the agent stores both keys.
+          website_sns: { 示例科技官网: '京ICP备2026000123号-1', 'beian-shop.cn': '京ICP备2026000123号-2' },
+        },
+        authority: {
+          submission_id: 'app-1.1',
+          authority_submission_id: 'sub-7',
+          state: 'approved',
+          updated_at: '2026-12-06T08:00:00.000Z',
+        },
+      }),
+    );
+    const approved = await screen.findByTestId('approved');
+    expect(approved.textContent).toContain('备案已通过');
+    expect(screen.getByTestId('subject-sn').textContent).toBe('京ICP备2026000123号');
+    expect(screen.getAllByTestId('website-sn').map((e) => e.textContent)).toEqual([
+      '京ICP备2026000123号-1',
+      '京ICP备2026000123号-2',
+    ]);
+    expect(approved.textContent).toContain('网站备案号 · 示例商城');
+  });
+
+  it('shows the authority\u2019s reasons on a returned application, with their texts', async () => {
+    start('/applications/app-1', (f) => {
+      const a = f.seed({
+        organizer: kOrganizer,
+        websites: [kWebsite],
+        state: 'authority_review',
+        authority: {
+          submission_id: 'app-1.1',
+          authority_submission_id: 'sub-7',
+          state: 'rejected',
+          updated_at: '2026-12-06T08:00:00.000Z',
+        },
+      });
+      f.transition(
+        a.id,
+        'returned',
+        'authority_reject',
+        [
+          { field: 'websites[0].name', code: 'website_name_noncompliant', message: '名称含“中国”' },
+          { field: 'organizer.person_in_charge.name', code: 'person_mismatch', message: '' },
+        ],
+        'system',
+      );
+    });
+    const alert = await screen.findByTestId('returned-reasons');
+    await waitFor(() => expect(alert.textContent).toContain('申请被管局退回'));
+    expect(alert.textContent).toContain('网站名称不符合要求 — 名称含“中国”');
+    expect(alert.textContent).toContain('负责人信息与证件或核验照片不一致');
+    await waitFor(() => expect(screen.getAllByTestId('timeline-event').at(-1)!.textContent).toContain('管局退回'));
   });
 
   it('answers another applicant\u2019s application with not found', async () => {

@@ -1,5 +1,6 @@
 // The applicant's names for review reasons are the reviewers' catalogue (data/review/reasons.tsv,
-// which only reviewers can read through the API): the same codes and texts in both languages.
+// which only reviewers can read through the API) and the reasons that come back from the authority
+// (data/review/authority_reasons.tsv): the same codes and texts in both languages.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,18 +9,21 @@ import en from '../../i18n/locales/applications.en';
 import { createI18n } from '../../i18n';
 import { flagLabel, reasonText, subjectLabel } from './labels';
 
-const kCatalogue = path.resolve(__dirname, '..', '..', '..', '..', 'data', 'review', 'reasons.tsv');
+const kData = path.resolve(__dirname, '..', '..', '..', '..', 'data');
 
-function catalogue(): Array<{ code: string; zh: string; en: string }> {
+function rowsOf(file: string): string[][] {
   return fs
-    .readFileSync(kCatalogue, 'utf8')
+    .readFileSync(path.join(kData, file), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('#'))
     .slice(1)
-    .map((l) => {
-      const [code, , , zh, english] = l.split('\t');
-      return { code, zh, en: english };
-    });
+    .map((l) => l.split('\t'));
+}
+
+function catalogue(): Array<{ code: string; zh: string; en: string }> {
+  const review = rowsOf('review/reasons.tsv').map(([code, , , zh, english]) => ({ code, zh, en: english }));
+  const authority = rowsOf('review/authority_reasons.tsv').map(([code, zh, english]) => ({ code, zh, en: english }));
+  return [...review, ...authority];
 }
 
 describe('review reasons', () => {
@@ -30,6 +34,16 @@ describe('review reasons', () => {
     for (const r of rows) {
       expect((zhCN.apps.reason as Record<string, string>)[r.code], r.code).toBe(r.zh);
       expect((en.apps.reason as Record<string, string>)[r.code], r.code).toBe(r.en);
+    }
+  });
+
+  it('name every code the authority reviewer may return', () => {
+    // data/authority/reasons.tsv: code, zh-CN, en, note_required (the authority's catalogue).
+    const file = path.join(kData, 'authority', 'reasons.tsv');
+    if (!fs.existsSync(file)) return;
+    for (const [code] of rowsOf('authority/reasons.tsv')) {
+      expect((zhCN.apps.reason as Record<string, string>)[code], code).toBeTruthy();
+      expect((en.apps.reason as Record<string, string>)[code], code).toBeTruthy();
     }
   });
 
