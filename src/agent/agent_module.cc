@@ -55,7 +55,8 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
       review_(db, clock, pii, rules, applications_, reasons_, options_.review),
       public_filings_(db),
       authority_events_(db, clock, pii, applications_.transition_context(),
-                        options_.authority_link) {
+                        options_.authority_link),
+      public_rate_limiter_(options_.public_rate_limit) {
   if (options_.registry_changes) {
     registry_sync_ = std::make_unique<RegistrySync>(db, clock, options_.registry_changes);
   }
@@ -63,6 +64,20 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
     handover_ = std::make_unique<HandoverWorker>(db, clock, pii, *options_.blobs,
                                                  applications_.transition_context(),
                                                  options_.submission_sender, options_.handover);
+  }
+  if (!options_.public_snapshot_dir.empty()) {
+    public_index_ = std::make_unique<PublicLookupIndex>(
+        db, clock,
+        PublicLookupIndexOptions{.dir = options_.public_snapshot_dir,
+                                 .rebuild_after = options_.public_snapshot_rebuild_after});
+    public_filings_.SetIndex(public_index_.get());
+    if (registry_sync_) {
+      PublicLookupIndex* index = public_index_.get();
+      registry_sync_->SetPageListener(
+          [index](const std::vector<PublicWebsiteChange>& changes, int64_t from, int64_t to) {
+            index->ApplyChanges(changes, from, to);
+          });
+    }
   }
 }
 
@@ -80,7 +95,7 @@ void AgentModule::Register(http::Router& router) {
       [this](std::string_view user_id) { return accounts_.RequireConfirmed(user_id); });
   RegisterDocumentRoutes(router, documents_, std::string(kApiPrefix), options_.upload_limit);
   RegisterReviewRoutes(router, review_, applications_, std::string(kApiPrefix));
-  RegisterPublicFilingsRoutes(router, public_filings_);
+  RegisterPublicFilingsRoutes(router, public_filings_, &public_rate_limiter_);
   RegisterAuthorityEventRoutes(router, authority_events_, std::string(kApiPrefix));
 }
 

@@ -7,6 +7,7 @@
 // (/healthz, /readyz, /metrics) and the static console are mounted by `beian serve`.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -20,6 +21,8 @@
 #include "agent/handover.h"
 #include "agent/inventory_service.h"
 #include "agent/public_filings_service.h"
+#include "agent/public_lookup_index.h"
+#include "agent/public_rate_limit.h"
 #include "agent/registry_sync.h"
 #include "agent/review_logic.h"
 #include "agent/review_service.h"
@@ -57,6 +60,13 @@ struct AgentOptions {
   SubmissionSender submission_sender = nullptr;
   HandoverOptions handover = {};
   AuthorityLink authority_link = {};
+  // Where the public look-up's snapshot lives (<data-dir>/public-snapshot; issue 11); empty: no
+  // snapshot, the look-up reads the copy per request. The index is started by
+  // AgentModule::public_index()->Start() before the sync runs (`beian serve`).
+  std::filesystem::path public_snapshot_dir = {};
+  size_t public_snapshot_rebuild_after = 50'000;
+  // The public look-up's rate limit per client address (off by default).
+  PublicRateLimitOptions public_rate_limit = {};
 };
 
 class AgentModule {
@@ -77,6 +87,8 @@ class AgentModule {
   // nullptr without AgentOptions::submission_sender; `beian serve` starts and stops it.
   HandoverWorker* handover() { return handover_.get(); }
   AuthorityEventsService& authority_events() { return authority_events_; }
+  // nullptr without AgentOptions::public_snapshot_dir.
+  PublicLookupIndex* public_index() { return public_index_.get(); }
 
  private:
   AgentOptions options_;
@@ -90,6 +102,8 @@ class AgentModule {
   std::unique_ptr<RegistrySync> registry_sync_;
   AuthorityEventsService authority_events_;
   std::unique_ptr<HandoverWorker> handover_;
+  std::unique_ptr<PublicLookupIndex> public_index_;
+  PublicRateLimiter public_rate_limiter_;
 };
 
 }  // namespace beian::agent

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "http/error_status.h"
 #include "http/json.h"
 
 namespace beian::agent {
@@ -17,21 +18,36 @@ using core::Result;
 constexpr std::string_view kCacheable = "public, max-age=60";
 constexpr std::string_view kNotStored = "no-store";
 
+http::Response RateLimited() {
+  http::Response res = http::ErrorResponse(
+      Error(ErrorCode::kTooManyRequests,
+            "too many look-ups from this address; slow down and try again in a second"));
+  res.SetHeader("Retry-After", "1");
+  res.SetHeader("Cache-Control", kNotStored);
+  return res;
+}
+
 }  // namespace
 
-void RegisterPublicFilingsRoutes(http::Router& router, const PublicFilingsService& service) {
+void RegisterPublicFilingsRoutes(http::Router& router, const PublicFilingsService& service,
+                                 PublicRateLimiter* limiter) {
+  if (limiter != nullptr && !limiter->enabled()) limiter = nullptr;
   router.Add("GET", "/api/v1/public/filings",
-             [&service](http::Request& req) -> Result<http::Response> {
+             [&service, limiter](http::Request& req) -> Result<http::Response> {
+               if (limiter != nullptr && !limiter->Allow(req.client_address)) {
+                 return RateLimited();
+               }
                auto domain = req.Query("domain");
-               BEIAN_ASSIGN_OR_RETURN(json::object answer,
-                                      service.Lookup(domain ? *domain : std::string_view()));
-               http::Response res = http::JsonResponse(answer);
+               BEIAN_ASSIGN_OR_RETURN(std::string body,
+                                      service.LookupJson(domain ? *domain : std::string_view()));
+               http::Response res = http::Response::RawJson(std::move(body));
                res.SetHeader("Cache-Control", kCacheable);
                return res;
              });
   router.Add(
       "POST", "/api/v1/public/filings/batch",
-      [&service](http::Request& req) -> Result<http::Response> {
+      [&service, limiter](http::Request& req) -> Result<http::Response> {
+        if (limiter != nullptr && !limiter->Allow(req.client_address)) return RateLimited();
         BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
         // The count is checked before any element is read: 413 whatever the elements.
         if (auto it = body.find("domains"); it != body.end() && it->value().is_array() &&
@@ -42,8 +58,8 @@ void RegisterPublicFilingsRoutes(http::Router& router, const PublicFilingsServic
         core::JsonReader r(body);
         std::vector<std::string> domains = r.RequiredStringArray("domains");
         BEIAN_TRY(r.Finish());
-        BEIAN_ASSIGN_OR_RETURN(json::array results, service.Batch(domains));
-        http::Response res = http::JsonResponse(json::object{{"results", std::move(results)}});
+        BEIAN_ASSIGN_OR_RETURN(std::string results, service.BatchJson(domains));
+        http::Response res = http::Response::RawJson(std::move(results));
         res.SetHeader("Cache-Control", kNotStored);
         return res;
       });

@@ -3,6 +3,8 @@
 
 #include <optional>
 
+#include "agent/public_lookup_index.h"
+#include "agent/public_snapshot.h"
 #include "domain/public_lookup.h"
 #include "store/public_registry.h"
 
@@ -13,6 +15,12 @@ namespace json = boost::json;
 using core::Error;
 using core::ErrorCode;
 using core::Result;
+
+json::object ErrorItem(std::string_view query, const Error& error) {
+  const core::ErrorDetail& d = error.details.at(0);
+  return json::object{
+      {"query", query}, {"filed", false}, {"error", {{"code", d.code}, {"message", d.message}}}};
+}
 
 json::object Answer(std::string_view query, const domain::NormalizedDomain& key,
                     const std::optional<store::PublicFilingRow>& row) {
@@ -59,10 +67,7 @@ Result<json::array> PublicFilingsService::Batch(const std::vector<std::string>& 
     results.reserve(domains.size());
     for (size_t i = 0; i < domains.size(); ++i) {
       if (!keys[i]) {
-        const core::ErrorDetail& d = keys[i].error().details.at(0);
-        results.push_back(json::object{{"query", domains[i]},
-                                       {"filed", false},
-                                       {"error", {{"code", d.code}, {"message", d.message}}}});
+        results.push_back(ErrorItem(domains[i], keys[i].error()));
         continue;
       }
       BEIAN_ASSIGN_OR_RETURN(auto row, repo.FindByDomain(keys[i]->ascii));
@@ -70,6 +75,44 @@ Result<json::array> PublicFilingsService::Batch(const std::vector<std::string>& 
     }
     return results;
   });
+}
+
+Result<std::string> PublicFilingsService::LookupJson(std::string_view domain) const {
+  BEIAN_ASSIGN_OR_RETURN(domain::NormalizedDomain key, domain::PublicLookupKey(domain));
+  std::string out;
+  if (index_ != nullptr) {
+    out.reserve(512);
+    if (index_->AppendAnswer(out, domain, key)) return out;
+  }
+  BEIAN_ASSIGN_OR_RETURN(auto row, db_.Read([&](store::Tx& tx) {
+    return store::PublicRegistryRepo(tx).FindByDomain(key.ascii);
+  }));
+  return json::serialize(Answer(domain, key, row));
+}
+
+Result<std::string> PublicFilingsService::BatchJson(const std::vector<std::string>& domains) const {
+  if (index_ != nullptr && !domains.empty() && domains.size() <= kMaxPublicBatch) {
+    std::string out;
+    out.reserve(domains.size() * 320 + 16);
+    out += "{\"results\":[";
+    bool served = true;
+    for (size_t i = 0; i < domains.size() && served; ++i) {
+      if (i > 0) out += ',';
+      auto key = domain::PublicLookupKey(domains[i]);
+      if (!key) {
+        out += json::serialize(ErrorItem(domains[i], key.error()));
+        continue;
+      }
+      served = index_->AppendAnswer(out, domains[i], *key);
+    }
+    if (served) {
+      out += "]}";
+      return out;
+    }
+  }
+  // No index, or it stopped serving: every answer from the copy.
+  BEIAN_ASSIGN_OR_RETURN(json::array results, Batch(domains));
+  return json::serialize(json::object{{"results", std::move(results)}});
 }
 
 }  // namespace beian::agent

@@ -3,6 +3,11 @@
 // Any form of a name — a subdomain, `www.`, Unicode or punycode — finds the filing of its
 // registrable domain (domain::PublicLookupKey); one primary-key read per domain.
 //
+// With a look-up index (public_lookup_index.h, issue 11) the answers come from its snapshot and
+// overlay — no SQL per request — as pre-rendered JSON, byte for byte what the copy's answer
+// serializes to; until the index serves (no snapshot yet, a rebuild after a gap) they come from
+// the copy.
+//
 // The answer of one domain: {query, domain, domain_unicode, filed, subject_sn, website_sn,
 // organizer_name, organizer_type, website_name, approved_at} — the filing's fields null when the
 // domain is not filed. The batch answers each domain in order; a domain that is not a domain
@@ -21,6 +26,8 @@
 
 namespace beian::agent {
 
+class PublicLookupIndex;
+
 // The most domains one batch may ask (a CDN's batch; issue 10 item 7).
 inline constexpr size_t kMaxPublicBatch = 1000;
 
@@ -34,8 +41,17 @@ class PublicFilingsService {
   // kPayloadTooLarge over kMaxPublicBatch domains, kValidationFailed for none.
   core::Result<boost::json::array> Batch(const std::vector<std::string>& domains) const;
 
+  // The same answers as JSON text ({"results":[…]} for the batch), from the index when it
+  // serves. The hot path of the routes.
+  core::Result<std::string> LookupJson(std::string_view domain) const;
+  core::Result<std::string> BatchJson(const std::vector<std::string>& domains) const;
+
+  // REQUIRES: `index` outlives the service; set before serving.
+  void SetIndex(const PublicLookupIndex* index) { index_ = index; }
+
  private:
   store::Database& db_;
+  const PublicLookupIndex* index_ = nullptr;
 };
 
 }  // namespace beian::agent

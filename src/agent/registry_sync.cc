@@ -148,10 +148,12 @@ Result<int64_t> RegistrySync::Run() {
       return repo.SetCursor(page.next_since, now_ms);
     }));
     if (moved_to >= 0) {
+      if (listener_) listener_({}, since, moved_to);
       since = moved_to;
       last_seq_ = since;
       continue;
     }
+    if (listener_) listener_(page.changes, since, page.next_since);
     since = page.next_since;
     last_seq_ = since;
     applied += static_cast<int64_t>(page.changes.size());

@@ -61,6 +61,12 @@ struct RegistrySyncStats {
   int64_t failures = 0;         // runs that failed (authority unreachable, …)
 };
 
+// Told after each page is committed, in feed order: the page's changes and the cursor it moved
+// from and to (an empty page from A to B: another process on the same database applied the
+// changes between). The public look-up index keeps its overlay with it (public_lookup_index.h).
+using RegistryPageListener =
+    std::function<void(const std::vector<PublicWebsiteChange>& changes, int64_t from, int64_t to)>;
+
 class RegistrySync {
  public:
   // `page_limit`: changes asked per page (the feed allows 1..1000).
@@ -74,6 +80,9 @@ class RegistrySync {
 
   RegistrySyncStats Stats() const;
 
+  // Set before the first RunOnce.
+  void SetPageListener(RegistryPageListener listener) { listener_ = std::move(listener); }
+
  private:
   core::Result<int64_t> Run();
 
@@ -81,6 +90,7 @@ class RegistrySync {
   const core::Clock& clock_;
   RegistryChangeFeed feed_;
   int page_limit_;
+  RegistryPageListener listener_;
   std::mutex run_mu_;
   int64_t consecutive_failures_ = 0;  // guarded by run_mu_
   std::atomic<int64_t> last_seq_{0};

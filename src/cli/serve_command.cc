@@ -91,6 +91,11 @@ struct ServeOptions {
   // (doubling, at most 10 minutes) and how long a worker holds a row it is sending.
   double handover_retry_s = 2;
   double handover_lease_s = 120;
+  // The public look-up (issue 11): overlay entries that trigger a snapshot rebuild; requests a
+  // second per client address (0: no limit) and the addresses never limited.
+  size_t public_snapshot_rebuild_after = 50'000;
+  double public_rate_limit = 0;
+  std::vector<std::string> public_rate_trusted;
 };
 
 // "host:port" of a listen address with a wildcard host replaced by the loopback one: where this
@@ -163,14 +168,17 @@ std::vector<std::string> PublicUrlsFor(const ServeOptions& o, const std::string&
   return urls;
 }
 
-void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix) {
+// `ready`: the service's own readiness beyond its database (e.g. the agent's public look-up).
+void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix,
+           std::function<core::Status()> ready = {}) {
   h.router.SetPublicUrls(PublicUrlsFor(o, h.name == "agent" ? o.agent_listen : o.authority_listen));
   store::Database* db = h.db.get();
   const std::string service = h.name;
   http::AddHealthRoutes(h.router,
-                        [db, service]() -> core::Status {
+                        [db, service, ready]() -> core::Status {
                           BEIAN_TRY(db->Ping());
-                          return store::RequireCurrentSchema(*db, service);
+                          BEIAN_TRY(store::RequireCurrentSchema(*db, service));
+                          return ready ? ready() : core::Ok();
                         },
                         {.metrics_token = o.metrics_token});
   h.router.metrics().AddGauge("beian_db_pool_in_use", "Database connections lent to a transaction",
@@ -246,6 +254,13 @@ void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
   options.blobs = &blobs;
   options.upload_limit = o.upload_limit;
   options.review.claim_duration = std::chrono::minutes(o.claim_minutes);
+  options.public_snapshot_dir = std::filesystem::path(o.data.data_dir) / "public-snapshot";
+  options.public_snapshot_rebuild_after = o.public_snapshot_rebuild_after;
+  options.public_rate_limit.rate = o.public_rate_limit;
+  for (const std::string& cidr : o.public_rate_trusted) {
+    // Checked when the options were parsed.
+    if (auto block = agent::ParseCidr(cidr)) options.public_rate_limit.trusted.push_back(*block);
+  }
   module = std::make_unique<agent::AgentModule>(*h.db, clock, pii, rules, std::move(options));
   module->Register(h.router);
   // The mailbox is every signed-in account's in demo mode (a new user reads what was "sent").
@@ -255,7 +270,11 @@ void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
                                 .mailbox_for_everyone = !o.no_demo,
                                 .clock = &clock,
                                 .open_address = notify::SealedAddressOpener(pii)});
-  Mount(o, h, agent::kApiPrefix);
+  // Not ready for public look-ups while the snapshot is missing or rebuilt behind a gap.
+  agent::PublicLookupIndex* index = module->public_index();
+  Mount(o, h, agent::kApiPrefix,
+        index ? std::function<core::Status()>([index] { return index->Ready(); })
+              : std::function<core::Status()>());
 }
 
 // The notification machinery of one service: its templates, transports and outbox workers. With
@@ -533,6 +552,24 @@ int Serve(const ServeOptions& o) {
                        "Runs of the public registry sync that failed",
                        [sync] { return static_cast<double>(sync->Stats().failures); });
     }
+    if (agent::PublicLookupIndex* index = agent_module->public_index()) {
+      http::Metrics& metrics = agent_host.router.metrics();
+      metrics.AddGauge("beian_public_snapshot_serving",
+                       "1 while public look-ups are answered from the snapshot, else 0",
+                       [index] { return index->Stats().serving ? 1.0 : 0.0; });
+      metrics.AddGauge("beian_public_snapshot_seq", "The feed seq the public snapshot covers",
+                       [index] { return static_cast<double>(index->Stats().snapshot_seq); });
+      metrics.AddGauge("beian_public_snapshot_entries", "Domains in the public snapshot",
+                       [index] { return static_cast<double>(index->Stats().snapshot_entries); });
+      metrics.AddGauge("beian_public_snapshot_overlay_entries",
+                       "Changes held in memory over the public snapshot",
+                       [index] { return static_cast<double>(index->Stats().overlay_entries); });
+      metrics.AddGauge("beian_public_snapshot_rebuilds", "Public snapshots built by this process",
+                       [index] { return static_cast<double>(index->Stats().rebuilds); });
+      metrics.AddGauge("beian_public_snapshot_damaged",
+                       "Public snapshot files found damaged (then rebuilt, never served)",
+                       [index] { return static_cast<double>(index->Stats().damaged); });
+    }
   }
   if (!o.no_demo) {
     auto loaded = LoadDemoAccounts(agent_module ? &agent_module->accounts() : nullptr,
@@ -601,6 +638,14 @@ int Serve(const ServeOptions& o) {
           }
         }));
     housekeeping.back()->Start();
+  }
+
+  // The public look-up's snapshot: opened (or built in the background) before the sync runs, so
+  // that the sync's pages reach its overlay.
+  if (agent_module && agent_module->public_index()) {
+    if (auto s = agent_module->public_index()->Start(); !s) {
+      return fail(core::Error(s.error().code, "public look-up snapshot: " + s.error().message));
+    }
   }
 
   // The public registry copy follows the authority's change feed (issue 10 item 7); lag shows in
@@ -873,6 +918,26 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("BEIAN_HANDOVER_LEASE_SECONDS")
       ->check(CLI::Range(1.0, 3600.0))
       ->capture_default_str();
+  cmd->add_option("--public-snapshot-rebuild-after", options->public_snapshot_rebuild_after,
+                  "Changes held in memory over the public look-up snapshot before it is rebuilt")
+      ->envname("BEIAN_PUBLIC_SNAPSHOT_REBUILD_AFTER")
+      ->check(CLI::Range(size_t{1}, size_t{10'000'000}))
+      ->capture_default_str();
+  cmd->add_option("--public-rate-limit", options->public_rate_limit,
+                  "Public look-ups a second per client address, bursts up to the same number "
+                  "(0: no limit); over it: 429 too_many_requests")
+      ->envname("BEIAN_PUBLIC_RATE_LIMIT")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  cmd->add_option("--public-rate-trusted", options->public_rate_trusted,
+                  "Address blocks (CIDR, comma-separated or repeated) the public look-up's rate "
+                  "limit never applies to, e.g. a CDN's ranges")
+      ->envname("BEIAN_PUBLIC_RATE_TRUSTED")
+      ->delimiter(',')
+      ->check([](const std::string& v) -> std::string {
+        auto block = agent::ParseCidr(v);
+        return block ? std::string() : block.error().message;
+      });
   cmd->add_option("--rules-dir", options->rules_dir,
                   "Directory of filing-rules files replacing the built-in data/rules")
       ->envname("BEIAN_RULES_DIR");

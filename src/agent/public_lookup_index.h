@@ -1,0 +1,164 @@
+// The structure the public look-up answers from (issue 11 items 3–4): the memory-mapped snapshot
+// of the agent's registry copy (public_snapshot.h) plus a small in-memory overlay of the changes
+// the sync applied after the snapshot's seq, consulted first.
+//
+// The overlay holds, for every change after `base` (the snapshot's seq): the domain's newest
+// row (seq, website, pre-rendered answer) and, per website, the seq of its newest change. An
+// answer — from the overlay or the snapshot — under website W written at seq s stands unless W
+// changed after s (its change then listed every domain it still has, and those are newer
+// overlay rows): so a cancellation or a domain taken off a website shows without knowing which
+// domains the website had. Changes only ever replace older ones, so an answer never goes back.
+//
+// The sync (registry_sync.h) reports each committed page (ApplyChanges, in feed order, with the
+// cursor it moved from and to); a page that does not start where the last ended (another process
+// on the same database applied some) leaves a gap the overlay cannot fill: the index stops
+// serving (look-ups then read the copy, PublicFilingsService) until a rebuild covers it. The
+// overlay is journalled (<dir>/overlay.journal, one checksummed record per change and a commit
+// mark per page), so that a restart serves the snapshot + journal at once when they reach the
+// copy's cursor; otherwise it rebuilds first.
+//
+// A background thread rebuilds the snapshot from the copy (one consistent read transaction) when
+// there is none, when the one served is damaged or behind a gap, or when the overlay passes
+// `rebuild_after` entries; the new file is renamed over the old (readers keep the old mapping
+// until they finish) and the overlay drops what the new file covers. Past `overlay_limit` entries
+// (a catch-up of millions of changes) the overlay is dropped and look-ups read the copy until
+// a rebuild made after the sync went quiet. It also verifies a newly opened snapshot in full in
+// the background and watches the file: a file changed or truncated under it is re-verified or
+// dropped and rebuilt.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "agent/public_snapshot.h"
+#include "agent/registry_sync.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "domain/domain_name.h"
+#include "store/database.h"
+
+namespace beian::agent {
+
+struct PublicLookupIndexOptions {
+  std::filesystem::path dir;  // <data-dir>/public-snapshot
+  size_t rebuild_after = 50'000;
+  size_t overlay_limit = 500'000;
+  // How often the background thread looks at the file and at the triggers.
+  std::chrono::milliseconds check_interval{250};
+  // Rows per page of the copy read by a rebuild.
+  size_t scan_page = 20'000;
+};
+
+struct PublicLookupIndexStats {
+  bool serving = false;
+  int64_t snapshot_seq = -1;  // -1: none
+  uint64_t snapshot_entries = 0;
+  uint64_t snapshot_bytes = 0;
+  size_t overlay_entries = 0;
+  int64_t last_seq = 0;  // the last cursor the sync reported
+  int64_t rebuilds = 0;
+  int64_t damaged = 0;  // snapshots found damaged (at open, by a look-up or by a check)
+  int64_t last_build_ms = 0;
+  std::string reason;  // why it is not serving
+};
+
+class PublicLookupIndex {
+ public:
+  PublicLookupIndex(store::Database& db, const core::Clock& clock,
+                    PublicLookupIndexOptions options);
+  ~PublicLookupIndex();  // Stop()
+  PublicLookupIndex(const PublicLookupIndex&) = delete;
+  PublicLookupIndex& operator=(const PublicLookupIndex&) = delete;
+
+  // Opens the snapshot and journal found in the directory (if they are whole and reach the
+  // copy's cursor), then starts the background thread (which builds one if needed). Call before
+  // the sync runs.
+  core::Status Start();
+  void Stop();
+
+  // Appends the answer of `key` to `out` and returns true; false (nothing appended) when no
+  // snapshot is being served — the caller then answers from the copy. Thread-safe.
+  bool AppendAnswer(std::string& out, std::string_view query,
+                    const domain::NormalizedDomain& key) const;
+
+  // The sync applied `changes` (feed order), moving its cursor from `from` to `to`.
+  void ApplyChanges(const std::vector<PublicWebsiteChange>& changes, int64_t from, int64_t to);
+
+  // Builds a snapshot from the copy now and serves it (the background thread's work; tests).
+  core::Status Rebuild();
+  // Waits until serving (tests, `serve` start-up); false after `timeout`.
+  bool WaitServing(std::chrono::milliseconds timeout) const;
+
+  PublicLookupIndexStats Stats() const;
+  // Ok while serving; kUnavailable with the reason otherwise (the snapshot's part of /readyz).
+  core::Status Ready() const;
+
+  // The snapshot file's path (tests damage it).
+  std::filesystem::path snapshot_path() const { return options_.dir / "snapshot.bin"; }
+
+ private:
+  // Heterogeneous look-up (a string_view key finds a std::string one without a copy).
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct OverlayRow {
+    int64_t seq = 0;
+    std::string website_sn;
+    std::string answer_tail;
+  };
+
+  void Loop();
+  void CheckFile();
+  void ResetOverlayLocked(int64_t base, const std::string& reason);
+  void UpdateServingLocked();
+  core::Status RewriteJournalLocked();
+  void AppendJournalLocked(const std::vector<PublicWebsiteChange>& changes, int64_t to);
+  core::Status LoadJournal(int64_t snapshot_seq);
+  int64_t NowMs() const;
+
+  store::Database& db_;
+  const core::Clock& clock_;
+  PublicLookupIndexOptions options_;
+
+  mutable std::shared_mutex mu_;  // guards everything below up to `journal_fd_`
+  std::shared_ptr<PublicSnapshot> snap_;
+  std::unordered_map<std::string, OverlayRow, StringHash, std::equal_to<>> domains_;
+  std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> websites_;
+  int64_t base_ = 0;       // the overlay holds every change after this seq
+  int64_t last_seq_ = -1;  // the cursor the last page reached (-1: unknown)
+  bool serving_ = false;
+  std::string reason_ = "starting";
+  int journal_fd_ = -1;
+  struct FileId {
+    uint64_t dev = 0, ino = 0, size = 0;
+    int64_t mtime_ns = 0;
+  } file_id_;
+
+  std::atomic<bool> serving_flag_{false};
+  mutable std::atomic<bool> wake_{false};
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> last_page_ms_{0};
+  std::atomic<int64_t> rebuilds_{0};
+  std::atomic<int64_t> damaged_{0};
+  std::atomic<int64_t> last_build_ms_{0};
+  std::atomic<bool> verify_pending_{false};
+  std::mutex build_mu_;  // one build at a time
+  std::mutex wake_mu_;
+  mutable std::condition_variable wake_cv_;
+  std::thread thread_;
+};
+
+}  // namespace beian::agent
