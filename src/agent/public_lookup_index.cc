@@ -294,7 +294,6 @@ void PublicLookupIndex::ResetOverlayLocked(int64_t base, const std::string& reas
 void PublicLookupIndex::UpdateServingLocked() {
   serving_ = snap_ != nullptr && !snap_->corrupt() && base_ == snap_->seq();
   if (serving_) reason_.clear();
-  serving_flag_.store(serving_, std::memory_order_relaxed);
 }
 
 bool PublicLookupIndex::AppendAnswer(std::string& out, std::string_view query,
@@ -568,7 +567,7 @@ void PublicLookupIndex::Loop() {
 
 bool PublicLookupIndex::WaitServing(std::chrono::milliseconds timeout) const {
   const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!serving_flag_.load()) {
+  while (!Stats().serving) {
     if (std::chrono::steady_clock::now() >= until) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -578,7 +577,8 @@ bool PublicLookupIndex::WaitServing(std::chrono::milliseconds timeout) const {
 PublicLookupIndexStats PublicLookupIndex::Stats() const {
   std::shared_lock lock(mu_);
   PublicLookupIndexStats s;
-  s.serving = serving_;
+  // A look-up may have found damage the background thread has not acted on yet.
+  s.serving = serving_ && !snap_->corrupt();
   if (snap_) {
     s.snapshot_seq = snap_->seq();
     s.snapshot_entries = snap_->count();
@@ -595,7 +595,7 @@ PublicLookupIndexStats PublicLookupIndex::Stats() const {
 
 Status PublicLookupIndex::Ready() const {
   std::shared_lock lock(mu_);
-  if (serving_) return core::Ok();
+  if (serving_ && !snap_->corrupt()) return core::Ok();
   return Error(ErrorCode::kUnavailable, "public look-up snapshot: " + reason_);
 }
 

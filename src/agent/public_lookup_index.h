@@ -147,7 +147,6 @@ class PublicLookupIndex {
     int64_t mtime_ns = 0;
   } file_id_;
 
-  std::atomic<bool> serving_flag_{false};
   mutable std::atomic<bool> wake_{false};
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> last_page_ms_{0};

@@ -35,7 +35,7 @@ bool CidrContains(const CidrBlock& block, std::string_view address);
 struct PublicRateLimitOptions {
   double rate = 0;   // requests per second per address; 0: no limit
   double burst = 0;  // 0: max(rate, 1)
-  std::vector<CidrBlock> trusted;
+  std::vector<CidrBlock> trusted = {};
   size_t max_tracked = 100'000;  // addresses kept before idle ones are dropped
 };
 

@@ -1,0 +1,211 @@
+// Tests of the public look-up snapshot file (pure, no database): every key found with its answer
+// and nothing else, misses, the JSON escapes of boost::json, and damage — a truncated file, a
+// flipped bit in the header, the chunk table or the body — detected and never answered from.
+#include "agent/public_snapshot.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace beian::agent {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+class PublicSnapshotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "beian-snap-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    path_ = dir_ / "snapshot.bin";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static std::string Domain(int i) { return "site" + std::to_string(i) + ".com.cn"; }
+  static std::string Tail(int i) {
+    store::PublicFilingRow row{.domain = Domain(i),
+                               .website_sn = "京ICP备" + std::to_string(2026000000 + i) + "号-1",
+                               .subject_sn = "京ICP备" + std::to_string(2026000000 + i) + "号",
+                               .organizer_name = "张*",
+                               .organizer_type = "individual",
+                               .website_name = "博客 \"" + std::to_string(i) + "\"",
+                               .approved_at = "2026-12-06T10:00:00Z",
+                               .seq = i};
+    return RenderFiledTail(row);
+  }
+
+  void Build(int n, int64_t seq = 42) {
+    auto b = PublicSnapshotBuilder::Create(path_, seq, static_cast<uint64_t>(n));
+    ASSERT_TRUE(b) << b.error().message;
+    for (int i = 0; i < n; ++i) {
+      auto s = (*b)->Add(Domain(i), i, "W" + std::to_string(i), Tail(i));
+      ASSERT_TRUE(s) << s.error().message;
+    }
+    ASSERT_TRUE((*b)->Finish(1));
+  }
+
+  void FlipByte(uint64_t offset) {
+    std::fstream f(path_, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(offset));
+    char c;
+    f.get(c);
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.put(static_cast<char>(c ^ 0x10));
+  }
+
+  fs::path dir_;
+  fs::path path_;
+};
+
+TEST_F(PublicSnapshotTest, FindsEveryKeyWithItsAnswerAndNothingElse) {
+  constexpr int kN = 20'000;
+  Build(kN);
+  auto s = PublicSnapshot::Open(path_);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ((*s)->seq(), 42);
+  EXPECT_EQ((*s)->count(), static_cast<uint64_t>(kN));
+  for (int i = 0; i < kN; ++i) {
+    PublicSnapshot::Entry e;
+    const std::string d = Domain(i);
+    ASSERT_EQ((*s)->Find(d, SnapshotKeyHash(d), &e), PublicSnapshot::Found::kFiled) << d;
+    EXPECT_EQ(e.seq, i);
+    EXPECT_EQ(e.website_sn, "W" + std::to_string(i));
+    EXPECT_EQ(e.answer_tail, Tail(i));
+  }
+  for (int i = kN; i < kN + 5'000; ++i) {
+    PublicSnapshot::Entry e;
+    const std::string d = Domain(i);
+    EXPECT_EQ((*s)->Find(d, SnapshotKeyHash(d), &e), PublicSnapshot::Found::kAbsent) << d;
+  }
+  // A key whose hash is in the table but whose bytes differ is not found (a forced collision).
+  PublicSnapshot::Entry e;
+  EXPECT_EQ((*s)->Find("other.cn", SnapshotKeyHash(Domain(7)), &e), PublicSnapshot::Found::kAbsent);
+  EXPECT_TRUE((*s)->VerifyAll());
+}
+
+TEST_F(PublicSnapshotTest, AnEmptySnapshotAnswersNotFiled) {
+  Build(0, 0);
+  auto s = PublicSnapshot::Open(path_);
+  ASSERT_TRUE(s) << s.error().message;
+  PublicSnapshot::Entry e;
+  EXPECT_EQ((*s)->Find("a.cn", SnapshotKeyHash("a.cn"), &e), PublicSnapshot::Found::kAbsent);
+}
+
+TEST_F(PublicSnapshotTest, TheBuilderRefusesMoreThanItsCapacityAndDuplicates) {
+  auto b = PublicSnapshotBuilder::Create(path_, 1, 2);
+  ASSERT_TRUE(b);
+  ASSERT_TRUE((*b)->Add("a.cn", 1, "W", "{}"));
+  EXPECT_EQ((*b)->Add("a.cn", 1, "W", "{}").error().code, core::ErrorCode::kConflict);
+  ASSERT_TRUE((*b)->Add("b.cn", 1, "W", "{}"));
+  EXPECT_EQ((*b)->Add("c.cn", 1, "W", "{}").error().code, core::ErrorCode::kLimitExceeded);
+}
+
+TEST_F(PublicSnapshotTest, ATruncatedFileIsRefused) {
+  Build(1000);
+  const auto size = fs::file_size(path_);
+  for (uint64_t cut : {size - 1, size - 8, size / 2, uint64_t{4096}, uint64_t{100}, uint64_t{0}}) {
+    fs::resize_file(path_, cut);
+    auto s = PublicSnapshot::Open(path_);
+    ASSERT_FALSE(s) << cut;
+    EXPECT_EQ(s.error().code, core::ErrorCode::kInternal) << cut;
+    Build(1000);
+  }
+  EXPECT_EQ(PublicSnapshot::Open(dir_ / "none.bin").error().code, core::ErrorCode::kNotFound);
+}
+
+TEST_F(PublicSnapshotTest, AFlippedBitInTheHeaderOrChunkTableIsRefusedAtOpen) {
+  Build(1000);
+  for (uint64_t at : {uint64_t{0}, uint64_t{20}, uint64_t{100}, uint64_t{127}}) {
+    FlipByte(at);
+    EXPECT_FALSE(PublicSnapshot::Open(path_)) << at;
+    FlipByte(at);
+    EXPECT_TRUE(PublicSnapshot::Open(path_)) << at;
+  }
+  FlipByte(fs::file_size(path_) - 3);  // the chunk table
+  EXPECT_FALSE(PublicSnapshot::Open(path_));
+}
+
+TEST_F(PublicSnapshotTest, AFlippedBitInTheBodyIsNeverServed) {
+  constexpr int kN = 30'000;  // several chunks
+  Build(kN);
+  const auto size = fs::file_size(path_);
+  // Somewhere in the records, past the slot table (65,536 slots × 16 bytes after 4 KiB).
+  const uint64_t at = 4096 + 65'536 * 16 + (size - 4096 - 65'536 * 16) / 2;
+  FlipByte(at);
+  auto s = PublicSnapshot::Open(path_);
+  ASSERT_TRUE(s) << "the body is verified lazily: " << s.error().message;
+  // Every key either answers exactly what was written or reports the damage; once one look-up
+  // has touched the damaged chunk, every look-up reports it.
+  bool seen_corrupt = false;
+  for (int i = 0; i < kN; ++i) {
+    PublicSnapshot::Entry e;
+    const std::string d = Domain(i);
+    const auto found = (*s)->Find(d, SnapshotKeyHash(d), &e);
+    if (found == PublicSnapshot::Found::kCorrupt) {
+      seen_corrupt = true;
+      continue;
+    }
+    ASSERT_FALSE(seen_corrupt) << "answered after the damage was found";
+    ASSERT_EQ(found, PublicSnapshot::Found::kFiled) << d;
+    ASSERT_EQ(e.answer_tail, Tail(i)) << d;
+  }
+  EXPECT_TRUE(seen_corrupt);
+  EXPECT_TRUE((*s)->corrupt());
+  // The background pass finds it on its own too.
+  auto again = PublicSnapshot::Open(path_);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE((*again)->VerifyAll());
+  PublicSnapshot::Entry e;
+  EXPECT_EQ((*again)->Find(Domain(0), SnapshotKeyHash(Domain(0)), &e),
+            PublicSnapshot::Found::kCorrupt);
+}
+
+TEST(PublicSnapshotJson, HeadAndTailAreWhatBoostJsonSerializes) {
+  std::string all;
+  for (int c = 0; c < 128; ++c) all += static_cast<char>(c);
+  all += "中国 \xF0\x9F\x98\x80";
+  std::string mine;
+  AppendJsonString(mine, all);
+  EXPECT_EQ(mine, json::serialize(json::value(all)));
+
+  store::PublicFilingRow row{.domain = "example.cn",
+                             .website_sn = "京ICP备2026000001号-1",
+                             .subject_sn = "京ICP备2026000001号",
+                             .organizer_name = "A \"quoted\" \\ name\n",
+                             .organizer_type = "enterprise",
+                             .website_name = "网站",
+                             .approved_at = "2026-12-06T10:00:00Z"};
+  std::string answer;
+  AppendAnswerHead(answer, "WWW.Example.CN", {"example.cn", "example.cn"});
+  answer += RenderFiledTail(row);
+  const json::object expected{{"query", "WWW.Example.CN"},
+                              {"domain", "example.cn"},
+                              {"domain_unicode", "example.cn"},
+                              {"filed", true},
+                              {"subject_sn", row.subject_sn},
+                              {"website_sn", row.website_sn},
+                              {"organizer_name", row.organizer_name},
+                              {"organizer_type", row.organizer_type},
+                              {"website_name", row.website_name},
+                              {"approved_at", row.approved_at}};
+  EXPECT_EQ(answer, json::serialize(expected));
+  std::string none;
+  AppendAnswerHead(none, "x.cn", {"x.cn", "x.cn"});
+  none += kNotFiledTail;
+  const json::object not_filed{{"query", "x.cn"},           {"domain", "x.cn"},
+                               {"domain_unicode", "x.cn"},  {"filed", false},
+                               {"subject_sn", nullptr},     {"website_sn", nullptr},
+                               {"organizer_name", nullptr}, {"organizer_type", nullptr},
+                               {"website_name", nullptr},   {"approved_at", nullptr}};
+  EXPECT_EQ(none, json::serialize(not_filed));
+}
+
+}  // namespace
+}  // namespace beian::agent
