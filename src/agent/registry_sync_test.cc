@@ -225,7 +225,7 @@ TEST_P(RegistrySyncTest, LookupAnswersEveryFormAndTheBatchKeepsOrder) {
   ASSERT_EQ(batch->size(), 4u);
   EXPECT_FALSE((*batch)[0].at("filed").as_bool());
   EXPECT_TRUE((*batch)[1].at("filed").as_bool());
-  EXPECT_EQ((*batch)[2].at("error").at("code").as_string(), "domain_invalid");
+  EXPECT_EQ((*batch)[2].at("error").at("code").as_string(), "domain_ip_address");
   EXPECT_EQ((*batch)[3].at("domain").as_string(), "xn--fsqu00a.xn--fiqs8s");
   EXPECT_EQ(service.Batch({}).error().code, core::ErrorCode::kValidationFailed);
   EXPECT_EQ(service.Batch(std::vector<std::string>(1001, "example.cn")).error().code,

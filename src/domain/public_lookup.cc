@@ -1,9 +1,84 @@
 // PublicLookupKey (see public_lookup.h).
 #include "domain/public_lookup.h"
 
+#include <arpa/inet.h>
+#include <unictype.h>
+
+#include <algorithm>
+#include <set>
 #include <string>
+#include <vector>
+
+#include "domain/validators_util.h"
 
 namespace beian::domain {
+namespace {
+
+// The scripts a label may combine (Unicode TS #39 "highly restrictive"): one script, or Latin with
+// the scripts written together in Chinese, Japanese and Korean names. Common and Inherited
+// characters (digits, the hyphen, combining marks) belong to every script.
+bool AllowedScripts(const std::set<std::string>& scripts) {
+  if (scripts.size() <= 1) return true;
+  static const std::vector<std::set<std::string>> kAllowed{{"Latin", "Han", "Hiragana", "Katakana"},
+                                                           {"Latin", "Han", "Bopomofo"},
+                                                           {"Latin", "Han", "Hangul"}};
+  for (const auto& allowed : kAllowed) {
+    if (std::includes(allowed.begin(), allowed.end(), scripts.begin(), scripts.end())) return true;
+  }
+  return false;
+}
+
+// True when a label of the Unicode name mixes scripts in a way no real name does ("аpple" with a
+// Cyrillic "а"): the look-alike names of phishing.
+bool MixesScripts(std::string_view unicode) {
+  size_t start = 0;
+  while (start <= unicode.size()) {
+    size_t dot = unicode.find('.', start);
+    if (dot == std::string_view::npos) dot = unicode.size();
+    auto cps = text::DecodeUtf8(unicode.substr(start, dot - start));
+    if (cps) {
+      std::set<std::string> scripts;
+      for (char32_t c : *cps) {
+        const uc_script_t* s = uc_script(static_cast<ucs4_t>(c));
+        if (s == nullptr) continue;
+        const std::string_view name = s->name;
+        if (name == "Common" || name == "Inherited") continue;
+        scripts.emplace(name);
+      }
+      if (!AllowedScripts(scripts)) return true;
+    }
+    start = dot + 1;
+  }
+  return false;
+}
+
+// Why `input`, which is not a valid host name, is not one: a code a client can act on.
+const char* Diagnose(std::string_view input) {
+  std::string s = text::AsciiLower(text::FoldFullWidth(text::Trim(input)));
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  std::string bare = s;
+  if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') {
+    bare = bare.substr(1, bare.size() - 2);
+  }
+  unsigned char buf[16];
+  if (::inet_pton(AF_INET, bare.c_str(), buf) == 1 ||
+      ::inet_pton(AF_INET6, bare.c_str(), buf) == 1) {
+    return "domain_ip_address";
+  }
+  if (s.size() > 253) return "domain_too_long";
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t dot = s.find('.', start);
+    if (dot == std::string::npos) dot = s.size();
+    const std::string_view label = std::string_view(s).substr(start, dot - start);
+    if (label.size() > 63) return "domain_label_too_long";
+    if (label.starts_with("xn--")) return "domain_punycode_invalid";
+    start = dot + 1;
+  }
+  return "domain_invalid";
+}
+
+}  // namespace
 
 core::Result<NormalizedDomain> PublicLookupKey(std::string_view input, std::string_view field) {
   auto fail = [&](const char* code, const std::string& message) {
@@ -13,9 +88,22 @@ core::Result<NormalizedDomain> PublicLookupKey(std::string_view input, std::stri
   if (input.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return fail("required", "a domain is required");
   }
-  if (input.size() > kMaxLookupInput) return fail("domain_invalid", "not a domain name");
+  if (input.size() > kMaxLookupInput) return fail("domain_too_long", "a domain name is too long");
   auto info = AnalyzeDomain(input);
-  if (!info) return fail("domain_invalid", "not a domain name");
+  if (!info) {
+    const char* code = Diagnose(input);
+    const std::string_view c = code;
+    return fail(code, c == "domain_ip_address"         ? "an IP address is not a domain name"
+                      : c == "domain_too_long"         ? "a domain name is at most 253 characters"
+                      : c == "domain_label_too_long"   ? "a label of a domain name is at most 63 "
+                                                         "characters"
+                      : c == "domain_punycode_invalid" ? "an xn-- label is not valid punycode"
+                                                       : "not a domain name");
+  }
+  // Plain ASCII names are one script; only internationalised names can mix.
+  if (info->name.unicode != info->name.ascii && MixesScripts(info->name.unicode)) {
+    return fail("domain_mixed_script", "a label mixes scripts (a look-alike name)");
+  }
   if (info->registrable.ascii.empty()) {
     return fail("domain_is_public_suffix", info->name.unicode + " is a public suffix");
   }

@@ -115,9 +115,12 @@ describe('public filing look-up from the agent\'s copy', () => {
 
   test('bad input is 400 with its code, never a 5xx', async () => {
     for (const [input, code] of [['', 'required'], ['not a domain', 'domain_invalid'],
-      ['192.168.1.1', 'domain_invalid'], [`${'a'.repeat(64)}.com`, 'domain_invalid'],
-      ['http://example.com/', 'domain_invalid'], ['xn--zz-invalid.com', 'domain_invalid'],
-      ['a'.repeat(5000), 'domain_invalid'], ['com.cn', 'domain_is_public_suffix']]) {
+      ['192.168.1.1', 'domain_ip_address'], ['[2001:db8::1]', 'domain_ip_address'],
+      [`${'a'.repeat(64)}.com`, 'domain_label_too_long'],
+      ['http://example.com/', 'domain_invalid'], ['xn--zz-invalid.com', 'domain_punycode_invalid'],
+      ['\u0430pple.com', 'domain_mixed_script'], ['xn--pple-43d.com', 'domain_mixed_script'],
+      [`${'a.'.repeat(130)}cn`, 'domain_too_long'],
+      ['a'.repeat(5000), 'domain_too_long'], ['com.cn', 'domain_is_public_suffix']]) {
       const r = await get(input);
       const e = assertError(r, 400, 'validation_failed', JSON.stringify(input.slice(0, 30)));
       assert.equal(e.details[0].field, 'domain');
@@ -135,7 +138,7 @@ describe('public filing look-up from the agent\'s copy', () => {
     assert.deepEqual(r.data.results.map((x) => x.query),
       [`nothing-${tag}.cn`, `www.${ascii}`, '1.2.3.4', `${idnLabel}.中国`]);
     assert.deepEqual(r.data.results.map((x) => x.filed), [false, true, false, true]);
-    assert.equal(r.data.results[2].error.code, 'domain_invalid');
+    assert.equal(r.data.results[2].error.code, 'domain_ip_address');
     assert.equal(r.data.results[1].website_sn, r.data.results[3].website_sn);
 
     const full = await batch({ domains: Array.from({ length: 1000 }, (_, i) => `d${i}-${tag}.cn`) });
