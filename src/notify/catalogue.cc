@@ -49,7 +49,29 @@ constexpr std::array<ParamSpec, 1> kAccountToken{{{"token", 43}}};
 constexpr std::array<ParamSpec, 1> kAccountCode{{{"code", 6}}};
 constexpr std::array<ParamSpec, 0> kAccountNone{};
 
-constexpr std::array<TemplateSpec, 13> kCatalogue{{
+// The authority (issue 10 items 4–6): the SMS verification code of a submission (the deadline as
+// "2026-12-07 20:15", Beijing time), the ICP password at a subject's first approval, and the
+// outcome of the review e-mailed to the subject.
+constexpr std::array<ParamSpec, 3> kAuthoritySmsCode{{
+    {"code", 6, true},
+    {"organizer_name", 12},
+    {"deadline", 16},
+}};
+constexpr std::array<ParamSpec, 3> kAuthorityIcpPassword{{
+    {"organizer_name", 12},
+    {"subject_sn", 18},
+    {"icp_password", 16, true},
+}};
+constexpr std::array<ParamSpec, 3> kAuthorityApproved{{
+    {"organizer_name", 12},
+    {"subject_sn", 18},
+    {"website_sns", 0},  // multi-line "name: SN"; e-mail only
+}};
+constexpr std::array<ParamSpec, 2> kAuthorityRejected{{
+    {"organizer_name", 12}, {"reasons", 0},  // multi-line; e-mail only
+}};
+
+constexpr std::array<TemplateSpec, 17> kCatalogue{{
     {"application_submitted", kApplication},
     {"preliminary_approved", kApplication},
     {"preliminary_rejected", kRejection},
@@ -63,6 +85,10 @@ constexpr std::array<TemplateSpec, 13> kCatalogue{{
     {"account_confirm_mobile", kAccountCode},
     {"account_exists", kAccountNone},
     {"password_reset", kAccountToken},
+    {"authority_sms_code", kAuthoritySmsCode},
+    {"authority_icp_password", kAuthorityIcpPassword},
+    {"authority_approved", kAuthorityApproved},
+    {"authority_rejected", kAuthorityRejected},
 }};
 
 }  // namespace
@@ -85,6 +111,15 @@ const ParamSpec* FindParam(const TemplateSpec& t, std::string_view param) {
     if (p.name == param) return &p;
   }
   return nullptr;
+}
+
+bool HasSecretParams(std::string_view id) {
+  const TemplateSpec* t = FindTemplate(id);
+  if (!t) return false;
+  for (const ParamSpec& p : t->params) {
+    if (p.secret) return true;
+  }
+  return false;
 }
 
 }  // namespace beian::notify

@@ -9,6 +9,7 @@
 
 #include "core/crypto.h"
 #include "core/log.h"
+#include "notify/catalogue.h"
 
 namespace beian::notify {
 namespace {
@@ -26,6 +27,39 @@ Params ParamsFromJson(std::string_view text) {
         val.is_string() ? std::string(val.get_string()) : boost::json::serialize(val);
   }
   return out;
+}
+
+// Opens the secret parameters of `params` in place (a value not sealed, or one this key cannot
+// open, is an error: a secret is never sent from clear storage); `masked` gets the same params
+// with each secret as kMaskedSecret, `blanked` the stored JSON with each secret "".
+core::Status OpenSecrets(const TemplateSpec& spec, const ParamOpener& open, Params& params,
+                         Params& masked, std::string& blanked, std::string_view params_json) {
+  masked = params;
+  boost::system::error_code ec;
+  boost::json::value stored = boost::json::parse(params_json, ec);
+  if (ec || !stored.is_object()) stored = boost::json::object();
+  for (const ParamSpec& p : spec.params) {
+    if (!p.secret) continue;
+    auto it = params.find(p.name);
+    if (it == params.end() || it->second.empty()) {
+      return core::Error(core::ErrorCode::kValidationFailed,
+                         "secret parameter " + std::string(p.name) + " is missing");
+    }
+    if (!open) {
+      return core::Error(core::ErrorCode::kInternal,
+                         "no key to open secret parameter " + std::string(p.name));
+    }
+    auto opened = open(it->second);
+    if (!opened) {
+      return core::Error(opened.error().code,
+                         "secret parameter " + std::string(p.name) + ": " + opened.error().message);
+    }
+    it->second = std::move(*opened);
+    masked[std::string(p.name)] = std::string(kMaskedSecret);
+    stored.get_object()[p.name] = "";
+  }
+  blanked = boost::json::serialize(stored);
+  return core::Ok();
 }
 
 double UnitRandom() {
@@ -160,6 +194,15 @@ void Outbox::Process(const std::string& owner, const store::Notification& n) {
       result = DeliveryResult::Permanent("the address cannot be opened: " + opened.error().message);
     }
   }
+  // Secrets: opened to render; what is kept of the sent message masks them.
+  const TemplateSpec* spec = FindTemplate(n.template_id);
+  const bool secrets = spec != nullptr && HasSecretParams(n.template_id);
+  Params masked;
+  std::string blanked;
+  if (secrets && result.outcome == Outcome::kDelivered) {
+    auto opened = OpenSecrets(*spec, options_.open_param, m.params, masked, blanked, n.params_json);
+    if (!opened) result = DeliveryResult::Permanent(opened.error().message);
+  }
   auto rendered = templates_.Render(n.template_id, n.channel, n.locale, m.params);
   if (result.outcome != Outcome::kDelivered) {
     // The address could not be opened (another deployment's key).
@@ -177,10 +220,17 @@ void Outbox::Process(const std::string& owner, const store::Notification& n) {
   std::string_view outcome;
   if (result.outcome == Outcome::kDelivered) {
     outcome = "sent";
+    Rendered kept = m.rendered;
+    std::optional<std::string_view> params_after;
+    if (secrets) {
+      auto masked_render = templates_.Render(n.template_id, n.channel, n.locale, masked);
+      kept = masked_render ? std::move(*masked_render) : Rendered{};
+      params_after = blanked;
+    }
     marked = db_.Write(
         [&](store::Tx& tx) {
-          return store::NotificationRepo(tx).MarkSent(n.id, owner, now, m.rendered.subject,
-                                                      m.rendered.text);
+          return store::NotificationRepo(tx).MarkSent(n.id, owner, now, kept.subject, kept.text,
+                                                      params_after);
         },
         {.isolation = store::Isolation::kReadCommitted});
     counters.sent.fetch_add(1, std::memory_order_relaxed);

@@ -4,7 +4,9 @@
 // retry after an exponential backoff with jitter; or failed (a permanent refusal, or the last of
 // max_attempts). A worker that dies leaves its lease; when it runs out another worker (in this
 // or another process) claims the row again, so a message may be delivered twice at worst, never
-// lost. Stop() is the clean drain for SIGTERM: no new claims, the message in hand finishes,
+// lost. A template's secret parameters (a code, an ICP password) arrive sealed: they are opened
+// only to render, and once sent the row keeps the text with them masked and their values blank.
+// Stop() is the clean drain for SIGTERM: no new claims, the message in hand finishes,
 // claimed rows not yet begun are released (their attempt not counted), then the threads join.
 //
 //   notify::Outbox outbox(db, *templates, {.email = smtp.get(), .sms = sms.get()}, clock, opts);
@@ -37,6 +39,8 @@ struct OutboxOptions {
   std::chrono::milliseconds retry_max{3600000};
   std::chrono::milliseconds poll_interval{200};  // idle wait between claims
   AddressOpener open_address = nullptr;          // nullptr: addresses are in clear
+  // Opens the secret parameters (catalogue.h); nullptr: a message with one is parked as failed.
+  ParamOpener open_param = nullptr;
 };
 
 struct Transports {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -325,6 +327,73 @@ TEST_P(OutboxTest, ASealedMobileStaysSealedInTheOutboxAndIsOpenedForDelivery) {
   ASSERT_EQ(box->items.size(), 1u);
   EXPECT_EQ(box->items[0].address, "138****0002");  // the mailbox is not sealed: masked
   EXPECT_TRUE(box->items[0].body_text.starts_with("【示例云】Photo for application"));
+}
+
+// A secret parameter (the ICP password) is stored sealed, opened only to render, and once sent the
+// row keeps the text with it masked and its value blank; a secret in clear is never sent.
+TEST_P(OutboxTest, SecretParamsAreOpenedToRenderAndBlankedOnceSent) {
+  const core::PiiCipher pii(core::RandomBytes(core::kSecretKeyBytes));
+  const std::string password = "Kx7pQ2mZ9rT4wB6n";
+  auto enqueue = [&](std::string key, std::string channel, std::string address,
+                     std::string secret) {
+    boost::json::object params{{"organizer_name", "示例科技"},
+                               {"subject_sn", "京ICP备2026000001号"},
+                               {"icp_password", secret}};
+    auto r = db().Write([&](store::Tx& tx) {
+      return store::NotificationRepo(tx).Enqueue({.dedupe_key = key,
+                                                  .recipient_id = "",
+                                                  .channel = channel,
+                                                  .address = address,
+                                                  .template_id = "authority_icp_password",
+                                                  .params_json = boost::json::serialize(params),
+                                                  .locale = "zh-CN",
+                                                  .created_at_ms = kStart});
+    });
+    ASSERT_TRUE(r.ok() && *r) << (r.ok() ? "duplicate" : r.error().message);
+  };
+  enqueue("pw:email", "email", "boss@example.com", SealParam(pii, password));
+  enqueue("pw:sms", "sms", "13900000009", SealParam(pii, password));
+  enqueue("clear:email", "email", "clear@example.com", password);  // a bug: never sent
+  auto rows = [&] {
+    auto page = db().Read(
+        [&](store::Tx& tx) { return store::NotificationRepo(tx).ListByState("", 100, ""); });
+    EXPECT_TRUE(page.ok());
+    return page.ok() ? page->items : std::vector<store::Notification>{};
+  };
+  for (const auto& n : rows()) {
+    if (n.dedupe_key != "clear:email") {
+      EXPECT_EQ(n.params_json.find(password), std::string::npos) << n.params_json;
+    }
+  }
+  options_.open_param = SealedParamOpener(pii);
+  Outbox outbox(db(), *templates_, {.email = &email_, .sms = &sms_}, clock_, options_);
+  ASSERT_EQ(*outbox.RunOnce("w1"), 3);
+  ASSERT_EQ(email_.delivered.size(), 1u);  // the one in clear was not sent
+  ASSERT_EQ(sms_.delivered.size(), 1u);
+  EXPECT_NE(email_.delivered[0].rendered.text.find(password), std::string::npos);
+  EXPECT_NE(email_.delivered[0].rendered.html.find(password), std::string::npos);
+  EXPECT_NE(sms_.delivered[0].rendered.text.find(password), std::string::npos);
+  for (const auto& n : rows()) {
+    SCOPED_TRACE(n.dedupe_key);
+    if (n.dedupe_key == "clear:email") {
+      EXPECT_EQ(n.state, "failed");
+      EXPECT_NE(n.last_error.find("icp_password"), std::string::npos);
+      continue;
+    }
+    EXPECT_EQ(n.state, "sent");
+    EXPECT_EQ(n.body_text.find(password), std::string::npos);
+    EXPECT_NE(n.body_text.find(kMaskedSecret), std::string::npos) << n.body_text;
+    EXPECT_NE(n.body_text.find("京ICP备2026000001号"), std::string::npos);
+    auto params = boost::json::parse(n.params_json).as_object();
+    EXPECT_EQ(params["icp_password"].as_string(), "");
+    EXPECT_EQ(params["subject_sn"].as_string(), "京ICP备2026000001号");
+  }
+  // Without the key a sealed secret cannot be sent either.
+  enqueue("pw2:email", "email", "boss@example.com", SealParam(pii, password));
+  options_.open_param = nullptr;
+  Outbox keyless(db(), *templates_, {.email = &email_, .sms = &sms_}, clock_, options_);
+  ASSERT_EQ(*keyless.RunOnce("w1"), 1);
+  EXPECT_EQ(email_.delivered.size(), 1u);
 }
 
 BEIAN_INSTANTIATE_STORE_SUITE(OutboxTest);

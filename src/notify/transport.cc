@@ -10,4 +10,17 @@ AddressOpener SealedAddressOpener(const core::PiiCipher& pii) {
   };
 }
 
+std::string SealParam(const core::PiiCipher& pii, std::string_view value) {
+  return pii.Seal(value, kSealedParamColumn);
+}
+
+ParamOpener SealedParamOpener(const core::PiiCipher& pii) {
+  return [&pii](std::string_view stored) -> core::Result<std::string> {
+    if (!stored.starts_with("enc1:")) {
+      return core::Error(core::ErrorCode::kValidationFailed, "a secret parameter is not sealed");
+    }
+    return pii.Open(stored, kSealedParamColumn);
+  };
+}
+
 }  // namespace beian::notify

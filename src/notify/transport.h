@@ -21,6 +21,16 @@ using AddressOpener = std::function<core::Result<std::string>(std::string_view s
 inline constexpr std::string_view kSealedAddressColumn = "users.phone";
 AddressOpener SealedAddressOpener(const core::PiiCipher& pii);
 
+// Secret template parameters (catalogue.h ParamSpec::secret: codes, ICP passwords) are stored
+// sealed for this column; the workers open them only to render (OutboxOptions::open_param).
+inline constexpr std::string_view kSealedParamColumn = "notifications.params";
+std::string SealParam(const core::PiiCipher& pii, std::string_view value);
+// Opens a sealed parameter value; a value not sealed is an error (a secret in clear is refused).
+using ParamOpener = std::function<core::Result<std::string>(std::string_view stored)>;
+ParamOpener SealedParamOpener(const core::PiiCipher& pii);
+// What the sent text of a message shows in place of a secret value.
+inline constexpr std::string_view kMaskedSecret = "******";
+
 struct OutgoingMessage {
   std::string id;  // the notification's id (Message-ID, the gateway's Idempotency-Key)
   std::string channel;

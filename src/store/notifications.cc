@@ -54,6 +54,12 @@ constexpr Statement kMarkSent{
     "UPDATE notifications SET state = 'sent', lease_owner = NULL, lease_until = NULL,"
     " sent_at = $3, updated_at = $3, subject = $4, body_text = $5, last_error = ''"
     " WHERE id = $1 AND lease_owner = $2 AND state = 'sending'"};
+// The same, replacing the parameters: a message with secrets keeps none once sent.
+constexpr Statement kMarkSentReplacingParams{
+    "notifications.mark_sent_replacing_params",
+    "UPDATE notifications SET state = 'sent', lease_owner = NULL, lease_until = NULL,"
+    " sent_at = $3, updated_at = $3, subject = $4, body_text = $5, last_error = '', params = $6"
+    " WHERE id = $1 AND lease_owner = $2 AND state = 'sending'"};
 constexpr Statement kMarkRetry{
     "notifications.mark_retry",
     "UPDATE notifications SET state = 'pending', lease_owner = NULL, lease_until = NULL,"
@@ -232,7 +238,14 @@ Result<int64_t> NotificationRepo::ParkExhausted(int64_t now_ms, int64_t max_atte
 }
 
 Result<bool> NotificationRepo::MarkSent(std::string_view id, std::string_view owner, int64_t now_ms,
-                                        std::string_view subject, std::string_view body_text) {
+                                        std::string_view subject, std::string_view body_text,
+                                        std::optional<std::string_view> params_json) {
+  if (params_json) {
+    BEIAN_ASSIGN_OR_RETURN(
+        int64_t n,
+        tx_.Exec(kMarkSentReplacingParams, {id, owner, now_ms, subject, body_text, *params_json}));
+    return n == 1;
+  }
   BEIAN_ASSIGN_OR_RETURN(int64_t n, tx_.Exec(kMarkSent, {id, owner, now_ms, subject, body_text}));
   return n == 1;
 }

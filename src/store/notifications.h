@@ -111,9 +111,11 @@ class NotificationRepo {
   core::Result<int64_t> ParkExhausted(int64_t now_ms, int64_t max_attempts);
 
   // The marks below change the row only while `owner` holds its lease; false otherwise (the
-  // lease expired and another worker took the row).
+  // lease expired and another worker took the row). MarkSent keeps the text as sent and, when
+  // `params_json` is given, replaces the parameters (secrets blanked).
   core::Result<bool> MarkSent(std::string_view id, std::string_view owner, int64_t now_ms,
-                              std::string_view subject, std::string_view body_text);
+                              std::string_view subject, std::string_view body_text,
+                              std::optional<std::string_view> params_json = std::nullopt);
   core::Result<bool> MarkRetry(std::string_view id, std::string_view owner, int64_t now_ms,
                                int64_t next_attempt_at_ms, std::string_view error);
   core::Result<bool> MarkFailed(std::string_view id, std::string_view owner, int64_t now_ms,
