@@ -2,7 +2,6 @@
 #include "authority/sms_rules.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "core/crypto.h"
 #include "domain/contact_validators.h"
@@ -18,55 +17,31 @@ bool IsAsciiAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
-// The person named `name` ("organizer" | "website:N"), or nullptr.
-const domain::Person* PersonNamed(const domain::Application& app, std::string_view name) {
-  if (name == "organizer") return &app.organizer.person_in_charge;
-  constexpr std::string_view kWebsite = "website:";
-  if (!name.starts_with(kWebsite)) return nullptr;
-  const std::string_view digits = name.substr(kWebsite.size());
-  size_t index = 0;
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
-  if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() ||
-      index >= app.websites.size()) {
-    return nullptr;
-  }
-  return &domain::WebsitePerson(app, app.websites[index]);
-}
-
 }  // namespace
 
-core::Result<std::vector<SmsRecipient>> ResolveSmsRecipients(
-    const domain::Application& app, std::span<const std::string> sms_persons) {
+core::Result<std::vector<SmsRecipient>> GroupSmsRecipients(std::span<const SmsPerson> persons) {
   std::vector<SmsRecipient> out;
   std::vector<core::ErrorDetail> problems;
-  for (size_t i = 0; i < sms_persons.size(); ++i) {
-    const std::string field = "sms_persons[" + std::to_string(i) + "]";
-    const domain::Person* person = PersonNamed(app, sms_persons[i]);
-    if (!person) {
-      problems.push_back({field, "invalid", "no such person: " + sms_persons[i]});
-      continue;
-    }
-    auto mobile = domain::NormalizeMobile(person->mobile);
-    auto last6 = IdLast6Of(person->id_number);
+  for (size_t i = 0; i < persons.size(); ++i) {
+    const SmsPerson& p = persons[i];
+    auto mobile = domain::NormalizeMobile(p.mobile);
+    auto last6 = IdLast6Of(p.id_number);
     if (!mobile || !last6) {
-      problems.push_back(
-          {field, "invalid", sms_persons[i] + " has no valid mobile number or identity number"});
+      problems.push_back({"sms_persons[" + std::to_string(i) + "]", "invalid",
+                          p.person + " has no valid mobile number or identity number"});
       continue;
     }
     auto same = std::find_if(out.begin(), out.end(),
                              [&](const SmsRecipient& r) { return r.mobile == *mobile; });
     if (same != out.end()) {
-      if (same->person != sms_persons[i] &&
-          std::find(same->also.begin(), same->also.end(), sms_persons[i]) == same->also.end()) {
-        same->also.push_back(sms_persons[i]);
+      if (same->person != p.person &&
+          std::find(same->also.begin(), same->also.end(), p.person) == same->also.end()) {
+        same->also.push_back(p.person);
       }
       continue;
     }
-    out.push_back({.person = sms_persons[i],
-                   .also = {},
-                   .name = person->name,
-                   .mobile = *mobile,
-                   .id_last6 = *last6});
+    out.push_back(
+        {.person = p.person, .also = {}, .name = p.name, .mobile = *mobile, .id_last6 = *last6});
   }
   if (!problems.empty()) {
     return Error(ErrorCode::kValidationFailed, "the persons to verify by SMS are not usable",

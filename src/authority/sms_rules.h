@@ -4,7 +4,7 @@
 // service (sms_verification.h) reads the facts from the database, asks these functions, and
 // writes what they decide.
 //
-//   auto recipients = ResolveSmsRecipients(app, {"organizer", "website:0"});
+//   auto recipients = GroupSmsRecipients(persons);
 //   EntryDecision d = DecideEntry(facts, code_matches, now_ms, timing);
 #pragma once
 
@@ -17,26 +17,33 @@
 
 #include "accounts/account_rules.h"
 #include "core/result.h"
-#include "domain/application.h"
 #include "domain/rules.h"
 
 namespace beian::authority {
 
-// One code's addressee: the first person among sms_persons with this mobile ("organizer" or
-// "website:N"), and the persons after it who share the mobile (they share the code).
+// One person who must confirm by SMS, from the submission's sms_persons, in clear (only inside
+// the intake transaction; never stored unsealed).
+struct SmsPerson {
+  std::string person;     // "organizer" | "website:N"
+  std::string name;       // the person's name
+  std::string mobile;     // the mobile number
+  std::string id_number;  // the identity document number (its last 6 are asked at /verify)
+};
+
+// One code's addressee: the first person with this mobile, and the persons after it who share
+// the mobile (they share the code).
 struct SmsRecipient {
   std::string person;
   std::vector<std::string> also;  // further persons with the same mobile
   std::string name;
   std::string mobile;    // normalised (domain::NormalizeMobile)
-  std::string id_last6;  // NormalizeIdLast6 of the person's identity number
+  std::string id_last6;  // IdLast6Of the person's identity number
 };
 
-// The recipients of `sms_persons` in the order given, one per distinct mobile. kValidationFailed
-// (detail field "sms_persons[i]") for a name that is neither "organizer" nor "website:N" of an
-// existing website, or a person without a valid mobile or identity number.
-core::Result<std::vector<SmsRecipient>> ResolveSmsRecipients(
-    const domain::Application& app, std::span<const std::string> sms_persons);
+// The recipients of `persons` in the order given, one per distinct mobile. kValidationFailed
+// (detail field "sms_persons[i]") for a person without a valid mobile or identity number, and
+// for an empty list.
+core::Result<std::vector<SmsRecipient>> GroupSmsRecipients(std::span<const SmsPerson> persons);
 
 // The last 6 characters of an identity number as the entry compares them: trimmed, full-width
 // folded, ASCII upper-case (a resident ID's check character x → X). nullopt when fewer than 6

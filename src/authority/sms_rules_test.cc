@@ -13,34 +13,18 @@ namespace {
 
 using core::ErrorCode;
 
-domain::Person P(std::string name, std::string id, std::string mobile) {
-  return {.name = std::move(name),
-          .id_type = "resident_id_card",
-          .id_number = std::move(id),
-          .mobile = std::move(mobile),
-          .email = ""};
-}
-
-domain::Application App() {
-  domain::Application app;
-  app.organizer.name = "示例科技有限公司";
-  app.organizer.person_in_charge = P("张三", "11010519491231002x", "13800138000");
-  domain::Website w0;
-  w0.name = "站点一";
-  w0.person_in_charge = P("李四", "110105194912310029", "+86 139-0013-9000");
-  domain::Website w1;  // no own person: the organizer's
-  w1.name = "站点二";
-  domain::Website w2;
-  w2.name = "站点三";
-  w2.person_in_charge = P("王五", "110105194912310037", "13800138000");  // the organizer's mobile
-  app.websites = {w0, w1, w2};
-  return app;
+// The persons of a filing with three websites: the second names no person of its own (the
+// organizer's), the third one whose mobile is the organizer's.
+std::vector<SmsPerson> Persons() {
+  return {{"organizer", "张三", "13800138000", "11010519491231002x"},
+          {"website:0", "李四", "+86 139-0013-9000", "110105194912310029"},
+          {"website:1", "张三", "13800138000", "11010519491231002x"},
+          {"website:2", "王五", "138 0013 8000", "110105194912310037"}};
 }
 
 TEST(SmsRulesTest, OneRecipientPerDistinctMobileInOrder) {
-  const auto app = App();
-  const std::vector<std::string> persons = {"organizer", "website:0", "website:1", "website:2"};
-  auto r = ResolveSmsRecipients(app, persons);
+  const auto persons = Persons();
+  auto r = GroupSmsRecipients(persons);
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[0].person, "organizer");
@@ -54,40 +38,36 @@ TEST(SmsRulesTest, OneRecipientPerDistinctMobileInOrder) {
   EXPECT_TRUE((*r)[1].also.empty());
 
   // The first person with a mobile names the row, whatever the order.
-  const std::vector<std::string> reversed = {"website:2", "organizer"};
-  auto r2 = ResolveSmsRecipients(app, reversed);
+  const std::vector<SmsPerson> reversed = {persons[3], persons[0]};
+  auto r2 = GroupSmsRecipients(reversed);
   ASSERT_TRUE(r2);
   ASSERT_EQ(r2->size(), 1u);
   EXPECT_EQ((*r2)[0].person, "website:2");
   EXPECT_EQ((*r2)[0].id_last6, "310037");
   EXPECT_EQ((*r2)[0].also, (std::vector<std::string>{"organizer"}));
 
-  // A repeated name is one person.
-  const std::vector<std::string> twice = {"organizer", "organizer"};
-  auto r3 = ResolveSmsRecipients(app, twice);
+  // A repeated person is one.
+  const std::vector<SmsPerson> twice = {persons[0], persons[0]};
+  auto r3 = GroupSmsRecipients(twice);
   ASSERT_TRUE(r3);
   ASSERT_EQ(r3->size(), 1u);
   EXPECT_TRUE((*r3)[0].also.empty());
 }
 
-TEST(SmsRulesTest, UnknownOrUnusablePersonsAreRefused) {
-  auto app = App();
-  for (std::string bad : {"website:3", "website:", "website:-1", "website:01x", "owner", ""}) {
-    const std::vector<std::string> persons = {"organizer", bad};
-    auto r = ResolveSmsRecipients(app, persons);
-    ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code, ErrorCode::kValidationFailed);
-    ASSERT_EQ(r.error().details.size(), 1u);
-    EXPECT_EQ(r.error().details[0].field, "sms_persons[1]");
-  }
-  const std::vector<std::string> none;
-  EXPECT_FALSE(ResolveSmsRecipients(app, none));
-  app.organizer.person_in_charge.mobile = "12345";
-  const std::vector<std::string> organizer = {"organizer"};
-  EXPECT_FALSE(ResolveSmsRecipients(app, organizer));
-  app.organizer.person_in_charge.mobile = "13800138000";
-  app.organizer.person_in_charge.id_number = "12345";
-  EXPECT_FALSE(ResolveSmsRecipients(app, organizer));
+TEST(SmsRulesTest, UnusablePersonsAreRefused) {
+  auto persons = Persons();
+  EXPECT_FALSE(GroupSmsRecipients(std::vector<SmsPerson>{}));
+  persons[1].mobile = "12345";
+  auto r = GroupSmsRecipients(persons);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kValidationFailed);
+  ASSERT_EQ(r.error().details.size(), 1u);
+  EXPECT_EQ(r.error().details[0].field, "sms_persons[1]");
+  persons[1].mobile = "13900139000";
+  persons[2].id_number = "12345";
+  r = GroupSmsRecipients(persons);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().details[0].field, "sms_persons[2]");
 }
 
 TEST(SmsRulesTest, IdLast6) {

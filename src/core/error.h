@@ -63,7 +63,11 @@ namespace beian::core {
   X(kUnknownProvider, "unknown_provider")                  \
   X(kBeianCredentialsInvalid, "beian_credentials_invalid") \
   X(kAccountUnconfirmed, "account_unconfirmed")            \
-  X(kTokenInvalid, "token_invalid")
+  X(kTokenInvalid, "token_invalid")                        \
+  X(kSmsCodeWrong, "sms_code_wrong")                       \
+  X(kSmsCodeExpired, "sms_code_expired")                   \
+  X(kSmsCodeNotFound, "sms_code_not_found")                \
+  X(kSmsResendLimit, "sms_resend_limit")
 
 enum class ErrorCode {
 #define BEIAN_X(name, str) name,

@@ -30,6 +30,7 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kAccountUnconfirmed:
       return 403;
     case ErrorCode::kNotFound:
+    case ErrorCode::kSmsCodeNotFound:
       return 404;
     case ErrorCode::kMethodNotAllowed:
       return 405;
@@ -60,14 +61,18 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kIdempotencyKeyReused:
     case ErrorCode::kUnknownReason:
     case ErrorCode::kBeianCredentialsInvalid:
+    case ErrorCode::kSmsCodeWrong:
       return 422;
     case ErrorCode::kPreconditionRequired:
       return 428;
     case ErrorCode::kTooManyRequests:
     case ErrorCode::kAccountLocked:
+    case ErrorCode::kSmsResendLimit:
       return 429;
     case ErrorCode::kMisdirectedRequest:
       return 421;
+    case ErrorCode::kSmsCodeExpired:
+      return 410;
     case ErrorCode::kHeaderTooLarge:
       return 431;
     case ErrorCode::kInternal:

@@ -94,64 +94,68 @@ void RegisterNotifyRoutes(http::Router& router, store::Database& db,
   http::RouteOptions mailbox_access{.auth = http::Auth::kSession};
   if (!options.mailbox_for_everyone) mailbox_access.roles = {options.admin_role};
 
-  router.Add(
-      "GET", options.prefix + "/admin/mailbox",
-      [&db](http::Request& req) -> Result<http::Response> {
-        BEIAN_ASSIGN_OR_RETURN(int limit, LimitOf(req));
-        const std::string cursor(req.Query("cursor").value_or(""));
-        BEIAN_ASSIGN_OR_RETURN(store::MailboxPage page, db.Read([&](store::Tx& tx) {
-          return store::MailboxRepo(tx).List(limit, cursor);
-        }));
-        json::array items;
-        for (const store::MailboxMessage& m : page.items) {
-          items.push_back(json::object{{"id", m.id},
-                                       {"notification_id", m.notification_id},
-                                       {"channel", m.channel},
-                                       {"to", m.address},
-                                       {"subject", m.subject},
-                                       {"text", m.body_text},
-                                       {"html", m.body_html},
-                                       {"template", m.template_id},
-                                       {"locale", m.locale},
-                                       {"created_at", Timestamp(m.created_at_ms)}});
-        }
-        return NoStore(http::JsonResponse(json::object{
-            {"items", std::move(items)},
-            {"next_cursor",
-             page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor)}}));
-      },
-      mailbox_access);
+  if (options.mailbox) {
+    router.Add(
+        "GET", options.prefix + "/admin/mailbox",
+        [&db](http::Request& req) -> Result<http::Response> {
+          BEIAN_ASSIGN_OR_RETURN(int limit, LimitOf(req));
+          const std::string cursor(req.Query("cursor").value_or(""));
+          BEIAN_ASSIGN_OR_RETURN(store::MailboxPage page, db.Read([&](store::Tx& tx) {
+            return store::MailboxRepo(tx).List(limit, cursor);
+          }));
+          json::array items;
+          for (const store::MailboxMessage& m : page.items) {
+            items.push_back(json::object{{"id", m.id},
+                                         {"notification_id", m.notification_id},
+                                         {"channel", m.channel},
+                                         {"to", m.address},
+                                         {"subject", m.subject},
+                                         {"text", m.body_text},
+                                         {"html", m.body_html},
+                                         {"template", m.template_id},
+                                         {"locale", m.locale},
+                                         {"created_at", Timestamp(m.created_at_ms)}});
+          }
+          return NoStore(http::JsonResponse(json::object{
+              {"items", std::move(items)},
+              {"next_cursor",
+               page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor)}}));
+        },
+        mailbox_access);
+  }
 
-  router.Add("GET", options.prefix + "/me/notifications",
-             [&db, open = options.open_address](http::Request& req) -> Result<http::Response> {
-               BEIAN_ASSIGN_OR_RETURN(int limit, LimitOf(req));
-               const std::string cursor(req.Query("cursor").value_or(""));
-               const std::string me = req.principal->user_id;
-               BEIAN_ASSIGN_OR_RETURN(store::NotificationPage page, db.Read([&](store::Tx& tx) {
-                 return store::NotificationRepo(tx).ListForRecipient(me, limit, cursor);
-               }));
-               json::array items;
-               for (const store::Notification& n : page.items) {
-                 items.push_back(json::object{
-                     {"id", n.id},
-                     {"channel", n.channel},
-                     {"to", n.channel == "sms" ? MaskedMobile(open, n.address) : n.address},
-                     {"template", n.template_id},
-                     {"locale", n.locale},
-                     {"state", n.state},
-                     {"attempts", n.attempts},
-                     {"subject", n.subject},
-                     {"text", SecretTemplate(n.template_id) ? std::string() : n.body_text},
-                     {"created_at", Timestamp(n.created_at_ms)},
-                     {"sent_at", n.sent_at_ms ? json::value(Timestamp(*n.sent_at_ms))
-                                              : json::value(nullptr)}});
-               }
-               return NoStore(http::JsonResponse(json::object{
-                   {"items", std::move(items)},
-                   {"next_cursor", page.next_cursor.empty() ? json::value(nullptr)
-                                                            : json::value(page.next_cursor)}}));
-             },
-             {.auth = http::Auth::kSession});
+  if (options.own_history) {
+    router.Add("GET", options.prefix + "/me/notifications",
+               [&db, open = options.open_address](http::Request& req) -> Result<http::Response> {
+                 BEIAN_ASSIGN_OR_RETURN(int limit, LimitOf(req));
+                 const std::string cursor(req.Query("cursor").value_or(""));
+                 const std::string me = req.principal->user_id;
+                 BEIAN_ASSIGN_OR_RETURN(store::NotificationPage page, db.Read([&](store::Tx& tx) {
+                   return store::NotificationRepo(tx).ListForRecipient(me, limit, cursor);
+                 }));
+                 json::array items;
+                 for (const store::Notification& n : page.items) {
+                   items.push_back(json::object{
+                       {"id", n.id},
+                       {"channel", n.channel},
+                       {"to", n.channel == "sms" ? MaskedMobile(open, n.address) : n.address},
+                       {"template", n.template_id},
+                       {"locale", n.locale},
+                       {"state", n.state},
+                       {"attempts", n.attempts},
+                       {"subject", n.subject},
+                       {"text", SecretTemplate(n.template_id) ? std::string() : n.body_text},
+                       {"created_at", Timestamp(n.created_at_ms)},
+                       {"sent_at", n.sent_at_ms ? json::value(Timestamp(*n.sent_at_ms))
+                                                : json::value(nullptr)}});
+                 }
+                 return NoStore(http::JsonResponse(json::object{
+                     {"items", std::move(items)},
+                     {"next_cursor", page.next_cursor.empty() ? json::value(nullptr)
+                                                              : json::value(page.next_cursor)}}));
+               },
+               {.auth = http::Auth::kSession});
+  }
 
   const http::RouteOptions admin{.auth = http::Auth::kSession, .roles = {options.admin_role}};
   const AddressOpener open = options.open_address;

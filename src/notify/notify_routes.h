@@ -7,7 +7,10 @@
 //                                     the outbox for operators, with each row's last error
 //   POST {prefix}/admin/notifications/{id}/retry   failed/cancelled → pending, due now
 //   POST {prefix}/admin/notifications/{id}/cancel  pending/failed → cancelled (never sent)
-// Both page with ?limit=1…100 (default 20) and ?cursor=<next_cursor>.
+// Both page with ?limit=1…100 (default 20) and ?cursor=<next_cursor>. A service whose accounts
+// receive nothing (the authority) leaves out /me/notifications; one whose messages all leave by
+// SMTP and the SMS gateway leaves out the mailbox. No view shows a message's parameters, and a
+// sent message's text keeps its secrets masked (outbox.h).
 #pragma once
 
 #include <string>
@@ -23,6 +26,8 @@ struct NotifyRouteOptions {
   std::string prefix = "/api/v1";
   std::string admin_role = "admin";
   bool mailbox_for_everyone = false;
+  bool mailbox = true;      // GET {prefix}/admin/mailbox
+  bool own_history = true;  // GET {prefix}/me/notifications
   const core::Clock* clock = nullptr;  // REQUIRED
   // Opens the sealed mobile numbers of the history (shown masked); nullptr: shown as stored.
   AddressOpener open_address = nullptr;
