@@ -176,6 +176,10 @@ const en: DeepStrings<Messages> = {
       beian_credentials_invalid: 'The Beian number or ICP password is not correct',
       account_unconfirmed: 'Confirm your e-mail address and mobile before submitting',
       token_invalid: 'The link or code is not valid, has been used, or has expired',
+      sms_code_wrong: 'The SMS code is wrong',
+      sms_code_expired: 'The SMS code is no longer valid (over 24 hours, or too many wrong entries)',
+      sms_code_not_found: 'No pending code matches this mobile number and the last 6 of the ID number',
+      sms_resend_limit: 'The code has been resent the maximum number of times',
     },
   },
   outage: {

@@ -173,6 +173,10 @@ const zhCN = {
       beian_credentials_invalid: '备案号或 ICP 密码不正确',
       account_unconfirmed: '请先验证邮箱地址和手机号，然后再提交',
       token_invalid: '链接或验证码无效、已使用或已过期',
+      sms_code_wrong: '短信验证码不正确',
+      sms_code_expired: '短信验证码已失效（已超过 24 小时或错误次数过多）',
+      sms_code_not_found: '没有与该手机号码和证件号码后 6 位匹配的待核验验证码',
+      sms_resend_limit: '验证码重发次数已达上限',
     },
   },
   outage: {
