@@ -26,8 +26,8 @@ struct NotifyRouteOptions {
   std::string prefix = "/api/v1";
   std::string admin_role = "admin";
   bool mailbox_for_everyone = false;
-  bool mailbox = true;      // GET {prefix}/admin/mailbox
-  bool own_history = true;  // GET {prefix}/me/notifications
+  bool mailbox = true;                 // GET {prefix}/admin/mailbox
+  bool own_history = true;             // GET {prefix}/me/notifications
   const core::Clock* clock = nullptr;  // REQUIRED
   // Opens the sealed mobile numbers of the history (shown masked); nullptr: shown as stored.
   AddressOpener open_address = nullptr;
