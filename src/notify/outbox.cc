@@ -49,7 +49,7 @@ core::Status OpenSecrets(const TemplateSpec& spec, const ParamOpener& open, Para
       return core::Error(core::ErrorCode::kInternal,
                          "no key to open secret parameter " + std::string(p.name));
     }
-    auto opened = open(it->second);
+    auto opened = open(p.name, it->second);
     if (!opened) {
       return core::Error(opened.error().code,
                          "secret parameter " + std::string(p.name) + ": " + opened.error().message);

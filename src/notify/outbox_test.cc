@@ -351,8 +351,8 @@ TEST_P(OutboxTest, SecretParamsAreOpenedToRenderAndBlankedOnceSent) {
     });
     ASSERT_TRUE(r.ok() && *r) << (r.ok() ? "duplicate" : r.error().message);
   };
-  enqueue("pw:email", "email", "boss@example.com", SealParam(pii, password));
-  enqueue("pw:sms", "sms", "13900000009", SealParam(pii, password));
+  enqueue("pw:email", "email", "boss@example.com", SealParam(pii, "icp_password", password));
+  enqueue("pw:sms", "sms", "13900000009", SealParam(pii, "icp_password", password));
   enqueue("clear:email", "email", "clear@example.com", password);  // a bug: never sent
   auto rows = [&] {
     auto page = db().Read(
@@ -389,7 +389,7 @@ TEST_P(OutboxTest, SecretParamsAreOpenedToRenderAndBlankedOnceSent) {
     EXPECT_EQ(params["subject_sn"].as_string(), "京ICP备2026000001号");
   }
   // Without the key a sealed secret cannot be sent either.
-  enqueue("pw2:email", "email", "boss@example.com", SealParam(pii, password));
+  enqueue("pw2:email", "email", "boss@example.com", SealParam(pii, "icp_password", password));
   options_.open_param = nullptr;
   Outbox keyless(db(), *templates_, {.email = &email_, .sms = &sms_}, clock_, options_);
   ASSERT_EQ(*keyless.RunOnce("w1"), 1);

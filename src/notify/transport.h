@@ -22,11 +22,15 @@ inline constexpr std::string_view kSealedAddressColumn = "users.phone";
 AddressOpener SealedAddressOpener(const core::PiiCipher& pii);
 
 // Secret template parameters (catalogue.h ParamSpec::secret: codes, ICP passwords) are stored
-// sealed for this column; the workers open them only to render (OutboxOptions::open_param).
-inline constexpr std::string_view kSealedParamColumn = "notifications.params";
-std::string SealParam(const core::PiiCipher& pii, std::string_view value);
-// Opens a sealed parameter value; a value not sealed is an error (a secret in clear is refused).
-using ParamOpener = std::function<core::Result<std::string>(std::string_view stored)>;
+// sealed, each for its own column "notifications.<name>" ("notifications.icp_password"); the
+// workers open them only to render (OutboxOptions::open_param).
+inline constexpr std::string_view kSealedParamColumnPrefix = "notifications.";
+std::string SealedParamColumn(std::string_view name);
+std::string SealParam(const core::PiiCipher& pii, std::string_view name, std::string_view value);
+// Opens the sealed value of parameter `name`; a value not sealed is an error (a secret in clear
+// is refused).
+using ParamOpener =
+    std::function<core::Result<std::string>(std::string_view name, std::string_view stored)>;
 ParamOpener SealedParamOpener(const core::PiiCipher& pii);
 // What the sent text of a message shows in place of a secret value.
 inline constexpr std::string_view kMaskedSecret = "******";
