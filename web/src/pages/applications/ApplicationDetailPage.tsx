@@ -155,7 +155,10 @@ export default function ApplicationDetailPage() {
             <ul className="apps-findings">
               {flagged.map((f, i) => (
                 <li key={i} data-field={f.field}>
-                  {t('apps.common.labelled', { label: flagLabel(t, f.field), text: reasonText(t, f) })}
+                  {/* A reason about the whole filing (the authority's sms_not_verified) has no field. */}
+                  {f.field
+                    ? t('apps.common.labelled', { label: flagLabel(t, f.field), text: reasonText(t, f) })
+                    : reasonText(t, f)}
                 </li>
               ))}
             </ul>

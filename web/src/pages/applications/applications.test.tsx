@@ -694,6 +694,26 @@ describe('the detail page', () => {
     await waitFor(() => expect(screen.getAllByTestId('timeline-event').at(-1)!.textContent).toContain('管局退回'));
   });
 
+  it('shows a reason about the whole filing without a field label (SMS verification expired)', async () => {
+    window.localStorage.setItem(kLanguageStorageKey, 'en');
+    start('/applications/app-1', (f) =>
+      f.seed({
+        organizer: kOrganizer,
+        websites: [kWebsite],
+        state: 'returned',
+        flagged_fields: [{ field: '', code: 'sms_not_verified', message: '', changed: false }],
+        authority: {
+          submission_id: 'app-1.1',
+          authority_submission_id: 'sub-7',
+          state: 'expired',
+          updated_at: '2026-12-06T08:00:00.000Z',
+        },
+      }),
+    );
+    const alert = await screen.findByTestId('returned-reasons');
+    expect(alert.querySelector('li')!.textContent).toBe('The SMS verification was not completed within 24 hours');
+  });
+
   it('answers another applicant\u2019s application with not found', async () => {
     start('/applications/app-1', (f) => f.seed({ organizer: kOrganizer }, 'someone@else.test'));
     expect((await screen.findByTestId('detail-error')).textContent).toContain('请求的内容不存在');
