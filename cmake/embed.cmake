@@ -1,9 +1,9 @@
-# Embeds the project's data files (migrations/, data/rules/, data/review/, data/notify/) into the
-# binary, so that the program never reads the source tree at run time. Generated at build time by
-# cmake/embed_gen.cmake; core/embedded.h is the lookup interface.
+# Embeds the project's data files (migrations/, data/rules/, data/review/, data/authority/,
+# data/notify/) into the binary, so that the program never reads the source tree at run time.
+# Generated at build time by cmake/embed_gen.cmake; core/embedded.h is the lookup interface.
 file(GLOB_RECURSE BEIAN_EMBED_FILES CONFIGURE_DEPENDS
      ${CMAKE_SOURCE_DIR}/migrations/*.sql ${CMAKE_SOURCE_DIR}/data/rules/*
-     ${CMAKE_SOURCE_DIR}/data/review/*
+     ${CMAKE_SOURCE_DIR}/data/review/* ${CMAKE_SOURCE_DIR}/data/authority/*
      ${CMAKE_SOURCE_DIR}/data/notify/*)
 set(BEIAN_EMBED_OUT ${CMAKE_BINARY_DIR}/generated/embedded_files.cc)
 set(BEIAN_EMBED_LIST ${CMAKE_BINARY_DIR}/generated/embedded_files.list)

@@ -6,6 +6,16 @@
 #include "http/cookie.h"
 
 namespace beian::authority {
+namespace {
+
+// The built-in catalogue; `beian serve` checks it before anything listens, so an empty one is
+// only ever seen by a program that skipped that check (and then refuses every rejection).
+AuthorityReasons BuiltInReasons() {
+  auto reasons = AuthorityReasons::BuiltIn();
+  return reasons ? std::move(*reasons) : AuthorityReasons{};
+}
+
+}  // namespace
 
 AuthorityModule::AuthorityModule(store::Database& db, const core::Clock& clock,
                                  const core::PiiCipher& pii, const domain::Rules& rules,
@@ -16,7 +26,10 @@ AuthorityModule::AuthorityModule(store::Database& db, const core::Clock& clock,
                  .self_registration = false,
                  .password_cost = options.password_cost}),
       verifier_(db, clock, pii),
-      registry_(db, clock, pii, rules) {}
+      registry_(db, clock, pii, rules),
+      intake_(db, clock, pii, rules, *options.blobs),
+      review_(db, clock, pii, rules, registry_, *options.blobs, BuiltInReasons(),
+              options.password_cost) {}
 
 void AuthorityModule::Register(http::Router& router) {
   const std::string cookie = http::SessionCookieName(kSessionCookie, options_.cookie_secure);
@@ -27,6 +40,8 @@ void AuthorityModule::Register(http::Router& router) {
                                    .cookie_secure = options_.cookie_secure,
                                    .password_pool = options_.password_pool});
   RegisterRegistryRoutes(router, registry_, verifier_);
+  RegisterSubmissionRoutes(router, intake_, verifier_);
+  RegisterReviewRoutes(router, review_);
 }
 
 }  // namespace beian::authority

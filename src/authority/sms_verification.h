@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/pii_cipher.h"
@@ -25,6 +26,9 @@
 namespace beian::authority {
 
 using store::SubmissionRecord;
+
+// The PiiCipher column of sms_codes.mobile_sealed (the reviewer's detail opens it, masked).
+inline constexpr std::string_view kSmsMobileColumn = "sms_codes.mobile";
 
 // One person who must confirm by SMS, from the submission's sms_persons, in clear (only inside
 // the intake transaction; never stored unsealed).

@@ -21,6 +21,7 @@
 #include "authority/authority_client.h"
 #include "authority/authority_module.h"
 #include "authority/providers.h"
+#include "authority/results_delivery.h"
 #include "blob/file_blob_store.h"
 #include "blob/memory_blob_store.h"
 #include "cli/commands.h"
@@ -96,6 +97,10 @@ struct ServeOptions {
   size_t public_snapshot_rebuild_after = 50'000;
   double public_rate_limit = 0;
   std::vector<std::string> public_rate_trusted;
+  // The authority's results outbox (issue 10 item 6): how long a delivery's lease lasts (a
+  // killed worker's rows are sent again after it) and the longest wait between two tries.
+  double provider_events_lease_s = 60;
+  double provider_events_max_backoff_s = 600;
 };
 
 // "host:port" of a listen address with a wildcard host replaced by the loopback one: where this
@@ -376,12 +381,12 @@ core::Status SetUpNotifier(const ServeOptions& o, Hosted& h, const core::Clock& 
 
 void WireAuthority(const ServeOptions& o, Hosted& h, const core::Clock& clock,
                    const core::PiiCipher& pii, const domain::Rules& rules,
-                   accounts::PasswordPool* password_pool,
+                   accounts::PasswordPool* password_pool, blob::BlobStore& blobs,
                    std::unique_ptr<authority::AuthorityModule>& module) {
   module = std::make_unique<authority::AuthorityModule>(
       *h.db, clock, pii, rules,
-      authority::AuthorityOptions{.cookie_secure = o.cookie_secure,
-                                  .password_pool = password_pool});
+      authority::AuthorityOptions{
+          .cookie_secure = o.cookie_secure, .password_pool = password_pool, .blobs = &blobs});
   module->Register(h.router);
   Mount(o, h, authority::kApiPrefix);
 }
@@ -448,6 +453,9 @@ int Serve(const ServeOptions& o) {
   if (!rules) return fail(core::Error(rules.error().code, "rules: " + rules.error().message));
   // The reason catalogue is checked before anything listens (the module would refuse it later).
   if (auto reasons = agent::ReasonCatalogue::BuiltIn(); !reasons) return fail(reasons.error());
+  if (auto reasons = authority::AuthorityReasons::BuiltIn(); !reasons) {
+    return fail(reasons.error());
+  }
 
   auto key = o.data.SecretKey();
   if (!key) return fail(key.error());
@@ -464,6 +472,8 @@ int Serve(const ServeOptions& o) {
   Hosted authority_host("authority");
   // Documents live under <data-dir>/blobs, outside any served folder.
   std::unique_ptr<blob::FileBlobStore> blobs;
+  // The authority's documents (handed over by providers) under <data-dir>/authority-blobs.
+  std::unique_ptr<blob::FileBlobStore> authority_blobs;
   std::unique_ptr<agent::AgentModule> agent_module;
   std::unique_ptr<authority::AuthorityModule> authority_module;
   std::unique_ptr<authority::AuthorityClient> authority_client;
@@ -473,7 +483,13 @@ int Serve(const ServeOptions& o) {
 
   if (run_authority) {
     if (auto s = OpenAndCheck(o, authority_host); !s) return fail(s.error());
-    WireAuthority(o, authority_host, clock, pii, *rules, &password_pool, authority_module);
+    auto opened =
+        blob::FileBlobStore::Open(std::filesystem::path(o.data.data_dir) / "authority-blobs");
+    if (!opened) return fail(opened.error());
+    authority_blobs = std::move(*opened);
+    authority_blobs->RemoveStaleTemporaries();
+    WireAuthority(o, authority_host, clock, pii, *rules, &password_pool, *authority_blobs,
+                  authority_module);
   }
   if (run_agent) {
     authority::AuthorityClientOptions client;
@@ -648,6 +664,33 @@ int Serve(const ServeOptions& o) {
     }
   }
 
+  // Results back to the providers (issue 10 item 6): the provider_events outbox, polled every
+  // second; a run drains what is due.
+  std::unique_ptr<authority::ResultsDelivery> results_delivery;
+  if (authority_module) {
+    results_delivery = std::make_unique<authority::ResultsDelivery>(
+        *authority_host.db, clock, pii,
+        authority::ResultsDeliveryOptions{
+            .lease =
+                std::chrono::milliseconds(static_cast<int64_t>(o.provider_events_lease_s * 1000)),
+            .max_backoff = std::chrono::milliseconds(
+                static_cast<int64_t>(o.provider_events_max_backoff_s * 1000))});
+    authority::ResultsDelivery* delivery = results_delivery.get();
+    housekeeping.push_back(std::make_unique<core::PeriodicTask>(
+        "provider_events", std::chrono::seconds(1), [delivery] {
+          for (int round = 0; round < 100; ++round) {
+            auto n = delivery->RunOnce();
+            if (!n) {
+              core::Log(core::LogLevel::kWarn, "provider_events_failed",
+                        {{"error", n.error().message}});
+              return;
+            }
+            if (*n == 0) return;
+          }
+        }));
+    housekeeping.back()->Start();
+  }
+
   // The public registry copy follows the authority's change feed (issue 10 item 7); lag shows in
   // /metrics as the age of the last complete run.
   if (agent_module && agent_module->registry_sync() && o.registry_sync_interval_s > 0) {
@@ -693,6 +736,8 @@ int Serve(const ServeOptions& o) {
   if (agent_notifier.outbox) agent_notifier.outbox->Stop();
   // A hand-over in flight finishes (its answer applied); rows not begun stay for the next start.
   if (agent_module && agent_module->handover()) agent_module->handover()->Stop();
+  // A delivery in flight finishes; rows claimed and not begun go back to the outbox.
+  if (results_delivery) results_delivery->RequestStop();
   for (auto& task : housekeeping) task->Stop();
   core::Log(core::LogLevel::kInfo, "stopped", {});
   return 0;
@@ -729,7 +774,7 @@ int PrintRoutes(bool json) {
     return 1;
   }
   WireAgent(o, agent_host, clock, pii, *rules, nullptr, blobs, nullptr, agent_module);
-  WireAuthority(o, authority_host, clock, pii, *rules, nullptr, authority_module);
+  WireAuthority(o, authority_host, clock, pii, *rules, nullptr, blobs, authority_module);
 
   if (json) {
     boost::json::object out;
@@ -938,6 +983,18 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
         auto block = agent::ParseCidr(v);
         return block ? std::string() : block.error().message;
       });
+  cmd->add_option("--provider-events-lease", options->provider_events_lease_s,
+                  "Seconds a delivery of a result to a provider holds its row; a worker killed "
+                  "mid-delivery leaves it, and it is sent again after this")
+      ->envname("BEIAN_PROVIDER_EVENTS_LEASE")
+      ->check(CLI::Range(1.0, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--provider-events-max-backoff", options->provider_events_max_backoff_s,
+                  "Longest wait, in seconds, between two tries of a result a provider did not "
+                  "take (network error, 5xx, 429); results are never given up")
+      ->envname("BEIAN_PROVIDER_EVENTS_MAX_BACKOFF")
+      ->check(CLI::Range(1.0, 3600.0))
+      ->capture_default_str();
   cmd->add_option("--rules-dir", options->rules_dir,
                   "Directory of filing-rules files replacing the built-in data/rules")
       ->envname("BEIAN_RULES_DIR");

@@ -67,7 +67,9 @@ namespace beian::core {
   X(kSmsCodeWrong, "sms_code_wrong")                       \
   X(kSmsCodeExpired, "sms_code_expired")                   \
   X(kSmsCodeNotFound, "sms_code_not_found")                \
-  X(kSmsResendLimit, "sms_resend_limit")
+  X(kSmsResendLimit, "sms_resend_limit")                   \
+  X(kSubmissionConflict, "submission_conflict")            \
+  X(kDocumentHashMismatch, "document_hash_mismatch")
 
 enum class ErrorCode {
 #define BEIAN_X(name, str) name,

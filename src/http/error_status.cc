@@ -43,6 +43,7 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kDomainConflict:
     case ErrorCode::kClaimedByOther:
     case ErrorCode::kClaimRequired:
+    case ErrorCode::kSubmissionConflict:
       return 409;
     case ErrorCode::kVersionMismatch:
     case ErrorCode::kPreconditionFailed:
@@ -62,6 +63,7 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kUnknownReason:
     case ErrorCode::kBeianCredentialsInvalid:
     case ErrorCode::kSmsCodeWrong:
+    case ErrorCode::kDocumentHashMismatch:
       return 422;
     case ErrorCode::kPreconditionRequired:
       return 428;

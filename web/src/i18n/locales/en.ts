@@ -180,6 +180,8 @@ const en: DeepStrings<Messages> = {
       sms_code_expired: 'The SMS code is no longer valid (over 24 hours, or too many wrong entries)',
       sms_code_not_found: 'No pending code matches this mobile number and the last 6 of the ID number',
       sms_resend_limit: 'The code has been resent the maximum number of times',
+      submission_conflict: 'Another open submission at the authority already holds this organizer certificate or domain',
+      document_hash_mismatch: 'A document arrived damaged (its fingerprint does not match) and nothing was stored',
     },
   },
   outage: {

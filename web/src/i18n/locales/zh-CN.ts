@@ -177,6 +177,8 @@ const zhCN = {
       sms_code_expired: '短信验证码已失效（已超过 24 小时或错误次数过多）',
       sms_code_not_found: '没有与该手机号码和证件号码后 6 位匹配的待核验验证码',
       sms_resend_limit: '验证码重发次数已达上限',
+      submission_conflict: '管局已有同一主办单位证件或域名的在审报备，不能重复报送',
+      document_hash_mismatch: '有材料在传输中损坏（校验值不符），本次报送未被接收',
     },
   },
   outage: {
