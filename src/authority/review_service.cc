@@ -496,19 +496,16 @@ Result<json::object> AuthorityReviewService::Decide(const std::string& id,
                                           .actor = reviewer.user_id,
                                           .role = std::string(core::kRoleAuthorityReviewer),
                                           .reasons = reasons}));
-          json::array texts;
+          // One line per reason, in Chinese (the subject's messages go out in zh-CN).
+          std::string texts;
           for (const Reason& r : reasons) {
             const AuthorityReason* e = reasons_.Find(r.code);
-            texts.push_back(json::object{{"field", r.field},
-                                         {"code", r.code},
-                                         {"label_zh", e ? e->zh_cn : r.code},
-                                         {"label_en", e ? e->en : r.code},
-                                         {"message", r.message}});
+            texts += "· " + (e ? e->zh_cn : r.code);
+            if (!r.message.empty()) texts += "：" + r.message;
+            texts += "\n";
           }
           return enqueue("email", person.email, "authority_rejected",
-                         {{"organizer_name", s->organizer_name},
-                          {"submission_id", s->id},
-                          {"reasons", std::move(texts)}});
+                         {{"organizer_name", s->organizer_name}, {"reasons", texts}});
         }
         FilingInput filing;
         filing.province = s->province;
@@ -527,14 +524,14 @@ Result<json::object> AuthorityReviewService::Decide(const std::string& id,
         filing.icp_password_hash = password_hash;
         BEIAN_ASSIGN_OR_RETURN(ApprovedSns sns, registry_.RecordApproval(tx, filing));
         json::array websites;
-        json::object website_sns;
+        std::string website_sns;  // "name: SN" lines, for the e-mail
         for (size_t i = 0; i < app.websites.size() && i < sns.website_sns.size(); ++i) {
           json::array domains;
           for (const std::string& d : app.websites[i].domains) domains.push_back(json::value(d));
           websites.push_back(json::object{{"name", app.websites[i].name},
                                           {"domains", std::move(domains)},
                                           {"website_sn", sns.website_sns[i]}});
-          website_sns[app.websites[i].name] = sns.website_sns[i];
+          website_sns += app.websites[i].name + ": " + sns.website_sns[i] + "\n";
         }
         json::object approval{{"subject_sn", sns.subject_sn},
                               {"new_subject", sns.new_subject},
@@ -550,7 +547,7 @@ Result<json::object> AuthorityReviewService::Decide(const std::string& id,
           // only to render the message.
           json::object params{{"organizer_name", s->organizer_name},
                               {"subject_sn", sns.subject_sn},
-                              {"icp_password", pii_.Seal(password, kIcpPasswordParamColumn)}};
+                              {"icp_password", notify::SealParam(pii_, "icp_password", password)}};
           if (!person.mobile.empty()) {
             BEIAN_TRY(enqueue("sms", pii_.Seal(person.mobile, notify::kSealedAddressColumn),
                               "authority_icp_password", params));
@@ -560,7 +557,7 @@ Result<json::object> AuthorityReviewService::Decide(const std::string& id,
         return enqueue("email", person.email, "authority_approved",
                        {{"organizer_name", s->organizer_name},
                         {"subject_sn", sns.subject_sn},
-                        {"website_sns", std::move(website_sns)}});
+                        {"website_sns", website_sns}});
       },
       {.isolation = store::Isolation::kReadCommitted});
   if (!done) return std::move(done).error();

@@ -8,8 +8,9 @@
 //             password (16 characters without look-alikes) stored only as its Argon2id hash,
 //             TransitionSubmission(approve) with the issued numbers (→ provider_events), and the
 //             messages: `authority_icp_password` by SMS and e-mail to the organizer's person in
-//             charge when the subject is new (the password sealed in the params, PiiCipher column
-//             kIcpPasswordParamColumn), `authority_approved` by e-mail always.
+//             charge when the subject is new (the password sealed in the params by
+//             notify::SealParam, column "notifications.icp_password"), `authority_approved` by
+//             e-mail always.
 //   reject  — reasons from the catalogue data/authority/reasons.tsv (AuthorityReasons), the
 //             transition and the `authority_rejected` e-mail.
 // The decision needs the reviewer's live claim (claim_required); the first statement of the
@@ -39,8 +40,6 @@
 
 namespace beian::authority {
 
-// The PiiCipher column the ICP password is sealed for in a notification's params ("icp_password").
-inline constexpr std::string_view kIcpPasswordParamColumn = "notifications.icp_password";
 // How long a claim lasts.
 inline constexpr int64_t kAuthorityClaimMs = 30 * 60 * 1000;
 

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "authority/sms_rules.h"
 #include "core/pii_cipher.h"
 #include "core/result.h"
 #include "store/database.h"
@@ -29,15 +30,6 @@ using store::SubmissionRecord;
 
 // The PiiCipher column of sms_codes.mobile_sealed (the reviewer's detail opens it, masked).
 inline constexpr std::string_view kSmsMobileColumn = "sms_codes.mobile";
-
-// One person who must confirm by SMS, from the submission's sms_persons, in clear (only inside
-// the intake transaction; never stored unsealed).
-struct SmsPerson {
-  std::string person;     // "organizer" | "website:N"
-  std::string name;       // the person's name
-  std::string mobile;     // the mobile number
-  std::string id_number;  // the identity document number (its last 6 are asked at /verify)
-};
 
 core::Status StartSmsVerification(store::Tx& tx, const SubmissionRecord& s,
                                   const std::vector<SmsPerson>& persons, const core::PiiCipher& pii,
