@@ -15,14 +15,19 @@
 //    a service code used, the applicant's e-mail), a repeated event → applied:false, rejected
 //    (flagged fields), bad signature / unknown provider / old timestamp / replay → 401 with their
 //    codes, an event for an application not in authority_review → 409 invalid_transition.
+// Last, with both services (the real local authority): the hand-over reaches the authority
+// (authority_review, `authority.state` sms_verification, the authority's id) and the agent takes
+// events signed with the key in <data-dir>/provider.key as provider "local".
 // Runs on SQLite and on PostgreSQL (BEIAN_IT_BACKEND).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Client, assertError, freePort, kBin, kDemo, kDemoPassword, kWebDir, makeDatabases, sleep }
-  from './lib/server.mjs';
+import { Client, assertError, freePort, kBin, kDemo, kDemoPassword, kWebDir, makeDatabases, sleep,
+  startServer } from './lib/server.mjs';
 import { demoReviewer, newApplicant, png, submittedFiling, upload } from './lib/filing.mjs';
 
 const kProvider = 'sink-provider';
@@ -162,10 +167,10 @@ after(async () => {
 });
 
 // A new applicant's filing taken to photo_accepted over HTTP (as verification.test.mjs does).
-async function photoAccepted(tag) {
-  const who = await newApplicant(agent, tag);
+async function photoAccepted(tag, server = agent) {
+  const who = await newApplicant(server, tag);
   const a = await submittedFiling(who);
-  const rv = await demoReviewer(agent);
+  const rv = await demoReviewer(server);
   const id = a.id;
   assert.equal((await rv.post(`/review/applications/${id}/claim`, {})).status, 200);
   assert.equal((await rv.post(`/review/applications/${id}/decision`, { decision: 'approve' })).status, 200);
@@ -187,7 +192,7 @@ async function photoAccepted(tag) {
 }
 
 // Polls the owner's view of the application until `pred` holds.
-async function waitFor(client, id, pred, what, timeoutMs = 20_000) {
+async function waitFor(client, id, pred, what, timeoutMs = 20_000, output = () => agent.output()) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
@@ -195,17 +200,17 @@ async function waitFor(client, id, pred, what, timeoutMs = 20_000) {
     assert.equal(last.status, 200, last.text);
     if (pred(last.data)) return last.data;
     if (Date.now() > deadline) {
-      assert.fail(`${what}: ${JSON.stringify({ state: last.data.state, authority: last.data.authority })}\n${agent.output()}`);
+      assert.fail(`${what}: ${JSON.stringify({ state: last.data.state, authority: last.data.authority })}\n${output()}`);
     }
     await sleep(100);
   }
 }
 
-async function postEvent(event, { sig = {}, headers, raw } = {}) {
+async function postEvent(event, { sig = {}, headers, raw, url = agent.agentUrl } = {}) {
   const target = '/api/v1/authority/events';
   const body = raw ?? JSON.stringify(event);
   const h = { 'Content-Type': 'application/json', ...sign('POST', target, body, sig), ...headers };
-  const res = await fetch(`${agent.agentUrl}${target}`, { method: 'POST', headers: h, body });
+  const res = await fetch(`${url}${target}`, { method: 'POST', headers: h, body });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, data: text ? JSON.parse(text) : null, h, body };
 }
@@ -418,5 +423,41 @@ describe('hand-over and results back (fake authority)', () => {
     const events = (await who.client.get(`/applications/${id}/events`)).data.items;
     assert.equal(events.at(-1).event, 'authority_reject');
     assert.deepEqual(events.at(-1).reasons, ev.reasons);
+  });
+});
+
+describe('hand-over to the local authority (both services)', () => {
+  test('reaches authority_review; events signed with <data-dir>/provider.key are applied', async () => {
+    const both = await startServer({ extraArgs: ['--handover-retry-seconds', '0.2'] });
+    try {
+      const { who, id } = await photoAccepted('ho-local', both);
+      const app = await waitFor(who.client, id, (a) => a.state === 'authority_review',
+        'handed over to the local authority', 20_000, both.output);
+      assert.equal(app.authority.submission_id, `${id}.1`);
+      assert.equal(app.authority.state, 'sms_verification');
+      assert.ok(app.authority.authority_submission_id, 'the authority\'s id is kept');
+      const events = (await who.client.get(`/applications/${id}/events`)).data.items;
+      assert.equal(events.filter((e) => e.event === 'forward').length, 1);
+
+      const key = fs.readFileSync(path.join(both.db.dataDir, 'provider.key'), 'utf8').trim();
+      const sig = { provider: 'local', key };
+      assertError(await postEvent(eventOf('under_review', app), { url: both.agentUrl }), 401,
+        'unknown_provider', 'the fake authority\'s provider is not this agent\'s');
+      const review = await postEvent(eventOf('under_review', app), { url: both.agentUrl, sig });
+      assert.equal(review.status, 200, review.text);
+      assert.equal(review.data.applied, true);
+      const reviewing = (await who.client.get(`/applications/${id}`)).data;
+      assert.equal(reviewing.authority.state, 'under_review');
+      const approved = eventOf('approved', app, { approval: { subject_sn: '京ICP备2026009999号',
+        new_subject: true, websites: [{ name: app.websites[0].name, domains: app.websites[0].domains,
+          website_sn: '京ICP备2026009999号-1' }] } });
+      const r = await postEvent(approved, { url: both.agentUrl, sig });
+      assert.equal(r.status, 200, r.text);
+      const done = (await who.client.get(`/applications/${id}`)).data;
+      assert.equal(done.state, 'approved');
+      assert.equal(done.beian.subject_sn, '京ICP备2026009999号');
+    } finally {
+      await both.stop();
+    }
   });
 });
