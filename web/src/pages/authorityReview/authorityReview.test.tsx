@@ -14,6 +14,7 @@ import { createI18n, type Language } from '../../i18n';
 import { FakeServer } from '../../test/fakeServer';
 import { FakeAuthority, makeSubmission } from '../../test/fakeAuthority';
 import { claimOf, websiteSnsOf } from '../../api/authorityReview';
+import { setViewportWidth } from '../../test/browser';
 
 const kAuthority: AppConfig = { service: 'authority', api_base: '/authority/v1', version: 'test' };
 
@@ -294,6 +295,21 @@ describe('submission review', () => {
 });
 
 describe('authority console frame', () => {
+  it('works at phone width: the menu in a drawer, the queue and the review screen', async () => {
+    setViewportWidth(375);
+    const { user } = start('/submissions', (a) => a.submissions.push(makeSubmission('s1')));
+    const table = await screen.findByTestId('queue-table');
+    await within(table).findByText('北京s1科技有限公司');
+    expect(screen.queryByTestId('nav-sider')).toBeNull();
+    await user.click(screen.getByTestId('menu-button'));
+    expect(await screen.findByTestId('nav-authority-queue')).toBeTruthy();
+    expect(screen.getByTestId('nav-mailbox')).toBeTruthy();
+    await user.click(screen.getByTestId('claim-s1'));
+    expect(await screen.findByTestId('claim-mine')).toBeTruthy();
+    expect(screen.getByTestId('group-organizer')).toBeTruthy();
+  });
+
+
   it('offers the queue and the mailbox on the overview and lists the authority mailbox', async () => {
     const { user } = start('/', (a) => {
       a.mailbox.push({
