@@ -22,6 +22,8 @@
 #include "authority/authority_module.h"
 #include "authority/providers.h"
 #include "authority/results_delivery.h"
+#include "authority/sms_verification.h"
+#include "authority/sms_verification_routes.h"
 #include "blob/file_blob_store.h"
 #include "blob/memory_blob_store.h"
 #include "cli/commands.h"
@@ -101,6 +103,12 @@ struct ServeOptions {
   // killed worker's rows are sent again after it) and the longest wait between two tries.
   double provider_events_lease_s = 60;
   double provider_events_max_backoff_s = 600;
+  // The authority's messages (SMS codes, ICP password, review outcome) are signed 【name】.
+  std::string authority_name = "工信部ICP备案";
+  // Test-only (hidden): SMS codes valid this many seconds instead of the rules' 24 hours (0: the
+  // rules'), and the sweeper of expired SMS verifications every this many seconds.
+  double sms_code_validity_s = 0;
+  double sms_sweep_interval_s = 30;
 };
 
 // "host:port" of a listen address with a wildcard host replaced by the loopback one: where this
@@ -292,14 +300,19 @@ struct Notifier {
   std::unique_ptr<notify::Outbox> outbox;
 };
 
+// True when some channel's messages go to the development mailbox (see SetUpNotifier).
+bool UsesMailbox(const ServeOptions& o) { return o.smtp_url.empty() || o.sms_gateway_url.empty(); }
+
+// `sender` signs the service's messages (--provider-name, --authority-name); `listen` is the
+// service's address, naming its console in them unless --public-url is given.
 core::Status SetUpNotifier(const ServeOptions& o, Hosted& h, const core::Clock& clock,
-                           const core::PiiCipher& pii, Notifier& n) {
+                           const core::PiiCipher& pii, Notifier& n, const std::string& sender,
+                           const std::string& listen) {
   std::string console_url =
-      o.public_urls.empty() ? "http://" + o.agent_listen + "/" : o.public_urls.front();
+      o.public_urls.empty() ? "http://" + listen + "/" : o.public_urls.front();
   if (!console_url.ends_with("/")) console_url += "/";
-  BEIAN_ASSIGN_OR_RETURN(n.templates,
-                         notify::TemplateSet::LoadEmbedded(
-                             {.provider_name = o.provider_name, .console_url = console_url}));
+  BEIAN_ASSIGN_OR_RETURN(n.templates, notify::TemplateSet::LoadEmbedded(
+                                          {.provider_name = sender, .console_url = console_url}));
   if (!o.smtp_url.empty()) {
     auto env = [](const char* name) {
       const char* v = std::getenv(name);
@@ -342,6 +355,7 @@ core::Status SetUpNotifier(const ServeOptions& o, Hosted& h, const core::Clock& 
   oo.lease = std::chrono::milliseconds(static_cast<int64_t>(o.notify_lease_s * 1000));
   oo.poll_interval = std::chrono::milliseconds(o.notify_poll_ms);
   oo.open_address = notify::SealedAddressOpener(pii);
+  oo.open_param = notify::SealedParamOpener(pii);
   n.outbox = std::make_unique<notify::Outbox>(
       *h.db, *n.templates, notify::Transports{.email = n.email.get(), .sms = sms}, clock, oo);
   // /metrics: deliveries per channel since start, and the outbox's backlog.
@@ -382,12 +396,35 @@ core::Status SetUpNotifier(const ServeOptions& o, Hosted& h, const core::Clock& 
 void WireAuthority(const ServeOptions& o, Hosted& h, const core::Clock& clock,
                    const core::PiiCipher& pii, const domain::Rules& rules,
                    accounts::PasswordPool* password_pool, blob::BlobStore& blobs,
-                   std::unique_ptr<authority::AuthorityModule>& module) {
+                   std::unique_ptr<authority::AuthorityModule>& module,
+                   std::unique_ptr<authority::SmsVerification>& sms) {
   module = std::make_unique<authority::AuthorityModule>(
       *h.db, clock, pii, rules,
       authority::AuthorityOptions{
           .cookie_secure = o.cookie_secure, .password_pool = password_pool, .blobs = &blobs});
   module->Register(h.router);
+  // SMS verification (issue 10 item 4): the codes sent on arrival, the public entry and resend.
+  authority::SmsVerificationOptions sms_options;
+  if (o.sms_code_validity_s > 0) {
+    sms_options.code_validity_ms = static_cast<int64_t>(o.sms_code_validity_s * 1000);
+  }
+  sms = std::make_unique<authority::SmsVerification>(*h.db, clock, pii, rules, sms_options);
+  authority::SmsVerification* verification = sms.get();
+  module->intake().SetStartSmsHook(
+      [verification](store::Tx& tx, const store::SubmissionRecord& s,
+                     const std::vector<authority::SmsPerson>& persons, const core::PiiCipher&,
+                     int64_t) { return verification->Start(tx, s, persons); });
+  authority::RegisterSmsVerificationRoutes(h.router, *sms);
+  // The authority's outbox for operators, and its development mailbox (the SMS codes, the ICP
+  // password) while some channel goes there.
+  notify::RegisterNotifyRoutes(h.router, *h.db,
+                               {.prefix = std::string(authority::kApiPrefix),
+                                .admin_role = std::string(core::kRoleAuthorityReviewer),
+                                .mailbox_for_everyone = false,
+                                .mailbox = UsesMailbox(o),
+                                .own_history = false,
+                                .clock = &clock,
+                                .open_address = notify::SealedAddressOpener(pii)});
   Mount(o, h, authority::kApiPrefix);
 }
 
@@ -477,7 +514,9 @@ int Serve(const ServeOptions& o) {
   std::unique_ptr<agent::AgentModule> agent_module;
   std::unique_ptr<authority::AuthorityModule> authority_module;
   std::unique_ptr<authority::AuthorityClient> authority_client;
+  std::unique_ptr<authority::SmsVerification> sms_verification;
   Notifier agent_notifier;
+  Notifier authority_notifier;
   std::unique_ptr<http::Server> agent_server;
   std::unique_ptr<http::Server> authority_server;
 
@@ -489,7 +528,12 @@ int Serve(const ServeOptions& o) {
     authority_blobs = std::move(*opened);
     authority_blobs->RemoveStaleTemporaries();
     WireAuthority(o, authority_host, clock, pii, *rules, &password_pool, *authority_blobs,
-                  authority_module);
+                  authority_module, sms_verification);
+    if (auto s = SetUpNotifier(o, authority_host, clock, pii, authority_notifier, o.authority_name,
+                               o.authority_listen);
+        !s) {
+      return fail(core::Error(s.error().code, "notifications: " + s.error().message));
+    }
   }
   if (run_agent) {
     authority::AuthorityClientOptions client;
@@ -526,7 +570,9 @@ int Serve(const ServeOptions& o) {
     blobs->RemoveStaleTemporaries();
     WireAgent(o, agent_host, clock, pii, *rules, &password_pool, *blobs, authority_client.get(),
               agent_module);
-    if (auto s = SetUpNotifier(o, agent_host, clock, pii, agent_notifier); !s) {
+    if (auto s = SetUpNotifier(o, agent_host, clock, pii, agent_notifier, o.provider_name,
+                               o.agent_listen);
+        !s) {
       return fail(core::Error(s.error().code, "notifications: " + s.error().message));
     }
     // Gauges are added before the server starts (Metrics is read-only while serving).
@@ -611,6 +657,7 @@ int Serve(const ServeOptions& o) {
   if (agent_notifier.outbox) agent_notifier.outbox->Start();
   // The hand-over outbox: rows a stopped or killed process left are sent now.
   if (agent_module && agent_module->handover()) agent_module->handover()->Start();
+  if (authority_notifier.outbox) authority_notifier.outbox->Start();
 
   // Housekeeping: expired sessions are deleted every 10 minutes; so are the signed requests'
   // nonces that have left the timestamp window.
@@ -691,6 +738,22 @@ int Serve(const ServeOptions& o) {
     housekeeping.back()->Start();
   }
 
+  // SMS verifications past their deadline expire (sms_timeout): at start, then every 30 s.
+  if (sms_verification) {
+    authority::SmsVerification* sms = sms_verification.get();
+    auto sweep = [sms] {
+      auto swept = sms->Sweep();
+      if (!swept) {
+        core::Log(core::LogLevel::kWarn, "sms_sweep_failed", {{"error", swept.error().message}});
+      }
+    };
+    sweep();
+    housekeeping.push_back(std::make_unique<core::PeriodicTask>(
+        "sms_sweep", std::chrono::milliseconds(static_cast<int64_t>(o.sms_sweep_interval_s * 1000)),
+        sweep));
+    housekeeping.back()->Start();
+  }
+
   // The public registry copy follows the authority's change feed (issue 10 item 7); lag shows in
   // /metrics as the age of the last complete run.
   if (agent_module && agent_module->registry_sync() && o.registry_sync_interval_s > 0) {
@@ -738,6 +801,7 @@ int Serve(const ServeOptions& o) {
   if (agent_module && agent_module->handover()) agent_module->handover()->Stop();
   // A delivery in flight finishes; rows claimed and not begun go back to the outbox.
   if (results_delivery) results_delivery->RequestStop();
+  if (authority_notifier.outbox) authority_notifier.outbox->Stop();
   for (auto& task : housekeeping) task->Stop();
   core::Log(core::LogLevel::kInfo, "stopped", {});
   return 0;
@@ -768,13 +832,15 @@ int PrintRoutes(bool json) {
   blob::MemoryBlobStore blobs;
   std::unique_ptr<agent::AgentModule> agent_module;
   std::unique_ptr<authority::AuthorityModule> authority_module;
+  std::unique_ptr<authority::SmsVerification> sms_verification;
   auto rules = LoadRulesFrom("");
   if (!rules) {
     std::cerr << "beian routes: rules: " << rules.error().message << "\n";
     return 1;
   }
   WireAgent(o, agent_host, clock, pii, *rules, nullptr, blobs, nullptr, agent_module);
-  WireAuthority(o, authority_host, clock, pii, *rules, nullptr, blobs, authority_module);
+  WireAuthority(o, authority_host, clock, pii, *rules, nullptr, blobs, authority_module,
+                sms_verification);
 
   if (json) {
     boost::json::object out;
@@ -995,6 +1061,21 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->envname("BEIAN_PROVIDER_EVENTS_MAX_BACKOFF")
       ->check(CLI::Range(1.0, 3600.0))
       ->capture_default_str();
+  cmd->add_option("--authority-name", options->authority_name,
+                  "Name of the authority: signs its SMS (verification codes, ICP password) as "
+                  "【name】 and its e-mails (1-10 characters)")
+      ->envname("BEIAN_AUTHORITY_NAME")
+      ->capture_default_str();
+  // Test-only, hidden from --help: short SMS deadlines for the integration tests.
+  cmd->add_option("--sms-code-validity", options->sms_code_validity_s,
+                  "Seconds an SMS verification code is valid (test-only; default: the rules' "
+                  "24 hours)")
+      ->check(CLI::Range(0.0, 86400.0 * 7))
+      ->group("");
+  cmd->add_option("--sms-sweep-interval", options->sms_sweep_interval_s,
+                  "Seconds between two runs of the SMS deadline sweeper (test-only)")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->group("");
   cmd->add_option("--rules-dir", options->rules_dir,
                   "Directory of filing-rules files replacing the built-in data/rules")
       ->envname("BEIAN_RULES_DIR");
