@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
+#include <thread>
 
 #include "core/crypto.h"
 #include "domain/rules_test_support.h"
@@ -346,6 +348,54 @@ TEST_P(SmsVerificationTest, ATestValidityShortensTheDeadline) {
   clock_.Advance(2001ms);
   EXPECT_EQ(*short_lived.Sweep(), 1);
   EXPECT_EQ(StateOf("s1"), "expired");
+}
+
+// Concurrent entries on several connections: wrong entries are all counted (never more than the
+// limit allows), the submission fails once with one provider event; two persons entering their
+// codes at the same moment move it to review once.
+TEST_P(SmsVerificationTest, ConcurrentEntriesCountOnceAndTransitionOnce) {
+  Arrive("s1", {kBoss});
+  const std::string code = CodeFor("13800138000");
+  std::atomic<int> wrong{0};
+  std::atomic<int> expired{0};
+  std::atomic<int> other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      auto r = Enter("13800138000", Other(code), "31002X");
+      if (r.ok()) {
+        ++other;
+      } else if (r.error().code == ErrorCode::kSmsCodeWrong) {
+        ++wrong;
+      } else if (r.error().code == ErrorCode::kSmsCodeExpired) {
+        ++expired;
+      } else {
+        ADD_FAILURE() << r.error().message;
+        ++other;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(wrong.load(), 4);  // the first four; the 5th fails the submission, the rest find it
+  EXPECT_EQ(expired.load(), 4);
+  EXPECT_EQ(StateOf("s1"), "rejected");
+  EXPECT_EQ(ProviderEvents("s1"), std::vector<std::string>{"rejected"});
+
+  clock_.Advance(1s);  // the newest code to the boss's mobile is s2's
+  Arrive("s2", {kBoss, kWebmaster});
+  const std::string boss = CodeFor("13800138000");
+  const std::string web = CodeFor("13900139000");
+  std::vector<core::Result<SmsEntryResult>> results(2, core::Error(ErrorCode::kInternal, ""));
+  std::thread a([&] { results[0] = Enter("13800138000", boss, "31002X"); });
+  std::thread b([&] { results[1] = Enter("13900139000", web, "310029"); });
+  a.join();
+  b.join();
+  ASSERT_TRUE(results[0].ok()) << results[0].error().message;
+  ASSERT_TRUE(results[1].ok()) << results[1].error().message;
+  EXPECT_EQ(results[0]->remaining + results[1]->remaining, 1);  // one saw the other's code done
+  EXPECT_EQ(StateOf("s2"), "under_review");
+  EXPECT_EQ(ProviderEvents("s2"), std::vector<std::string>{"under_review"});
 }
 
 TEST(SmsVerificationFormatTest, DeadlinesAreBeijingMinutes) {
