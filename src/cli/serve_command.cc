@@ -46,6 +46,7 @@
 #include "store/handovers.h"
 #include "store/migrations.h"
 #include "store/notifications.h"
+#include "store/submissions.h"
 
 namespace beian::cli {
 namespace {
@@ -534,6 +535,15 @@ int Serve(const ServeOptions& o) {
         !s) {
       return fail(core::Error(s.error().code, "notifications: " + s.error().message));
     }
+    // Results not yet delivered to the providers (issue 10 item 6), read at each scrape.
+    store::Database* authority_db = authority_host.db.get();
+    authority_host.router.metrics().AddGauge(
+        "beian_provider_events_backlog",
+        "Results (provider_events) not yet delivered to the providers' agents", [authority_db] {
+          auto stats = authority_db->Read(
+              [](store::Tx& tx) { return store::ProviderEventRepo(tx).Stats(); });
+          return stats ? static_cast<double>(stats->pending) : -1.0;
+        });
   }
   if (run_agent) {
     authority::AuthorityClientOptions client;

@@ -393,6 +393,8 @@ describe('results delivery', () => {
     try {
       const id = await decided();
       const eventId = eventOf(id);
+      const backlog = await fetch(`${server.authorityUrl}/metrics`).then((r) => r.text());
+      assert.match(backlog, /^beian_provider_events_backlog\{service="authority"\} [1-9]/m, 'the undelivered result in /metrics');
       await until('delivery', () => stateOf(eventId).startsWith('delivered|'), 30000);
       const [, attempts] = stateOf(eventId).split('|');
       assert.equal(Number(attempts), 4);
