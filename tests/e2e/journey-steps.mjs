@@ -152,3 +152,38 @@ export function makeResidentId() {
   const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   return body + '10X98765432'[[...body].reduce((a, c, i) => a + Number(c) * w[i], 0) % 11];
 }
+
+// ---- the verification round (backdrop and photo), repeated after an authority rejection -------
+
+// The applicant's detail page of `id`, once it shows `state`.
+export async function openDetailIn(page, baseUrl, id, state) {
+  await page.goto(`${baseUrl}/applications/${id}`);
+  const detail = page.locator(`[data-testid="application-detail"][data-state="${state}"]`);
+  await detail.waitFor();
+}
+
+// From `verification` to the accepted photo: the applicant requests the backdrop (recipient,
+// mobile, address), the reviewer ships it (carrier, tracking), the applicant uploads the
+// verified photo (a PNG of colour `rgb`), the reviewer accepts it. Screenshots named
+// `${shot}-ship` and `${shot}-photo` when `shot` is given.
+export async function backdropAndPhoto(applicant, reviewer, baseUrl, id, v, shot) {
+  await openDetailIn(applicant, baseUrl, id, 'verification');
+  await applicant.getByTestId('backdrop-recipient').fill(v.recipient);
+  await applicant.getByTestId('backdrop-mobile').fill(v.mobile);
+  await applicant.getByTestId('backdrop-address').fill(v.address);
+  await applicant.getByTestId('backdrop-submit').click();
+  await applicant.locator('[data-testid="application-detail"][data-state="backdrop_requested"]').waitFor();
+  await shipBackdrop(reviewer, baseUrl, id, { carrier: v.carrier, tracking: v.tracking }, shot && `${shot}-ship`);
+  await openDetailIn(applicant, baseUrl, id, 'backdrop_shipped');
+  await applicant.getByTestId('authenticity-panel').getByText(v.tracking).waitFor();
+  await applicant
+    .getByTestId('photo-step')
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'verified-photo.png', mimeType: 'image/png', buffer: v.photo });
+  await applicant.getByTestId('photo-preview').waitFor();
+  await applicant.getByTestId('photo-submit').click();
+  await applicant.locator('[data-testid="application-detail"][data-state="photo_uploaded"]').waitFor();
+  await claimFromQueue(reviewer, baseUrl, 'photo', id);
+  await reviewer.getByTestId('photo-card').locator('img').waitFor();
+  await approveOnScreen(reviewer, shot && `${shot}-photo`);
+}

@@ -1,8 +1,10 @@
-// The provider journey in English, shorter than the Chinese one (no rejection), in headless
-// Chromium against the real server with two browser contexts (applicant, reviewer): the demo
-// applicant submits a filing for the demo inventory; the demo reviewer approves it; the
-// applicant requests the backdrop; the reviewer ships it; the applicant uploads the verified
-// photo; the reviewer accepts it; the applicant sees "Ready for the authority" and the timeline.
+// The whole journey in English, shorter than the Chinese one (no rejection), in headless
+// Chromium against the real server (both services) with browser contexts side by side: the demo
+// applicant submits a filing for the demo inventory; the demo reviewer approves it; backdrop,
+// verified photo, accepted; the hand-over to the authority happens by itself; the person in
+// charge enters the SMS code (read from the 8090 mailbox) on the public /verify page on a phone;
+// the authority reviewer approves it in the 8090 console; the applicant sees the Beian SNs and
+// receives the e-mail, and the authority's public query finds the domain.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -30,6 +32,15 @@ import {
   makeUscc,
   shipBackdrop,
 } from './journey-steps.mjs';
+import {
+  approveSubmission,
+  authorityLogIn,
+  claimSubmission,
+  findInAuthorityQuery,
+  handOverAndVerify,
+  waitForApplicationState,
+  waitForMailboxMessage,
+} from './authority-steps.mjs';
 
 let servers;
 let browser;
@@ -83,11 +94,13 @@ async function detailState(page, state) {
   await page.locator(`[data-testid="application-detail"][data-state="${state}"]`).waitFor();
 }
 
-describe('provider journey (en)', () => {
-  it('files, is approved, gets the backdrop and the photo accepted', async () => {
+describe('whole journey (en)', () => {
+  it('files, is approved by the reviewer, verified by SMS and approved by the authority', async () => {
     await ready;
     const applicant = await newPage(browser, { locale: 'en-US' });
     const reviewer = await newPage(browser, { locale: 'en-US' });
+    const authority = await newPage(browser, { locale: 'en-US' });
+    const visitor = await newPage(browser, { locale: 'en-US', viewport: { width: 390, height: 844 } });
     const base = servers.agentUrl;
 
     // The demo accounts speak Chinese by default; the browser's English applies on the login
@@ -142,8 +155,6 @@ describe('provider journey (en)', () => {
     await reviewer.getByTestId('photo-card').locator('img').waitFor();
     await approveOnScreen(reviewer, 'journey-en-05-photo');
 
-    // Accepted; the hand-over to the authority follows by itself (issue 10), so the filing may
-    // already be with the authority.
     await openDetail(applicant, id);
     await applicant
       .locator('[data-testid="application-detail"]:is([data-state="photo_accepted"], [data-state="authority_review"])')
@@ -157,9 +168,38 @@ describe('provider journey (en)', () => {
     );
     await screenshot(applicant, 'journey-en-06-ready');
 
+    // The authority: handed over by itself, the code entered on a phone, approved in 8090.
+    await authorityLogIn(authority, servers.authorityUrl, 'en');
+    await ensureEnglish(authority);
+    await handOverAndVerify(
+      { applicant, authority, visitor, agentUrl: base, authorityUrl: servers.authorityUrl },
+      {
+        id,
+        person: { mobile: kFiling.person.mobile, idNumber: kFiling.person.idNumber },
+        wrongFirst: true,
+        texts: { wrong: /^Wrong code\. 4 attempt\(s\) left\.$/ },
+        shot: 'journey-en-07',
+      },
+    );
+    await claimSubmission(authority, servers.authorityUrl, kFiling.website.domain, 'journey-en-08-queue');
+    await authority.getByTestId('submission-page').getByTestId('sms-status').locator('[data-verified="true"]').first().waitFor();
+    const { subjectSn, websiteSns } = await approveSubmission(authority, 'journey-en-09-approved');
+
+    await waitForApplicationState(applicant, base, id, 'approved');
+    await applicant.getByTestId('application-detail').getByText(websiteSns[0], { exact: false }).first().waitFor();
+    await screenshot(applicant, 'journey-en-10-approved');
+    await waitForMailboxMessage(
+      applicant,
+      base,
+      (r) => r.channel === 'email' && /备案已通过|Filing approved/.test(r.text) && r.text.includes(kFiling.organizerName),
+    );
+    assert.ok(subjectSn);
+    await findInAuthorityQuery(visitor, servers.authorityUrl, kFiling.website.domain, websiteSns[0], 'journey-en-11-query');
+
     assert.deepEqual(applicant.pageErrors, []);
     assert.deepEqual(reviewer.pageErrors, []);
-    await applicant.context().close();
-    await reviewer.context().close();
+    assert.deepEqual(authority.pageErrors, []);
+    assert.deepEqual(visitor.pageErrors, []);
+    for (const p of [applicant, reviewer, authority, visitor]) await p.context().close();
   });
 });

@@ -1,10 +1,15 @@
-// The whole provider journey in Chinese, in headless Chromium against the real server, with two
-// browser contexts side by side (issue 7 "Done when"): the demo applicant fills in and submits a
-// filing for the demo inventory; the demo reviewer rejects it once with a reason on the website
-// name; the applicant sees the flagged field, corrects it and resubmits; the reviewer sees the
-// change and approves; the applicant requests the backdrop; the reviewer ships it; the applicant
-// uploads the verified photo; the reviewer accepts it; the applicant sees "ready for the
-// authority" and the timeline of every step.
+// The whole journey in Chinese, in headless Chromium against the real server (both services),
+// with browser contexts side by side (issue 7 and issue 10 "Done when"): the demo applicant fills
+// in and submits a filing for the demo inventory; the demo reviewer rejects it once with a reason
+// on the website name; the applicant sees the flagged field, corrects it and resubmits; the
+// reviewer sees the change and approves; backdrop, verified photo, accepted. Then the authority:
+// the hand-over happens by itself; the SMS code is read from the 8090 mailbox and entered on the
+// public /verify page (a wrong one first); the authority reviewer rejects the address; the
+// applicant sees it returned with the address flagged, corrects it and resubmits; preliminary
+// review, backdrop and photo again; handed over again, verified, approved: the applicant sees
+// the Beian SNs and receives the e-mail; the domain is found at 8080 /filed and 8090 /query; a
+// second filing by the same organizer is judged new_website and asks for the SN and the ICP
+// password (read from the 8090 mailbox), which it accepts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { kScreenshotDir, launchBrowser, newPage, screenshot, startServers } from './harness.mjs';
@@ -18,6 +23,7 @@ import {
 } from './filing.mjs';
 import {
   approveOnScreen,
+  backdropAndPhoto,
   claimFromQueue,
   kDemoApplicant,
   kDemoReviewer,
@@ -27,6 +33,19 @@ import {
   rejectOnScreen,
   shipBackdrop,
 } from './journey-steps.mjs';
+import {
+  approveSubmission,
+  authorityLogIn,
+  claimSubmission,
+  findInAgentFiled,
+  findInAuthorityQuery,
+  handOverAndVerify,
+  mailboxText,
+  readIcpPassword,
+  rejectSubmission,
+  waitForApplicationState,
+  waitForMailboxMessage,
+} from './authority-steps.mjs';
 
 let servers;
 let browser;
@@ -65,6 +84,9 @@ const kFiling = {
   },
 };
 const kCorrectName = '北京示例科技官网';
+const kCorrectAddress = '北京市海淀区中关村大街1号 示例大厦 8 层 801 室';
+// The authority's catalogue reason the reviewer picks (data/authority/reasons.tsv).
+const kAuthorityReason = '填写信息与证件或登记信息不一致';
 
 async function openDetail(page, id) {
   await page.goto(`${servers.agentUrl}/applications/${id}`);
@@ -75,11 +97,14 @@ async function detailState(page, state) {
   await page.locator(`[data-testid="application-detail"][data-state="${state}"]`).waitFor();
 }
 
-describe('provider journey (zh-CN)', () => {
-  it('files, is rejected once, corrects, is approved, gets the backdrop and the photo accepted', async () => {
+describe('whole journey (zh-CN)', () => {
+  it('files, is returned by the reviewer and by the authority, corrects, is approved with its Beian SN, then files a new website', async () => {
     await ready;
     const applicant = await newPage(browser, { locale: 'zh-CN' });
     const reviewer = await newPage(browser, { locale: 'zh-CN' });
+    // The authority reviewer on 8090, and a person in charge on a phone (no sign-in).
+    const authority = await newPage(browser, { locale: 'zh-CN' });
+    const visitor = await newPage(browser, { locale: 'zh-CN', viewport: { width: 390, height: 844 } });
     const base = servers.agentUrl;
 
     // 1. The applicant fills in and submits the filing.
@@ -202,7 +227,7 @@ describe('provider journey (zh-CN)', () => {
     await approveOnScreen(reviewer, 'journey-zh-09-photo');
 
     // 9. The applicant sees the filing accepted and the whole timeline; the hand-over to the
-    //    authority follows by itself (issue 10), so it may already be with the authority.
+    //    authority follows by itself.
     await openDetail(applicant, id);
     await applicant
       .locator('[data-testid="application-detail"]:is([data-state="photo_accepted"], [data-state="authority_review"])')
@@ -224,9 +249,118 @@ describe('provider journey (zh-CN)', () => {
     }
     await screenshot(applicant, 'journey-zh-10-ready');
 
+    // 10. Handed over; the person in charge reads the code (the 8090 mailbox stands in for the
+    //     phone) and enters it on the public verification page, once wrong.
+    await authorityLogIn(authority, servers.authorityUrl, 'zh');
+    const seen = new Set();
+    const sides = { applicant, authority, visitor, agentUrl: base, authorityUrl: servers.authorityUrl };
+    const person = { mobile: kFiling.person.mobile, idNumber: kFiling.person.idNumber };
+    await handOverAndVerify(sides, {
+      id,
+      person,
+      seen,
+      wrongFirst: true,
+      texts: { wrong: /验证码不正确，还可以再试 4 次/ },
+      shot: 'journey-zh-11',
+    });
+
+    // 11. The authority reviewer finds it under review, sees the fields, documents and SMS
+    //     status, and rejects the address.
+    await claimSubmission(authority, servers.authorityUrl, kFiling.website.domain, 'journey-zh-12-queue');
+    const submission = authority.getByTestId('submission-page');
+    assert.equal(await submission.getByTestId('submission-title').textContent(), kFiling.organizerName);
+    await submission.getByTestId('group-organizer').getByTestId('document-image').first().waitFor();
+    assert.match(
+      await submission.getByTestId('field-organizer.person_in_charge.id_number').textContent(),
+      /\*{4}/,
+    );
+    await submission.getByTestId('sms-status').locator('[data-verified="true"]').first().waitFor();
+    await rejectSubmission(
+      authority,
+      { fieldLabel: '主办者 · 通信地址', reasonLabel: kAuthorityReason, note: '通信地址须写到门牌号' },
+      'journey-zh-13-authority-reject',
+    );
+
+    // 12. The applicant sees it returned by the authority with the address flagged, corrects
+    //     it and resubmits; it goes through the preliminary review, backdrop and photo again.
+    await waitForApplicationState(applicant, base, id, 'returned');
+    await applicant.getByTestId('returned-reasons').getByText(/通信地址须写到门牌号/).waitFor();
+    await screenshot(applicant, 'journey-zh-14-authority-returned');
+    await applicant.getByTestId('detail-edit').click();
+    await applicant.getByTestId('application-form').waitFor();
+    const addressNotes = applicant.getByTestId('notes-organizer.address');
+    await addressNotes.waitFor();
+    await applicant.getByTestId('organizer.address').fill(kCorrectAddress);
+    await waitSaved(applicant);
+    await addressNotes.waitFor({ state: 'detached' });
+    await applicant.getByTestId('step-next').click();
+    await applicant.getByTestId('step-next').click();
+    await applicant.getByTestId('step-documents').waitFor();
+    await submitFiling(applicant);
+    await detailState(applicant, 'preliminary_review');
+    await claimFromQueue(reviewer, base, 'preliminary', id);
+    await reviewer.getByTestId('change-organizer.address').waitFor();
+    await approveOnScreen(reviewer);
+    await backdropAndPhoto(applicant, reviewer, base, id, {
+      recipient: '张三',
+      mobile: '13800138000',
+      address: kCorrectAddress,
+      carrier: '顺丰速运',
+      tracking: 'SF1234567891',
+      photo: makePng(900, 1200, [180, 100, 70]),
+    });
+
+    // 13. Handed over again, verified, approved: the Beian SNs are issued.
+    await handOverAndVerify(sides, { id, person, seen });
+    await claimSubmission(authority, servers.authorityUrl, kFiling.website.domain);
+    const { subjectSn, websiteSns } = await approveSubmission(authority, 'journey-zh-15-approved');
+    assert.equal(websiteSns.length, 1);
+
+    // 14. The applicant sees the filing approved with its numbers, and has the e-mail.
+    await waitForApplicationState(applicant, base, id, 'approved');
+    const detail = applicant.getByTestId('application-detail');
+    await detail.getByText(subjectSn, { exact: false }).first().waitFor();
+    await detail.getByText(websiteSns[0], { exact: false }).first().waitFor();
+    await screenshot(applicant, 'journey-zh-16-approved');
+    const mail = await waitForMailboxMessage(
+      applicant,
+      base,
+      (r) => r.channel === 'email' && r.text.includes(`备案已通过：${kFiling.organizerName}`),
+    );
+    assert.ok((await mailboxText(applicant, mail.id)).includes(subjectSn), 'the e-mail names the subject SN');
+
+    // 15. Both public queries find the domain.
+    await findInAgentFiled(visitor, base, kFiling.website.domain, websiteSns[0], 'journey-zh-17-filed');
+    await findInAuthorityQuery(visitor, servers.authorityUrl, kFiling.website.domain, websiteSns[0], 'journey-zh-18-query');
+
+    // 16. A second filing by the same organizer is a new website: it asks for the subject SN
+    //     and the ICP password, which only the person in charge received (the 8090 mailbox).
+    const password = await readIcpPassword(authority, servers.authorityUrl);
+    await applicant.goto(`${base}/applications/new`);
+    const second = await fillDemoFiling(applicant, 'zh', {
+      ...kFiling,
+      address: kCorrectAddress,
+      website: { ...kFiling.website, name: '北京示例科技商城', domain: 'beian-demo.cn', homepage: 'https://www.beian-demo.cn' },
+    });
+    await applicant.locator('[data-testid="filing-type"][data-type="new_website"]').waitFor();
+    await uploadRequiredDocuments(applicant);
+    await applicant.getByTestId('step-next').click();
+    await applicant.getByTestId('step-check').waitFor();
+    await applicant.getByTestId('credentials').waitFor();
+    await applicant.getByTestId('beian_sn').fill(subjectSn);
+    await applicant.getByTestId('icp_password').fill(`${password}x`);
+    await applicant.getByTestId('submit-application').click();
+    await applicant.getByTestId('submit-error').getByText(/备案号或 ICP 密码不正确/).waitFor();
+    await applicant.getByTestId('icp_password').fill(password);
+    await screenshot(applicant, 'journey-zh-19-new-website');
+    await applicant.getByTestId('submit-application').click();
+    await openDetail(applicant, second);
+    await detailState(applicant, 'preliminary_review');
+
     assert.deepEqual(applicant.pageErrors, []);
     assert.deepEqual(reviewer.pageErrors, []);
-    await applicant.context().close();
-    await reviewer.context().close();
+    assert.deepEqual(authority.pageErrors, []);
+    assert.deepEqual(visitor.pageErrors, []);
+    for (const p of [applicant, reviewer, authority, visitor]) await p.context().close();
   });
 });
