@@ -6,6 +6,7 @@
 // public queries; the ICP password is read from the same mailbox. Each step waits for the page to
 // confirm what it did, so a failing step names itself.
 import assert from 'node:assert/strict';
+import { domainToASCII } from 'node:url';
 import { screenshot } from './harness.mjs';
 import { logIn, pickOption } from './journey-steps.mjs';
 
@@ -69,16 +70,19 @@ export async function waitForMailboxMessage(page, authorityUrl, match, { seen = 
   }
 }
 
-// The full text of mailbox message `id` (an SMS's text, or an e-mail's plain text): its row is
+// The full text of mailbox message `id` (an SMS's text, or an e-mail's body): its row is
 // expanded and the body read.
 export async function mailboxText(page, id) {
   const row = page.getByTestId(`mailbox-row-${id}`);
   const channel = await row.getAttribute('data-channel');
   if (channel === 'sms') return (await row.textContent()) ?? '';
   await row.click();
-  const body = page.locator('[data-testid="mailbox-email-text"]').last();
-  await body.waitFor({ state: 'attached' });
-  return (await body.textContent()) ?? '';
+  // The expanded row shows the HTML (in a sandboxed frame) first, the plain text on its tab.
+  const box = page.locator('tr.ant-table-expanded-row').last();
+  await box.waitFor();
+  const frame = box.locator('[data-testid="mailbox-email-html"]');
+  if ((await frame.count()) > 0) return ((await frame.getAttribute('srcdoc')) ?? '').replace(/<[^>]+>/g, ' ');
+  return (await box.getByTestId('mailbox-email-text').textContent()) ?? '';
 }
 
 // The SMS code sent to the mobile ending in `tail4` (the mailbox masks numbers: 138****8000):
@@ -129,7 +133,9 @@ export async function authorityLogIn(page, authorityUrl, lang) {
 export async function claimSubmission(page, authorityUrl, domain, shot) {
   await page.goto(`${authorityUrl}/submissions?tab=under_review`);
   await page.getByTestId('authority-queue-page').waitFor();
-  const row = page.locator('tr.ant-table-row', { hasText: domain });
+  // The authority lists domains as it keeps them (an IDN in punycode or in Unicode).
+  const forms = [...new Set([domain, domainToASCII(domain)])].map((d) => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const row = page.locator('tr.ant-table-row', { hasText: new RegExp(forms.join('|')) });
   await row.waitFor();
   if (shot) await screenshot(page, shot);
   await row.locator('[data-testid^="claim-"]').click();
