@@ -29,6 +29,9 @@ export interface AuthorityQueueItem {
   overdue: boolean;
   claimed_by: string | number | null;
   claim_until: string | null;
+  // The end of the 24 hours for the SMS codes (sent by the server beside the contract's fields).
+  sms_deadline?: string | null;
+  decided_at?: string | null;
   // Optional extras a server may send: the holder's name, and whether it is the caller.
   claimed_by_name?: string | null;
   claimed_by_me?: boolean;

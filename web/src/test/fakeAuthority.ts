@@ -74,6 +74,7 @@ export function makeSubmission(
     overdue: false,
     claimed_by: null,
     claim_until: null,
+    sms_deadline: '2026-12-02T02:00:00.000Z',
     organizer: {
       type: 'enterprise',
       name: `北京${id}科技有限公司`,

@@ -54,6 +54,7 @@ const authorityReviewEn: DeepStrings<typeof authorityReviewZhCN> = {
       domains: 'Domains',
       received: 'Received',
       waiting: 'Waiting (working days)',
+      sms_deadline: 'Verify by',
       deadline: 'Deadline',
       state: 'State',
       claim: 'Claimed by',

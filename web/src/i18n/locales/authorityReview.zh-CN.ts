@@ -50,6 +50,7 @@ const authorityReviewZhCN = {
       domains: '域名',
       received: '收到时间',
       waiting: '已等待（工作日）',
+      sms_deadline: '核验截止时间',
       deadline: '审核期限',
       state: '状态',
       claim: '领取人',

@@ -133,10 +133,13 @@ export default function AuthorityQueuePage() {
             ),
           },
           {
-            title: t('authorityReview.queue.deadline'),
+            // While the codes are out, the clock that runs is the SMS verification's 24 hours.
+            title: t(tab === 'sms_verification' ? 'authorityReview.queue.sms_deadline' : 'authorityReview.queue.deadline'),
             key: 'deadline',
             render: (_: unknown, r: AuthorityQueueItem) =>
-              r.deadline ? (
+              tab === 'sms_verification' ? (
+                <span data-testid="queue-sms-deadline">{formatTime(r.sms_deadline)}</span>
+              ) : r.deadline ? (
                 <Typography.Text type={r.overdue ? 'danger' : undefined} data-testid="queue-deadline">
                   {formatTime(r.deadline)}
                   {r.overdue && (

@@ -119,8 +119,10 @@ describe('authority queue', () => {
     await user.click(screen.getByTestId('tab-sms_verification'));
     await within(table).findByText('北京gamma科技有限公司');
     expect(requestsTo(server, 'state=sms_verification').length).toBeGreaterThan(0);
-    // No claim while the codes are outstanding: open to look only.
+    // No claim while the codes are outstanding: open to look only; the SMS clock is shown.
     expect(screen.getByTestId('open-gamma')).toBeTruthy();
+    expect(screen.getAllByText('核验截止时间').length).toBeGreaterThan(0);
+    expect(screen.getByTestId('queue-sms-deadline').textContent).toMatch(/^2026-12-02 \d\d:00$/);
     await user.click(screen.getByTestId('tab-decided'));
     await within(table).findByText('北京delta科技有限公司');
     const states = within(table).getAllByTestId('submission-state').map((e) => e.textContent);
