@@ -249,6 +249,7 @@ json::object AuthorityReviewService::QueueItem(const store::SubmissionRecord& s,
           {"deadline", OptTime(s.review_deadline_ms)},
           {"overdue", overdue},
           {"claimed_by", live_claim ? json::value(*s.claimed_by) : json::value(nullptr)},
+          {"claimed_by_name", live_claim ? json::value(s.claimed_by_name) : json::value(nullptr)},
           {"claim_until", live_claim ? OptTime(s.claim_until_ms) : json::value(nullptr)},
           {"decided_at", OptTime(s.decided_at_ms)}};
 }
@@ -387,6 +388,7 @@ Result<json::object> AuthorityReviewService::Claim(const std::string& id,
       }
       return Error(ErrorCode::kClaimedByOther, "another reviewer is working on this submission",
                    {{"claim.reviewer_id", "claimed_by_other", s->claimed_by.value_or("")},
+                    {"claim.reviewer_name", "claimed_by_other", s->claimed_by_name},
                     {"claim.expires_at", "claimed_by_other",
                      s->claim_until_ms ? FormatRfc3339(*s->claim_until_ms) : ""}});
     }

@@ -17,8 +17,10 @@ using core::Status;
   " s.province, s.organizer_type, s.organizer_name, s.certificate_type, s.certificate_hash,"      \
   " s.payload_sealed, s.domains, s.beian_sn, s.sms_deadline, s.received_at, s.review_started_at," \
   " s.review_deadline, s.decided_at, s.decided_by, s.claimed_by, s.claim_until, s.subject_sn,"    \
-  " s.approval, s.version, s.updated_at, COALESCE(p.name, '')"
-#define BEIAN_SUBMISSION_FROM " FROM submissions s LEFT JOIN providers p ON p.id = s.provider_id"
+  " s.approval, s.version, s.updated_at, COALESCE(p.name, ''), COALESCE(u.display_name, '')"
+#define BEIAN_SUBMISSION_FROM                                         \
+  " FROM submissions s LEFT JOIN providers p ON p.id = s.provider_id" \
+  " LEFT JOIN users u ON u.id = s.claimed_by"
 
 constexpr Statement kInsert{
     "submissions.insert",
@@ -231,6 +233,7 @@ Result<SubmissionRecord> SubmissionRepo::FromRow(const Row& row) {
   BEIAN_ASSIGN_OR_RETURN(r.version, row.GetInt(24));
   BEIAN_ASSIGN_OR_RETURN(r.updated_at_ms, row.GetInt(25));
   BEIAN_ASSIGN_OR_RETURN(r.provider_name, row.GetText(26));
+  BEIAN_ASSIGN_OR_RETURN(r.claimed_by_name, row.GetText(27));
   return r;
 }
 

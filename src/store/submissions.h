@@ -61,7 +61,8 @@ struct SubmissionRecord {
   std::optional<std::string> approval_json = {};  // {subject_sn, new_subject, websites:[…]}
   int64_t version = 1;
   int64_t updated_at_ms = 0;
-  std::string provider_name = {};  // read only: joined from providers
+  std::string provider_name = {};    // read only: joined from providers
+  std::string claimed_by_name = {};  // read only: the claiming reviewer's display name
 };
 
 struct SubmissionPage {

@@ -298,6 +298,9 @@ describe('review', () => {
     assert.equal(c.status, 200, c.text);
     assert.ok(Date.parse(c.data.claim_until) > Date.now() + 29 * 60_000);
     assertError(await rv2.post(`/review/submissions/${id}/claim`, {}), 409, 'claimed_by_other');
+    // The other reviewers see who holds it by name, not by id.
+    const held = (await rv2.get('/review/queue?state=under_review&limit=100')).data.items.find((i) => i.id === id);
+    assert.equal(held.claimed_by_name, '管局审核员');
     assertError(await rv2.post(`/review/submissions/${id}/decision`, { decision: 'approve' }), 409, 'claim_required');
 
     const { id: raced } = await underReview();
