@@ -77,33 +77,64 @@ Result<json::array> PublicFilingsService::Batch(const std::vector<std::string>& 
   });
 }
 
+namespace {
+
+// The key of a look-up: the fast path for plain ASCII names, else the full one (IDNA, errors).
+Result<domain::NormalizedDomain> KeyOf(std::string_view domain) {
+  if (auto fast = domain::FastLookupKey(domain)) return std::move(*fast);
+  return domain::PublicLookupKey(domain);
+}
+
+}  // namespace
+
 Result<std::string> PublicFilingsService::LookupJson(std::string_view domain) const {
-  BEIAN_ASSIGN_OR_RETURN(domain::NormalizedDomain key, domain::PublicLookupKey(domain));
+  using Lookup = PublicLookupIndex::Lookup;
   std::string out;
   if (index_ != nullptr) {
     out.reserve(512);
-    if (index_->AppendAnswer(out, domain, key)) return out;
+    // A plain name, or a filed IDN asked in punycode: no IDNA processing.
+    if (auto fast = domain::FastLookupKey(domain, /*a_labels=*/true)) {
+      const Lookup r = index_->AppendAnswer(out, domain, *fast);
+      if (r == Lookup::kAnswered) return out;
+      if (r == Lookup::kNotServing && !fast->unicode.empty()) return FromCopy(domain, *fast);
+    }
   }
+  BEIAN_ASSIGN_OR_RETURN(domain::NormalizedDomain key, KeyOf(domain));
+  if (index_ != nullptr && index_->AppendAnswer(out, domain, key) == Lookup::kAnswered) return out;
+  return FromCopy(domain, key);
+}
+
+Result<std::string> PublicFilingsService::FromCopy(std::string_view query,
+                                                   const domain::NormalizedDomain& key) const {
   BEIAN_ASSIGN_OR_RETURN(auto row, db_.Read([&](store::Tx& tx) {
     return store::PublicRegistryRepo(tx).FindByDomain(key.ascii);
   }));
-  return json::serialize(Answer(domain, key, row));
+  return json::serialize(Answer(query, key, row));
 }
 
 Result<std::string> PublicFilingsService::BatchJson(const std::vector<std::string>& domains) const {
+  using Lookup = PublicLookupIndex::Lookup;
   if (index_ != nullptr && !domains.empty() && domains.size() <= kMaxPublicBatch) {
     std::string out;
-    out.reserve(domains.size() * 320 + 16);
+    out.reserve(domains.size() * 360 + 16);
     out += "{\"results\":[";
     bool served = true;
     for (size_t i = 0; i < domains.size() && served; ++i) {
       if (i > 0) out += ',';
-      auto key = domain::PublicLookupKey(domains[i]);
+      if (auto fast = domain::FastLookupKey(domains[i], /*a_labels=*/true)) {
+        const Lookup r = index_->AppendAnswer(out, domains[i], *fast);
+        if (r == Lookup::kAnswered) continue;
+        if (r == Lookup::kNotServing) {
+          served = false;
+          continue;
+        }
+      }
+      auto key = KeyOf(domains[i]);
       if (!key) {
         out += json::serialize(ErrorItem(domains[i], key.error()));
         continue;
       }
-      served = index_->AppendAnswer(out, domains[i], *key);
+      served = index_->AppendAnswer(out, domains[i], *key) == Lookup::kAnswered;
     }
     if (served) {
       out += "]}";

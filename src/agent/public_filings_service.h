@@ -22,6 +22,7 @@
 #include <boost/json.hpp>
 
 #include "core/result.h"
+#include "domain/domain_name.h"
 #include "store/database.h"
 
 namespace beian::agent {
@@ -50,6 +51,9 @@ class PublicFilingsService {
   void SetIndex(const PublicLookupIndex* index) { index_ = index; }
 
  private:
+  core::Result<std::string> FromCopy(std::string_view query,
+                                     const domain::NormalizedDomain& key) const;
+
   store::Database& db_;
   const PublicLookupIndex* index_ = nullptr;
 };

@@ -3,6 +3,7 @@
 #include "agent/public_lookup_index.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 
 #include "core/log.h"
 #include "core/xxhash64.h"
+#include "domain/public_lookup.h"
 #include "store/public_registry.h"
 #include "store/public_registry_scan.h"
 
@@ -109,6 +111,17 @@ void SyncDir(const std::filesystem::path& dir) {
     ::fsync(fd);
     ::close(fd);
   }
+}
+
+// The key (with its Unicode form) of a registrable domain of the copy.
+domain::NormalizedDomain StoredKey(const std::string& domain) {
+  if (auto fast = domain::FastLookupKey(domain)) return std::move(*fast);
+  if (auto key = domain::PublicLookupKey(domain)) return std::move(*key);
+  return {domain, domain};  // the sync keeps only keys PublicLookupKey gave
+}
+
+std::string Render(const store::PublicFilingRow& row) {
+  return RenderFiledAnswer(StoredKey(row.domain), row);
 }
 
 }  // namespace
@@ -231,7 +244,7 @@ Status PublicLookupIndex::RewriteJournalLocked() {
   AppendRecord(data, kBase, base_);
   for (const auto& [sn, seq] : websites_) AppendRecord(data, kWebsite, seq, sn);
   for (const auto& [domain, row] : domains_) {
-    AppendRecord(data, kDomain, row.seq, domain, row.website_sn, row.answer_tail);
+    AppendRecord(data, kDomain, row.seq, domain, row.website_sn, row.answer);
   }
   AppendRecord(data, kCommit, last_seq_);
   const auto path = options_.dir / "overlay.journal";
@@ -251,14 +264,16 @@ Status PublicLookupIndex::RewriteJournalLocked() {
 }
 
 void PublicLookupIndex::AppendJournalLocked(const std::vector<PublicWebsiteChange>& changes,
+                                            const std::vector<std::vector<std::string>>& answers,
                                             int64_t to) {
   if (journal_fd_ < 0) return;
   std::string data;
-  for (const PublicWebsiteChange& c : changes) {
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const PublicWebsiteChange& c = changes[i];
     if (c.seq <= base_) continue;
     AppendRecord(data, kWebsite, c.seq, c.website_sn);
-    for (const store::PublicFilingRow& row : c.rows) {
-      AppendRecord(data, kDomain, c.seq, row.domain, c.website_sn, RenderFiledTail(row));
+    for (size_t j = 0; j < c.rows.size(); ++j) {
+      AppendRecord(data, kDomain, c.seq, c.rows[j].domain, c.website_sn, answers[i][j]);
     }
   }
   AppendRecord(data, kCommit, to);
@@ -280,8 +295,11 @@ void PublicLookupIndex::AppendJournalLocked(const std::vector<PublicWebsiteChang
 }
 
 void PublicLookupIndex::ResetOverlayLocked(int64_t base, const std::string& reason) {
-  domains_.clear();
-  websites_.clear();
+  const bool large = domains_.size() + websites_.size() > 10'000;
+  decltype(domains_)().swap(domains_);
+  decltype(websites_)().swap(websites_);
+  // A dropped catch-up overlay is hundreds of MB: give it back to the system (RssAnon).
+  if (large) ::malloc_trim(0);
   base_ = base;
   reason_ = reason;
   UpdateServingLocked();
@@ -296,20 +314,20 @@ void PublicLookupIndex::UpdateServingLocked() {
   if (serving_) reason_.clear();
 }
 
-bool PublicLookupIndex::AppendAnswer(std::string& out, std::string_view query,
-                                     const domain::NormalizedDomain& key) const {
+PublicLookupIndex::Lookup PublicLookupIndex::AppendAnswer(
+    std::string& out, std::string_view query, const domain::NormalizedDomain& key) const {
   std::shared_lock lock(mu_);
-  if (!serving_) return false;
+  if (!serving_) return Lookup::kNotServing;
   int64_t seq = 0;
   std::string_view website;
-  std::string_view tail;
+  std::string_view answer;
   bool filed = false;
   if (!domains_.empty()) {
     if (auto it = domains_.find(key.ascii); it != domains_.end()) {
       filed = true;
       seq = it->second.seq;
       website = it->second.website_sn;
-      tail = it->second.answer_tail;
+      answer = it->second.answer;
     }
   }
   if (!filed) {
@@ -319,36 +337,39 @@ bool PublicLookupIndex::AppendAnswer(std::string& out, std::string_view query,
         filed = true;
         seq = e.seq;
         website = e.website_sn;
-        tail = e.answer_tail;
+        answer = e.answer_tail;
         break;
       case PublicSnapshot::Found::kAbsent:
         break;
       case PublicSnapshot::Found::kCorrupt:
         wake_ = true;
         wake_cv_.notify_one();
-        return false;
+        return Lookup::kNotServing;
     }
   }
   // The website changed after this row was written, without the domain: no longer filed.
   if (filed && !websites_.empty()) {
-    if (auto w = websites_.find(website); w != websites_.end() && w->second > seq) {
-      filed = false;
-    }
+    if (auto w = websites_.find(website); w != websites_.end() && w->second > seq) filed = false;
   }
-  AppendAnswerHead(out, query, key);
-  out += filed ? tail : kNotFiledTail;
-  return true;
+  if (!filed && key.unicode.empty()) return Lookup::kNeedFullKey;
+  AppendQueryHead(out, query);
+  if (filed) {
+    out += answer;
+  } else {
+    AppendKeyFields(out, key);
+    out += kNotFiledTail;
+  }
+  return Lookup::kAnswered;
 }
 
 void PublicLookupIndex::ApplyChanges(const std::vector<PublicWebsiteChange>& changes, int64_t from,
                                      int64_t to) {
-  last_page_ms_ = NowMs();
+  const int64_t now = NowMs();
+  if (now - last_page_ms_.exchange(now) < 250) last_burst_ms_ = now;
   // Rendered before taking the lock, so look-ups wait for no more than the map updates.
-  std::vector<std::vector<std::string>> tails(changes.size());
+  std::vector<std::vector<std::string>> answers(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {
-    for (const store::PublicFilingRow& row : changes[i].rows) {
-      tails[i].push_back(RenderFiledTail(row));
-    }
+    for (const store::PublicFilingRow& row : changes[i].rows) answers[i].push_back(Render(row));
   }
   bool wake = false;
   {
@@ -368,7 +389,7 @@ void PublicLookupIndex::ApplyChanges(const std::vector<PublicWebsiteChange>& cha
         int64_t& w = websites_[c.website_sn];
         w = std::max(w, c.seq);
         for (size_t j = 0; j < c.rows.size(); ++j) {
-          domains_[c.rows[j].domain] = {c.seq, c.website_sn, std::move(tails[i][j])};
+          domains_[c.rows[j].domain] = {c.seq, c.website_sn, answers[i][j]};
         }
       }
       const size_t size = domains_.size() + websites_.size();
@@ -376,7 +397,7 @@ void PublicLookupIndex::ApplyChanges(const std::vector<PublicWebsiteChange>& cha
         ResetOverlayLocked(to, "a catch-up of more changes than the overlay holds: rebuilding");
         wake = true;
       } else {
-        AppendJournalLocked(changes, to);
+        AppendJournalLocked(changes, answers, to);
         wake = size >= options_.rebuild_after;
       }
     }
@@ -408,7 +429,7 @@ Status PublicLookupIndex::Rebuild() {
       if (stop_) return Error(ErrorCode::kUnavailable, "stopping");
       BEIAN_ASSIGN_OR_RETURN(auto rows, scan.Page(after, options_.scan_page));
       for (const store::PublicFilingRow& row : rows) {
-        BEIAN_TRY(builder->Add(row.domain, row.seq, row.website_sn, RenderFiledTail(row)));
+        BEIAN_TRY(builder->Add(row.domain, row.seq, row.website_sn, Render(row)));
       }
       if (rows.size() < options_.scan_page) break;
       after = rows.back().domain;
@@ -442,8 +463,14 @@ Status PublicLookupIndex::Rebuild() {
     // The overlay holds every change after base_; the new file covers every change up to its
     // seq, so what is left of the overlay is what came after it.
     if (base_ <= built.seq) {
+      const bool large = domains_.size() + websites_.size() > 10'000;
       std::erase_if(domains_, [&](const auto& kv) { return kv.second.seq <= built.seq; });
       std::erase_if(websites_, [&](const auto& kv) { return kv.second <= built.seq; });
+      if (domains_.empty() && websites_.empty()) {
+        decltype(domains_)().swap(domains_);
+        decltype(websites_)().swap(websites_);
+      }
+      if (large) ::malloc_trim(0);
       base_ = built.seq;
     } else {
       reason_ = "the overlay was dropped during the rebuild: rebuilding again";
@@ -546,14 +573,18 @@ void PublicLookupIndex::Loop() {
         need = true;
       } else if (!serving_) {
         need = true;
-        // Behind a gap or a dropped overlay: while the sync is still catching up, a rebuild
-        // would be behind again when it ends.
-        wait_for_quiet = true;
-      } else if (domains_.size() + websites_.size() >= options_.rebuild_after) {
+        wait_for_quiet = true;  // behind a gap or a dropped overlay
+      } else if (const size_t held = domains_.size() + websites_.size();
+                 held >= options_.rebuild_after || (held >= 1000 && held >= snap_->count() / 4)) {
+        // Big enough, or big beside a small snapshot (a rebuild costs what the file holds, so
+        // this keeps its cost proportional to the changes).
+
         need = true;
+        wait_for_quiet = true;
       }
     }
-    if (wait_for_quiet && NowMs() - last_page_ms_.load() < 1500) continue;
+    // Pages back to back: the sync is catching up; a rebuild now would be behind when it ends.
+    if (wait_for_quiet && NowMs() - last_burst_ms_.load() < 1500) continue;
     if (need) {
       if (auto s = Rebuild(); !s && !stop_) {
         core::Log(core::LogLevel::kWarn, "public_snapshot_build_failed",

@@ -19,12 +19,14 @@
 //
 // A background thread rebuilds the snapshot from the copy (one consistent read transaction) when
 // there is none, when the one served is damaged or behind a gap, or when the overlay passes
-// `rebuild_after` entries; the new file is renamed over the old (readers keep the old mapping
-// until they finish) and the overlay drops what the new file covers. Past `overlay_limit` entries
-// (a catch-up of millions of changes) the overlay is dropped and look-ups read the copy until
-// a rebuild made after the sync went quiet. It also verifies a newly opened snapshot in full in
-// the background and watches the file: a file changed or truncated under it is re-verified or
-// dropped and rebuilt.
+// `rebuild_after` entries (or a quarter of a small snapshot's, at least 1,000); the new file is
+// renamed over the old (readers keep the old mapping until they finish) and the overlay drops what
+// the new file covers. Past `overlay_limit` entries (a catch-up of millions of changes) the overlay
+// is dropped and look-ups read the copy until a rebuild made after the sync went quiet. While the
+// sync is catching up (pages arriving back to back) rebuilds wait for it, so that one rebuild at
+// the end covers the whole catch-up. It also verifies a newly opened snapshot in full in the
+// background and watches the file: a file changed or truncated under it is re-verified or dropped
+// and rebuilt.
 #pragma once
 
 #include <atomic>
@@ -54,7 +56,7 @@ namespace beian::agent {
 struct PublicLookupIndexOptions {
   std::filesystem::path dir;  // <data-dir>/public-snapshot
   size_t rebuild_after = 50'000;
-  size_t overlay_limit = 500'000;
+  size_t overlay_limit = 200'000;
   // How often the background thread looks at the file and at the triggers.
   std::chrono::milliseconds check_interval{250};
   // Rows per page of the copy read by a rebuild.
@@ -88,10 +90,17 @@ class PublicLookupIndex {
   core::Status Start();
   void Stop();
 
-  // Appends the answer of `key` to `out` and returns true; false (nothing appended) when no
-  // snapshot is being served — the caller then answers from the copy. Thread-safe.
-  bool AppendAnswer(std::string& out, std::string_view query,
-                    const domain::NormalizedDomain& key) const;
+  enum class Lookup {
+    kAnswered,    // the answer was appended to `out`
+    kNotServing,  // no snapshot is served: the caller answers from the copy (nothing appended)
+    kNeedFullKey  // `key` has no Unicode form and the domain is not filed (nothing appended):
+                  // ask again with the key of domain::PublicLookupKey
+  };
+  // Appends the answer of `key` to `out`. A key without its Unicode form (FastLookupKey with
+  // a_labels) is answered only when the domain is filed (the stored answer has the form).
+  // Thread-safe.
+  Lookup AppendAnswer(std::string& out, std::string_view query,
+                      const domain::NormalizedDomain& key) const;
 
   // The sync applied `changes` (feed order), moving its cursor from `from` to `to`.
   void ApplyChanges(const std::vector<PublicWebsiteChange>& changes, int64_t from, int64_t to);
@@ -117,7 +126,7 @@ class PublicLookupIndex {
   struct OverlayRow {
     int64_t seq = 0;
     std::string website_sn;
-    std::string answer_tail;
+    std::string answer;  // RenderFiledAnswer
   };
 
   void Loop();
@@ -125,7 +134,8 @@ class PublicLookupIndex {
   void ResetOverlayLocked(int64_t base, const std::string& reason);
   void UpdateServingLocked();
   core::Status RewriteJournalLocked();
-  void AppendJournalLocked(const std::vector<PublicWebsiteChange>& changes, int64_t to);
+  void AppendJournalLocked(const std::vector<PublicWebsiteChange>& changes,
+                           const std::vector<std::vector<std::string>>& answers, int64_t to);
   core::Status LoadJournal(int64_t snapshot_seq);
   int64_t NowMs() const;
 
@@ -150,6 +160,7 @@ class PublicLookupIndex {
   mutable std::atomic<bool> wake_{false};
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> last_page_ms_{0};
+  std::atomic<int64_t> last_burst_ms_{0};  // the last page that came right after another
   std::atomic<int64_t> rebuilds_{0};
   std::atomic<int64_t> damaged_{0};
   std::atomic<int64_t> last_build_ms_{0};

@@ -198,7 +198,9 @@ TEST_P(PublicLookupIndexTest, AnAnswerNeverGoesBackWhileChangesAndRebuildsRun) {
     while (!done) {
       std::string out;
       auto key = domain::PublicLookupKey("moving.cn");
-      if (!index_->AppendAnswer(out, "moving.cn", *key)) continue;  // rebuilding: the copy's turn
+      if (index_->AppendAnswer(out, "moving.cn", *key) != PublicLookupIndex::Lookup::kAnswered) {
+        continue;  // rebuilding: the copy's turn
+      }
       const json::object o = json::parse(out).as_object();
       int k = 0;
       if (o.at("filed").as_bool()) {

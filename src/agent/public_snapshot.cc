@@ -23,7 +23,8 @@ using core::Result;
 using core::Status;
 
 constexpr char kMagic[8] = {'B', 'E', 'I', 'A', 'N', 'P', 'S', '\0'};
-constexpr uint32_t kVersion = 1;
+// 2: the stored answer starts at "domain" (1 started at "filed").
+constexpr uint32_t kVersion = 2;
 constexpr uint64_t kBodyOffset = 4096;
 constexpr uint64_t kChunkSize = 256 * 1024;
 constexpr uint64_t kSlotSize = 16;
@@ -83,8 +84,11 @@ Status WriteAll(int fd, const void* data, size_t size, uint64_t offset,
 
 }  // namespace
 
-std::string RenderFiledTail(const store::PublicFilingRow& row) {
-  std::string out = "\"filed\":true,\"subject_sn\":";
+std::string RenderFiledAnswer(const domain::NormalizedDomain& key,
+                              const store::PublicFilingRow& row) {
+  std::string out;
+  AppendKeyFields(out, key);
+  out += "\"filed\":true,\"subject_sn\":";
   AppendJsonString(out, row.subject_sn);
   out += ",\"website_sn\":";
   AppendJsonString(out, row.website_sn);
@@ -141,11 +145,14 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void AppendAnswerHead(std::string& out, std::string_view query,
-                      const domain::NormalizedDomain& key) {
+void AppendQueryHead(std::string& out, std::string_view query) {
   out += "{\"query\":";
   AppendJsonString(out, query);
-  out += ",\"domain\":";
+  out += ',';
+}
+
+void AppendKeyFields(std::string& out, const domain::NormalizedDomain& key) {
+  out += "\"domain\":";
   AppendJsonString(out, key.ascii);
   out += ",\"domain_unicode\":";
   AppendJsonString(out, key.unicode);

@@ -11,9 +11,11 @@
 //                   website_sn, answer}); the key bytes are compared, so a hash collision never
 //                   answers for another domain
 //   [body end, …)   the chunk table: the XXH64 of every chunk_size bytes of the body
-// The answer stored is the pre-rendered JSON of the filing from `"filed":true` on
-// (RenderFiledTail); the request's own fields (query, domain, domain_unicode) are written in
-// front of it per request (AppendAnswerHead), and a domain that is absent answers kNotFiledTail.
+// The answer stored is the pre-rendered JSON of the filing from `"domain":` on
+// (RenderFiledAnswer: domain, domain_unicode, filed, the filing's fields); the request's own
+// `{"query":…,` is written in front of it per request (AppendQueryHead), and a domain that is
+// absent answers its key's fields (AppendKeyFields) and kNotFiledTail. Since the Unicode form is
+// stored, a filed IDN asked in punycode needs no IDNA processing per request.
 // Misses probe the same table as hits (load factor ≤ 1/2: about 1.5 slots for a hit, 2.5 for a
 // miss, all in the 16-byte slots), so "not filed" costs what "filed" does.
 //
@@ -38,15 +40,16 @@
 
 namespace beian::agent {
 
-// The answer's fields after the request's own: `"filed":true,"subject_sn":…,"approved_at":…}`.
-std::string RenderFiledTail(const store::PublicFilingRow& row);
+// The answer's fields after the query: `"domain":…,"domain_unicode":…,"filed":true,…}`.
+std::string RenderFiledAnswer(const domain::NormalizedDomain& key,
+                              const store::PublicFilingRow& row);
 inline constexpr std::string_view kNotFiledTail =
     "\"filed\":false,\"subject_sn\":null,\"website_sn\":null,\"organizer_name\":null,"
     "\"organizer_type\":null,\"website_name\":null,\"approved_at\":null}";
-// `{"query":…,"domain":…,"domain_unicode":…,` — the JSON string escapes of boost::json, so that
-// head + tail is byte for byte boost::json::serialize of the answer object.
-void AppendAnswerHead(std::string& out, std::string_view query,
-                      const domain::NormalizedDomain& key);
+// `{"query":…,` and `"domain":…,"domain_unicode":…,` — with the JSON string escapes of
+// boost::json, so that the pieces are byte for byte boost::json::serialize of the answer object.
+void AppendQueryHead(std::string& out, std::string_view query);
+void AppendKeyFields(std::string& out, const domain::NormalizedDomain& key);
 // A JSON string literal, escaped as boost::json::serialize escapes it.
 void AppendJsonString(std::string& out, std::string_view s);
 

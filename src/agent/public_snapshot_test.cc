@@ -38,7 +38,7 @@ class PublicSnapshotTest : public ::testing::Test {
                                .website_name = "博客 \"" + std::to_string(i) + "\"",
                                .approved_at = "2026-12-06T10:00:00Z",
                                .seq = i};
-    return RenderFiledTail(row);
+    return RenderFiledAnswer({row.domain, row.domain}, row);
   }
 
   void Build(int n, int64_t seq = 42) {
@@ -183,8 +183,8 @@ TEST(PublicSnapshotJson, HeadAndTailAreWhatBoostJsonSerializes) {
                              .website_name = "网站",
                              .approved_at = "2026-12-06T10:00:00Z"};
   std::string answer;
-  AppendAnswerHead(answer, "WWW.Example.CN", {"example.cn", "example.cn"});
-  answer += RenderFiledTail(row);
+  AppendQueryHead(answer, "WWW.Example.CN");
+  answer += RenderFiledAnswer({"example.cn", "example.cn"}, row);
   const json::object expected{{"query", "WWW.Example.CN"},
                               {"domain", "example.cn"},
                               {"domain_unicode", "example.cn"},
@@ -197,7 +197,8 @@ TEST(PublicSnapshotJson, HeadAndTailAreWhatBoostJsonSerializes) {
                               {"approved_at", row.approved_at}};
   EXPECT_EQ(answer, json::serialize(expected));
   std::string none;
-  AppendAnswerHead(none, "x.cn", {"x.cn", "x.cn"});
+  AppendQueryHead(none, "x.cn");
+  AppendKeyFields(none, {"x.cn", "x.cn"});
   none += kNotFiledTail;
   const json::object not_filed{{"query", "x.cn"},           {"domain", "x.cn"},
                                {"domain_unicode", "x.cn"},  {"filed", false},

@@ -80,6 +80,63 @@ const char* Diagnose(std::string_view input) {
 
 }  // namespace
 
+std::optional<NormalizedDomain> FastLookupKey(std::string_view input, bool a_labels) {
+  if (!input.empty() && input.back() == '.') input.remove_suffix(1);
+  if (input.empty() || input.size() > 253) return std::nullopt;
+  std::string s(input);
+  size_t label_start = 0;
+  size_t labels = 1;
+  size_t first_a_label = 0;  // 1-based; 0: none
+  bool all_digits = true;    // the current label
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '.') {
+      const size_t len = i - label_start;
+      if (len == 0 || len > 63 || s[label_start] == '-' || s[i - 1] == '-') return std::nullopt;
+      // An A-label needs IDNA (validation and the Unicode form): the full path, unless the
+      // caller takes unvalidated registrable A-labels (checked below).
+      if (len >= 4 && (s[label_start] == 'x' || s[label_start] == 'X') &&
+          (s[label_start + 1] == 'n' || s[label_start + 1] == 'N') && s[label_start + 2] == '-' &&
+          s[label_start + 3] == '-') {
+        if (!a_labels) return std::nullopt;
+        if (first_a_label == 0) first_a_label = labels;
+      }
+      if (i == s.size()) break;
+      ++labels;
+      label_start = i + 1;
+      all_digits = true;
+      continue;
+    }
+    char& c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= '0' && c <= '9') continue;
+    all_digits = false;
+    if (!((c >= 'a' && c <= 'z') || c == '-')) return std::nullopt;
+  }
+  // An all-numeric last label: an IP address or garbage (the full path says which).
+  if (all_digits) return std::nullopt;
+  const std::string suffix = PublicSuffixOf(s);
+  const size_t suffix_labels =
+      static_cast<size_t>(std::count(suffix.begin(), suffix.end(), '.')) + 1;
+  if (labels <= suffix_labels) return std::nullopt;  // a public suffix: the full path's error
+  // An A-label in a subdomain label: only the full path validates it.
+  if (first_a_label != 0 && first_a_label < labels - suffix_labels) return std::nullopt;
+  // The registrable domain: the suffix and one label before it.
+  size_t start = 0;
+  size_t pos = s.size();
+  for (size_t k = 0; k < suffix_labels + 1; ++k) {
+    const size_t dot = s.rfind('.', pos - 1);
+    if (dot == std::string::npos) {
+      start = 0;
+      break;
+    }
+    start = dot + 1;
+    pos = dot;
+  }
+  std::string registrable = s.substr(start);
+  if (first_a_label != 0) return NormalizedDomain{std::move(registrable), std::string()};
+  return NormalizedDomain{registrable, registrable};
+}
+
 core::Result<NormalizedDomain> PublicLookupKey(std::string_view input, std::string_view field) {
   auto fail = [&](const char* code, const std::string& message) {
     return core::Error(core::ErrorCode::kValidationFailed, message,

@@ -4,6 +4,7 @@
 // registrable domain, keyed in punycode (the form of the authority's change feed). Pure.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "core/result.h"
@@ -21,5 +22,15 @@ inline constexpr size_t kMaxLookupInput = 1024;
 // "domain_is_public_suffix" ("com.cn": nothing is filed under a bare suffix).
 core::Result<NormalizedDomain> PublicLookupKey(std::string_view input,
                                                std::string_view field = "domain");
+
+// The hot path of the look-up (issue 11): the same key for the common input — plain ASCII
+// letters, digits, hyphens and dots, no A-label ("xn--"), no spaces — computed without IDNA
+// processing; nullopt for everything else (IDN, A-labels, anything malformed, a bare public
+// suffix), which then takes PublicLookupKey. Where it answers, it answers what PublicLookupKey
+// answers (unit-tested on both). With `a_labels`, a name whose A-labels are all in its registrable
+// domain ("www.xn--fsqu00a.xn--fiqs8s") also gets its key, with `unicode` EMPTY and the A-labels
+// NOT validated: usable only to find a domain known to be valid (the look-up snapshot's keys,
+// which give their Unicode form); for any other answer, take PublicLookupKey.
+std::optional<NormalizedDomain> FastLookupKey(std::string_view input, bool a_labels = false);
 
 }  // namespace beian::domain

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace beian::domain {
 namespace {
 
@@ -58,6 +61,85 @@ TEST(PublicLookupKey, BadInputIsRefusedWithItsCode) {
   ASSERT_FALSE(e);
   EXPECT_EQ(e.error().code, core::ErrorCode::kValidationFailed);
   EXPECT_EQ(e.error().details.at(0).field, "domains[3]");
+}
+
+// FastLookupKey answers what PublicLookupKey answers wherever it answers, and leaves the rest.
+TEST(FastLookupKey, AgreesWithTheFullPathOrDefersToIt) {
+  const std::vector<std::string> inputs{
+      "example.com.cn",
+      "www.example.com.cn",
+      "a.b.c.example.com.cn",
+      "WWW.Example.COM.",
+      "example.cn",
+      "sub.example.org.cn",
+      "x.gov.cn",
+      "foo.bar.baz.qux.co.uk",
+      "a-b.cn",
+      "123.cn",
+      "a1.123",
+      "1.2.3.4",
+      "-a.cn",
+      "a-.cn",
+      "a..cn",
+      ".a.cn",
+      "a.cn..",
+      "com.cn",
+      "cn",
+      "中国",
+      "例子.中国",
+      "xn--fsqu00a.xn--fiqs8s",
+      "www.xn--fsqu00a.xn--fiqs8s",
+      "XN--FSQU00A.XN--FIQS8S",
+      "xn--zz-invalid.com",
+      " example.cn",
+      "example.cn ",
+      "a b.cn",
+      "http://example.cn",
+      "example.cn/",
+      "ex_ample.cn",
+      "exa$mple.cn",
+      "www．example．cn",
+      std::string(63, 'a') + ".cn",
+      std::string(64, 'a') + ".cn",
+      std::string(60, 'a') + "." + std::string(60, 'b') + "." + std::string(60, 'c') + "." +
+          std::string(60, 'd') + ".cn",
+      std::string(63, 'a') + "." + std::string(63, 'b') + "." + std::string(63, 'c') + "." +
+          std::string(63, 'd') + ".cn",
+      "ab--cd.cn",
+      "a.unknowntld",
+      "example.com.unknowntld",
+      "s3.amazonaws.com",
+      "user.github.io",
+      "nf-xn--fsqu00a.cn",
+      "xn--.cn",
+      "XN--abc.cn",
+      "x.y"};
+  int fast = 0;
+  for (const std::string& in : inputs) {
+    auto f = FastLookupKey(in);
+    auto full = PublicLookupKey(in);
+    if (!f) continue;
+    ++fast;
+    ASSERT_TRUE(full) << in << ": fast answered " << f->ascii << ", the full path "
+                      << full.error().details.at(0).code;
+    EXPECT_EQ(f->ascii, full->ascii) << in;
+    EXPECT_EQ(f->unicode, full->unicode) << in;
+  }
+  EXPECT_GE(fast, 15);
+  EXPECT_FALSE(FastLookupKey("例子.中国"));
+  EXPECT_FALSE(FastLookupKey("xn--fsqu00a.xn--fiqs8s"));
+  EXPECT_FALSE(FastLookupKey("com.cn"));
+  EXPECT_FALSE(FastLookupKey("1.2.3.4"));
+  EXPECT_EQ(FastLookupKey("WWW.Example.COM.")->ascii, "example.com");
+  // Registrable A-labels on request: the key, without its Unicode form; A-labels below the
+  // registrable domain still take the full path.
+  auto a = FastLookupKey("WWW.XN--FSQU00A.XN--FIQS8S.", /*a_labels=*/true);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->ascii, "xn--fsqu00a.xn--fiqs8s");
+  EXPECT_EQ(a->unicode, "");
+  EXPECT_FALSE(FastLookupKey("xn--fsqu00a.example.cn", true));
+  EXPECT_EQ(FastLookupKey("www.example.cn", true)->unicode, "example.cn");
+  EXPECT_FALSE(FastLookupKey("xn--fiqs8s", true));  // a public suffix
 }
 
 }  // namespace
