@@ -26,6 +26,7 @@ test:
 
 bench:
 	scripts/bench.sh
+	scripts/bench-lookup.sh
 	scripts/bench-outbox.sh
 
 format:

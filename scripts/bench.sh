@@ -440,6 +440,10 @@ else
   echo "(no precheck_bench binary at $PRECHECK_BENCH)" >"$PRECHECK_MD"
 fi
 
+# The public look-up's section (scripts/bench-lookup.sh, run after this script) is kept.
+LOOKUP_SECTION=$TMP/lookup-section.md
+: >"$LOOKUP_SECTION"
+[[ -f $OUT ]] && sed -n '/<!-- lookup-bench:begin -->/,/<!-- lookup-bench:end -->/p' "$OUT" >"$LOOKUP_SECTION"
 {
   echo "# Benchmarks"
   echo
@@ -463,6 +467,10 @@ fi
   cat "$REPORT"
   echo
   cat "$PRECHECK_MD"
+  if [[ -s $LOOKUP_SECTION ]]; then
+    echo
+    cat "$LOOKUP_SECTION"
+  fi
 } >"$OUT"
 echo
 echo "Wrote $OUT"
