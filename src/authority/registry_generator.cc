@@ -40,6 +40,9 @@ struct Batch {
   std::vector<std::string> active_domains;
   store::SnCounterMap counters;  // the last sequence this batch used, per (province, year)
   int64_t cancelled_websites = 0;
+  // The rows above encoded as statement parameters (on the builder's thread).
+  std::vector<store::BulkRows> tables;
+  store::BulkRows changes_encoded;
 };
 
 std::string SealPerson(const core::PiiCipher& pii, const domain::RegistryPerson& p) {
@@ -76,6 +79,12 @@ class Builder {
     Batch b;
     b.filings = end - start;
     for (int64_t i = start; i < end; ++i) BEIAN_TRY(Add(b, synthetic_.Filing(i)));
+    using W = store::RegistryBulkWriter;
+    b.tables.push_back(W::Encode(std::span<const store::BulkSubject>(b.subjects)));
+    b.tables.push_back(W::Encode(std::span<const store::BulkWebsite>(b.websites)));
+    b.tables.push_back(W::Encode(std::span<const store::BulkDomain>(b.domains)));
+    b.tables.push_back(W::Encode(std::span<const store::BulkWebsiteProvider>(b.providers)));
+    b.changes_encoded = W::Encode(std::span<const store::BulkChange>(b.changes));
     return b;
   }
 
@@ -169,15 +178,12 @@ class Builder {
   std::string id_tag_;
 };
 
-Result<int64_t> WriteBatch(store::Database& db, const Batch& b) {
+Result<int64_t> WriteBatch(store::Database& db, Batch& b) {
   return db.Write(
       [&](store::Tx& tx) -> Result<int64_t> {
         store::RegistryBulkWriter w(tx);
-        BEIAN_TRY(w.InsertSubjects(b.subjects));
-        BEIAN_TRY(w.InsertWebsites(b.websites));
-        BEIAN_TRY(w.InsertDomains(b.domains));
-        BEIAN_TRY(w.InsertWebsiteProviders(b.providers));
-        BEIAN_ASSIGN_OR_RETURN(int64_t last_seq, w.AppendChanges(b.changes));
+        for (const store::BulkRows& rows : b.tables) BEIAN_TRY(w.Insert(rows));
+        BEIAN_ASSIGN_OR_RETURN(int64_t last_seq, w.AppendChanges(b.changes_encoded));
         BEIAN_TRY(w.RaiseSnCounters(b.counters));
         return last_seq;
       },

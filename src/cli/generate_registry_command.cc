@@ -93,8 +93,17 @@ int Generate(const GenerateOptions& o) {
   auto rules = LoadRulesFrom(o.rules_dir);
   if (!rules) return Fail(rules.error());
   if (auto s = o.data.Prepare(); !s) return Fail(s.error());
-  auto db = OpenServiceDatabase(o.data, "authority", 1);
-  if (!db) return Fail(db.error());
+  // One connection with a rollback journal: see store::DatabaseOptions::sqlite_rollback_journal
+  // (PostgreSQL ignores it).
+  store::DatabaseOptions options;
+  options.pool_size = 0;
+  options.sqlite_rollback_journal = true;
+  auto db = store::OpenDatabase(o.data.AuthorityUrl(), options);
+  if (!db) {
+    return Fail(core::Error(db.error().code, "cannot open the authority database " +
+                                                 RedactUrl(o.data.AuthorityUrl()) + ": " +
+                                                 db.error().message));
+  }
   if (auto s = store::RequireCurrentSchema(**db, "authority"); !s) {
     return Fail(core::Error(s.error().code,
                             "the authority database schema is not current: run `beian migrate`"));

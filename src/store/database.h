@@ -122,6 +122,13 @@ struct DatabaseOptions {
   std::chrono::milliseconds acquire_timeout{10000};
   // SQLite PRAGMA mmap_size (bytes); reads of a hot database skip the read() syscalls.
   int64_t sqlite_mmap_size = int64_t{256} << 20;
+  // SQLite: the writer keeps a rollback journal (journal_mode=DELETE, synchronous=FULL) instead
+  // of the WAL. For single-connection bulk loads (`beian admin generate-registry`, with
+  // pool_size 0): pages new to the file are written once, not to the WAL and again at the
+  // checkpoint, and a crash still rolls the last transaction back. Readers would block the
+  // writer (and another process holding the file in WAL mode keeps it in WAL mode); the next
+  // ordinary open turns WAL on again.
+  bool sqlite_rollback_journal = false;
   // PostgreSQL connect_timeout (seconds) when the URL does not set one.
   int connect_timeout_seconds = 5;
 };

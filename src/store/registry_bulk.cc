@@ -68,23 +68,63 @@ const Statement& MultiRowInsert(std::string_view name, std::string_view head, in
   return table->emplace(std::move(key), std::move(e)).first->second->statement;
 }
 
-// Inserts `rows` in statements of kBulkRowsPerStatement rows, the rest in power-of-two chunks
-// (so that at most ~9 statement shapes exist per table, whatever the batch sizes).
-template <typename T, typename F>
-Status InsertChunked(Tx& tx, std::string_view name, std::string_view head, int columns,
-                     std::span<const T> rows, F&& append_params) {
-  std::vector<Param> params;
+struct TableSpec {
+  std::string_view name;
+  std::string_view head;
+  int columns;
+};
+
+const TableSpec& Spec(BulkRows::Table t) {
+  static constexpr TableSpec kSpecs[] = {
+      {"registry_subjects.insert",
+       "INSERT INTO registry_subjects (id, subject_sn, province, sn_year, sn_sequence,"
+       " certificate_type, certificate_hash, certificate_sealed, organizer_type, organizer_name,"
+       " person_sealed, icp_password_hash, status, last_website_index, created_at, updated_at)"
+       " VALUES ",
+       16},
+      {"registry_websites.insert",
+       "INSERT INTO registry_websites (id, subject_id, website_sn, website_index, name,"
+       " person_sealed, status, approved_at, updated_at) VALUES ",
+       9},
+      {"registry_domains.insert",
+       "INSERT INTO registry_domains (domain, website_id, valid_from, valid_to) VALUES ", 4},
+      {"registry_website_providers.insert",
+       "INSERT INTO registry_website_providers (website_id, provider_id, valid_from, valid_to)"
+       " VALUES ",
+       4},
+      {"registry_changes.insert",
+       "INSERT INTO registry_changes (seq, website_sn, body, created_at) VALUES ", 4},
+  };
+  return kSpecs[static_cast<size_t>(t)];
+}
+
+// Inserts encoded rows in statements of kBulkRowsPerStatement rows, the rest in power-of-two
+// chunks (so that at most ~9 statement shapes exist per table, whatever the batch sizes).
+Status InsertChunked(Tx& tx, const BulkRows& rows) {
+  const TableSpec& spec = Spec(rows.table);
+  const size_t columns = static_cast<size_t>(spec.columns);
+  if (rows.params.size() != rows.rows * columns) {
+    return Error(ErrorCode::kInternal, "bulk rows of " + std::string(spec.name) + " are ragged");
+  }
   size_t start = 0;
-  while (start < rows.size()) {
-    const size_t left = rows.size() - start;
+  while (start < rows.rows) {
+    const size_t left = rows.rows - start;
     const size_t n = left >= kBulkRowsPerStatement ? kBulkRowsPerStatement : std::bit_floor(left);
-    params.clear();
-    params.reserve(n * static_cast<size_t>(columns));
-    for (size_t i = 0; i < n; ++i) append_params(rows[start + i], params);
-    BEIAN_TRY(tx.Exec(MultiRowInsert(name, head, columns, n), params));
+    BEIAN_TRY(tx.Exec(MultiRowInsert(spec.name, spec.head, spec.columns, n),
+                      std::span<const Param>(rows.params).subspan(start * columns, n * columns)));
     start += n;
   }
   return core::Ok();
+}
+
+template <typename T, typename F>
+BulkRows EncodeRows(BulkRows::Table table, std::span<const T> rows, F&& append) {
+  BulkRows out;
+  out.table = table;
+  out.rows = rows.size();
+  out.params.reserve(rows.size() * static_cast<size_t>(Spec(table).columns));
+  for (const T& r : rows) append(r, out.params);
+  return out;
 }
 
 }  // namespace
@@ -147,91 +187,92 @@ Status RegistryBulkWriter::RaiseSnCounters(const SnCounterMap& counters) {
   return core::Ok();
 }
 
-Status RegistryBulkWriter::InsertSubjects(std::span<const BulkSubject> rows) {
-  return InsertChunked(
-      tx_, "registry_subjects.insert",
-      "INSERT INTO registry_subjects (id, subject_sn, province, sn_year, sn_sequence,"
-      " certificate_type, certificate_hash, certificate_sealed, organizer_type, organizer_name,"
-      " person_sealed, icp_password_hash, status, last_website_index, created_at, updated_at)"
-      " VALUES ",
-      16, rows, [](const BulkSubject& s, std::vector<Param>& p) {
-        p.emplace_back(s.id);
-        p.emplace_back(s.subject_sn);
-        p.emplace_back(s.province);
-        p.emplace_back(s.year);
-        p.emplace_back(s.sequence);
-        p.emplace_back(s.certificate_type);
-        p.emplace_back(s.certificate_hash);
-        p.emplace_back(s.certificate_sealed);
-        p.emplace_back(s.organizer_type);
-        p.emplace_back(s.organizer_name);
-        p.emplace_back(s.person_sealed);
-        p.emplace_back("");  // no ICP password: see authority/registry_generator.h
-        p.emplace_back(s.status);
-        p.emplace_back(s.last_website_index);
-        p.emplace_back(s.created_ms);
-        p.emplace_back(s.updated_ms);
-      });
+BulkRows RegistryBulkWriter::Encode(std::span<const BulkSubject> rows) {
+  return EncodeRows(BulkRows::Table::kSubjects, rows,
+                    [](const BulkSubject& s, std::vector<Param>& p) {
+                      p.emplace_back(s.id);
+                      p.emplace_back(s.subject_sn);
+                      p.emplace_back(s.province);
+                      p.emplace_back(s.year);
+                      p.emplace_back(s.sequence);
+                      p.emplace_back(s.certificate_type);
+                      p.emplace_back(s.certificate_hash);
+                      p.emplace_back(s.certificate_sealed);
+                      p.emplace_back(s.organizer_type);
+                      p.emplace_back(s.organizer_name);
+                      p.emplace_back(s.person_sealed);
+                      p.emplace_back("");  // no ICP password: authority/registry_generator.h
+                      p.emplace_back(s.status);
+                      p.emplace_back(s.last_website_index);
+                      p.emplace_back(s.created_ms);
+                      p.emplace_back(s.updated_ms);
+                    });
 }
 
-Status RegistryBulkWriter::InsertWebsites(std::span<const BulkWebsite> rows) {
-  return InsertChunked(
-      tx_, "registry_websites.insert",
-      "INSERT INTO registry_websites (id, subject_id, website_sn, website_index, name,"
-      " person_sealed, status, approved_at, updated_at) VALUES ",
-      9, rows, [](const BulkWebsite& w, std::vector<Param>& p) {
-        p.emplace_back(w.id);
-        p.emplace_back(w.subject_id);
-        p.emplace_back(w.website_sn);
-        p.emplace_back(w.website_index);
-        p.emplace_back(w.name);
-        p.emplace_back(w.person_sealed);
-        p.emplace_back(w.status);
-        p.emplace_back(w.approved_ms);
-        p.emplace_back(w.updated_ms);
-      });
+BulkRows RegistryBulkWriter::Encode(std::span<const BulkWebsite> rows) {
+  return EncodeRows(BulkRows::Table::kWebsites, rows,
+                    [](const BulkWebsite& w, std::vector<Param>& p) {
+                      p.emplace_back(w.id);
+                      p.emplace_back(w.subject_id);
+                      p.emplace_back(w.website_sn);
+                      p.emplace_back(w.website_index);
+                      p.emplace_back(w.name);
+                      p.emplace_back(w.person_sealed);
+                      p.emplace_back(w.status);
+                      p.emplace_back(w.approved_ms);
+                      p.emplace_back(w.updated_ms);
+                    });
 }
 
-Status RegistryBulkWriter::InsertDomains(std::span<const BulkDomain> rows) {
-  return InsertChunked(
-      tx_, "registry_domains.insert",
-      "INSERT INTO registry_domains (domain, website_id, valid_from, valid_to) VALUES ", 4, rows,
-      [](const BulkDomain& d, std::vector<Param>& p) {
-        p.emplace_back(d.domain);
-        p.emplace_back(d.website_id);
-        p.emplace_back(d.valid_from_ms);
-        p.emplace_back(d.valid_to_ms);
-      });
+BulkRows RegistryBulkWriter::Encode(std::span<const BulkDomain> rows) {
+  return EncodeRows(BulkRows::Table::kDomains, rows,
+                    [](const BulkDomain& d, std::vector<Param>& p) {
+                      p.emplace_back(d.domain);
+                      p.emplace_back(d.website_id);
+                      p.emplace_back(d.valid_from_ms);
+                      p.emplace_back(d.valid_to_ms);
+                    });
 }
 
-Status RegistryBulkWriter::InsertWebsiteProviders(std::span<const BulkWebsiteProvider> rows) {
-  return InsertChunked(tx_, "registry_website_providers.insert",
-                       "INSERT INTO registry_website_providers (website_id, provider_id,"
-                       " valid_from, valid_to) VALUES ",
-                       4, rows, [](const BulkWebsiteProvider& w, std::vector<Param>& p) {
-                         p.emplace_back(w.website_id);
-                         p.emplace_back(w.provider_id);
-                         p.emplace_back(w.valid_from_ms);
-                         p.emplace_back(w.valid_to_ms);
-                       });
+BulkRows RegistryBulkWriter::Encode(std::span<const BulkWebsiteProvider> rows) {
+  return EncodeRows(BulkRows::Table::kWebsiteProviders, rows,
+                    [](const BulkWebsiteProvider& w, std::vector<Param>& p) {
+                      p.emplace_back(w.website_id);
+                      p.emplace_back(w.provider_id);
+                      p.emplace_back(w.valid_from_ms);
+                      p.emplace_back(w.valid_to_ms);
+                    });
 }
 
-Result<int64_t> RegistryBulkWriter::AppendChanges(std::span<const BulkChange> rows) {
-  if (rows.empty()) return int64_t{0};
-  BEIAN_ASSIGN_OR_RETURN(auto row,
-                         tx_.QueryOne(kReserveChangeSeqs, {static_cast<int64_t>(rows.size())}));
-  if (!row) return Error(ErrorCode::kInternal, "registry_change_counter has no row");
-  BEIAN_ASSIGN_OR_RETURN(const int64_t last, row->GetInt(0));
-  int64_t seq = last - static_cast<int64_t>(rows.size());
-  BEIAN_TRY(
-      InsertChunked(tx_, "registry_changes.insert",
-                    "INSERT INTO registry_changes (seq, website_sn, body, created_at) VALUES ", 4,
-                    rows, [&seq](const BulkChange& c, std::vector<Param>& p) {
-                      p.emplace_back(++seq);
+BulkRows RegistryBulkWriter::Encode(std::span<const BulkChange> rows) {
+  return EncodeRows(BulkRows::Table::kChanges, rows,
+                    [](const BulkChange& c, std::vector<Param>& p) {
+                      p.emplace_back(int64_t{0});
                       p.emplace_back(c.website_sn);
                       p.emplace_back(c.body);
                       p.emplace_back(c.created_ms);
-                    }));
+                    });
+}
+
+Status RegistryBulkWriter::Insert(const BulkRows& rows) {
+  if (rows.table == BulkRows::Table::kChanges) {
+    return Error(ErrorCode::kInternal, "changes are appended with AppendChanges");
+  }
+  return InsertChunked(tx_, rows);
+}
+
+Result<int64_t> RegistryBulkWriter::AppendChanges(BulkRows& rows) {
+  if (rows.table != BulkRows::Table::kChanges) {
+    return Error(ErrorCode::kInternal, "AppendChanges takes changes");
+  }
+  if (rows.rows == 0) return int64_t{0};
+  BEIAN_ASSIGN_OR_RETURN(auto row,
+                         tx_.QueryOne(kReserveChangeSeqs, {static_cast<int64_t>(rows.rows)}));
+  if (!row) return Error(ErrorCode::kInternal, "registry_change_counter has no row");
+  BEIAN_ASSIGN_OR_RETURN(const int64_t last, row->GetInt(0));
+  int64_t seq = last - static_cast<int64_t>(rows.rows);
+  for (size_t i = 0; i < rows.rows; ++i) rows.params[i * 4] = Param(++seq);
+  BEIAN_TRY(InsertChunked(tx_, rows));
   return last;
 }
 

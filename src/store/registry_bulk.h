@@ -81,6 +81,15 @@ struct RegistryIndex {
   std::string sql;  // CREATE [UNIQUE] INDEX … as the schema defines it
 };
 
+// Rows of one table encoded as statement parameters (row after row), ready to insert: encoding
+// copies every value, so a loader does it outside the transaction (e.g. on another thread).
+struct BulkRows {
+  enum class Table { kSubjects, kWebsites, kDomains, kWebsiteProviders, kChanges };
+  Table table = Table::kSubjects;
+  size_t rows = 0;
+  std::vector<Param> params;
+};
+
 // (province, year) → last subject sequence.
 using SnCounterMap = std::map<std::pair<std::string, int>, int64_t>;
 
@@ -107,13 +116,19 @@ class RegistryBulkWriter {
   // Raises each counter to at least the given last sequence (never lowers one).
   core::Status RaiseSnCounters(const SnCounterMap& counters);
 
-  core::Status InsertSubjects(std::span<const BulkSubject> rows);
-  core::Status InsertWebsites(std::span<const BulkWebsite> rows);
-  core::Status InsertDomains(std::span<const BulkDomain> rows);
-  core::Status InsertWebsiteProviders(std::span<const BulkWebsiteProvider> rows);
-  // Appends the changes with consecutive seqs taken from the change counter (in this
-  // transaction, as RegistryRepo::AppendChange does); returns the last seq (0: none appended).
-  core::Result<int64_t> AppendChanges(std::span<const BulkChange> rows);
+  static BulkRows Encode(std::span<const BulkSubject> rows);
+  static BulkRows Encode(std::span<const BulkWebsite> rows);
+  static BulkRows Encode(std::span<const BulkDomain> rows);
+  static BulkRows Encode(std::span<const BulkWebsiteProvider> rows);
+  // The changes' seqs are left 0 here: AppendChanges numbers them.
+  static BulkRows Encode(std::span<const BulkChange> rows);
+
+  // Inserts subjects, websites, domains or website providers (not changes).
+  core::Status Insert(const BulkRows& rows);
+  // Appends encoded changes with consecutive seqs taken from the change counter (in this
+  // transaction, as RegistryRepo::AppendChange does; `rows` receives them, so a retried
+  // transaction numbers them again); returns the last seq (0: none appended).
+  core::Result<int64_t> AppendChanges(BulkRows& rows);
 
  private:
   Tx& tx_;

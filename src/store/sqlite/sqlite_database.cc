@@ -79,7 +79,10 @@ class Connection {
     sqlite3_busy_timeout(c->db_, static_cast<int>(o.busy_timeout.count()));
     std::string pragmas =
         "PRAGMA foreign_keys=ON; PRAGMA mmap_size=" + std::to_string(o.sqlite_mmap_size) + ";";
-    if (!reader) {
+    if (!reader && o.sqlite_rollback_journal) {
+      // A bulk load's own connection (see DatabaseOptions::sqlite_rollback_journal).
+      pragmas += "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;";
+    } else if (!reader) {
       // WAL lets readers run beside the one writer; NORMAL sync is durable across
       // application crashes and only risks the last commits on power loss, the usual WAL trade.
       pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
