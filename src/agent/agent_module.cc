@@ -58,7 +58,9 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
                         options_.authority_link),
       public_rate_limiter_(options_.public_rate_limit) {
   if (options_.registry_changes) {
-    registry_sync_ = std::make_unique<RegistrySync>(db, clock, options_.registry_changes);
+    registry_sync_ =
+        std::make_unique<RegistrySync>(db, clock, options_.registry_changes,
+                                       /*page_limit=*/500, options_.registry_catch_up_page);
   }
   if (options_.submission_sender) {
     handover_ = std::make_unique<HandoverWorker>(db, clock, pii, *options_.blobs,

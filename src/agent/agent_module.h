@@ -67,6 +67,8 @@ struct AgentOptions {
   size_t public_snapshot_rebuild_after = 50'000;
   // The public look-up's rate limit per client address (off by default).
   PublicRateLimitOptions public_rate_limit = {};
+  // Changes asked per page while the copy is far behind (RegistrySync's catch_up_limit).
+  int registry_catch_up_page = 10000;
 };
 
 class AgentModule {

@@ -1,6 +1,7 @@
 // The change-feed sync of the agent's public registry copy (see registry_sync.h).
 #include "agent/registry_sync.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/log.h"
@@ -86,6 +87,12 @@ Result<RegistryChangePage> ParseRegistryChangePage(const json::object& page, int
     }
     out.changes.push_back(std::move(change));
   }
+  if (const json::value* head = Member(page, "last_seq"); head != nullptr) {
+    if (!head->is_int64() || head->get_int64() < out.next_since) {
+      return Malformed("last_seq is not the feed's head");
+    }
+    out.last_seq = head->get_int64();
+  }
   if (!out.changes.empty() && out.next_since != out.changes.back().seq) {
     return Malformed("next_since is not the last seq");
   }
@@ -96,8 +103,12 @@ Result<RegistryChangePage> ParseRegistryChangePage(const json::object& page, int
 }
 
 RegistrySync::RegistrySync(store::Database& db, const core::Clock& clock, RegistryChangeFeed feed,
-                           int page_limit)
-    : db_(db), clock_(clock), feed_(std::move(feed)), page_limit_(page_limit) {}
+                           int page_limit, int catch_up_limit)
+    : db_(db),
+      clock_(clock),
+      feed_(std::move(feed)),
+      page_limit_(page_limit),
+      catch_up_limit_(catch_up_limit) {}
 
 Result<int64_t> RegistrySync::RunOnce() {
   std::lock_guard lock(run_mu_);
@@ -129,9 +140,21 @@ Result<int64_t> RegistrySync::Run() {
   int64_t since = cursor.last_seq;
   last_seq_ = since;
   int64_t applied = 0;
+  int limit = page_limit_;
+  const auto started = std::chrono::steady_clock::now();
+  bool logged_start = false;
   for (;;) {
-    BEIAN_ASSIGN_OR_RETURN(json::object answer, feed_(since, page_limit_));
+    BEIAN_ASSIGN_OR_RETURN(json::object answer, feed_(since, limit));
     BEIAN_ASSIGN_OR_RETURN(RegistryChangePage page, ParseRegistryChangePage(answer, since));
+    if (page.last_seq >= 0) head_seq_ = page.last_seq;
+    // Far behind: say so once per run, then take big pages.
+    const int64_t behind_before = page.last_seq >= 0 ? page.last_seq - since : 0;
+    behind_ = behind_before;
+    if (!logged_start && behind_before > catch_up_limit_) {
+      logged_start = true;
+      core::Log(core::LogLevel::kInfo, "registry_sync_catching_up",
+                {{"cursor", since}, {"head", page.last_seq}, {"behind", behind_before}});
+    }
     if (page.changes.empty()) break;
     const int64_t now_ms = NowMs(clock_);
     int64_t moved_to = -1;
@@ -158,16 +181,52 @@ Result<int64_t> RegistrySync::Run() {
     last_seq_ = since;
     applied += static_cast<int64_t>(page.changes.size());
     changes_applied_ += static_cast<int64_t>(page.changes.size());
+    const int64_t behind = page.last_seq >= 0 ? std::max<int64_t>(0, page.last_seq - since) : 0;
+    behind_ = behind;
     core::Log(core::LogLevel::kInfo, "registry_sync_page",
-              {{"changes", static_cast<int64_t>(page.changes.size())}, {"cursor", since}});
-    if (page.changes.size() < static_cast<size_t>(page_limit_)) break;
+              {{"changes", static_cast<int64_t>(page.changes.size())},
+               {"cursor", since},
+               {"behind", behind}});
+    // The head tells whether more is waiting (a page may be cut short by its byte bound);
+    // without it, a short page is the last.
+    const bool more =
+        page.last_seq >= 0 ? behind > 0 : page.changes.size() >= static_cast<size_t>(limit);
+    if (!more) break;
+    limit = behind > page_limit_ ? catch_up_limit_ : page_limit_;
   }
   last_success_ms_ = NowMs(clock_);
+  if (!caught_up_.exchange(true) || logged_start) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    core::Log(core::LogLevel::kInfo, "registry_sync_caught_up",
+              {{"cursor", since},
+               {"applied", applied},
+               {"seconds", seconds},
+               {"per_second", seconds > 0 ? static_cast<double>(applied) / seconds : 0.0}});
+  }
   return applied;
 }
 
+core::Status RegistrySync::Readiness() const {
+  if (caught_up_.load()) return core::Ok();
+  const int64_t head = head_seq_.load();
+  std::string why = "the public registry copy has not caught up with the authority's change feed";
+  if (head >= 0) {
+    why += " yet: at change " + std::to_string(last_seq_.load()) + " of " + std::to_string(head) +
+           " (" + std::to_string(behind_.load()) + " behind)";
+  } else {
+    why += " yet: the feed has not been reached";
+  }
+  return Error(ErrorCode::kRegistrySyncing, why);
+}
+
 RegistrySyncStats RegistrySync::Stats() const {
-  return {last_seq_.load(), last_success_ms_.load(), changes_applied_.load(), failures_.load()};
+  return {.last_seq = last_seq_.load(),
+          .behind = behind_.load(),
+          .caught_up = caught_up_.load(),
+          .last_success_ms = last_success_ms_.load(),
+          .changes_applied = changes_applied_.load(),
+          .failures = failures_.load()};
 }
 
 }  // namespace beian::agent

@@ -13,6 +13,14 @@
 // `beian serve` runs RunOnce on a core::PeriodicTask (--registry-sync-interval, 2 s by
 // default); the counters feed /metrics. Issue 11 may later build a memory-mapped snapshot from
 // this copy; the copy stays the source of truth for it.
+//
+// At scale (issue 11 item 2): an empty copy of a 10-million-filing registry catches up through
+// the same feed. The feed says where its head is (last_seq), so the sync knows how far behind it
+// is (Stats().behind, /metrics beian_registry_sync_behind) and, while more than a page behind,
+// asks for catch_up_limit changes a page (the authority bounds a page's bytes too); each page is
+// still one transaction. Until a run has reached the feed's head once in this process the copy
+// is not trusted for public answers: CaughtUp() is false and Readiness() says why (/readyz 503).
+// A process restarted on a current copy catches up in one short run.
 #pragma once
 
 #include <atomic>
@@ -46,6 +54,7 @@ struct PublicWebsiteChange {
 struct RegistryChangePage {
   std::vector<PublicWebsiteChange> changes;  // in feed order
   int64_t next_since = 0;
+  int64_t last_seq = -1;  // the feed's head; -1 when the feed does not say
 };
 
 // Parses a page of the feed. Domains are keyed by domain::PublicLookupKey; a domain that does
@@ -56,6 +65,8 @@ core::Result<RegistryChangePage> ParseRegistryChangePage(const boost::json::obje
 
 struct RegistrySyncStats {
   int64_t last_seq = 0;         // the cursor
+  int64_t behind = 0;           // changes between the cursor and the feed's head, last seen
+  bool caught_up = false;       // a run has reached the feed's head in this process
   int64_t last_success_ms = 0;  // the end of the last run that reached the feed's end; 0: never
   int64_t changes_applied = 0;  // by this process
   int64_t failures = 0;         // runs that failed (authority unreachable, …)
@@ -69,9 +80,10 @@ using RegistryPageListener =
 
 class RegistrySync {
  public:
-  // `page_limit`: changes asked per page (the feed allows 1..1000).
+  // `page_limit`: changes asked per page when (nearly) current; `catch_up_limit` while more
+  // than a page behind (the feed allows 1..10000).
   RegistrySync(store::Database& db, const core::Clock& clock, RegistryChangeFeed feed,
-               int page_limit = 500);
+               int page_limit = 500, int catch_up_limit = 10000);
 
   // Applies pages until the feed has no more changes; returns the number of changes applied.
   // Runs are serialised (a second caller waits). Failures are counted and returned; what was
@@ -82,6 +94,10 @@ class RegistrySync {
 
   // Set before the first RunOnce.
   void SetPageListener(RegistryPageListener listener) { listener_ = std::move(listener); }
+  // Whether a run has reached the feed's head in this process (the copy may answer publicly).
+  bool CaughtUp() const { return caught_up_.load(); }
+  // Ok once CaughtUp(); else kRegistrySyncing saying how far behind the copy is (/readyz 503).
+  core::Status Readiness() const;
 
  private:
   core::Result<int64_t> Run();
@@ -91,12 +107,16 @@ class RegistrySync {
   RegistryChangeFeed feed_;
   int page_limit_;
   RegistryPageListener listener_;
+  int catch_up_limit_;
   std::mutex run_mu_;
   int64_t consecutive_failures_ = 0;  // guarded by run_mu_
   std::atomic<int64_t> last_seq_{0};
   std::atomic<int64_t> last_success_ms_{0};
   std::atomic<int64_t> changes_applied_{0};
   std::atomic<int64_t> failures_{0};
+  std::atomic<int64_t> behind_{0};
+  std::atomic<int64_t> head_seq_{-1};  // -1: not known yet
+  std::atomic<bool> caught_up_{false};
 };
 
 }  // namespace beian::agent

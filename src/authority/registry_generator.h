@@ -15,12 +15,13 @@
 // per subject would cost hours at this scale): VerifyCredentials refuses them.
 // Run it while no approvals happen: it numbers subjects from the counters it read at the start.
 //
-// Speed: into an empty registry (and N ≥ rebuild_indexes_from) the secondary indexes are dropped
-// first and built once at the end (a sort instead of millions of random B-tree inserts; the
-// domain labels grow with the index, so the domain primary key is appended to). If the process
-// is KILLED during such a load, the partial registry lacks those indexes: delete it and generate
-// again (an error return re-creates them). SQLite keeps WAL and synchronous=NORMAL (durable
-// against a process crash); only the page cache and the WAL checkpoint interval grow.
+// Speed: into an empty registry (and N ≥ rebuild_indexes_from) the subjects' secondary indexes
+// (certificate hash, organizer name: random keys) are dropped first and built once at the end —
+// a sort instead of millions of random B-tree inserts; the domain labels grow with the filing
+// index, so the domain indexes are appended to. If the process is KILLED during such a load, the
+// partial registry lacks those indexes: delete it and generate again (an error return re-creates
+// them). SQLite: `beian admin generate-registry` opens the file with a rollback journal
+// (store::DatabaseOptions::sqlite_rollback_journal): crash-safe, new pages written once.
 #pragma once
 
 #include <cstdint>
@@ -44,8 +45,8 @@ struct GenerateRegistryOptions {
   std::string provider_id;              // "" = no provider rows
   int batch = 5000;                     // filings per transaction
   std::ostream* domains_out = nullptr;  // the active registrable domains (punycode), one a line
-  // Into an empty registry, from this many filings on, the secondary indexes of the registry
-  // tables are dropped for the load and created again at the end (store/registry_bulk.h).
+  // Into an empty registry, from this many filings on, the subjects' secondary indexes are
+  // dropped for the load and created again at the end (store/registry_bulk.h).
   int64_t rebuild_indexes_from = 100'000;
   // Called after each committed batch with the filings written so far.
   std::function<void(int64_t done, int64_t total)> progress;
@@ -58,6 +59,10 @@ struct GenerateRegistryReport {
   int64_t active_domains = 0;  // those written to domains_out
   int64_t cancelled_websites = 0;
   int64_t last_seq = 0;  // the change feed's last seq afterwards
+  // CPU seconds of the two threads: building batches (generation, sealing, records, encoding)
+  // and writing them (the database client's side; PostgreSQL's server work is not in it).
+  double build_cpu_seconds = 0;
+  double write_cpu_seconds = 0;
   bool indexes_rebuilt = false;
   double index_seconds = 0;  // creating them again
 };

@@ -68,7 +68,7 @@ void RegisterRegistryRoutes(http::Router& router, const RegistryService& registr
       Signed(verifier,
              [&registry](http::Request& req, const store::Provider&) -> Result<http::Response> {
                BEIAN_ASSIGN_OR_RETURN(int64_t since, IntQuery(req, "since", 0, 0, INT64_MAX));
-               BEIAN_ASSIGN_OR_RETURN(int64_t limit, IntQuery(req, "limit", 500, 1, 1000));
+               BEIAN_ASSIGN_OR_RETURN(int64_t limit, IntQuery(req, "limit", 500, 1, 10000));
                BEIAN_ASSIGN_OR_RETURN(json::object answer,
                                       registry.Changes(since, static_cast<int>(limit)));
                return http::JsonResponse(answer);

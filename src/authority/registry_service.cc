@@ -233,10 +233,16 @@ Result<json::object> RegistryService::Lookup(const store::Provider& provider,
 
 Result<json::object> RegistryService::Changes(int64_t since, int limit) const {
   return db_.Read([&](store::Tx& tx) -> Result<json::object> {
-    BEIAN_ASSIGN_OR_RETURN(auto changes, store::RegistryRepo(tx).ChangesSince(since, limit));
+    store::RegistryRepo repo(tx);
+    BEIAN_ASSIGN_OR_RETURN(auto changes, repo.ChangesSince(since, limit));
+    BEIAN_ASSIGN_OR_RETURN(const int64_t last_seq, repo.LastChangeSeq());
     json::array items;
     int64_t next = since;
+    size_t bytes = 0;
     for (const store::RegistryChange& c : changes) {
+      // The page's size is bounded: a follower far behind asks for thousands at once.
+      if (!items.empty() && bytes + c.body.size() > kChangesPageBytes) break;
+      bytes += c.body.size();
       boost::system::error_code ec;
       json::value record = json::parse(c.body, ec);
       if (ec) return Error(ErrorCode::kInternal, "a registry change is not JSON");
@@ -246,7 +252,8 @@ Result<json::object> RegistryService::Changes(int64_t since, int limit) const {
                                    {"changed_at", FormatTimestamp(c.created_at_ms)}});
       next = c.seq;
     }
-    return json::object{{"changes", std::move(items)}, {"next_since", next}};
+    return json::object{
+        {"changes", std::move(items)}, {"next_since", next}, {"last_seq", last_seq}};
   });
 }
 

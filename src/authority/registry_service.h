@@ -81,8 +81,12 @@ class RegistryService {
                                            const std::string& certificate_type,
                                            const std::string& certificate_number,
                                            const std::vector<std::string>& domains) const;
-  // GET /registry/changes: {changes:[{seq, website_sn, record, changed_at}], next_since}.
+  // GET /registry/changes: {changes:[{seq, website_sn, record, changed_at}], next_since,
+  // last_seq}: at most `limit` changes after `since`, and fewer when their records pass
+  // kChangesPageBytes (at least one); last_seq is the feed's head, so a follower knows how far
+  // behind it is (issue 11 item 2).
   core::Result<boost::json::object> Changes(int64_t since, int limit) const;
+  static constexpr size_t kChangesPageBytes = size_t{4} << 20;
   // Whether `beian_sn` is the subject SN of the active subject filed under the certificate and
   // `icp_password` its ICP password. Errors only for storage failures.
   core::Result<bool> VerifyCredentials(const std::string& certificate_type,

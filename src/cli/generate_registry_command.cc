@@ -133,6 +133,8 @@ int Generate(const GenerateOptions& o) {
     return Fail(core::Error(core::ErrorCode::kIo, "cannot write " + o.domains_out));
   }
   const double seconds = progress.Elapsed();
+  std::printf("CPU: building %.1f s, writing %.1f s (client side)\n", report->build_cpu_seconds,
+              report->write_cpu_seconds);
   if (report->indexes_rebuilt) {
     std::printf("secondary indexes re-created in %.1f s\n", report->index_seconds);
   }

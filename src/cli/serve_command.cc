@@ -110,6 +110,8 @@ struct ServeOptions {
   // rules'), and the sweeper of expired SMS verifications every this many seconds.
   double sms_code_validity_s = 0;
   double sms_sweep_interval_s = 30;
+  // Changes per page while the copy is far behind the feed (issue 11 item 2).
+  int registry_sync_page = 10000;
 };
 
 // "host:port" of a listen address with a wildcard host replaced by the loopback one: where this
@@ -261,6 +263,7 @@ void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
     auto key = core::ParseProviderKey(authority->options().provider_key);
     if (key) options.authority_link = {authority->options().provider_id, std::move(*key)};
   }
+  options.registry_catch_up_page = o.registry_sync_page;
   options.cookie_secure = o.cookie_secure;
   options.password_pool = password_pool;
   options.applications.max_websites = o.max_websites;
@@ -284,11 +287,19 @@ void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
                                 .mailbox_for_everyone = !o.no_demo,
                                 .clock = &clock,
                                 .open_address = notify::SealedAddressOpener(pii)});
-  // Not ready for public look-ups while the snapshot is missing or rebuilt behind a gap.
+  // Not ready for public look-ups while the snapshot is missing or rebuilt behind a gap
+  // (the index), nor until the registry copy has caught up with the authority's change feed once
+  // (the sync, issue 11 item 2): both must hold.
   agent::PublicLookupIndex* index = module->public_index();
-  Mount(o, h, agent::kApiPrefix,
-        index ? std::function<core::Status()>([index] { return index->Ready(); })
-              : std::function<core::Status()>());
+  agent::RegistrySync* sync = o.registry_sync_interval_s > 0 ? module->registry_sync() : nullptr;
+  std::function<core::Status()> ready;
+  if (index != nullptr || sync != nullptr) {
+    ready = [index, sync]() -> core::Status {
+      if (sync != nullptr) BEIAN_TRY(sync->Readiness());
+      return index != nullptr ? index->Ready() : core::Ok();
+    };
+  }
+  Mount(o, h, agent::kApiPrefix, std::move(ready));
 }
 
 // The notification machinery of one service: its templates, transports and outbox workers. With
@@ -620,6 +631,12 @@ int Serve(const ServeOptions& o) {
                                               .count();
                          return static_cast<double>(now - last) / 1000.0;
                        });
+      metrics.AddGauge("beian_registry_sync_behind",
+                       "Registry changes the public copy has still to apply (at the last page)",
+                       [sync] { return static_cast<double>(sync->Stats().behind); });
+      metrics.AddGauge("beian_registry_sync_caught_up",
+                       "1 once the public registry copy has caught up with the feed, else 0",
+                       [sync] { return sync->Stats().caught_up ? 1.0 : 0.0; });
       metrics.AddGauge("beian_registry_sync_failures",
                        "Runs of the public registry sync that failed",
                        [sync] { return static_cast<double>(sync->Stats().failures); });
@@ -1086,6 +1103,12 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                   "Seconds between two runs of the SMS deadline sweeper (test-only)")
       ->check(CLI::Range(0.1, 3600.0))
       ->group("");
+  cmd->add_option("--registry-sync-page", options->registry_sync_page,
+                  "Registry changes asked per page while the public copy is far behind the "
+                  "authority's feed (catching up; the feed allows up to 10000)")
+      ->envname("BEIAN_REGISTRY_SYNC_PAGE")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
   cmd->add_option("--rules-dir", options->rules_dir,
                   "Directory of filing-rules files replacing the built-in data/rules")
       ->envname("BEIAN_RULES_DIR");

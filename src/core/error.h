@@ -39,6 +39,7 @@ namespace beian::core {
   X(kBusy, "busy")                                         \
   X(kSerializationFailure, "serialization_failure")        \
   X(kSchemaOutdated, "schema_outdated")                    \
+  X(kRegistrySyncing, "registry_syncing")                  \
   X(kIo, "io_error")                                       \
   X(kRulesInvalid, "rules_invalid")                        \
   X(kBadRequest, "bad_request")                            \

@@ -86,6 +86,7 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kBusy:
     case ErrorCode::kSerializationFailure:
     case ErrorCode::kSchemaOutdated:
+    case ErrorCode::kRegistrySyncing:
       return 503;
   }
   return 0;
@@ -147,9 +148,10 @@ Response ErrorResponse(const core::Error& error) {
   Response r;
   r.status = status == 0 ? 500 : status;
   r.content_type = "application/json";
-  // schema_outdated is the one server-side message of our own making, and it tells the
-  // operator what to do (run `beian migrate`).
-  if (r.status >= 500 && error.code != core::ErrorCode::kSchemaOutdated) {
+  // schema_outdated and registry_syncing are server-side messages of our own making: they tell
+  // the operator what to do (run `beian migrate`) or how far the catch-up is.
+  if (r.status >= 500 && error.code != core::ErrorCode::kSchemaOutdated &&
+      error.code != core::ErrorCode::kRegistrySyncing) {
     // A server-side failure's own text (database messages, host names, statement names) stays in
     // the log, which carries the request id; the client gets the code and a generic message.
     r.body = ErrorBody(core::Error(

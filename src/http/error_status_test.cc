@@ -48,6 +48,7 @@ TEST(ErrorStatusTest, MappingMatchesTheContract) {
       {ErrorCode::kBusy, 503},
       {ErrorCode::kSerializationFailure, 503},
       {ErrorCode::kSchemaOutdated, 503},
+      {ErrorCode::kRegistrySyncing, 503},
       {ErrorCode::kIo, 500},
       {ErrorCode::kRulesInvalid, 500},
       {ErrorCode::kBadRequest, 400},

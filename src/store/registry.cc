@@ -90,6 +90,8 @@ constexpr Statement kNextChangeSeq{
 constexpr Statement kInsertChange{
     "registry_changes.insert",
     "INSERT INTO registry_changes (seq, website_sn, body, created_at) VALUES ($1, $2, $3, $4)"};
+constexpr Statement kLastChangeSeq{"registry_change_counter.get",
+                                   "SELECT last_seq FROM registry_change_counter WHERE id = 1"};
 constexpr Statement kChangesSince{
     "registry_changes.since",
     "SELECT seq, website_sn, body, created_at FROM registry_changes WHERE seq > $1"
@@ -332,6 +334,12 @@ Result<std::vector<RegistryChange>> RegistryRepo::ChangesSince(int64_t since, in
     out.push_back(std::move(c));
   }
   return out;
+}
+
+Result<int64_t> RegistryRepo::LastChangeSeq() {
+  BEIAN_ASSIGN_OR_RETURN(auto row, tx_.QueryOne(kLastChangeSeq));
+  if (!row) return Error(ErrorCode::kInternal, "registry_change_counter has no row");
+  return row->GetInt(0);
 }
 
 }  // namespace beian::store

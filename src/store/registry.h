@@ -130,6 +130,8 @@ class RegistryRepo {
                                      int64_t now_ms);
   // Changes with seq > `since`, oldest first, at most `limit`.
   core::Result<std::vector<RegistryChange>> ChangesSince(int64_t since, int limit);
+  // The seq of the last change (0: none yet): the head of the feed.
+  core::Result<int64_t> LastChangeSeq();
 
  private:
   core::Status FillWebsite(RegistryWebsiteRow& w);

@@ -26,10 +26,9 @@ constexpr Statement kAnySubject{"registry_subjects.any", "SELECT 1 FROM registry
 constexpr Statement kSecondaryIndexes{
     "registry.secondary_indexes",
     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-    " AND tbl_name IN ('registry_subjects', 'registry_websites', 'registry_domains')"
-    " ORDER BY name",
+    " AND tbl_name = $1 ORDER BY name",
     "SELECT indexname, indexdef FROM pg_indexes i WHERE schemaname = current_schema()"
-    " AND tablename IN ('registry_subjects', 'registry_websites', 'registry_domains')"
+    " AND tablename = $1"
     " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
     " ORDER BY indexname"};
 constexpr Statement kReserveChangeSeqs{
@@ -143,8 +142,11 @@ Result<bool> RegistryBulkWriter::RegistryEmpty() {
   return !row.has_value();
 }
 
-Result<std::vector<RegistryIndex>> RegistryBulkWriter::SecondaryIndexes() {
-  BEIAN_ASSIGN_OR_RETURN(auto rows, tx_.Query(kSecondaryIndexes));
+Result<std::vector<RegistryIndex>> RegistryBulkWriter::SecondaryIndexes(std::string_view table) {
+  if (table != "registry_subjects" && table != "registry_websites" && table != "registry_domains") {
+    return Error(ErrorCode::kInternal, "not a registry table: " + std::string(table));
+  }
+  BEIAN_ASSIGN_OR_RETURN(auto rows, tx_.Query(kSecondaryIndexes, {table}));
   std::vector<RegistryIndex> out;
   for (const Row& row : rows) {
     RegistryIndex i;

@@ -104,11 +104,12 @@ class RegistryBulkWriter {
 
   // Whether the registry holds no subject.
   core::Result<bool> RegistryEmpty();
-  // The secondary indexes of registry_subjects, registry_websites and registry_domains, read
-  // from the database's catalogue (so re-creating them gives exactly the migrated schema). A
-  // bulk load into an empty registry drops them, writes, and creates them again: building an
-  // index from sorted rows costs a fraction of maintaining a random-key one row by row.
-  core::Result<std::vector<RegistryIndex>> SecondaryIndexes();
+  // The secondary indexes of `table` (registry_subjects, registry_websites or
+  // registry_domains), read from the database's catalogue (so re-creating them gives exactly the
+  // migrated schema). A bulk load into an empty registry may drop them, write, and create them
+  // again: building an index from sorted rows costs a fraction of maintaining a random-key one
+  // row by row.
+  core::Result<std::vector<RegistryIndex>> SecondaryIndexes(std::string_view table);
   core::Status DropIndexes(const std::vector<RegistryIndex>& indexes);
   core::Status CreateIndexes(const std::vector<RegistryIndex>& indexes);
 

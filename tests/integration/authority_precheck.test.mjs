@@ -117,8 +117,9 @@ describe('an authority that cannot be reached', () => {
   test('is an error-level finding and no filing type', async () => {
     const dead = await freePort();
     const other = makeDatabases();
+    // No registry sync: its copy could never catch up, and /readyz would stay 503.
     const s = await startServer({ db: other, extraArgs: ['--authority-url', `http://127.0.0.1:${dead}`,
-      '--provider-id', 'local', '--provider-key', 'ab'.repeat(32)] });
+      '--provider-id', 'local', '--provider-key', 'ab'.repeat(32), '--registry-sync-interval', '0'] });
     try {
       const c = new Client(s.agentUrl, '/api/v1');
       await c.register(account('registry-down'));
