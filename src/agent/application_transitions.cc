@@ -28,10 +28,6 @@ const ReasonCatalogue* NoticeCatalogue() {
 
 }  // namespace
 
-int64_t ToMillis(core::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 json::array ReasonsToJson(const std::vector<Reason>& reasons) {
   json::array out;
   for (const Reason& r : reasons) {

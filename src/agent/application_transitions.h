@@ -22,6 +22,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "core/time_text.h"
 #include "domain/calendar.h"
 #include "domain/rules.h"
 #include "domain/state_machine.h"
@@ -81,7 +82,6 @@ core::Result<store::ApplicationEvent> RecordCreation(store::Tx& tx, const Transi
                                                      const std::string& actor_id,
                                                      const std::string& role);
 
-// Unix milliseconds of a time point.
-int64_t ToMillis(core::TimePoint t);
+using core::ToMillis;  // core/time_text.h
 
 }  // namespace beian::agent

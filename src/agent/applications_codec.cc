@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/time_text.h"
 #include "domain/application_json.h"
 #include "domain/registry_view.h"
 
@@ -115,20 +116,6 @@ std::string CertificateHash(const std::string& number, const core::PiiCipher& pi
   return pii.LookupHash(domain::CanonicalCertificateKey(number), kCertificateColumn);
 }
 
-std::string FormatTimestamp(int64_t unix_ms) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> t{milliseconds(unix_ms)};
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{t - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()),
-                int(hms.subseconds().count()));
-  return buf;
-}
-
 void MaskApplicationJson(json::object& app, const domain::Rules& rules) {
   json::value doc(std::move(app));
   const json::object* cert = CertificateOf(doc);
@@ -157,11 +144,11 @@ json::object ApplicationView(const domain::Application& app, const store::Applic
   out["province"] = r.province;
   out["filing_type"] = r.filing_type.empty() ? json::value(nullptr) : json::value(r.filing_type);
   if (masked) MaskApplicationJson(out, rules);
-  out["created_at"] = FormatTimestamp(r.created_at_ms);
-  out["updated_at"] = FormatTimestamp(r.updated_at_ms);
-  out["state_entered_at"] = FormatTimestamp(r.state_entered_at_ms);
-  out["sla_deadline"] =
-      r.sla_deadline_ms ? json::value(FormatTimestamp(*r.sla_deadline_ms)) : json::value(nullptr);
+  out["created_at"] = core::FormatRfc3339(r.created_at_ms);
+  out["updated_at"] = core::FormatRfc3339(r.updated_at_ms);
+  out["state_entered_at"] = core::FormatRfc3339(r.state_entered_at_ms);
+  out["sla_deadline"] = r.sla_deadline_ms ? json::value(core::FormatRfc3339(*r.sla_deadline_ms))
+                                          : json::value(nullptr);
   return out;
 }
 

@@ -49,7 +49,4 @@ boost::json::object ApplicationView(const domain::Application& app,
 // Masks the personal numbers of an application JSON object in place.
 void MaskApplicationJson(boost::json::object& app, const domain::Rules& rules);
 
-// "2026-12-06T13:34:35.120Z".
-std::string FormatTimestamp(int64_t unix_ms);
-
 }  // namespace beian::agent

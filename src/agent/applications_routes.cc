@@ -7,6 +7,7 @@
 #include "agent/applications_codec.h"
 #include "core/crypto.h"
 #include "core/roles.h"
+#include "core/time_text.h"
 #include "domain/application_json.h"
 #include "http/json.h"
 
@@ -106,9 +107,9 @@ json::object EventJson(const store::ApplicationEvent& e) {
       {"to", e.to_state},
       {"reasons", std::move(reasons)},
       {"sla", e.sla ? json::value(*e.sla) : json::value(nullptr)},
-      {"sla_deadline",
-       e.sla_deadline_ms ? json::value(FormatTimestamp(*e.sla_deadline_ms)) : json::value(nullptr)},
-      {"at", FormatTimestamp(e.created_at_ms)}};
+      {"sla_deadline", e.sla_deadline_ms ? json::value(core::FormatRfc3339(*e.sla_deadline_ms))
+                                         : json::value(nullptr)},
+      {"at", core::FormatRfc3339(e.created_at_ms)}};
 }
 
 void RegisterApplicationRoutes(http::Router& router, ApplicationsService& service,

@@ -5,6 +5,7 @@
 
 #include "agent/applications_codec.h"
 #include "core/roles.h"
+#include "core/time_text.h"
 #include "http/json.h"
 
 namespace beian::agent {
@@ -111,7 +112,7 @@ void RegisterReviewRoutes(http::Router& router, ReviewService& review,
         return NoStore(
             http::JsonResponse(json::object{{"application_id", c.application_id},
                                             {"reviewer_id", c.reviewer_id},
-                                            {"expires_at", FormatTimestamp(c.expires_at_ms)}}));
+                                            {"expires_at", core::FormatRfc3339(c.expires_at_ms)}}));
       },
       reviewer);
 

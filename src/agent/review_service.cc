@@ -9,6 +9,7 @@
 #include "agent/documents_routes.h"
 #include "agent/handover.h"
 #include "core/roles.h"
+#include "core/time_text.h"
 #include "domain/application_json.h"
 #include "domain/validators_util.h"
 #include "store/documents.h"
@@ -155,7 +156,7 @@ json::value ReviewService::ClaimJson(const std::optional<store::ClaimRow>& claim
   if (!claim || !ClaimLive(claim->expires_at_ms, now_ms)) return nullptr;
   return json::object{{"reviewer_id", claim->reviewer_id},
                       {"reviewer_name", claim->reviewer_name},
-                      {"expires_at", FormatTimestamp(claim->expires_at_ms)},
+                      {"expires_at", core::FormatRfc3339(claim->expires_at_ms)},
                       {"mine", claim->reviewer_id == actor.user_id}};
 }
 
@@ -198,11 +199,12 @@ Result<json::object> ReviewService::Queue(const Actor& actor, const QueueQuery& 
         {"certificate_number", core::MaskIdentityNumber(app.organizer.certificate.number)},
         {"website_count", app.websites.size()},
         {"domains", std::move(domains)},
-        {"submitted_at", item.submitted_at_ms ? json::value(FormatTimestamp(*item.submitted_at_ms))
-                                              : json::value(nullptr)},
-        {"state_entered_at", FormatTimestamp(r.state_entered_at_ms)},
+        {"submitted_at", item.submitted_at_ms
+                             ? json::value(core::FormatRfc3339(*item.submitted_at_ms))
+                             : json::value(nullptr)},
+        {"state_entered_at", core::FormatRfc3339(r.state_entered_at_ms)},
         {"waiting_business_days", waiting},
-        {"sla_deadline", r.sla_deadline_ms ? json::value(FormatTimestamp(*r.sla_deadline_ms))
+        {"sla_deadline", r.sla_deadline_ms ? json::value(core::FormatRfc3339(*r.sla_deadline_ms))
                                            : json::value(nullptr)},
         {"overdue", overdue},
         {"resubmission", item.resubmission},
@@ -231,7 +233,7 @@ Result<ClaimAnswer> ReviewService::Claim(const Actor& actor, const std::string& 
     if (!won) {
       BEIAN_ASSIGN_OR_RETURN(auto holder, claims.Find(id));
       std::string name = holder ? holder->reviewer_name : std::string();
-      std::string until = holder ? FormatTimestamp(holder->expires_at_ms) : std::string();
+      std::string until = holder ? core::FormatRfc3339(holder->expires_at_ms) : std::string();
       return Error(ErrorCode::kClaimedByOther,
                    "the application is claimed by " + name + " until " + until,
                    {{"claim.reviewer_id", "claimed_by_other", holder ? holder->reviewer_id : ""},
@@ -272,7 +274,7 @@ Result<json::object> ReviewService::Detail(const Actor& actor, const std::string
     json::value last_rejection = nullptr;
     if (d.extras.last_rejection) {
       const store::RejectionRow& rej = *d.extras.last_rejection;
-      last_rejection = json::object{{"at", FormatTimestamp(rej.created_at_ms)},
+      last_rejection = json::object{{"at", core::FormatRfc3339(rej.created_at_ms)},
                                     {"event", rej.event},
                                     {"reasons", ReasonsToJson(ReasonsFromJson(rej.reasons_json))}};
       if (d.extras.rejection_current) {

@@ -9,6 +9,7 @@
 
 #include "agent/applications_codec.h"
 #include "agent/audit.h"
+#include "core/time_text.h"
 #include "domain/rules_test_support.h"
 #include "store/applications.h"
 #include "store/review.h"
@@ -97,7 +98,7 @@ TEST_P(ReviewServiceTest, ClaimsExpireAfterTheConfiguredTime) {
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.error().code, ErrorCode::kClaimedByOther);
   EXPECT_EQ(b.error().details[0].message, alice_.user_id);
-  EXPECT_EQ(b.error().details[2].message, FormatTimestamp(a->expires_at_ms));
+  EXPECT_EQ(b.error().details[2].message, core::FormatRfc3339(a->expires_at_ms));
   clock_.Advance(1min);  // exactly at expiry: no longer live
   auto taken = review_->Claim(bob_, "app-1");
   ASSERT_TRUE(taken.ok()) << taken.error().message;

@@ -2,6 +2,7 @@
 #include "agent/review_view.h"
 
 #include "agent/applications_codec.h"
+#include "core/time_text.h"
 #include "domain/application_json.h"
 #include "store/documents.h"
 
@@ -12,7 +13,7 @@ namespace json = boost::json;
 using core::Result;
 
 json::value TimeOrNull(const std::optional<int64_t>& ms) {
-  return ms ? json::value(FormatTimestamp(*ms)) : json::value(nullptr);
+  return ms ? json::value(core::FormatRfc3339(*ms)) : json::value(nullptr);
 }
 
 json::value TextOrNull(const std::optional<std::string>& s) {
@@ -96,7 +97,7 @@ json::object BackdropJson(const store::BackdropRow& b, const std::string& mobile
   return json::object{{"recipient", b.recipient},
                       {"mobile", mobile},
                       {"address", b.address},
-                      {"requested_at", FormatTimestamp(b.requested_at_ms)},
+                      {"requested_at", core::FormatRfc3339(b.requested_at_ms)},
                       {"carrier", TextOrNull(b.carrier)},
                       {"tracking_number", TextOrNull(b.tracking_number)},
                       {"shipped_at", TimeOrNull(b.shipped_at_ms)}};
@@ -119,7 +120,7 @@ void AddReviewFields(json::object& view, const ReviewExtras& extras, bool mask_m
                                                      ? json::value(*h.authority_submission_id)
                                                      : json::value(nullptr)},
                      {"state", h.authority_state},
-                     {"updated_at", FormatTimestamp(h.updated_at_ms)}};
+                     {"updated_at", core::FormatRfc3339(h.updated_at_ms)}};
   } else {
     view["authority"] = nullptr;
   }

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/crypto.h"
+#include "core/time_text.h"
 #include "domain/numbering.h"
 #include "domain/validators_util.h"
 
@@ -22,20 +23,6 @@ constexpr std::string_view kPersonColumn = "registry.person_in_charge";
 
 int64_t UnixMs(core::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-std::string FormatTimestamp(int64_t unix_ms) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> t{milliseconds(unix_ms)};
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{t - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()),
-                int(hms.subseconds().count()));
-  return buf;
 }
 
 std::string SealPerson(const core::PiiCipher& pii, const std::optional<domain::RegistryPerson>& p) {
@@ -96,7 +83,7 @@ json::object RegistryService::PublicRecord(const store::RegistryWebsiteRow& w) {
           {"website_name", w.name},
           {"domains", std::move(domains)},
           {"status", w.status},
-          {"approved_at", FormatTimestamp(w.approved_at_ms)}};
+          {"approved_at", core::FormatRfc3339(w.approved_at_ms)}};
 }
 
 Result<ApprovedSns> RegistryService::RecordApproval(store::Tx& tx,
@@ -249,7 +236,7 @@ Result<json::object> RegistryService::Changes(int64_t since, int limit) const {
       items.push_back(json::object{{"seq", c.seq},
                                    {"website_sn", c.website_sn},
                                    {"record", std::move(record)},
-                                   {"changed_at", FormatTimestamp(c.created_at_ms)}});
+                                   {"changed_at", core::FormatRfc3339(c.created_at_ms)}});
       next = c.seq;
     }
     return json::object{

@@ -27,6 +27,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "core/time_text.h"
 #include "domain/calendar.h"
 #include "domain/rules.h"
 #include "domain/state_machine.h"
@@ -80,8 +81,7 @@ core::Result<SubmissionTransitionOutcome> TransitionSubmission(
 boost::json::object ProviderEventBody(const store::SubmissionRecord& s, const std::string& event_id,
                                       int64_t occurred_at_ms, const std::vector<Reason>& reasons);
 
-// RFC 3339 UTC with milliseconds ("2026-12-06T19:45:00.000Z").
-std::string FormatRfc3339(int64_t unix_ms);
-int64_t ToMillis(core::TimePoint t);
+using core::FormatRfc3339;  // core/time_text.h
+using core::ToMillis;
 
 }  // namespace beian::authority

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "core/pii_cipher.h"
+#include "core/time_text.h"
 #include "http/json.h"
 #include "store/notifications.h"
 
@@ -16,20 +17,6 @@ namespace json = boost::json;
 using core::Error;
 using core::ErrorCode;
 using core::Result;
-
-std::string Timestamp(int64_t unix_ms) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> t{milliseconds(unix_ms)};
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{t - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()),
-                int(hms.subseconds().count()));
-  return buf;
-}
 
 Result<int> LimitOf(const http::Request& req) {
   auto raw = req.Query("limit");
@@ -61,7 +48,7 @@ int64_t MillisOf(const core::Clock& clock) {
 }
 
 json::value OptionalTime(const std::optional<int64_t>& ms) {
-  return ms ? json::value(Timestamp(*ms)) : json::value(nullptr);
+  return ms ? json::value(core::FormatRfc3339(*ms)) : json::value(nullptr);
 }
 
 // The operators' view of a row (mobile numbers masked, the last error in full).
@@ -75,9 +62,9 @@ json::object AdminJson(const store::Notification& n, const AddressOpener& open) 
                       {"state", n.state},
                       {"attempts", n.attempts},
                       {"last_error", n.last_error},
-                      {"next_attempt_at", Timestamp(n.next_attempt_at_ms)},
-                      {"created_at", Timestamp(n.created_at_ms)},
-                      {"updated_at", Timestamp(n.updated_at_ms)},
+                      {"next_attempt_at", core::FormatRfc3339(n.next_attempt_at_ms)},
+                      {"created_at", core::FormatRfc3339(n.created_at_ms)},
+                      {"updated_at", core::FormatRfc3339(n.updated_at_ms)},
                       {"sent_at", OptionalTime(n.sent_at_ms)}};
 }
 
@@ -114,7 +101,7 @@ void RegisterNotifyRoutes(http::Router& router, store::Database& db,
                                          {"html", m.body_html},
                                          {"template", m.template_id},
                                          {"locale", m.locale},
-                                         {"created_at", Timestamp(m.created_at_ms)}});
+                                         {"created_at", core::FormatRfc3339(m.created_at_ms)}});
           }
           return NoStore(http::JsonResponse(json::object{
               {"items", std::move(items)},
@@ -145,8 +132,8 @@ void RegisterNotifyRoutes(http::Router& router, store::Database& db,
                        {"attempts", n.attempts},
                        {"subject", n.subject},
                        {"text", SecretTemplate(n.template_id) ? std::string() : n.body_text},
-                       {"created_at", Timestamp(n.created_at_ms)},
-                       {"sent_at", n.sent_at_ms ? json::value(Timestamp(*n.sent_at_ms))
+                       {"created_at", core::FormatRfc3339(n.created_at_ms)},
+                       {"sent_at", n.sent_at_ms ? json::value(core::FormatRfc3339(*n.sent_at_ms))
                                                 : json::value(nullptr)}});
                  }
                  return NoStore(http::JsonResponse(json::object{
