@@ -57,12 +57,15 @@ ctest_counts() {  # logfile -> "passed failed"
   echo "$((total - failed)) $failed"
 }
 # node --test summary: "# pass N" / "# fail N"
+# Passed and failed counts of a node --test log. A test cancelled because its suite's hook
+# failed (or its file crashed) did not pass: it counts as failed.
 node_counts() {
-  local p f
+  local p f c
   p=$(grep -E '^# pass [0-9]+' "$1" | tail -1 | awk '{print $3}')
   f=$(grep -E '^# fail [0-9]+' "$1" | tail -1 | awk '{print $3}')
+  c=$(grep -E '^# cancelled [0-9]+' "$1" | tail -1 | awk '{print $3}')
   [[ -z $p ]] && { echo "0 1"; return; }
-  echo "$p ${f:-0}"
+  echo "$p $((${f:-0} + ${c:-0}))"
 }
 
 section "PostgreSQL (throwaway, 127.0.0.1)"

@@ -261,7 +261,7 @@ void RegisterAuthorityEventRoutes(http::Router& router, AuthorityEventsService& 
                BEIAN_ASSIGN_OR_RETURN(json::object answer, service.Apply(event, req.body));
                return http::JsonResponse(answer);
              },
-             {.csrf = false});
+             {.any_host = true, .csrf = false});
 }
 
 }  // namespace beian::agent

@@ -13,6 +13,9 @@ using core::Error;
 using core::ErrorCode;
 using core::Result;
 
+// The agent calls these at the authority's listen address, whatever names --public-url gives.
+const http::RouteOptions kSignedRoute{.any_host = true};
+
 // Lookups name at most this many domains (an application holds at most a few dozen).
 constexpr size_t kMaxLookupDomains = 100;
 
@@ -62,7 +65,8 @@ void RegisterRegistryRoutes(http::Router& router, const RegistryService& registr
                    json::object answer,
                    registry.Lookup(provider, Text(req, "certificate_type"), number, domains));
                return http::JsonResponse(answer);
-             }));
+             }),
+      kSignedRoute);
   router.Add(
       "GET", "/authority/v1/registry/changes",
       Signed(verifier,
@@ -72,7 +76,8 @@ void RegisterRegistryRoutes(http::Router& router, const RegistryService& registr
                BEIAN_ASSIGN_OR_RETURN(json::object answer,
                                       registry.Changes(since, static_cast<int>(limit)));
                return http::JsonResponse(answer);
-             }));
+             }),
+      kSignedRoute);
   router.Add(
       "POST", "/authority/v1/registry/verify-credentials",
       Signed(verifier,
@@ -87,7 +92,8 @@ void RegisterRegistryRoutes(http::Router& router, const RegistryService& registr
                BEIAN_ASSIGN_OR_RETURN(bool valid,
                                       registry.VerifyCredentials(type, number, sn, password));
                return http::JsonResponse(json::object{{"valid", valid}});
-             }));
+             }),
+      kSignedRoute);
   router.Add("GET", "/authority/v1/public/query",
              [&registry](http::Request& req) -> Result<http::Response> {
                RegistryService::PublicQuery q;

@@ -390,7 +390,7 @@ void RegisterSubmissionRoutes(http::Router& router, const SubmissionIntake& inta
             BEIAN_ASSIGN_OR_RETURN(IntakeAnswer a, intake.Receive(provider, req.body));
             return http::JsonResponse(a.body, a.created ? 201 : 200);
           }),
-      {.body_limit = kSubmissionBodyLimit});
+      {.any_host = true, .body_limit = kSubmissionBodyLimit});
 }
 
 }  // namespace beian::authority

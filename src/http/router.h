@@ -34,7 +34,9 @@ enum class Auth {
 struct RouteOptions {
   Auth auth = Auth::kPublic;
   // Served whatever the Host (RouterOptions::public_urls does not apply): for probes that reach
-  // the service by address (/healthz, /readyz).
+  // the service by address (/healthz, /readyz), and for the signed service-to-service routes,
+  // which one service calls at the other's listen address and which no browser session can
+  // reach (no cookie counts there; the signature is the authentication).
   bool any_host = false;
   // When non-empty, the principal's role must be one of these (403 forbidden otherwise).
   std::vector<std::string> roles = {};

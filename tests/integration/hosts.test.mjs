@@ -114,6 +114,22 @@ describe('--public-url (and BEIAN_PUBLIC_URL, comma-separated)', () => {
     assert.equal(plain.status, 403, `http is not the published scheme: ${plain.body}`);
   });
 
+  test('the two services still reach each other at their listen addresses', async () => {
+    // The agent's registry copy caught up through the authority's signed feed (startServer waits
+    // for /readyz, which needs it), and the signed routes answer by address: 401 for an unsigned
+    // call, not 421.
+    const feed = await raw(server.authorityPort, 'GET', '/authority/v1/registry/changes?since=0',
+      { Host: `127.0.0.1:${server.authorityPort}` });
+    assert.equal(feed.status, 401, feed.body);
+    const events = await raw(server.agentPort, 'POST', '/api/v1/authority/events',
+      { Host: `127.0.0.1:${server.agentPort}` }, '{}');
+    assert.equal(events.status, 401, events.body);
+    // The consoles are still refused by address.
+    const page = await raw(server.authorityPort, 'GET', '/authority/v1/me',
+      { Host: `127.0.0.1:${server.authorityPort}` });
+    assert.equal(page.status, 421, page.body);
+  });
+
   test('a malformed --public-url refuses to start', async () => {
     for (const url of ['beian.example.test', 'https://beian.example.test/app', 'ftp://x.example']) {
       const r = await runBeian(['serve', '--public-url', url, '--data-dir', server.db.dataDir]);
