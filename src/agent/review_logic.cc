@@ -8,6 +8,7 @@
 
 #include "core/crypto.h"
 #include "core/embedded.h"
+#include "domain/validators_util.h"
 
 namespace beian::agent {
 namespace {
@@ -16,21 +17,10 @@ namespace json = boost::json;
 using core::Error;
 using core::ErrorCode;
 using core::Result;
+using domain::text::Split;
 
 constexpr size_t kMaxField = 200;
 constexpr size_t kMaxMessage = 1000;
-
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t pos = s.find(sep, start);
-    out.push_back(s.substr(start, pos == std::string_view::npos ? pos : pos - start));
-    if (pos == std::string_view::npos) break;
-    start = pos + 1;
-  }
-  return out;
-}
 
 Error Invalid(size_t line, const std::string& what) {
   return Error(ErrorCode::kRulesInvalid,

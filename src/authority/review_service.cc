@@ -11,6 +11,7 @@
 #include "core/json_reader.h"
 #include "core/roles.h"
 #include "domain/application_json.h"
+#include "domain/validators_util.h"
 #include "http/json.h"
 #include "http/router.h"
 #include "notify/transport.h"
@@ -24,23 +25,10 @@ namespace json = boost::json;
 using core::Error;
 using core::ErrorCode;
 using core::Result;
+using domain::text::Split;
 
 constexpr size_t kMaxReasonField = 200;
 constexpr size_t kMaxReasonMessage = 1000;
-
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    const size_t at = s.find(sep, start);
-    if (at == std::string_view::npos) {
-      out.push_back(s.substr(start));
-      return out;
-    }
-    out.push_back(s.substr(start, at - start));
-    start = at + 1;
-  }
-}
 
 Error InvalidCatalogue(size_t line, const std::string& what) {
   return Error(ErrorCode::kRulesInvalid,
