@@ -13,7 +13,10 @@
 # BENCH_SIZES (an explicit list of N, overrides the scale), BENCH_ROUNDS (3), BENCH_DURATION (5s),
 # BENCH_LOOKUP_CONNECTIONS (64), BENCH_BATCH_CONNECTIONS (4), BENCH_KEYS_PER_HALF (250000),
 # BENCH_SEED (11), BENCH_BEIAN_BIN (a prebuilt binary: skips the build), BENCH_OUT (docs/bench.md),
-# BENCH_SVG (docs/bench-lookup.svg), BENCH_KEEP (1: keep the data directories).
+# BENCH_SVG (docs/bench-lookup.svg), BENCH_KEEP (1: keep the data directories),
+# BENCH_DATA (a directory that keeps each N's prepared registry and agent: a later run with the same
+# BENCH_DATA skips generation and catch-up and reports the times measured when they were prepared),
+# BENCH_PREPARE_ONLY (1: generate and catch up, then stop; with BENCH_DATA).
 # Absolute figures drift ±20–30 % on shared machines; compare the ratios taken in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -206,37 +209,52 @@ DETAILS=$TMP/details.md
 : >"$DETAILS"
 
 for N in "${SIZES[@]}"; do
-  DIR=$TMP/n$N
+  DIR=${BENCH_DATA:+$BENCH_DATA/n$N}
+  DIR=${DIR:-$TMP/n$N}
   mkdir -p "$DIR"
   AGENT_PORT=$(free_port)
   AUTH_PORT=$(free_port)
   echo
   echo "=== N = $N filings ==="
-  "$BEIAN_BIN" migrate --data-dir "$DIR" >/dev/null
-  t=$(now_s)
-  "$BEIAN_BIN" admin generate-registry --data-dir "$DIR" --filings "$N" --seed "$SEED" \
-    --domains-out "$DIR/domains.txt" >"$DIR/generate.out" 2>"$DIR/generate.log"
-  GEN_S=$(elapsed "$t")
-  cat "$DIR/generate.out"
-  LAST_SEQ=$(grep -o 'change feed up to seq [0-9]*' "$DIR/generate.out" | awk '{print $NF}')
-  DOMAINS=$(wc -l <"$DIR/domains.txt")
-  # The keys: a uniform sample of the filed domains and as many that are not filed (the same
-  # names under another first label), shuffled.
-  shuf -n "$KEYS_PER_HALF" --random-source=<(yes "$SEED") "$DIR/domains.txt" >"$DIR/filed.txt"
-  sed 's/^/nf-/' "$DIR/filed.txt" >"$DIR/notfiled.txt"
-  cat "$DIR/filed.txt" "$DIR/notfiled.txt" | shuf --random-source=<(yes "$SEED") >"$DIR/keys.txt"
+  if [[ -f $DIR/prepared ]]; then
+    # Prepared by an earlier run with this BENCH_DATA: its measured times, and the agent's copy.
+    read -r GEN_S CATCHUP_S LAST_SEQ <"$DIR/prepared"
+    DOMAINS=$(wc -l <"$DIR/domains.txt")
+    echo "reusing $DIR: generated in ${GEN_S}s, caught up in ${CATCHUP_S}s (to seq $LAST_SEQ)"
+  else
+    rm -rf "$DIR" && mkdir -p "$DIR"
+    "$BEIAN_BIN" migrate --data-dir "$DIR" >/dev/null
+    t=$(now_s)
+    "$BEIAN_BIN" admin generate-registry --data-dir "$DIR" --filings "$N" --seed "$SEED" \
+      --domains-out "$DIR/domains.txt" >"$DIR/generate.out" 2>"$DIR/generate.log"
+    GEN_S=$(elapsed "$t")
+    cat "$DIR/generate.out"
+    LAST_SEQ=$(grep -o 'change feed up to seq [0-9]*' "$DIR/generate.out" | awk '{print $NF}')
+    DOMAINS=$(wc -l <"$DIR/domains.txt")
+    # The keys: a uniform sample of the filed domains and as many that are not filed (the same
+    # names under another first label), shuffled.
+    shuf -n "$KEYS_PER_HALF" --random-source=<(yes "$SEED") "$DIR/domains.txt" >"$DIR/filed.txt"
+    sed 's/^/nf-/' "$DIR/filed.txt" >"$DIR/notfiled.txt"
+    cat "$DIR/filed.txt" "$DIR/notfiled.txt" | shuf --random-source=<(yes "$SEED") >"$DIR/keys.txt"
 
-  # Catch-up: a fresh agent follows the feed to its end and serves from its snapshot.
-  t=$(now_s)
-  start_beian "$DIR"
-  wait_ready 120 "$DIR/beian.log" >/dev/null
-  until awk -v a="$(metric beian_registry_sync_cursor)" -v b="$LAST_SEQ" 'BEGIN { exit !(a + 0 >= b + 0) }'; do
-    kill -0 "$BEIAN_PID" || { tail -n 30 "$DIR/beian.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  wait_ready 3600 "$DIR/beian.log" >/dev/null
-  CATCHUP_S=$(elapsed "$t")
-  echo "agent caught up with $LAST_SEQ changes and serves from its snapshot in ${CATCHUP_S}s"
+    # Catch-up: a fresh agent follows the feed to its end and serves from its snapshot.
+    t=$(now_s)
+    start_beian "$DIR"
+    wait_ready 120 "$DIR/beian.log" >/dev/null
+    until awk -v a="$(metric beian_registry_sync_cursor)" -v b="$LAST_SEQ" 'BEGIN { exit !(a + 0 >= b + 0) }'; do
+      kill -0 "$BEIAN_PID" || { tail -n 30 "$DIR/beian.log" >&2; exit 1; }
+      sleep 0.5
+    done
+    wait_ready 3600 "$DIR/beian.log" >/dev/null
+    CATCHUP_S=$(elapsed "$t")
+    echo "agent caught up with $LAST_SEQ changes and serves from its snapshot in ${CATCHUP_S}s"
+    stop_beian
+    echo "$GEN_S $CATCHUP_S $LAST_SEQ" >"$DIR/prepared"
+    if [[ ${BENCH_PREPARE_ONLY:-0} == 1 ]]; then
+      echo "prepared $DIR"
+      continue
+    fi
+  fi
 
   # Restart to serving: SIGTERM, start, until /readyz is 200 (snapshot mapped and checked).
   stop_beian
@@ -302,8 +320,9 @@ for N in "${SIZES[@]}"; do
   kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
   NGINX_PID=""
   stop_beian
-  [[ ${BENCH_KEEP:-0} == 1 ]] || rm -rf "$DIR"
+  [[ ${BENCH_KEEP:-0} == 1 || -n ${BENCH_DATA:-} ]] || rm -rf "$DIR"
 done
+[[ ${BENCH_PREPARE_ONLY:-0} == 1 ]] && exit 0
 
 # --- the report -------------------------------------------------------------------------------
 SECTION=$TMP/section.md
