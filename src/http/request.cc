@@ -56,12 +56,25 @@ bool Request::ParseTarget() {
   const boost::urls::url_view& u = *parsed;
   path = std::string(u.encoded_path());
   segments.clear();
-  for (auto seg : u.segments()) segments.push_back(seg);
+  // Without escapes the encoded text is the decoded text: no decoding pass (the usual case).
+  if (path.find('%') == std::string::npos) {
+    for (auto seg : u.encoded_segments()) segments.emplace_back(seg.data(), seg.size());
+  } else {
+    for (auto seg : u.segments()) segments.push_back(seg);
+  }
   // "/a/" has a trailing empty segment; routes are matched without it.
   if (!segments.empty() && segments.back().empty()) segments.pop_back();
   query.clear();
   if (u.has_query()) {
-    for (auto p : u.params()) query.emplace_back(p.key, p.value);
+    std::string_view encoded_query = u.encoded_query();
+    if (encoded_query.find_first_of("%+") == std::string_view::npos) {
+      for (auto p : u.encoded_params()) {
+        query.emplace_back(std::string(p.key.data(), p.key.size()),
+                           std::string(p.value.data(), p.value.size()));
+      }
+    } else {
+      for (auto p : u.params()) query.emplace_back(p.key, p.value);
+    }
   }
   return true;
 }

@@ -188,6 +188,14 @@ void Router::Add(std::string_view method, std::string_view pattern, Handler hand
     p = patterns_.back().get();
     p->text = std::string(pattern);
     p->segments = std::move(segments);
+    bool literal = std::none_of(p->segments.begin(), p->segments.end(),
+                                [](const Pattern::Segment& seg) { return seg.is_param; });
+    if (literal) {
+      std::string path;
+      for (const Pattern::Segment& seg : p->segments) path += "/" + seg.literal;
+      if (path.empty()) path = "/";
+      literal_patterns_.emplace(std::move(path), p);  // the first of equal paths, as in Match
+    }
   }
   if (p->Find(method) != nullptr) {
     throw std::invalid_argument("route registered twice: " + std::string(method) + " " +
@@ -222,6 +230,16 @@ void Router::SetFallback(Handler handler) {
 
 const Router::Pattern* Router::Match(
     const Request& request, std::vector<std::pair<std::string_view, std::string>>* params) const {
+  // A pattern without parameters that equals the whole path is the most specific match there
+  // is. Only a path without percent-escapes can be compared undecoded.
+  std::string_view path = request.path;
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  if (!path.empty() && path.find('%') == std::string_view::npos) {
+    if (auto it = literal_patterns_.find(path); it != literal_patterns_.end()) {
+      params->clear();
+      return it->second;
+    }
+  }
   const Pattern* best = nullptr;
   for (const auto& p : patterns_) {
     if (p->segments.size() != request.segments.size()) continue;

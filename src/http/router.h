@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.h"
@@ -136,6 +137,13 @@ class Router {
   std::vector<PublicAuthority> public_authorities_;
   Metrics metrics_;
   std::vector<std::unique_ptr<Pattern>> patterns_;
+  // Patterns without parameters by their path ("/api/v1/x"): most requests are matched with one
+  // hash look-up instead of a walk over every pattern.
+  struct PathHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, const Pattern*, PathHash, std::equal_to<>> literal_patterns_;
   Authenticator authenticator_;
   Handler fallback_;
   uint64_t max_body_limit_ = 0;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/url/parse.hpp>
 #include <optional>
 #include <stdexcept>
 
@@ -88,6 +89,41 @@ TEST(RouterTest, QueryParameters) {
   EXPECT_EQ(r.Query("x"), "1");
   EXPECT_EQ(r.Query("empty"), "");
   EXPECT_FALSE(r.Query("nope").has_value());
+}
+
+// Targets without escapes skip the decoding pass: the result must equal the decoded one.
+TEST(RouterTest, PlainAndEscapedTargetsParseAlike) {
+  Request plain = Make("GET", "/api/v1/public/filings/?domain=example.cn&flag&b=");
+  EXPECT_EQ(plain.path, "/api/v1/public/filings/");
+  EXPECT_EQ(plain.segments, (std::vector<std::string>{"api", "v1", "public", "filings"}));
+  EXPECT_EQ(plain.query, (std::vector<std::pair<std::string, std::string>>{
+                             {"domain", "example.cn"}, {"flag", ""}, {"b", ""}}));
+  Request escaped = Make("GET", "/api/v1/public/fil%69ngs?dom%61in=example.cn&flag&b=");
+  EXPECT_EQ(escaped.segments, plain.segments);
+  EXPECT_EQ(escaped.query, plain.query);
+  // A '+' in the query goes through the decoding view, as before the fast path.
+  Request plus = Make("GET", "/p?q=a+b");
+  Request plus_decoded;
+  plus_decoded.target = "/p?q=a+b";
+  auto parsed = boost::urls::parse_origin_form(plus_decoded.target);
+  ASSERT_TRUE(parsed.has_value());
+  std::string expected;
+  for (auto p : parsed->params()) expected = p.value;
+  EXPECT_EQ(plus.Query("q"), expected);
+}
+
+TEST(RouterTest, LiteralRoutesWinOverParametersAndMatchWithTrailingSlash) {
+  Router router;
+  router.Add("GET", "/things/{id}", Echo("param"));
+  router.Add("GET", "/things/new", Echo("literal"));
+  Request literal = Make("GET", "/things/new/");
+  EXPECT_EQ(router.Handle(literal).body, "literal");
+  Request escaped = Make("GET", "/things/n%65w");
+  EXPECT_EQ(router.Handle(escaped).body, "literal");
+  Request param = Make("GET", "/things/7");
+  EXPECT_EQ(router.Handle(param).body, "param id=7");
+  Request root = Make("GET", "/");
+  EXPECT_EQ(router.Handle(root).status, 404u);
 }
 
 TEST(RouterTest, NotFoundAndMethodNotAllowed) {
