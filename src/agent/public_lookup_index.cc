@@ -318,6 +318,21 @@ PublicLookupIndex::Lookup PublicLookupIndex::AppendAnswer(
     std::string& out, std::string_view query, const domain::NormalizedDomain& key) const {
   std::shared_lock lock(mu_);
   if (!serving_) return Lookup::kNotServing;
+  // The snapshot's bytes (an answer, its website) are read under the bus-error guard: a file
+  // truncated under the mapping makes this look-up read the copy, and the snapshot is rebuilt.
+  const size_t start = out.size();
+  Lookup r = Lookup::kNotServing;
+  if (!snap_->Guarded([&] { r = AppendAnswerLocked(out, query, key); })) {
+    out.resize(start);
+    wake_ = true;
+    wake_cv_.notify_one();
+    return Lookup::kNotServing;
+  }
+  return r;
+}
+
+PublicLookupIndex::Lookup PublicLookupIndex::AppendAnswerLocked(
+    std::string& out, std::string_view query, const domain::NormalizedDomain& key) const {
   int64_t seq = 0;
   std::string_view website;
   std::string_view answer;
@@ -354,6 +369,8 @@ PublicLookupIndex::Lookup PublicLookupIndex::AppendAnswer(
   if (!filed && key.unicode.empty()) return Lookup::kNeedFullKey;
   AppendQueryHead(out, query);
   if (filed) {
+    // Room first: a fault while copying from the mapping then leaves `out` whole.
+    out.reserve(out.size() + answer.size());
     out += answer;
   } else {
     AppendKeyFields(out, key);
@@ -508,6 +525,8 @@ void PublicLookupIndex::CheckFile() {
     id = file_id_;
   }
   if (!snap || snap->corrupt()) return;
+  // The mapped file itself (whatever its path names now): shorter would fault the mapping.
+  if (!snap->FileIntact()) return;
   struct stat st {};
   if (::stat(snapshot_path().c_str(), &st) != 0) {
     // Removed: the mapping still answers, but a restart would have nothing; write it again.
@@ -564,7 +583,10 @@ void PublicLookupIndex::Loop() {
           counted = snap_.get();
           ++damaged_;
           core::Log(core::LogLevel::kWarn, "public_snapshot_damaged",
-                    {{"path", snapshot_path().string()}, {"seq", snap_->seq()}});
+                    {{"path", snapshot_path().string()},
+                     {"seq", snap_->seq()},
+                     {"why", snap_->faulted() ? "the file shrank under the mapping (bus error)"
+                                              : "a checksum or size does not match"}});
         }
         reason_ = "the snapshot is damaged: rebuilding";
         UpdateServingLocked();

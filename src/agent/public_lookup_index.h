@@ -129,6 +129,9 @@ class PublicLookupIndex {
     std::string answer;  // RenderFiledAnswer
   };
 
+  // AppendAnswer under mu_ (shared) and the snapshot's bus-error guard.
+  Lookup AppendAnswerLocked(std::string& out, std::string_view query,
+                            const domain::NormalizedDomain& key) const;
   void Loop();
   void CheckFile();
   void ResetOverlayLocked(int64_t base, const std::string& reason);

@@ -1,8 +1,9 @@
 // Tests of the public look-up index on both backends: answers byte for byte what the copy
 // answers, the overlay over the snapshot (a cancellation, a domain moved, a website that drops
 // a domain) before any rebuild, answers that never go backwards while changes and rebuilds run,
-// a restart serving from the snapshot + journal at once, a gap or a damaged file → look-ups from
-// the copy until rebuilt, never from the damaged file. Also the rate limit (pure).
+// a restart serving from the snapshot + journal at once, a gap or a damaged file (a flipped byte,
+// a file cut before the start or under the live mapping) → look-ups from the copy until rebuilt,
+// never from the damaged file. Also the rate limit (pure).
 #include "agent/public_lookup_index.h"
 
 #include <gtest/gtest.h>
@@ -309,6 +310,40 @@ TEST_P(PublicLookupIndexTest, ADamagedSnapshotIsRebuiltAndNeverServed) {
   EXPECT_EQ(WebsiteOf("site3.cn"), "京ICP备2026000003号-1");
   ASSERT_TRUE(index_->WaitServing(10s)) << index_->Stats().reason;
   EXPECT_EQ(WebsiteOf("site3.cn"), "京ICP备2026000003号-1");
+}
+
+// The file truncated under the live mapping (issue 11 item 4): look-ups that touch a lost page
+// fault, the guard turns that into "read the copy", the snapshot is dropped and rebuilt; no
+// answer is wrong meanwhile and the process lives. The periodic checks are made rare so that the
+// look-ups find the damage first.
+TEST_P(PublicLookupIndexTest, ASnapshotTruncatedUnderItsMappingIsNeverServedAndRebuilt) {
+  constexpr int kSites = 2000;
+  for (int i = 1; i <= kSites; ++i) {
+    feed_.Add(Record("京ICP备" + std::to_string(2026000000 + i) + "号-1",
+                     {"site" + std::to_string(i) + ".cn"}));
+  }
+  PublicLookupIndexOptions options = Options();
+  options.rebuild_after = 100'000;
+  options.check_interval = 1h;
+  StartIndex(options);
+  Sync();
+  ASSERT_TRUE(index_->Rebuild());
+  ASSERT_TRUE(index_->Stats().serving);
+  const int64_t rebuilds = index_->Stats().rebuilds;
+  const fs::path file = index_->snapshot_path();
+  fs::resize_file(file, fs::file_size(file) / 2);
+  // Every answer equals the copy's (Answer checks), from the snapshot or, past the fault, the copy.
+  for (int i = kSites; i >= 1; --i) Answer("site" + std::to_string(i) + ".cn");
+  for (int i = 0; i < 1000 && index_->Stats().rebuilds == rebuilds; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(index_->WaitServing(10s)) << index_->Stats().reason;
+  EXPECT_EQ(index_->Stats().damaged, 1);
+  EXPECT_GT(index_->Stats().rebuilds, rebuilds);
+  for (int i = 1; i <= kSites; i += 7) {
+    EXPECT_EQ(WebsiteOf("site" + std::to_string(i) + ".cn"),
+              "京ICP备" + std::to_string(2026000000 + i) + "号-1");
+  }
 }
 
 TEST_P(PublicLookupIndexTest, ACatchUpPastTheOverlayLimitReadsTheCopyThenRebuilds) {

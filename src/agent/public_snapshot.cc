@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <mutex>
 
 #include "core/xxhash64.h"
 
@@ -82,7 +83,41 @@ Status WriteAll(int fd, const void* data, size_t size, uint64_t offset,
   return core::Ok();
 }
 
+// The SIGBUS disposition before ours: what a fault outside an armed snapshot read gets.
+struct sigaction g_previous_bus_action {};
+
+void OnBusError(int sig, siginfo_t* info, void* /*context*/) {
+  snapshot_guard::Armed* a = snapshot_guard::armed.load(std::memory_order_relaxed);
+  const auto* at = static_cast<const unsigned char*>(info->si_addr);
+  // si_code > 0: raised by the kernel for this thread's access (≤ 0: sent by a process).
+  if (a != nullptr && info->si_code > 0 && at >= a->begin && at < a->end) {
+    siglongjmp(a->jump, 1);
+  }
+  // Not a guarded read of a snapshot: the earlier disposition takes over for good.
+  ::sigaction(SIGBUS, &g_previous_bus_action, nullptr);
+  // A fault runs its instruction again on return and faults under that disposition; a signal
+  // sent by a process is raised again (SA_NODEFER: delivered at once).
+  if (info->si_code <= 0) ::raise(sig);
+}
+
 }  // namespace
+
+namespace snapshot_guard {
+
+void Install() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction action {};
+    action.sa_sigaction = OnBusError;
+    sigemptyset(&action.sa_mask);
+    // SA_NODEFER: SIGBUS stays unblocked in the handler, so the jump out of it (sigsetjmp
+    // without the mask) leaves the thread's signal mask as it was.
+    action.sa_flags = SA_SIGINFO | SA_NODEFER;
+    ::sigaction(SIGBUS, &action, &g_previous_bus_action);
+  });
+}
+
+}  // namespace snapshot_guard
 
 std::string RenderFiledAnswer(const domain::NormalizedDomain& key,
                               const store::PublicFilingRow& row) {
@@ -200,6 +235,9 @@ Status PublicSnapshotBuilder::Add(std::string_view domain, int64_t seq, std::str
   if (domain.size() > 0xFFFF || website_sn.size() > 0xFFFF || answer_tail.size() > 0xFFFFFFFFu) {
     return Error(ErrorCode::kInternal, "a public filing too large for the snapshot");
   }
+  if (answer_tail.empty() || answer_tail.back() != '}') {
+    return Error(ErrorCode::kInternal, "an answer that does not end its JSON object");
+  }
   const uint64_t hash = SnapshotKeyHash(domain);
   const uint64_t mask = slots_ - 1;
   uint64_t i = hash & mask;
@@ -306,6 +344,7 @@ Status PublicSnapshotBuilder::Finish(int64_t created_ms) {
 // --- reader -------------------------------------------------------------------------------------
 
 Result<std::shared_ptr<PublicSnapshot>> PublicSnapshot::Open(const std::filesystem::path& path) {
+  snapshot_guard::Install();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return Error(ErrorCode::kNotFound, "no public snapshot " + path.string());
@@ -322,14 +361,19 @@ Result<std::shared_ptr<PublicSnapshot>> PublicSnapshot::Open(const std::filesyst
     return Damaged(path, "shorter than its header");
   }
   void* m = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
-  ::close(fd);
-  if (m == MAP_FAILED) return IoError("cannot map", path);
+  if (m == MAP_FAILED) {
+    ::close(fd);
+    return IoError("cannot map", path);
+  }
   std::shared_ptr<PublicSnapshot> s(new PublicSnapshot());
   s->path_ = path;
+  s->fd_ = fd;
   s->map_ = static_cast<const unsigned char*>(m);
   s->map_size_ = size;
+  // The file may shrink while it is read here too.
+  const auto shrank = [&] { return Damaged(path, "it shrank while it was opened"); };
   Header h;
-  std::memcpy(&h, s->map_, sizeof h);
+  if (!s->Guarded([&] { std::memcpy(&h, s->map_, sizeof h); })) return shrank();
   if (std::memcmp(h.magic, kMagic, 8) != 0) return Damaged(path, "not a public snapshot");
   if (h.version != kVersion) return Damaged(path, "version " + std::to_string(h.version));
   if (h.header_hash != core::Xxh64(&h, offsetof(Header, header_hash))) {
@@ -347,7 +391,11 @@ Result<std::shared_ptr<PublicSnapshot>> PublicSnapshot::Open(const std::filesyst
                              std::to_string(h.chunk_table_offset + h.chunks * 8) + " (truncated?)");
   }
   s->chunk_table_ = s->map_ + h.chunk_table_offset;
-  if (core::Xxh64(s->chunk_table_, h.chunks * 8) != h.chunk_table_hash) {
+  uint64_t table_hash = 0;
+  if (!s->Guarded([&] { table_hash = core::Xxh64(s->chunk_table_, h.chunks * 8); })) {
+    return shrank();
+  }
+  if (table_hash != h.chunk_table_hash) {
     return Damaged(path, "the chunk table's checksum does not match");
   }
   s->body_ = s->map_ + kBodyOffset;
@@ -368,6 +416,14 @@ Result<std::shared_ptr<PublicSnapshot>> PublicSnapshot::Open(const std::filesyst
 
 PublicSnapshot::~PublicSnapshot() {
   if (map_) ::munmap(const_cast<unsigned char*>(map_), map_size_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool PublicSnapshot::FileIntact() const {
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && static_cast<uint64_t>(st.st_size) == map_size_) return true;
+  MarkDamaged();
+  return false;
 }
 
 bool PublicSnapshot::VerifyChunk(uint64_t c) const {
@@ -391,6 +447,11 @@ bool PublicSnapshot::Verified(uint64_t offset, uint64_t size) const {
 }
 
 bool PublicSnapshot::VerifyAll(bool again) const {
+  bool ok = false;
+  return Guarded([&] { ok = VerifyAllUnguarded(again); }) && ok;
+}
+
+bool PublicSnapshot::VerifyAllUnguarded(bool again) const {
   for (uint64_t c = 0; c < chunks_; ++c) {
     if (corrupt()) return false;
     const uint8_t st = state_[c].load(std::memory_order_acquire);
@@ -404,6 +465,13 @@ bool PublicSnapshot::VerifyAll(bool again) const {
 PublicSnapshot::Found PublicSnapshot::Find(std::string_view domain, uint64_t hash,
                                            Entry* out) const {
   if (corrupt()) return Found::kCorrupt;
+  Found found = Found::kCorrupt;
+  if (!Guarded([&] { found = FindUnguarded(domain, hash, out); })) return Found::kCorrupt;
+  return found;
+}
+
+PublicSnapshot::Found PublicSnapshot::FindUnguarded(std::string_view domain, uint64_t hash,
+                                                    Entry* out) const {
   const uint64_t mask = slots_ - 1;
   uint64_t i = hash & mask;
   for (uint64_t probes = 0; probes < slots_; ++probes, i = (i + 1) & mask) {
@@ -430,6 +498,13 @@ PublicSnapshot::Found PublicSnapshot::Find(std::string_view domain, uint64_t has
     if (!Verified(rec, len)) return Found::kCorrupt;
     const auto* chars = reinterpret_cast<const char*>(r + kRecordHead);
     if (std::string_view(chars, klen) != domain) continue;
+    // Every answer ends its JSON object. A file cut inside a page after this record's chunk was
+    // verified reads as zeros past the cut without faulting (only whole lost pages fault): such
+    // a record ends in a zero, and the snapshot is damaged.
+    if (tlen == 0 || chars[klen + slen + tlen - 1] != '}') {
+      MarkDamaged();
+      return Found::kCorrupt;
+    }
     std::memcpy(&out->seq, r + 8, 8);
     out->website_sn = std::string_view(chars + klen, slen);
     out->answer_tail = std::string_view(chars + klen + slen, tlen);

@@ -25,9 +25,26 @@
 // reads it (256 KiB, tens of µs), and VerifyAll() (a background pass) checks the rest. A chunk
 // that does not match marks the whole snapshot corrupt: from then on every Find answers kCorrupt
 // and the owner (PublicLookupIndex) stops using it and rebuilds — a damaged byte is never served.
+//
+// A file truncated UNDER a live mapping (by hand, a full disk's repair, a bad copy) turns the next
+// read of a page past its new end into SIGBUS, which would kill the server. So every read of the
+// mapping runs inside PublicSnapshot::Guarded: it arms a thread-local jump buffer
+// (sigsetjmp(…, 0): registers only, no system call — a few ns, bench/public_snapshot_bench.cc)
+// and the process's SIGBUS handler, installed by the first Open, jumps back to it when the
+// fault's address lies inside the armed mapping: the read reports the snapshot damaged
+// (kCorrupt) instead, and the owner falls back to the copy and rebuilds. Any other SIGBUS — an
+// address outside the armed mapping, an unarmed thread, kill -BUS — gets the disposition that
+// was there before (by default the process dies with a core dump). Only whole pages past the
+// new end fault: the rest of the page the cut falls in reads as zeros. A record there no longer
+// ends its answer with '}' and is refused (kCorrupt) too; a slot there reads as empty (a miss)
+// until a fault or the owner's periodic fstat of the mapped file (FileIntact, every check
+// interval) marks the snapshot damaged — that one page for that long is the residual window.
 #pragma once
 
+#include <signal.h>
+
 #include <atomic>
+#include <csetjmp>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -56,6 +73,20 @@ void AppendJsonString(std::string& out, std::string_view s);
 // The hash of a key in the table (never 0: 0 marks an empty slot).
 uint64_t SnapshotKeyHash(std::string_view domain);
 
+// The bus-error guard's state (see the top of this file and PublicSnapshot::Guarded).
+namespace snapshot_guard {
+struct Armed {
+  sigjmp_buf jump;
+  const unsigned char* begin = nullptr;  // the armed mapping
+  const unsigned char* end = nullptr;
+  Armed* outer = nullptr;  // the guard this one is nested in, if any
+};
+// The innermost armed guard of this thread (read by the SIGBUS handler).
+inline thread_local std::atomic<Armed*> armed{nullptr};
+// Installs the SIGBUS handler once per process (PublicSnapshot::Open calls it).
+void Install();
+}  // namespace snapshot_guard
+
 class PublicSnapshotBuilder {
  public:
   // Creates `path` (truncating it) for up to `capacity` entries.
@@ -66,7 +97,8 @@ class PublicSnapshotBuilder {
   PublicSnapshotBuilder& operator=(const PublicSnapshotBuilder&) = delete;
 
   // kLimitExceeded when more than `capacity` entries are added (build again with more);
-  // kConflict for a key added twice.
+  // kConflict for a key added twice. `answer_tail` ends with '}' (RenderFiledAnswer): a look-up
+  // checks that last byte (see Find).
   core::Status Add(std::string_view domain, int64_t seq, std::string_view website_sn,
                    std::string_view answer_tail);
   // Writes the chunk table and the header and fsyncs the file. Call once.
@@ -104,15 +136,47 @@ class PublicSnapshot {
     std::string_view answer_tail;  // valid while the snapshot lives
   };
   enum class Found { kFiled, kAbsent, kCorrupt };
-  // `hash` is SnapshotKeyHash(domain). Thread-safe.
+  // `hash` is SnapshotKeyHash(domain). Thread-safe; guarded (a fault answers kCorrupt). The
+  // entry's views point into the mapping: read them only inside Guarded.
   Found Find(std::string_view domain, uint64_t hash, Entry* out) const;
+
+  // Runs `read`, which reads this snapshot's mapping, with the bus-error guard armed. Returns
+  // false — and the snapshot is from then on damaged (corrupt(), faulted()) — when the file
+  // shrank under the mapping and a read faulted; `read` was then cut short where it faulted, so
+  // it must not own objects with destructors (nor leave shared state half-changed: e.g. reserve
+  // a string's room before copying into it). Guards nest.
+  template <class Read>
+  bool Guarded(Read&& read) const {
+    snapshot_guard::Armed a;
+    a.begin = map_;
+    a.end = map_ + map_size_;
+    a.outer = snapshot_guard::armed.load(std::memory_order_relaxed);
+    if (sigsetjmp(a.jump, 0) != 0) {
+      // Back from the handler: the fault is this mapping's.
+      snapshot_guard::armed.store(a.outer, std::memory_order_relaxed);
+      MarkFaulted();
+      return false;
+    }
+    snapshot_guard::armed.store(&a, std::memory_order_relaxed);
+    // The compiler keeps the mapping's reads between arming and disarming.
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    read();
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    snapshot_guard::armed.store(a.outer, std::memory_order_relaxed);
+    return true;
+  }
 
   // Verifies every chunk (those already verified again too when `again`); false when one does
   // not match (the snapshot is then corrupt()).
   bool VerifyAll(bool again = false) const;
   bool corrupt() const { return corrupt_.load(std::memory_order_relaxed); }
+  // Whether a read faulted (the file shrank under the mapping).
+  bool faulted() const { return faulted_.load(std::memory_order_relaxed); }
   // Marks the snapshot unusable (its file changed size under the mapping).
   void MarkDamaged() const { corrupt_.store(true, std::memory_order_relaxed); }
+  // False — and the snapshot is marked damaged — when the mapped file (the one opened, even if
+  // another file was renamed over its path since) is no longer the size mapped: one fstat.
+  bool FileIntact() const;
 
   int64_t seq() const { return seq_; }
   uint64_t count() const { return count_; }
@@ -121,11 +185,18 @@ class PublicSnapshot {
 
  private:
   PublicSnapshot() = default;
+  Found FindUnguarded(std::string_view domain, uint64_t hash, Entry* out) const;
+  bool VerifyAllUnguarded(bool again) const;
   // Verifies the chunks covering body bytes [offset, offset + size) not yet verified.
   bool Verified(uint64_t offset, uint64_t size) const;
   bool VerifyChunk(uint64_t chunk) const;
+  void MarkFaulted() const {
+    faulted_.store(true, std::memory_order_relaxed);
+    corrupt_.store(true, std::memory_order_relaxed);
+  }
 
   std::filesystem::path path_;
+  int fd_ = -1;  // kept open for FileIntact
   const unsigned char* map_ = nullptr;
   size_t map_size_ = 0;
   const unsigned char* body_ = nullptr;
@@ -141,6 +212,7 @@ class PublicSnapshot {
   // Per chunk: 0 not yet verified, 1 verified, 2 does not match.
   std::unique_ptr<std::atomic<uint8_t>[]> state_;
   mutable std::atomic<bool> corrupt_{false};
+  mutable std::atomic<bool> faulted_{false};
 };
 
 }  // namespace beian::agent

@@ -1,15 +1,22 @@
 // Tests of the public look-up snapshot file (pure, no database): every key found with its answer
 // and nothing else, misses, the JSON escapes of boost::json, and damage — a truncated file, a
-// flipped bit in the header, the chunk table or the body — detected and never answered from.
+// flipped bit in the header, the chunk table or the body — detected and never answered from;
+// a file truncated under a live mapping caught by the bus-error guard (no crash), while any
+// other SIGBUS still kills the process.
 #include "agent/public_snapshot.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 namespace beian::agent {
@@ -165,6 +172,141 @@ TEST_F(PublicSnapshotTest, AFlippedBitInTheBodyIsNeverServed) {
   PublicSnapshot::Entry e;
   EXPECT_EQ((*again)->Find(Domain(0), SnapshotKeyHash(Domain(0)), &e),
             PublicSnapshot::Found::kCorrupt);
+}
+
+// A file truncated under a live mapping: the reads of lost pages raise SIGBUS, which the guard
+// turns into kCorrupt — no crash, nothing served from it afterwards.
+TEST_F(PublicSnapshotTest, ATruncationUnderALiveMappingIsCaughtNotACrash) {
+  constexpr int kN = 30'000;
+  Build(kN);
+  auto s = PublicSnapshot::Open(path_);
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE((*s)->VerifyAll());  // every chunk verified: the probes read the pages directly
+  ASSERT_TRUE((*s)->FileIntact());
+  // Half the file goes: most records (written in key order) are past the new end.
+  fs::resize_file(path_, fs::file_size(path_) / 2);
+  // The first keys' records are still there and answer whole (read under the guard).
+  for (int i = 0; i < 100; ++i) {
+    PublicSnapshot::Entry e;
+    const std::string d = Domain(i);
+    ASSERT_EQ((*s)->Find(d, SnapshotKeyHash(d), &e), PublicSnapshot::Found::kFiled) << d;
+    std::string tail;
+    ASSERT_TRUE((*s)->Guarded([&] { tail.assign(e.answer_tail); }));
+    ASSERT_EQ(tail, Tail(i));
+  }
+  EXPECT_FALSE((*s)->faulted());
+  // The last key's record is on a lost page: the probe faults, and answers kCorrupt.
+  PublicSnapshot::Entry e;
+  const std::string last = Domain(kN - 1);
+  EXPECT_EQ((*s)->Find(last, SnapshotKeyHash(last), &e), PublicSnapshot::Found::kCorrupt);
+  EXPECT_TRUE((*s)->faulted());
+  EXPECT_TRUE((*s)->corrupt());
+  // From then on nothing is answered from it, not even what is still whole.
+  for (int i = 0; i < kN; i += 97) {
+    const std::string d = Domain(i);
+    ASSERT_EQ((*s)->Find(d, SnapshotKeyHash(d), &e), PublicSnapshot::Found::kCorrupt) << d;
+  }
+  EXPECT_FALSE((*s)->FileIntact());
+  EXPECT_FALSE((*s)->VerifyAll(/*again=*/true));
+  // The thread is disarmed after a fault: a later guarded read is unaffected.
+  EXPECT_TRUE((*s)->Guarded([] {}));
+}
+
+// Cut inside a page: the rest of that page reads as zeros without faulting; a record cut there
+// is refused (its answer no longer ends with '}'), and the owner's fstat check sees the size.
+TEST_F(PublicSnapshotTest, ACutInsideAPageIsRefusedNotServedAsZeros) {
+  constexpr int kN = 3'000;
+  Build(kN);
+  std::string bytes;
+  {
+    std::ifstream in(path_, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // A record in the second half that lies within one page, cut 5 bytes before its end.
+  int chosen = -1;
+  uint64_t cut = 0;
+  for (int i = kN / 2; i < kN && chosen < 0; ++i) {
+    const size_t at = bytes.find(Tail(i));
+    ASSERT_NE(at, std::string::npos);
+    const uint64_t end = at + Tail(i).size();
+    if (at / 4096 == end / 4096 && (end - 5) % 4096 != 0) {
+      chosen = i;
+      cut = end - 5;
+    }
+  }
+  ASSERT_GE(chosen, 0);
+  auto s = PublicSnapshot::Open(path_);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE((*s)->VerifyAll());
+  fs::resize_file(path_, cut);
+  PublicSnapshot::Entry e;
+  const std::string d = Domain(chosen);
+  EXPECT_EQ((*s)->Find(d, SnapshotKeyHash(d), &e), PublicSnapshot::Found::kCorrupt);
+  EXPECT_TRUE((*s)->corrupt());
+  EXPECT_FALSE((*s)->FileIntact());
+}
+
+TEST_F(PublicSnapshotTest, AFaultInANestedGuardReturnsToTheInnerOneAndTheOuterStaysArmed) {
+  constexpr int kN = 30'000;
+  Build(kN);
+  auto s = PublicSnapshot::Open(path_);
+  ASSERT_TRUE(s);
+  // The record written last lies at the end of the file.
+  PublicSnapshot::Entry e;
+  const std::string d = Domain(kN - 1);
+  ASSERT_EQ((*s)->Find(d, SnapshotKeyHash(d), &e), PublicSnapshot::Found::kFiled);
+  fs::resize_file(path_, 8192);
+  std::string copied;
+  bool inner = true;
+  bool after_inner = false;
+  const bool outer = (*s)->Guarded([&] {
+    inner = (*s)->Guarded([&] { copied.assign(e.answer_tail); });
+    after_inner = true;
+  });
+  EXPECT_FALSE(inner);
+  EXPECT_TRUE(after_inner) << "the fault returned to the inner guard";
+  EXPECT_TRUE(outer);
+  EXPECT_TRUE((*s)->faulted());
+  EXPECT_EQ((*s)->Find(d, SnapshotKeyHash(d), &e), PublicSnapshot::Found::kCorrupt);
+}
+
+// Any SIGBUS that is not a guarded read of a snapshot keeps its earlier disposition (the
+// default: the process dies) — a fault on another mapping, one outside the armed mapping while
+// a guard is armed, and SIGBUS sent by a process.
+TEST_F(PublicSnapshotTest, AnyOtherBusErrorKeepsItsDefaultAction) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  Build(100);
+  auto s = PublicSnapshot::Open(path_);  // installs the handler
+  ASSERT_TRUE(s);
+  const fs::path other = dir_ / "other.bin";
+  // A read of page 2 of a file cut to nothing, mapped outside any snapshot.
+  const auto fault_elsewhere = [&other] {
+    std::ofstream(other, std::ios::binary) << std::string(8192, 'x');
+    const int fd = ::open(other.c_str(), O_RDONLY);
+    void* m = ::mmap(nullptr, 8192, PROT_READ, MAP_SHARED, fd, 0);
+    fs::resize_file(other, 0);
+    return static_cast<int>(static_cast<volatile const unsigned char*>(m)[4096]);
+  };
+  EXPECT_DEATH(
+      {
+        (void)PublicSnapshot::Open(path_);
+        fault_elsewhere();
+      },
+      "");
+  EXPECT_DEATH(
+      {
+        auto again = PublicSnapshot::Open(path_);
+        (void)(*again)->Guarded([&] { fault_elsewhere(); });
+      },
+      "");
+  EXPECT_DEATH(
+      {
+        (void)PublicSnapshot::Open(path_);
+        ::raise(SIGBUS);
+      },
+      "");
+  // This process: still guarded and alive.
+  EXPECT_TRUE((*s)->Guarded([] {}));
 }
 
 TEST(PublicSnapshotJson, HeadAndTailAreWhatBoostJsonSerializes) {
