@@ -12,7 +12,8 @@
 # Settings (environment): BENCH_SCALE (1m: N = 10 k and 1 M; 10m: also 10 M; 10k: only 10 k),
 # BENCH_SIZES (an explicit list of N, overrides the scale), BENCH_ROUNDS (3), BENCH_DURATION (5s),
 # BENCH_LOOKUP_CONNECTIONS (64), BENCH_BATCH_CONNECTIONS (4), BENCH_KEYS_PER_HALF (250000),
-# BENCH_SEED (11), BENCH_BEIAN_BIN (a prebuilt binary: skips the build), BENCH_OUT (docs/bench.md),
+# BENCH_SEED (11), BENCH_BEIAN_BIN (a prebuilt binary: skips the build), BENCH_BEIAN_THREADS (1, for
+# single look-ups), BENCH_BATCH_THREADS (2, for the batch form), BENCH_OUT (docs/bench.md),
 # BENCH_SVG (docs/bench-lookup.svg), BENCH_KEEP (1: keep the data directories),
 # BENCH_DATA (a directory that keeps each N's prepared registry and agent: a later run with the same
 # BENCH_DATA skips generation and catch-up and reports the times measured when they were prepared),
@@ -38,7 +39,10 @@ KEYS_PER_HALF=${BENCH_KEYS_PER_HALF:-250000}
 SEED=${BENCH_SEED:-11}
 OUT=${BENCH_OUT:-$ROOT/docs/bench.md}
 SVG=${BENCH_SVG:-$ROOT/docs/bench-lookup.svg}
-BEIAN_THREADS=2
+# Single look-ups: beian with one thread against nginx's one worker (one core each, wrk on the
+# other); the batch form: beian with two threads (a batch request costs wrk almost nothing).
+BEIAN_THREADS=${BENCH_BEIAN_THREADS:-1}
+BATCH_THREADS=${BENCH_BATCH_THREADS:-2}
 
 scripts/install-deps.sh test
 if ! command -v gnuplot >/dev/null 2>&1; then
@@ -118,7 +122,7 @@ metric() {  # name → value of the agent's gauge (or empty)
 
 start_beian() {  # data dir
   "$BEIAN_BIN" serve --no-demo --data-dir "$1" --agent-listen "127.0.0.1:$AGENT_PORT" \
-    --authority-listen "127.0.0.1:$AUTH_PORT" --threads "$BEIAN_THREADS" \
+    --authority-listen "127.0.0.1:$AUTH_PORT" --threads "${THREADS:-$BEIAN_THREADS}" \
     >>"$1/beian.out" 2>>"$1/beian.log" &
   BEIAN_PID=$!
 }
@@ -303,6 +307,12 @@ for N in "${SIZES[@]}"; do
   done
 
   # The batch form: 1,000 domains a request.
+  if [[ $BATCH_THREADS != "$BEIAN_THREADS" ]]; then
+    stop_beian
+    THREADS=$BATCH_THREADS start_beian "$DIR"
+    wait_ready 600 "$DIR/beian.log" >/dev/null
+    wrk -t1 -c"$BATCH_CONNECTIONS" -d1s -s "$ROOT/bench/lookup_batch.lua" "$BURL" >/dev/null
+  fi
   batch=()
   for r in $(seq 1 "$ROUNDS"); do
     out=$(run_wrk "$BURL" "$ROOT/bench/lookup_batch.lua" "$BATCH_CONNECTIONS" "$BEIAN_PID")
@@ -327,10 +337,10 @@ done
 # --- the report -------------------------------------------------------------------------------
 SECTION=$TMP/section.md
 python3 - "$RESULTS" "$SIZES_TSV" "$SECTION" "$(basename "$SVG")" "$ROUNDS" "$DURATION" "$CONNECTIONS" \
-  "$BATCH_CONNECTIONS" "$KEYS_PER_HALF" "$SCALE" "$(nproc)" \
+  "$BATCH_CONNECTIONS" "$KEYS_PER_HALF" "$SCALE" "$(nproc)" "$BEIAN_THREADS" "$BATCH_THREADS" \
   "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" <<'PY'
 import sys, datetime
-res_path, sizes_path, out_path, svg, rounds, duration, conns, bconns, keys, scale, cores, commit = sys.argv[1:]
+res_path, sizes_path, out_path, svg, rounds, duration, conns, bconns, keys, scale, cores, threads, batch_threads, commit = sys.argv[1:]
 res = [l.rstrip("\n").split("\t") for l in open(res_path) if l.strip()]
 sizes = [l.rstrip("\n").split("\t") for l in open(sizes_path) if l.strip()]
 def human(n):
@@ -350,7 +360,7 @@ o.append(f"Written by `scripts/bench-lookup.sh` (`make bench`, BENCH_SCALE={scal
          "`beian admin generate-registry --filings N` at the authority (SQLite), a fresh agent catches up "
          "through the change feed and builds its snapshot, is restarted (restart to serving), then "
          f"wrk `-t1 -c{conns} -d{duration} --latency` with bench/lookup.lua on GET "
-         f"/api/v1/public/filings?domain=… against beian (`serve --threads 2`, access log on) and nginx "
+         f"/api/v1/public/filings?domain=… against beian (`serve --threads {threads}`, access log on) and nginx "
          "(1 worker, access log on, ONE canned reply of the average size of beian's answers, the same "
          f"headers), interleaved, {rounds} rounds, medians shown. Keys: {keys} filed domains drawn "
          "uniformly from the registry and as many not filed, shuffled; *uniform* draws every key "
@@ -365,6 +375,9 @@ for n in Ns:
         if not r: continue
         o.append(f"| {human(n)} | {int(S[n][1]):,} | {d} | {float(r[3]):,.0f} | {float(r[4]):,.0f} | **{r[2]}** ({r[11]}) | "
                  f"{r[5]} / {r[7]} | {r[6]} / {r[8]} | {r[9]} | {r[10]} |")
+o.append("")
+o.append(f"The batch form: wrk `-t1 -c{bconns}` with bench/lookup_batch.lua (1,000 keys a POST) against beian "
+         f"`serve --threads {batch_threads}`.")
 o.append("")
 o.append("| N filings | generator (SQLite) | agent catch-up + snapshot | restart to serving | batch, 1,000 a request | RssAnon | RssFile (the mapping) | snapshot | last build | load average |")
 o.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
