@@ -1,6 +1,8 @@
 // PublicFilingsService (see public_filings_service.h).
 #include "agent/public_filings_service.h"
 
+#include <deque>
+#include <memory>
 #include <optional>
 
 #include "agent/public_lookup_index.h"
@@ -85,6 +87,16 @@ Result<domain::NormalizedDomain> KeyOf(std::string_view domain) {
   return domain::PublicLookupKey(domain);
 }
 
+// The full key of a name whose fast key (FastLookupKeyView with a_labels) has no Unicode form
+// and is not filed: per suffix when its A-labels are all in the suffix, else the full path.
+Result<domain::NormalizedDomain> FullKeyOf(std::string_view domain) {
+  char buf[domain::kFastKeyBuffer];
+  if (auto fast = domain::FastLookupKeyView(domain, buf, /*a_labels=*/true)) {
+    if (auto key = domain::SuffixIdnKey(*fast)) return std::move(*key);
+  }
+  return domain::PublicLookupKey(domain);
+}
+
 }  // namespace
 
 Result<std::string> PublicFilingsService::LookupJson(std::string_view domain) const {
@@ -92,11 +104,20 @@ Result<std::string> PublicFilingsService::LookupJson(std::string_view domain) co
   std::string out;
   if (index_ != nullptr) {
     out.reserve(512);
-    // A plain name, or a filed IDN asked in punycode: no IDNA processing.
-    if (auto fast = domain::FastLookupKey(domain, /*a_labels=*/true)) {
-      const Lookup r = index_->AppendAnswer(out, domain, *fast);
+    // A plain name, or a filed IDN asked in punycode: no IDNA processing, no allocation.
+    char buf[domain::kFastKeyBuffer];
+    if (auto fast = domain::FastLookupKeyView(domain, buf, /*a_labels=*/true)) {
+      const std::string_view unicode = fast->a_labels ? std::string_view() : fast->ascii;
+      const Lookup r = index_->AppendAnswer(out, domain, {fast->ascii, unicode});
       if (r == Lookup::kAnswered) return out;
-      if (r == Lookup::kNotServing && !fast->unicode.empty()) return FromCopy(domain, *fast);
+      if (r == Lookup::kNeedFullKey) {
+        BEIAN_ASSIGN_OR_RETURN(domain::NormalizedDomain key, FullKeyOf(domain));
+        if (index_->AppendAnswer(out, domain, key) == Lookup::kAnswered) return out;
+        return FromCopy(domain, key);
+      }
+      if (!fast->a_labels) {
+        return FromCopy(domain, {std::string(fast->ascii), std::string(fast->ascii)});
+      }
     }
   }
   BEIAN_ASSIGN_OR_RETURN(domain::NormalizedDomain key, KeyOf(domain));
@@ -113,36 +134,62 @@ Result<std::string> PublicFilingsService::FromCopy(std::string_view query,
 }
 
 Result<std::string> PublicFilingsService::BatchJson(const std::vector<std::string>& domains) const {
+  std::vector<std::string_view> views(domains.begin(), domains.end());
+  return BatchJson(std::span<const std::string_view>(views));
+}
+
+Result<std::string> PublicFilingsService::BatchJson(
+    std::span<const std::string_view> domains) const {
   using Lookup = PublicLookupIndex::Lookup;
   if (index_ != nullptr && !domains.empty() && domains.size() <= kMaxPublicBatch) {
+    // The keys, as views into one buffer (a key is at most as long as its name): no allocation
+    // per domain for plain names and filed IDNs asked in punycode.
+    size_t room = 0;
+    for (std::string_view d : domains) room += std::min(d.size(), domain::kFastKeyBuffer);
+    std::unique_ptr<char[]> buf(new char[room]);
+    std::vector<PublicLookupIndex::BatchItem> items(domains.size());
+    std::deque<domain::NormalizedDomain> keys;  // the full keys (stable addresses)
+    std::deque<std::string> errors;             // the answers of names that are not domains
+    size_t used = 0;
+    for (size_t i = 0; i < domains.size(); ++i) {
+      const std::string_view d = domains[i];
+      PublicLookupIndex::BatchItem& item = items[i];
+      item.query = d;
+      if (auto fast = domain::FastLookupKeyView(d, buf.get() + used, /*a_labels=*/true)) {
+        used += std::min(d.size(), domain::kFastKeyBuffer);
+        item.key = {fast->ascii, fast->a_labels ? std::string_view() : fast->ascii};
+        continue;
+      }
+      auto key = KeyOf(d);
+      if (!key) {
+        errors.push_back(json::serialize(ErrorItem(d, key.error())));
+        item.answer = errors.back();
+        continue;
+      }
+      keys.push_back(std::move(*key));
+      item.key = {keys.back().ascii, keys.back().unicode};
+    }
     std::string out;
     out.reserve(domains.size() * 360 + 16);
     out += "{\"results\":[";
-    bool served = true;
-    for (size_t i = 0; i < domains.size() && served; ++i) {
-      if (i > 0) out += ',';
-      if (auto fast = domain::FastLookupKey(domains[i], /*a_labels=*/true)) {
-        const Lookup r = index_->AppendAnswer(out, domains[i], *fast);
-        if (r == Lookup::kAnswered) continue;
-        if (r == Lookup::kNotServing) {
-          served = false;
-          continue;
-        }
-      }
-      auto key = KeyOf(domains[i]);
-      if (!key) {
-        out += json::serialize(ErrorItem(domains[i], key.error()));
-        continue;
-      }
-      served = index_->AppendAnswer(out, domains[i], *key) == Lookup::kAnswered;
-    }
-    if (served) {
+    const Lookup r = index_->AppendBatch(
+        out, items, [&](std::string& o, size_t i) -> const domain::NormalizedDomain* {
+          auto key = FullKeyOf(domains[i]);
+          if (!key) {
+            o += json::serialize(ErrorItem(domains[i], key.error()));
+            return nullptr;
+          }
+          keys.push_back(std::move(*key));
+          return &keys.back();
+        });
+    if (r == Lookup::kAnswered) {
       out += "]}";
       return out;
     }
   }
   // No index, or it stopped serving: every answer from the copy.
-  BEIAN_ASSIGN_OR_RETURN(json::array results, Batch(domains));
+  std::vector<std::string> copies(domains.begin(), domains.end());
+  BEIAN_ASSIGN_OR_RETURN(json::array results, Batch(copies));
   return json::serialize(json::object{{"results", std::move(results)}});
 }
 

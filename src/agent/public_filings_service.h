@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,8 @@ class PublicFilingsService {
   // serves. The hot path of the routes.
   core::Result<std::string> LookupJson(std::string_view domain) const;
   core::Result<std::string> BatchJson(const std::vector<std::string>& domains) const;
+  // The same over views of the names.
+  core::Result<std::string> BatchJson(std::span<const std::string_view> domains) const;
 
   // REQUIRES: `index` outlives the service; set before serving.
   void SetIndex(const PublicLookupIndex* index) { index_ = index; }

@@ -316,13 +316,19 @@ void PublicLookupIndex::UpdateServingLocked() {
 
 PublicLookupIndex::Lookup PublicLookupIndex::AppendAnswer(
     std::string& out, std::string_view query, const domain::NormalizedDomain& key) const {
+  return AppendAnswer(out, query, KeyRef{key.ascii, key.unicode});
+}
+
+PublicLookupIndex::Lookup PublicLookupIndex::AppendAnswer(std::string& out, std::string_view query,
+                                                          KeyRef key) const {
+  const uint64_t hash = SnapshotKeyHash(key.ascii);
   std::shared_lock lock(mu_);
   if (!serving_) return Lookup::kNotServing;
   // The snapshot's bytes (an answer, its website) are read under the bus-error guard: a file
   // truncated under the mapping makes this look-up read the copy, and the snapshot is rebuilt.
   const size_t start = out.size();
   Lookup r = Lookup::kNotServing;
-  if (!snap_->Guarded([&] { r = AppendAnswerLocked(out, query, key); })) {
+  if (!snap_->Guarded([&] { r = AnswerLocked(out, query, key, hash); })) {
     out.resize(start);
     wake_ = true;
     wake_cv_.notify_one();
@@ -331,8 +337,8 @@ PublicLookupIndex::Lookup PublicLookupIndex::AppendAnswer(
   return r;
 }
 
-PublicLookupIndex::Lookup PublicLookupIndex::AppendAnswerLocked(
-    std::string& out, std::string_view query, const domain::NormalizedDomain& key) const {
+PublicLookupIndex::Lookup PublicLookupIndex::AnswerLocked(std::string& out, std::string_view query,
+                                                          KeyRef key, uint64_t hash) const {
   int64_t seq = 0;
   std::string_view website;
   std::string_view answer;
@@ -347,7 +353,7 @@ PublicLookupIndex::Lookup PublicLookupIndex::AppendAnswerLocked(
   }
   if (!filed) {
     PublicSnapshot::Entry e;
-    switch (snap_->Find(key.ascii, SnapshotKeyHash(key.ascii), &e)) {
+    switch (snap_->Find(key.ascii, hash, &e)) {
       case PublicSnapshot::Found::kFiled:
         filed = true;
         seq = e.seq;
@@ -373,10 +379,66 @@ PublicLookupIndex::Lookup PublicLookupIndex::AppendAnswerLocked(
     out.reserve(out.size() + answer.size());
     out += answer;
   } else {
-    AppendKeyFields(out, key);
+    AppendKeyFields(out, key.ascii, key.unicode);
     out += kNotFiledTail;
   }
   return Lookup::kAnswered;
+}
+
+PublicLookupIndex::Lookup PublicLookupIndex::AppendBatch(std::string& out,
+                                                         std::span<const BatchItem> items,
+                                                         const FullKey& full_key) const {
+  // Prefetch distances (items ahead): a slot far enough ahead to arrive in time, its record once
+  // the slot is in cache. A dozen misses in flight is what a core's fill buffers hold.
+  constexpr size_t kSlotAhead = 12;
+  constexpr size_t kRecordAhead = 6;
+  const size_t n = items.size();
+  std::vector<uint64_t> hashes(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!items[i].key.ascii.empty()) hashes[i] = SnapshotKeyHash(items[i].key.ascii);
+  }
+  std::shared_lock lock(mu_);
+  if (!serving_) return Lookup::kNotServing;
+  const PublicSnapshot& snap = *snap_;
+  // One bus-error guard for the whole batch (as AppendAnswer's for one): a fault answers the
+  // batch from the copy. `full_key` reads no mapping, so a fault never cuts it short.
+  Lookup result = Lookup::kAnswered;
+  const bool whole = snap.Guarded([&] {
+    for (size_t i = 0; i < std::min(n, kSlotAhead); ++i) {
+      if (hashes[i] != 0) snap.PrefetchSlot(hashes[i]);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kSlotAhead < n && hashes[i + kSlotAhead] != 0) {
+        snap.PrefetchSlot(hashes[i + kSlotAhead]);
+      }
+      if (i + kRecordAhead < n && hashes[i + kRecordAhead] != 0) {
+        snap.PrefetchRecord(hashes[i + kRecordAhead]);
+      }
+      if (i > 0) out += ',';
+      const BatchItem& item = items[i];
+      if (item.key.ascii.empty()) {
+        out += item.answer;
+        continue;
+      }
+      Lookup r = AnswerLocked(out, item.query, item.key, hashes[i]);
+      if (r == Lookup::kNeedFullKey) {
+        const domain::NormalizedDomain* key = full_key(out, i);
+        if (key == nullptr) continue;  // its answer (an error) is appended
+        r = AnswerLocked(out, item.query, KeyRef{key->ascii, key->unicode},
+                         SnapshotKeyHash(key->ascii));
+      }
+      if (r != Lookup::kAnswered) {
+        result = Lookup::kNotServing;
+        return;
+      }
+    }
+  });
+  if (!whole) {
+    wake_ = true;
+    wake_cv_.notify_one();
+    return Lookup::kNotServing;
+  }
+  return result;
 }
 
 void PublicLookupIndex::ApplyChanges(const std::vector<PublicWebsiteChange>& changes, int64_t from,

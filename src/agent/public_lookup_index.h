@@ -38,6 +38,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -101,6 +102,31 @@ class PublicLookupIndex {
   // Thread-safe.
   Lookup AppendAnswer(std::string& out, std::string_view query,
                       const domain::NormalizedDomain& key) const;
+  // The same with the key as views (domain::FastLookupKeyView's, no allocation): `unicode` empty
+  // when it is not known.
+  struct KeyRef {
+    std::string_view ascii;
+    std::string_view unicode;
+  };
+  Lookup AppendAnswer(std::string& out, std::string_view query, KeyRef key) const;
+
+  // The batch look-up (PublicFilingsService::BatchJson): one item per domain asked.
+  struct BatchItem {
+    std::string_view query;
+    KeyRef key;  // ascii empty: `answer` is the item's whole answer (an error)
+    std::string_view answer;
+  };
+  // Called for an item whose key has no Unicode form and that is not filed: appends the item's
+  // answer itself and returns nullptr (a name the full path refuses), or returns its full key
+  // (domain::PublicLookupKey), valid until the batch ends.
+  using FullKey = std::function<const domain::NormalizedDomain*(std::string& out, size_t i)>;
+  // Appends the answers of `items`, comma-separated and in order, under ONE lock, probing the
+  // snapshot with prefetches a few items ahead (the slot, then the record it points to), so that
+  // at millions of entries the cache and TLB misses of a thousand keys overlap instead of
+  // queueing. kNotServing: the caller answers the whole batch from the copy (what was appended
+  // is to be dropped).
+  Lookup AppendBatch(std::string& out, std::span<const BatchItem> items,
+                     const FullKey& full_key) const;
 
   // The sync applied `changes` (feed order), moving its cursor from `from` to `to`.
   void ApplyChanges(const std::vector<PublicWebsiteChange>& changes, int64_t from, int64_t to);
@@ -129,9 +155,9 @@ class PublicLookupIndex {
     std::string answer;  // RenderFiledAnswer
   };
 
-  // AppendAnswer under mu_ (shared) and the snapshot's bus-error guard.
-  Lookup AppendAnswerLocked(std::string& out, std::string_view query,
-                            const domain::NormalizedDomain& key) const;
+  // AppendAnswer's work, mu_ held shared and serving_ checked, under the snapshot's bus-error
+  // guard; `hash` is SnapshotKeyHash(ascii).
+  Lookup AnswerLocked(std::string& out, std::string_view query, KeyRef key, uint64_t hash) const;
   void Loop();
   void CheckFile();
   void ResetOverlayLocked(int64_t base, const std::string& reason);

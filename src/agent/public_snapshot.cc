@@ -187,10 +187,14 @@ void AppendQueryHead(std::string& out, std::string_view query) {
 }
 
 void AppendKeyFields(std::string& out, const domain::NormalizedDomain& key) {
+  AppendKeyFields(out, key.ascii, key.unicode);
+}
+
+void AppendKeyFields(std::string& out, std::string_view ascii, std::string_view unicode) {
   out += "\"domain\":";
-  AppendJsonString(out, key.ascii);
+  AppendJsonString(out, ascii);
   out += ",\"domain_unicode\":";
-  AppendJsonString(out, key.unicode);
+  AppendJsonString(out, unicode);
   out += ',';
 }
 
@@ -460,6 +464,18 @@ bool PublicSnapshot::VerifyAllUnguarded(bool again) const {
     if (!VerifyChunk(c)) return false;
   }
   return !corrupt();
+}
+
+void PublicSnapshot::PrefetchRecord(uint64_t hash) const {
+  const unsigned char* slot = body_ + (hash & (slots_ - 1)) * kSlotSize;
+  // The first slot only (most keys sit there); an empty or another key's slot: nothing to load.
+  if (Load64(slot) != hash) return;
+  const uint64_t off = Load64(slot + 8);
+  if (off >= records_size_) return;
+  // The head and key (compared), then the answer copied out: a filed record spans ~5 lines.
+  const unsigned char* r = records_ + off;
+  const uint64_t span = std::min<uint64_t>(records_size_ - off, 320);
+  for (uint64_t at = 0; at < span; at += 64) __builtin_prefetch(r + at);
 }
 
 PublicSnapshot::Found PublicSnapshot::Find(std::string_view domain, uint64_t hash,

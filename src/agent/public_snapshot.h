@@ -67,6 +67,7 @@ inline constexpr std::string_view kNotFiledTail =
 // boost::json, so that the pieces are byte for byte boost::json::serialize of the answer object.
 void AppendQueryHead(std::string& out, std::string_view query);
 void AppendKeyFields(std::string& out, const domain::NormalizedDomain& key);
+void AppendKeyFields(std::string& out, std::string_view ascii, std::string_view unicode);
 // A JSON string literal, escaped as boost::json::serialize escapes it.
 void AppendJsonString(std::string& out, std::string_view s);
 
@@ -165,6 +166,12 @@ class PublicSnapshot {
     snapshot_guard::armed.store(a.outer, std::memory_order_relaxed);
     return true;
   }
+
+  // The batch look-up's prefetches (PublicLookupIndex::AppendBatch): start loading the slot
+  // `hash` lands on; and, once that slot is in cache, the record its first slot points to (read
+  // from the mapping like Find, unverified: a hint only, nothing is answered from it).
+  void PrefetchSlot(uint64_t hash) const { __builtin_prefetch(body_ + (hash & (slots_ - 1)) * 16); }
+  void PrefetchRecord(uint64_t hash) const;
 
   // Verifies every chunk (those already verified again too when `again`); false when one does
   // not match (the snapshot is then corrupt()).

@@ -2,11 +2,16 @@
 #include "domain/public_lookup.h"
 
 #include <arpa/inet.h>
+#include <idn2.h>
+#include <libpsl.h>
 #include <unictype.h>
 
 #include <algorithm>
+#include <fstream>
+#include <functional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/validators_util.h"
@@ -78,63 +83,217 @@ const char* Diagnose(std::string_view input) {
   return "domain_invalid";
 }
 
+// The table of PublicSuffixView: every suffix of an ICANN rule of the public suffix list, in
+// A-labels, with libpsl's answer for it (is it a public suffix?) and whether a wildcard rule
+// hangs under it. A name's candidates that are not in the table are not public suffixes, except
+// right under a wildcard; so the walk from the right stops at the first one that is not.
+struct SuffixNode {
+  bool is_public = false;
+  bool wildcard = false;
+};
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+struct SuffixTable {
+  bool usable = false;
+  std::unordered_map<std::string, SuffixNode, StringHash, std::equal_to<>> nodes;
+};
+
+// A rule of the list in A-labels, or nullopt when IDNA refuses it.
+std::optional<std::string> RuleAscii(const std::string& rule) {
+  const bool ascii = std::all_of(rule.begin(), rule.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) return text::AsciiLower(rule);
+  for (int flags : {IDN2_NONTRANSITIONAL, IDN2_TRANSITIONAL}) {
+    char* out = nullptr;
+    if (idn2_to_ascii_8z(rule.c_str(), &out, flags) == IDN2_OK) {
+      std::string s = text::AsciiLower(out);
+      idn2_free(out);
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
+SuffixTable BuildSuffixes() {
+  SuffixTable t;
+  const char* path = psl_builtin_filename();
+  if (path == nullptr) return t;
+  std::ifstream in(path);
+  if (!in) return t;
+  enum class Section { kBefore, kIcann, kAfter } section = Section::kBefore;
+  std::vector<std::string> exact;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("===BEGIN ICANN DOMAINS===") != std::string::npos) section = Section::kIcann;
+    if (line.find("===END ICANN DOMAINS===") != std::string::npos) section = Section::kAfter;
+    if (section != Section::kIcann || line.starts_with("//")) continue;
+    const size_t end = line.find_first_of(" \t\r");
+    std::string rule = line.substr(0, end);
+    if (rule.empty()) continue;
+    bool wildcard = false;
+    bool exception = false;
+    if (rule.starts_with("!")) {
+      exception = true;
+      rule.erase(0, 1);
+    } else if (rule.starts_with("*.")) {
+      wildcard = true;
+      rule.erase(0, 2);
+    }
+    // A rule IDNA refuses would be missing from the table: then the table is not used at all.
+    auto ascii = RuleAscii(rule);
+    if (!ascii || ascii->empty() || ascii->find('*') != std::string::npos) return SuffixTable{};
+    for (size_t pos = 0;;) {
+      t.nodes.try_emplace(ascii->substr(pos));
+      const size_t dot = ascii->find('.', pos);
+      if (dot == std::string::npos) break;
+      pos = dot + 1;
+    }
+    if (wildcard) t.nodes[*ascii].wildcard = true;
+    if (!wildcard && !exception) exact.push_back(*ascii);
+  }
+  if (section != Section::kAfter || t.nodes.empty()) return SuffixTable{};
+  for (auto& [name, node] : t.nodes) {
+    // A single label is the suffix whatever libpsl says (PublicSuffixOf's last resort).
+    node.is_public = name.find('.') == std::string::npos || PublicSuffixOf(name) == name;
+  }
+  // libpsl loaded another list than this file (a newer one): do not guess.
+  for (const std::string& rule : exact) {
+    if (!t.nodes.at(rule).is_public) return SuffixTable{};
+  }
+  t.usable = true;
+  return t;
+}
+
+const SuffixTable& Suffixes() {
+  static const SuffixTable table = BuildSuffixes();
+  return table;
+}
+
 }  // namespace
 
-std::optional<NormalizedDomain> FastLookupKey(std::string_view input, bool a_labels) {
+std::optional<FastKeyView> FastLookupKeyView(std::string_view input, char* buf, bool a_labels) {
   if (!input.empty() && input.back() == '.') input.remove_suffix(1);
-  if (input.empty() || input.size() > 253) return std::nullopt;
-  std::string s(input);
+  if (input.empty() || input.size() > kFastKeyBuffer) return std::nullopt;
+  const size_t n = input.size();
   size_t label_start = 0;
   size_t labels = 1;
   size_t first_a_label = 0;  // 1-based; 0: none
   bool all_digits = true;    // the current label
-  for (size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == '.') {
+  bool reserved_label = false;
+  for (size_t i = 0; i <= n; ++i) {
+    if (i == n || input[i] == '.') {
       const size_t len = i - label_start;
-      if (len == 0 || len > 63 || s[label_start] == '-' || s[i - 1] == '-') return std::nullopt;
+      if (len == 0 || len > 63 || buf[label_start] == '-' || buf[i - 1] == '-') return std::nullopt;
       // An A-label needs IDNA (validation and the Unicode form): the full path, unless the
-      // caller takes unvalidated registrable A-labels (checked below).
-      if (len >= 4 && (s[label_start] == 'x' || s[label_start] == 'X') &&
-          (s[label_start + 1] == 'n' || s[label_start + 1] == 'N') && s[label_start + 2] == '-' &&
-          s[label_start + 3] == '-') {
+      // caller takes unvalidated registrable A-labels (checked below). `buf` is lower case.
+      if (len >= 4 && buf[label_start] == 'x' && buf[label_start + 1] == 'n' &&
+          buf[label_start + 2] == '-' && buf[label_start + 3] == '-') {
         if (!a_labels) return std::nullopt;
         if (first_a_label == 0) first_a_label = labels;
+      } else if (len >= 4 && buf[label_start + 2] == '-' && buf[label_start + 3] == '-') {
+        reserved_label = true;
       }
-      if (i == s.size()) break;
+      if (i == n) break;
+      buf[i] = '.';
       ++labels;
       label_start = i + 1;
       all_digits = true;
       continue;
     }
-    char& c = s[i];
+    char c = input[i];
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    buf[i] = c;
     if (c >= '0' && c <= '9') continue;
     all_digits = false;
     if (!((c >= 'a' && c <= 'z') || c == '-')) return std::nullopt;
   }
   // An all-numeric last label: an IP address or garbage (the full path says which).
   if (all_digits) return std::nullopt;
-  const std::string suffix = PublicSuffixOf(s);
+  const std::string_view s(buf, n);
+  const std::string_view suffix = PublicSuffixView(s);
   const size_t suffix_labels =
       static_cast<size_t>(std::count(suffix.begin(), suffix.end(), '.')) + 1;
   if (labels <= suffix_labels) return std::nullopt;  // a public suffix: the full path's error
   // An A-label in a subdomain label: only the full path validates it.
   if (first_a_label != 0 && first_a_label < labels - suffix_labels) return std::nullopt;
   // The registrable domain: the suffix and one label before it.
-  size_t start = 0;
-  size_t pos = s.size();
-  for (size_t k = 0; k < suffix_labels + 1; ++k) {
-    const size_t dot = s.rfind('.', pos - 1);
-    if (dot == std::string::npos) {
-      start = 0;
+  const size_t before = n - suffix.size() - 1;  // the dot before the suffix
+  const size_t dot = s.rfind('.', before - 1);
+  const size_t start = dot == std::string_view::npos ? 0 : dot + 1;
+  return FastKeyView{s.substr(start), first_a_label != 0, reserved_label};
+}
+
+std::optional<NormalizedDomain> FastLookupKey(std::string_view input, bool a_labels) {
+  char buf[kFastKeyBuffer];
+  auto key = FastLookupKeyView(input, buf, a_labels);
+  if (!key) return std::nullopt;
+  std::string registrable(key->ascii);
+  if (key->a_labels) return NormalizedDomain{std::move(registrable), std::string()};
+  return NormalizedDomain{registrable, registrable};
+}
+
+std::optional<NormalizedDomain> SuffixIdnKey(const FastKeyView& key) {
+  const std::string_view registrable = key.ascii;
+  const size_t dot = registrable.find('.');
+  if (key.reserved_label || dot == std::string_view::npos || registrable.starts_with("xn--")) {
+    return std::nullopt;
+  }
+  const std::string_view label = registrable.substr(0, dot);
+  const std::string_view suffix = registrable.substr(dot + 1);
+  // The suffix's Unicode form, or "" when IDNA refuses it (under a plain label, "a").
+  thread_local std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> cache;
+  auto it = cache.find(suffix);
+  if (it == cache.end()) {
+    if (cache.size() >= 4096) cache.clear();
+    std::string unicode;
+    const std::string probe = "a." + std::string(suffix);
+    if (auto full = PublicLookupKey(probe); full && full->ascii == probe) {
+      unicode = full->unicode.substr(2);
+    }
+    it = cache.emplace(std::string(suffix), std::move(unicode)).first;
+  }
+  if (it->second.empty()) return std::nullopt;
+  std::string unicode;
+  unicode.reserve(label.size() + 1 + it->second.size());
+  unicode.append(label);
+  unicode += '.';
+  unicode += it->second;
+  return NormalizedDomain{std::string(registrable), std::move(unicode)};
+}
+
+bool PublicSuffixTableInUse() { return Suffixes().usable; }
+
+std::string_view PublicSuffixView(std::string_view ascii) {
+  const SuffixTable& table = Suffixes();
+  if (!table.usable) {
+    // PublicSuffixOf answers a suffix of its argument (a candidate, or the last label).
+    const size_t len = PublicSuffixOf(ascii).size();
+    return ascii.substr(ascii.size() - std::min(len, ascii.size()));
+  }
+  size_t best = std::string_view::npos;  // where the longest public candidate starts
+  bool parent_wildcard = false;
+  size_t pos = ascii.size();  // where the previous (shorter) candidate starts, past its dot
+  for (;;) {
+    const size_t dot = pos == 0 ? std::string_view::npos : ascii.rfind('.', pos - 1);
+    const size_t start = dot == std::string_view::npos ? 0 : dot + 1;
+    const std::string_view candidate = ascii.substr(start);
+    const auto it = table.nodes.find(candidate);
+    if (it == table.nodes.end()) {
+      // Not in any rule: public only under a wildcard rule ("*.kawasaki.jp"), which libpsl
+      // answers; no longer candidate is in a rule either.
+      if (parent_wildcard && PublicSuffixOf(candidate) == candidate) best = start;
       break;
     }
-    start = dot + 1;
+    if (it->second.is_public) best = start;
+    parent_wildcard = it->second.wildcard;
+    if (dot == std::string_view::npos || dot == 0) break;
     pos = dot;
   }
-  std::string registrable = s.substr(start);
-  if (first_a_label != 0) return NormalizedDomain{std::move(registrable), std::string()};
-  return NormalizedDomain{registrable, registrable};
+  if (best != std::string_view::npos) return ascii.substr(best);
+  const size_t last = ascii.rfind('.');
+  return last == std::string_view::npos ? ascii : ascii.substr(last + 1);
 }
 
 core::Result<NormalizedDomain> PublicLookupKey(std::string_view input, std::string_view field) {

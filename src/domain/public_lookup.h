@@ -33,4 +33,40 @@ core::Result<NormalizedDomain> PublicLookupKey(std::string_view input,
 // which give their Unicode form); for any other answer, take PublicLookupKey.
 std::optional<NormalizedDomain> FastLookupKey(std::string_view input, bool a_labels = false);
 
+// The allocation-free form of FastLookupKey (the batch look-up's and the GET's hot path): the
+// lower-cased registrable domain is written into `buf` (at least kFastKeyBuffer bytes) and
+// `ascii` views it; its Unicode form is `ascii` itself unless `a_labels` (then unknown: see
+// FastLookupKey). Same answers as FastLookupKey.
+inline constexpr size_t kFastKeyBuffer = 253;
+struct FastKeyView {
+  std::string_view ascii;
+  bool a_labels = false;
+  // A label of the name with "--" in its 3rd and 4th places that is not an A-label ("ab--cd"):
+  // fine in a plain name, refused by IDNA beside A-labels.
+  bool reserved_label = false;
+};
+std::optional<FastKeyView> FastLookupKeyView(std::string_view input, char* buf,
+                                             bool a_labels = false);
+
+// The key, with its Unicode form, of a name whose A-labels all lie in its public suffix
+// ("www.nf-shop.xn--fiqs8s": FastLookupKeyView's key, with a_labels, when the registrable domain's
+// first label is plain): the Unicode form is the plain label then the suffix's, which IDNA gives
+// once per suffix (a per-thread cache) instead of once per name. For a name that is not filed (a
+// filed one has its Unicode form in the snapshot). nullopt when the first label is an A-label, a
+// label is reserved (reserved_label) or IDNA refuses the suffix: then PublicLookupKey (which says
+// why). Same answers as PublicLookupKey for the names FastLookupKeyView takes (unit-tested over
+// every IDN suffix of the list).
+std::optional<NormalizedDomain> SuffixIdnKey(const FastKeyView& key);
+
+// PublicSuffixOf (domain_name.h) without allocating and without asking libpsl for every
+// candidate: the public suffix of the lower-case A-label name `ascii`, as a view into it. The
+// candidates are walked right to left in a table built once from the ICANN rules of the list
+// libpsl was built from (psl_builtin_filename()), each rule's answer taken from libpsl itself;
+// only a name under a wildcard rule asks libpsl per look-up. Without that file (or when libpsl
+// disagrees with it about one of its rules) it asks PublicSuffixOf. Same answers (unit-tested
+// over every rule of the list).
+std::string_view PublicSuffixView(std::string_view ascii);
+// Whether PublicSuffixView walks its table (tests; false: it asks PublicSuffixOf).
+bool PublicSuffixTableInUse();
+
 }  // namespace beian::domain

@@ -2,9 +2,14 @@
 #include "domain/public_lookup.h"
 
 #include <gtest/gtest.h>
+#include <idn2.h>
+#include <libpsl.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
+
+#include "domain/domain_name.h"
 
 namespace beian::domain {
 namespace {
@@ -140,6 +145,116 @@ TEST(FastLookupKey, AgreesWithTheFullPathOrDefersToIt) {
   EXPECT_FALSE(FastLookupKey("xn--fsqu00a.example.cn", true));
   EXPECT_EQ(FastLookupKey("www.example.cn", true)->unicode, "example.cn");
   EXPECT_FALSE(FastLookupKey("xn--fiqs8s", true));  // a public suffix
+}
+
+// PublicSuffixView answers PublicSuffixOf (libpsl) for names under every rule of the list —
+// ICANN and private, wildcards ("*.kawasaki.jp") and their exceptions ("!city.kawasaki.jp"),
+// multi-label suffixes (.com.cn, .gov.cn), IDN TLDs (政务, 中国) — at every depth.
+TEST(PublicSuffixView, AgreesWithLibpslUnderEveryRule) {
+  ASSERT_TRUE(PublicSuffixTableInUse()) << psl_builtin_filename();
+  std::ifstream in(psl_builtin_filename());
+  ASSERT_TRUE(in);
+  std::vector<std::string> names{"example.com.cn",   "www.example.gov.cn",
+                                 "a.b.c.d.cn",       "x.unknowntld",
+                                 "a.b.unknowntld",   "cn",
+                                 "com.cn",           "www.ck",
+                                 "a.www.ck",         "x.y.ck",
+                                 "city.kawasaki.jp", "www.city.kawasaki.jp",
+                                 "a.b.kawasaki.jp",  "s3.amazonaws.com",
+                                 "user.github.io"};
+  std::string line;
+  int rules = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.starts_with("//")) continue;
+    std::string rule = line.substr(0, line.find_first_of(" \t\r"));
+    if (rule.starts_with("!")) rule.erase(0, 1);
+    if (rule.starts_with("*.")) rule.replace(0, 1, "zz9");
+    char* ascii = nullptr;
+    if (idn2_to_ascii_8z(rule.c_str(), &ascii, IDN2_NONTRANSITIONAL) != IDN2_OK) continue;
+    const std::string r = ascii;
+    idn2_free(ascii);
+    ++rules;
+    for (const char* prefix : {"", "a.", "b-2.a.", "www.b-2.a."}) names.push_back(prefix + r);
+  }
+  EXPECT_GT(rules, 5000);
+  for (const std::string& name : names) {
+    ASSERT_EQ(PublicSuffixView(name), PublicSuffixOf(name)) << name;
+  }
+  EXPECT_EQ(PublicSuffixView("www.example.com.cn"), "com.cn");
+  EXPECT_EQ(PublicSuffixView("a.xn--fiqs8s"), "xn--fiqs8s");        // 中国
+  EXPECT_EQ(PublicSuffixView("www.a.xn--zfr164b"), "xn--zfr164b");  // 政务
+  EXPECT_EQ(PublicSuffixView("www.a.gov.cn"), "gov.cn");
+  EXPECT_EQ(PublicSuffixView("www.city.kawasaki.jp"), "kawasaki.jp");
+  EXPECT_EQ(PublicSuffixView("www.x.kawasaki.jp"), "x.kawasaki.jp");
+}
+
+// Names under an IDN suffix, plain below it (the not-filed twins of filed IDN names): the
+// per-suffix Unicode form gives PublicLookupKey's key, for every IDN rule of the list.
+TEST(SuffixIdnKey, AgreesWithPublicLookupKey) {
+  std::ifstream in(psl_builtin_filename());
+  ASSERT_TRUE(in);
+  std::vector<std::string> suffixes{"xn--fiqs8s",  "xn--fiq64b",     "xn--io0a7i.cn",
+                                    "xn--zfr164b", "xn--zz-invalid", "xn--p1ai"};
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line.starts_with("//")) continue;
+    std::string rule = line.substr(0, line.find_first_of(" \t\r"));
+    if (rule.starts_with("!") || rule.starts_with("*.")) continue;
+    char* ascii = nullptr;
+    if (idn2_to_ascii_8z(rule.c_str(), &ascii, IDN2_NONTRANSITIONAL) != IDN2_OK) continue;
+    const std::string r = ascii;
+    idn2_free(ascii);
+    if (r.find("xn--") != std::string::npos) suffixes.push_back(r);
+  }
+  EXPECT_GT(suffixes.size(), 300u);
+  int shortcut = 0;
+  for (const std::string& suffix : suffixes) {
+    for (const char* label : {"nf-shop", "abc", "1abc", "a1", "ab--cd", "x"}) {
+      for (const char* sub : {"", "www.", "1.", "WWW.Sub-2."}) {
+        const std::string name = std::string(sub) + label + "." + suffix;
+        char buf[kFastKeyBuffer];
+        auto view = FastLookupKeyView(name, buf, /*a_labels=*/true);
+        if (!view) continue;
+        auto full = PublicLookupKey(name);
+        auto fast = SuffixIdnKey(*view);
+        if (!fast) continue;
+        ++shortcut;
+        ASSERT_TRUE(full) << name << ": " << full.error().details.at(0).code;
+        EXPECT_EQ(fast->ascii, full->ascii) << name;
+        EXPECT_EQ(fast->unicode, full->unicode) << name;
+      }
+    }
+  }
+  EXPECT_GT(shortcut, 1000);
+  auto idn = [](std::string_view name) {
+    char b[kFastKeyBuffer];
+    auto view = FastLookupKeyView(name, b, /*a_labels=*/true);
+    return view ? SuffixIdnKey(*view) : std::nullopt;
+  };
+  EXPECT_FALSE(idn("xn--fsqu00a.xn--fiqs8s"));  // an A-label first: the full path
+  EXPECT_FALSE(idn("abc.xn--zz-invalid"));      // IDNA refuses the suffix
+  EXPECT_FALSE(idn("ab--cd.x.xn--fiqs8s"));     // a reserved label
+  EXPECT_EQ(idn("www.NF-abc.xn--fiqs8s")->unicode, "nf-abc.中国");
+}
+
+// The view form answers what FastLookupKey answers (which the test above holds to the full path).
+TEST(FastLookupKeyView, AgreesWithFastLookupKey) {
+  for (const char* in :
+       {"WWW.Example.COM.CN.", "a.b.c.example.gov.cn", "x.y", "www.xn--fsqu00a.xn--fiqs8s",
+        "xn--fsqu00a.example.cn", "com.cn", "1.2.3.4", "a..cn", "-a.cn", "exa$mple.cn",
+        "nf-example.cn", "sub.x.kawasaki.jp"}) {
+    for (bool a_labels : {false, true}) {
+      char buf[kFastKeyBuffer];
+      auto view = FastLookupKeyView(in, buf, a_labels);
+      auto key = FastLookupKey(in, a_labels);
+      ASSERT_EQ(view.has_value(), key.has_value()) << in;
+      if (!view) continue;
+      EXPECT_EQ(view->ascii, key->ascii) << in;
+      EXPECT_EQ(view->a_labels, key->unicode.empty()) << in;
+    }
+  }
+  char buf[kFastKeyBuffer];
+  EXPECT_FALSE(FastLookupKeyView(std::string(254, 'a'), buf));
 }
 
 }  // namespace
