@@ -48,6 +48,16 @@ void RegisterPublicFilingsRoutes(http::Router& router, const PublicFilingsServic
       "POST", "/api/v1/public/filings/batch",
       [&service, limiter](http::Request& req) -> Result<http::Response> {
         if (limiter != nullptr && !limiter->Allow(req.client_address)) return RateLimited();
+        // The common body is read in place (no JSON tree, no copy per name); any other one
+        // takes the JSON path below, with its errors.
+        thread_local std::vector<std::string_view> names;
+        if (http::IsJsonContentType(req.Header("content-type")) &&
+            ParsePlainBatchBody(req.body, names)) {
+          BEIAN_ASSIGN_OR_RETURN(std::string results, service.BatchJson(names));
+          http::Response res = http::Response::RawJson(std::move(results));
+          res.SetHeader("Cache-Control", kNotStored);
+          return res;
+        }
         BEIAN_ASSIGN_OR_RETURN(json::object body, http::ParseJsonObject(req));
         // The count is checked before any element is read: 413 whatever the elements.
         if (auto it = body.find("domains"); it != body.end() && it->value().is_array() &&

@@ -133,6 +133,81 @@ Result<std::string> PublicFilingsService::FromCopy(std::string_view query,
   return json::serialize(Answer(query, key, row));
 }
 
+namespace {
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Whether s[i…] starts a well-formed UTF-8 sequence (what a JSON parser accepts: no overlong
+// forms, no surrogates, nothing past U+10FFFF); advances i past it.
+bool Utf8Sequence(std::string_view s, size_t& i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = b(0);
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // the second byte's range
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return false;
+  }
+  if (s.size() - i < n || b(1) < lo || b(1) > hi) return false;
+  for (size_t k = 2; k < n; ++k) {
+    if (b(k) < 0x80 || b(k) > 0xBF) return false;
+  }
+  i += n;
+  return true;
+}
+
+}  // namespace
+
+bool ParsePlainBatchBody(std::string_view body, std::vector<std::string_view>& names) {
+  names.clear();
+  size_t i = 0;
+  const auto skip = [&] {
+    while (i < body.size() && IsJsonSpace(body[i])) ++i;
+  };
+  const auto take = [&](std::string_view token) {
+    skip();
+    if (body.substr(i, token.size()) != token) return false;
+    i += token.size();
+    return true;
+  };
+  if (!take("{") || !take("\"domains\"") || !take(":") || !take("[")) return false;
+  for (;;) {
+    if (!take("\"")) return false;
+    const size_t start = i;
+    while (i < body.size() && body[i] != '"') {
+      const auto c = static_cast<unsigned char>(body[i]);
+      if (c == '\\' || c < 0x20) return false;  // an escape or a control character
+      if (c < 0x80) {
+        ++i;
+      } else if (!Utf8Sequence(body, i)) {
+        return false;
+      }
+    }
+    if (i == body.size()) return false;
+    names.push_back(body.substr(start, i - start));
+    ++i;
+    if (names.size() > kMaxPublicBatch) return false;  // 413 from the JSON path
+    skip();
+    if (i < body.size() && body[i] == ',') {
+      ++i;
+      continue;
+    }
+    break;
+  }
+  if (!take("]") || !take("}")) return false;
+  skip();
+  return i == body.size();
+}
+
 Result<std::string> PublicFilingsService::BatchJson(const std::vector<std::string>& domains) const {
   std::vector<std::string_view> views(domains.begin(), domains.end());
   return BatchJson(std::span<const std::string_view>(views));

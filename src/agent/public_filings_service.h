@@ -33,6 +33,13 @@ class PublicLookupIndex;
 // The most domains one batch may ask (a CDN's batch; issue 10 item 7).
 inline constexpr size_t kMaxPublicBatch = 1000;
 
+// The batch body in its common form, read in place: `{"domains":["…",…]}` — one key, 1 to
+// kMaxPublicBatch strings without escapes, valid UTF-8, any JSON whitespace between tokens. True
+// with `names` viewing the strings in `body`; false for anything else (then the caller parses
+// the body as JSON, which gives every error its usual 400/413/422 answer), so the answer of any
+// body is what the JSON path gives.
+bool ParsePlainBatchBody(std::string_view body, std::vector<std::string_view>& names);
+
 class PublicFilingsService {
  public:
   explicit PublicFilingsService(store::Database& db) : db_(db) {}

@@ -156,6 +156,88 @@ TEST_P(PublicLookupIndexTest, AnswersFromTheSnapshotExactlyAsTheCopyDoes) {
   EXPECT_EQ(indexed_->LookupJson("not a domain").error().code, core::ErrorCode::kValidationFailed);
 }
 
+// The batch answers each name exactly as the single look-up does (and as the copy's batch),
+// whatever form it comes in, from the snapshot and from the overlay over it.
+TEST_P(PublicLookupIndexTest, TheBatchAnswersEachNameAsTheSingleLookUp) {
+  feed_.Add(Record("京ICP备2026000001号-1", {"例子.中国", "example.com.cn"}));
+  feed_.Add(Record("京ICP备2026000002号-1", {"shop.xn--fiqs8s"}));
+  StartIndex(Options());
+  Sync();
+  ASSERT_TRUE(index_->Rebuild());
+  ASSERT_TRUE(index_->WaitServing(5s));
+  // After the snapshot: in the overlay only.
+  feed_.Add(Record("京ICP备2026000003号-1", {"late.cn", "晚.中国"}));
+  Sync();
+  const std::vector<std::string> names{"example.com.cn",
+                                       "EXAMPLE.COM.CN",
+                                       "www.example.com.cn.",
+                                       "例子.中国",
+                                       "xn--fsqu00a.xn--fiqs8s",
+                                       "WWW.XN--FSQU00A.XN--FIQS8S.",
+                                       "nf-example.com.cn",
+                                       "shop.xn--fiqs8s",
+                                       "nf-shop.xn--fiqs8s",
+                                       "www.NF-shop.XN--FIQS8S.",
+                                       "ab--cd.xn--fiqs8s",
+                                       "nf.例子.中国",
+                                       "不在.中国",
+                                       "late.cn",
+                                       "www.晚.中国",
+                                       "x.kawasaki.jp",
+                                       "a.b.x.kawasaki.jp",
+                                       "www.city.kawasaki.jp",
+                                       "1.2.3.4",
+                                       "not a domain",
+                                       "com.cn",
+                                       "xn--zz-invalid.com",
+                                       "xn--pple-43d.com",
+                                       std::string(70, 'a') + ".cn",
+                                       ""};
+  auto batch = indexed_->BatchJson(names);
+  auto copy = plain_->BatchJson(names);
+  ASSERT_TRUE(batch && copy);
+  EXPECT_EQ(*batch, *copy);
+  const json::array results = json::parse(*batch).as_object().at("results").as_array();
+  ASSERT_EQ(results.size(), names.size());
+  int errors = 0;
+  for (size_t i = 0; i < names.size(); ++i) {
+    auto single = indexed_->LookupJson(names[i]);
+    if (!single) {
+      ++errors;
+      EXPECT_EQ(results[i].as_object().at("error").at("code").as_string(),
+                single.error().details.at(0).code)
+          << names[i];
+      continue;
+    }
+    EXPECT_EQ(json::serialize(results[i]), *single) << names[i];
+  }
+  EXPECT_EQ(errors, 9);  // x.kawasaki.jp is a public suffix (under a wildcard rule)
+}
+
+// The common batch body is read in place; anything else is left to the JSON path (its errors).
+TEST(ParsePlainBatchBody, ReadsTheCommonFormAndLeavesTheRest) {
+  std::vector<std::string_view> names;
+  ASSERT_TRUE(ParsePlainBatchBody(R"({"domains":["a.cn","例子.中国",""]})", names));
+  EXPECT_EQ(names, (std::vector<std::string_view>{"a.cn", "例子.中国", ""}));
+  ASSERT_TRUE(ParsePlainBatchBody(" {\n \"domains\" : [ \"a.cn\" ,\t\"b.cn\" ] }\r\n", names));
+  EXPECT_EQ(names, (std::vector<std::string_view>{"a.cn", "b.cn"}));
+  std::string big = R"({"domains":[)";
+  for (int i = 0; i < 1000; ++i) big += (i ? ",\"" : "\"") + std::to_string(i) + ".cn\"";
+  EXPECT_TRUE(ParsePlainBatchBody(big + "]}", names));
+  EXPECT_EQ(names.size(), 1000u);
+  EXPECT_FALSE(ParsePlainBatchBody(big + ",\"x.cn\"]}", names));  // 1001: the JSON path's 413
+  for (const char* other :
+       {"", "{}", R"({"domains":[]})", R"({"domains":"a.cn"})", R"({"domains":[1]})",
+        R"({"domains":["a.cn",]})", R"({"domains":["a\u002ecn"]})", R"({"domains":["a\\cn"]})",
+        R"({"domains":["a.cn"],"x":1})", R"({"x":1,"domains":["a.cn"]})",
+        R"({"domains":["a.cn"]}x)", R"({"domains":["a.cn"])", R"({"domains":["a.cn)", R"(["a.cn"])",
+        "{\"domains\":[\"a\tb\"]}", "{\"domains\":[\"\xC0\xAF\"]}",
+        "{\"domains\":[\"\xED\xA0\x80\"]}", "{\"domains\":[\"\xF4\x90\x80\x80\"]}",
+        "{\"domains\":[\"\xE4\xBE\"]}"}) {
+    EXPECT_FALSE(ParsePlainBatchBody(other, names)) << other;
+  }
+}
+
 TEST_P(PublicLookupIndexTest, TheOverlayShowsChangesBeforeAnyRebuild) {
   feed_.Add(Record("京ICP备2026000001号-1", {"one.cn", "shared.cn"}));
   feed_.Add(Record("京ICP备2026000002号-1", {"two.cn", "dropped.cn"}));

@@ -7,6 +7,7 @@
 #include <unictype.h>
 
 #include <algorithm>
+#include <bit>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -14,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/xxhash64.h"
 #include "domain/validators_util.h"
 
 namespace beian::domain {
@@ -97,8 +99,83 @@ struct StringHash {
 };
 struct SuffixTable {
   bool usable = false;
-  std::unordered_map<std::string, SuffixNode, StringHash, std::equal_to<>> nodes;
+  std::unordered_map<std::string, SuffixNode, StringHash, std::equal_to<>> nodes;  // (building)
+  // The walk's form, a trie of labels: node 0 is the root; an edge (parent node, label) → child
+  // sits in an open-addressing table (load ≤ 1/2) keyed by the label's hash seeded with the
+  // parent, so a step hashes one short label and reads one slot.
+  struct Edge {
+    uint64_t hash = 0;  // 0: an empty slot
+    uint32_t parent = 0;
+    uint32_t child = 0;
+    uint32_t label_at = 0;  // in `labels`
+    uint32_t label_size = 0;
+  };
+  struct Flags {
+    bool is_public = false;
+    bool wildcard = false;
+    bool has_children = false;
+  };
+  std::vector<Edge> edges;
+  uint64_t mask = 0;
+  std::string labels;
+  std::vector<Flags> flags;
+
+  static uint64_t EdgeHash(uint32_t parent, std::string_view label) {
+    const uint64_t h = core::Xxh64(label, parent);
+    return h == 0 ? 1 : h;
+  }
+  // The child of `parent` by `label`, or 0 (the root is nobody's child).
+  uint32_t Child(uint32_t parent, std::string_view label) const {
+    const uint64_t h = EdgeHash(parent, label);
+    for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+      const Edge& e = edges[i];
+      if (e.hash == 0) return 0;
+      if (e.hash == h && e.parent == parent &&
+          std::string_view(labels).substr(e.label_at, e.label_size) == label) {
+        return e.child;
+      }
+    }
+  }
 };
+
+// Compiles the table's nodes into its trie.
+void BuildTrie(SuffixTable& t) {
+  std::vector<const std::string*> names;
+  names.reserve(t.nodes.size());
+  for (const auto& [name, node] : t.nodes) names.push_back(&name);
+  // Parents (fewer labels) first.
+  std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) {
+    const auto da = std::count(a->begin(), a->end(), '.');
+    const auto db = std::count(b->begin(), b->end(), '.');
+    return da != db ? da < db : *a < *b;
+  });
+  std::unordered_map<std::string_view, uint32_t> ids;
+  t.flags.assign(names.size() + 1, {});
+  t.flags[0].has_children = true;
+  const uint64_t slots = std::bit_ceil(std::max<uint64_t>(16, names.size() * 2));
+  t.edges.assign(slots, {});
+  t.mask = slots - 1;
+  for (size_t k = 0; k < names.size(); ++k) {
+    const std::string& name = *names[k];
+    const auto id = static_cast<uint32_t>(k + 1);
+    ids.emplace(name, id);
+    const SuffixNode& node = t.nodes.at(name);
+    t.flags[id].is_public = node.is_public;
+    t.flags[id].wildcard = node.wildcard;
+    const size_t dot = name.find('.');
+    const uint32_t parent =
+        dot == std::string::npos ? 0 : ids.at(std::string_view(name).substr(dot + 1));
+    t.flags[parent].has_children = true;
+    const std::string_view label = std::string_view(name).substr(0, dot);
+    SuffixTable::Edge e{SuffixTable::EdgeHash(parent, label), parent, id,
+                        static_cast<uint32_t>(t.labels.size()),
+                        static_cast<uint32_t>(label.size())};
+    t.labels.append(label);
+    uint64_t i = e.hash & t.mask;
+    while (t.edges[i].hash != 0) i = (i + 1) & t.mask;
+    t.edges[i] = e;
+  }
+}
 
 // A rule of the list in A-labels, or nullopt when IDNA refuses it.
 std::optional<std::string> RuleAscii(const std::string& rule) {
@@ -162,6 +239,8 @@ SuffixTable BuildSuffixes() {
   for (const std::string& rule : exact) {
     if (!t.nodes.at(rule).is_public) return SuffixTable{};
   }
+  BuildTrie(t);
+  t.nodes = {};
   t.usable = true;
   return t;
 }
@@ -274,20 +353,23 @@ std::string_view PublicSuffixView(std::string_view ascii) {
   }
   size_t best = std::string_view::npos;  // where the longest public candidate starts
   bool parent_wildcard = false;
-  size_t pos = ascii.size();  // where the previous (shorter) candidate starts, past its dot
+  uint32_t node = 0;          // the trie node of the previous (shorter) candidate
+  size_t pos = ascii.size();  // where the previous candidate starts, past its dot
   for (;;) {
     const size_t dot = pos == 0 ? std::string_view::npos : ascii.rfind('.', pos - 1);
     const size_t start = dot == std::string_view::npos ? 0 : dot + 1;
-    const std::string_view candidate = ascii.substr(start);
-    const auto it = table.nodes.find(candidate);
-    if (it == table.nodes.end()) {
+    const uint32_t child =
+        table.flags[node].has_children ? table.Child(node, ascii.substr(start, pos - start)) : 0;
+    if (child == 0) {
       // Not in any rule: public only under a wildcard rule ("*.kawasaki.jp"), which libpsl
       // answers; no longer candidate is in a rule either.
+      const std::string_view candidate = ascii.substr(start);
       if (parent_wildcard && PublicSuffixOf(candidate) == candidate) best = start;
       break;
     }
-    if (it->second.is_public) best = start;
-    parent_wildcard = it->second.wildcard;
+    node = child;
+    if (table.flags[node].is_public) best = start;
+    parent_wildcard = table.flags[node].wildcard;
     if (dot == std::string_view::npos || dot == 0) break;
     pos = dot;
   }
