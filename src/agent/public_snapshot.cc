@@ -139,11 +139,35 @@ std::string RenderFiledAnswer(const domain::NormalizedDomain& key,
   return out;
 }
 
+namespace {
+
+// Whether any of the 8 bytes of `w` needs a JSON escape (< 0x20, '"' or '\\'): the classic
+// "has a byte less than n" and "has a zero byte" word tricks.
+bool NeedsEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  const uint64_t control = (w - kOnes * 0x20) & ~w & kHigh;
+  const uint64_t q = w ^ (kOnes * '"');
+  const uint64_t b = w ^ (kOnes * '\\');
+  return (control | ((q - kOnes) & ~q & kHigh) | ((b - kOnes) & ~b & kHigh)) != 0;
+}
+
+}  // namespace
+
 void AppendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
+  // Most strings need no escape: skip them 8 bytes at a time (a word that may need one is looked
+  // at byte by byte below).
+  size_t clean = 0;
+  while (s.size() - clean >= 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + clean, 8);
+    if (NeedsEscape(w)) break;
+    clean += 8;
+  }
   size_t start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = clean; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + start, i - start);

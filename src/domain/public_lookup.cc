@@ -7,6 +7,7 @@
 #include <unictype.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <fstream>
 #include <functional>
@@ -250,6 +251,16 @@ const SuffixTable& Suffixes() {
   return table;
 }
 
+// Per byte: its lower-case form when it is a letter, a digit or the hyphen; 0 otherwise.
+constexpr std::array<char, 256> kLdhLower = [] {
+  std::array<char, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<size_t>(c)] = static_cast<char>(c);
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<size_t>(c)] = static_cast<char>(c - 'A' + 'a');
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = static_cast<char>(c);
+  t['-'] = '-';
+  return t;
+}();
+
 }  // namespace
 
 std::optional<FastKeyView> FastLookupKeyView(std::string_view input, char* buf, bool a_labels) {
@@ -259,37 +270,41 @@ std::optional<FastKeyView> FastLookupKeyView(std::string_view input, char* buf, 
   size_t label_start = 0;
   size_t labels = 1;
   size_t first_a_label = 0;  // 1-based; 0: none
-  bool all_digits = true;    // the current label
   bool reserved_label = false;
-  for (size_t i = 0; i <= n; ++i) {
-    if (i == n || input[i] == '.') {
-      const size_t len = i - label_start;
-      if (len == 0 || len > 63 || buf[label_start] == '-' || buf[i - 1] == '-') return std::nullopt;
+  // The label ending at `end` (exclusive), already lower case in `buf`.
+  const auto label_ok = [&](size_t end) {
+    const size_t len = end - label_start;
+    if (len == 0 || len > 63 || buf[label_start] == '-' || buf[end - 1] == '-') return false;
+    if (len >= 4 && buf[label_start + 2] == '-' && buf[label_start + 3] == '-') {
       // An A-label needs IDNA (validation and the Unicode form): the full path, unless the
-      // caller takes unvalidated registrable A-labels (checked below). `buf` is lower case.
-      if (len >= 4 && buf[label_start] == 'x' && buf[label_start + 1] == 'n' &&
-          buf[label_start + 2] == '-' && buf[label_start + 3] == '-') {
-        if (!a_labels) return std::nullopt;
+      // caller takes unvalidated registrable A-labels (checked below).
+      if (buf[label_start] == 'x' && buf[label_start + 1] == 'n') {
+        if (!a_labels) return false;
         if (first_a_label == 0) first_a_label = labels;
-      } else if (len >= 4 && buf[label_start + 2] == '-' && buf[label_start + 3] == '-') {
+      } else {
         reserved_label = true;
       }
-      if (i == n) break;
+    }
+    return true;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const char c = input[i];
+    if (c == '.') {
+      if (!label_ok(i)) return std::nullopt;
       buf[i] = '.';
       ++labels;
       label_start = i + 1;
-      all_digits = true;
       continue;
     }
-    char c = input[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    buf[i] = c;
-    if (c >= '0' && c <= '9') continue;
-    all_digits = false;
-    if (!((c >= 'a' && c <= 'z') || c == '-')) return std::nullopt;
+    const char lower = kLdhLower[static_cast<unsigned char>(c)];
+    if (lower == 0) return std::nullopt;
+    buf[i] = lower;
   }
+  if (!label_ok(n)) return std::nullopt;
   // An all-numeric last label: an IP address or garbage (the full path says which).
-  if (all_digits) return std::nullopt;
+  if (std::all_of(buf + label_start, buf + n, [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
   const std::string_view s(buf, n);
   const std::string_view suffix = PublicSuffixView(s);
   const size_t suffix_labels =
