@@ -153,6 +153,29 @@ describe('public filing look-up from the agent\'s copy', () => {
     assertError(await batch({}), 400, 'validation_failed');
   });
 
+  test('batch: any body that is not the plain form reads as JSON, with the same answers and errors', async () => {
+    await waitFiled(ascii);
+    const raw = async (text, type = 'application/json') => {
+      const res = await fetch(`${server.agentUrl}/api/v1/public/filings/batch`, {
+        method: 'POST', headers: { 'Content-Type': type }, body: text,
+      });
+      const t = await res.text();
+      return { status: res.status, headers: res.headers, text: t, data: t ? JSON.parse(t) : null };
+    };
+    const plain = await raw(`{"domains":["www.${ascii}","nothing-${tag}.cn"]}`);
+    assert.equal(plain.status, 200, plain.text);
+    // Whitespace (still the plain form) and an escape (the JSON path): byte for byte the same.
+    const spaced = await raw(` {\n "domains" : [ "www.${ascii}" ,\t"nothing-${tag}.cn" ] }\n`);
+    assert.equal(spaced.text, plain.text);
+    const escaped = await raw(`{"domains":["www\\u002e${ascii}","nothing-${tag}.cn"]}`);
+    assert.equal(escaped.text, plain.text);
+    assertError(await raw(`{"domains":["www.${ascii}"]}`, 'text/plain'), 415, 'unsupported_media_type');
+    assertError(await raw(`{"domains":["www.${ascii}"]`), 400, 'invalid_json');
+    assertError(await raw(`{"domains":["www.${ascii}"],"extra":1}`), 400, 'unknown_field');
+    const badUtf8 = Buffer.concat([Buffer.from('{"domains":["'), Buffer.from([0xff]), Buffer.from('"]}')]);
+    assertError(await raw(badUtf8), 400, 'invalid_json');
+  });
+
   test('/metrics shows the sync cursor', async () => {
     const res = await fetch(`${server.agentUrl}/metrics`);
     const text = await res.text();
