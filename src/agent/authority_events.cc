@@ -1,6 +1,7 @@
 // AuthorityEventsService and its route (see authority_events.h).
 #include "agent/authority_events.h"
 
+#include <array>
 #include <map>
 #include <set>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "core/embedded.h"
 #include "core/log.h"
 #include "core/request_signing.h"
+#include "domain/authority_reasons.h"
+#include "domain/catalogue_tsv.h"
 #include "domain/registry_view.h"
 #include "http/json.h"
 #include "store/applications.h"
@@ -57,27 +60,25 @@ int64_t UnixMs(core::TimePoint t) { return ToMillis(t); }
 }  // namespace
 
 std::optional<std::pair<std::string, std::string>> AuthorityReasonLabel(std::string_view code) {
-  static const std::map<std::string, std::pair<std::string, std::string>, std::less<>> labels = [] {
-    std::map<std::string, std::pair<std::string, std::string>, std::less<>> out;
-    auto text = core::EmbeddedFile("data/review/authority_reasons.tsv");
-    if (!text) return out;
-    std::string_view rest = *text;
-    bool header = true;
-    while (!rest.empty()) {
-      const size_t nl = rest.find('\n');
-      std::string_view line = rest.substr(0, nl);
-      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-      if (line.empty() || line.front() == '#') continue;
-      if (header) {  // code zh-CN en
-        header = false;
-        continue;
+  using Labels = std::map<std::string, std::pair<std::string, std::string>, std::less<>>;
+  // Built once from the two embedded catalogues; both are checked when `beian serve` starts, so
+  // one that does not read here only leaves its codes unnamed (the notice shows the code).
+  static const Labels labels = [] {
+    Labels out;
+    static constexpr std::array<std::string_view, 3> kHeader = {"code", "zh-CN", "en"};
+    constexpr std::string_view kFile = "data/review/authority_reasons.tsv";
+    if (auto text = core::EmbeddedFile(kFile)) {
+      if (auto rows = domain::ReadCatalogueTsv(*text, kFile, kHeader)) {
+        for (const domain::CatalogueRow& row : *rows) {
+          out.emplace(std::string(row.cols[0]),
+                      std::pair{std::string(row.cols[1]), std::string(row.cols[2])});
+        }
       }
-      const size_t t1 = line.find('\t');
-      const size_t t2 = t1 == std::string_view::npos ? t1 : line.find('\t', t1 + 1);
-      if (t2 == std::string_view::npos) continue;
-      out.emplace(std::string(line.substr(0, t1)),
-                  std::pair{std::string(line.substr(t1 + 1, t2 - t1 - 1)),
-                            std::string(line.substr(t2 + 1))});
+    }
+    if (auto reviewer = domain::AuthorityReasons::BuiltIn()) {
+      for (const domain::AuthorityReason& r : reviewer->entries()) {
+        out.emplace(r.code, std::pair{r.zh_cn, r.en});
+      }
     }
     return out;
   }();

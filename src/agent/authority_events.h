@@ -33,8 +33,10 @@
 
 namespace beian::agent {
 
-// The zh-CN and en label of a reason code the authority's side returns (data/review/
-// authority_reasons.tsv); nullopt for another code.
+// The zh-CN and en label of a reason code the authority's side returns: a hand-over refusal or
+// an SMS verification's failure (data/review/authority_reasons.tsv), or a code of the authority
+// reviewer's catalogue (domain::AuthorityReasons); nullopt for another code. The provider's own
+// catalogue names a code both have first (application_transitions.cc).
 std::optional<std::pair<std::string, std::string>> AuthorityReasonLabel(std::string_view code);
 
 struct AuthorityLink {

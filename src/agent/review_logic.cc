@@ -4,10 +4,12 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 #include "core/crypto.h"
 #include "core/embedded.h"
+#include "domain/catalogue_tsv.h"
 #include "domain/validators_util.h"
 
 namespace beian::agent {
@@ -22,9 +24,10 @@ using domain::text::Split;
 constexpr size_t kMaxField = 200;
 constexpr size_t kMaxMessage = 1000;
 
+constexpr std::string_view kFile = "data/review/reasons.tsv";
+
 Error Invalid(size_t line, const std::string& what) {
-  return Error(ErrorCode::kRulesInvalid,
-               "data/review/reasons.tsv line " + std::to_string(line) + ": " + what);
+  return domain::CatalogueError(kFile, line, what);
 }
 
 void Flatten(const json::value& v, const std::string& path,
@@ -87,64 +90,50 @@ std::string_view StageName(ReviewStage stage) {
 }
 
 Result<ReasonCatalogue> ReasonCatalogue::Parse(std::string_view tsv) {
+  static constexpr std::array<std::string_view, 5> kHeader = {"code", "stages", "note_required",
+                                                              "zh-CN", "en"};
+  BEIAN_ASSIGN_OR_RETURN(std::vector<domain::CatalogueRow> rows,
+                         domain::ReadCatalogueTsv(tsv, kFile, kHeader));
   ReasonCatalogue out;
   std::set<std::string, std::less<>> seen;
-  bool header = false;
-  size_t line_no = 0;
-  for (std::string_view line : Split(tsv, '\n')) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
-    const auto cols = Split(line, '\t');
-    if (cols.size() != 5) return Invalid(line_no, "expected 5 tab-separated columns");
-    if (!header) {
-      if (cols[0] != "code" || cols[1] != "stages" || cols[2] != "note_required" ||
-          cols[3] != "zh-CN" || cols[4] != "en") {
-        return Invalid(line_no, "the header must be: code stages note_required zh-CN en");
-      }
-      header = true;
-      continue;
-    }
+  for (const domain::CatalogueRow& row : rows) {
+    const auto& cols = row.cols;
     ReasonEntry e;
     e.code = std::string(cols[0]);
-    const bool code_ok = !e.code.empty() && std::all_of(e.code.begin(), e.code.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    });
-    if (!code_ok) return Invalid(line_no, "a code is lower-case snake_case");
-    if (!seen.insert(e.code).second) return Invalid(line_no, "code " + e.code + " repeated");
+    if (!domain::IsCatalogueCode(e.code))
+      return Invalid(row.line, "a code is lower-case snake_case");
+    if (!seen.insert(e.code).second) return Invalid(row.line, "code " + e.code + " repeated");
     for (std::string_view stage : Split(cols[1], ',')) {
       if (stage == "preliminary") {
         e.stages.push_back(ReviewStage::kPreliminary);
       } else if (stage == "photo") {
         e.stages.push_back(ReviewStage::kPhoto);
       } else {
-        return Invalid(line_no, "unknown stage '" + std::string(stage) + "'");
+        return Invalid(row.line, "unknown stage '" + std::string(stage) + "'");
       }
     }
     if (cols[2] != "yes" && cols[2] != "no") {
-      return Invalid(line_no, "note_required is yes or no");
+      return Invalid(row.line, "note_required is yes or no");
     }
     e.note_required = cols[2] == "yes";
     e.zh_cn = std::string(cols[3]);
     e.en = std::string(cols[4]);
-    if (e.zh_cn.empty() || e.en.empty()) return Invalid(line_no, "zh-CN and en text required");
+    if (e.zh_cn.empty() || e.en.empty()) return Invalid(row.line, "zh-CN and en text required");
     out.entries_.push_back(std::move(e));
   }
-  if (!header) return Invalid(line_no, "no header line");
   for (std::string_view code : kRequiredReasonCodes) {
     if (!seen.contains(code)) {
       return Error(ErrorCode::kRulesInvalid,
-                   "data/review/reasons.tsv lacks the required code " + std::string(code));
+                   std::string(kFile) + " lacks the required code " + std::string(code));
     }
   }
   return out;
 }
 
 Result<ReasonCatalogue> ReasonCatalogue::BuiltIn() {
-  auto text = core::EmbeddedFile("data/review/reasons.tsv");
-  if (!text) {
-    return Error(ErrorCode::kRulesInvalid, "data/review/reasons.tsv is not built into the binary");
-  }
+  auto text = core::EmbeddedFile(kFile);
+  if (!text)
+    return Error(ErrorCode::kRulesInvalid, std::string(kFile) + " is not built into the binary");
   return Parse(*text);
 }
 

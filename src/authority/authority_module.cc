@@ -10,9 +10,9 @@ namespace {
 
 // The built-in catalogue; `beian serve` checks it before anything listens, so an empty one is
 // only ever seen by a program that skipped that check (and then refuses every rejection).
-AuthorityReasons BuiltInReasons() {
-  auto reasons = AuthorityReasons::BuiltIn();
-  return reasons ? std::move(*reasons) : AuthorityReasons{};
+domain::AuthorityReasons BuiltInReasons() {
+  auto reasons = domain::AuthorityReasons::BuiltIn();
+  return reasons ? std::move(*reasons) : domain::AuthorityReasons{};
 }
 
 }  // namespace

@@ -1,17 +1,13 @@
-// AuthorityReasons, AuthorityReviewService and the review routes (see review_service.h).
+// AuthorityReviewService and the review routes (see review_service.h).
 #include "authority/review_service.h"
 
-#include <algorithm>
 #include <charconv>
-#include <set>
 
 #include "authority/sms_verification.h"
 #include "authority/submission_intake.h"
-#include "core/embedded.h"
 #include "core/json_reader.h"
 #include "core/roles.h"
 #include "domain/application_json.h"
-#include "domain/validators_util.h"
 #include "http/json.h"
 #include "http/router.h"
 #include "notify/transport.h"
@@ -25,15 +21,9 @@ namespace json = boost::json;
 using core::Error;
 using core::ErrorCode;
 using core::Result;
-using domain::text::Split;
 
 constexpr size_t kMaxReasonField = 200;
 constexpr size_t kMaxReasonMessage = 1000;
-
-Error InvalidCatalogue(size_t line, const std::string& what) {
-  return Error(ErrorCode::kRulesInvalid,
-               "data/authority/reasons.tsv line " + std::to_string(line) + ": " + what);
-}
 
 Error NotFound() { return Error(ErrorCode::kNotFound, "submission not found"); }
 
@@ -123,71 +113,6 @@ std::string PercentEncode(std::string_view s) {
 }
 
 }  // namespace
-
-Result<AuthorityReasons> AuthorityReasons::Parse(std::string_view tsv) {
-  AuthorityReasons out;
-  std::set<std::string, std::less<>> seen;
-  bool header = false;
-  size_t line_no = 0;
-  for (std::string_view line : Split(tsv, '\n')) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
-    const auto cols = Split(line, '\t');
-    if (cols.size() != 4) return InvalidCatalogue(line_no, "expected 4 tab-separated columns");
-    if (!header) {
-      if (cols[0] != "code" || cols[1] != "zh-CN" || cols[2] != "en" ||
-          cols[3] != "note_required") {
-        return InvalidCatalogue(line_no, "the header must be: code zh-CN en note_required");
-      }
-      header = true;
-      continue;
-    }
-    AuthorityReason e;
-    e.code = std::string(cols[0]);
-    const bool code_ok = !e.code.empty() && std::all_of(e.code.begin(), e.code.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    });
-    if (!code_ok) return InvalidCatalogue(line_no, "a code is lower-case snake_case");
-    if (!seen.insert(e.code).second) return InvalidCatalogue(line_no, "code repeated");
-    e.zh_cn = std::string(cols[1]);
-    e.en = std::string(cols[2]);
-    if (e.zh_cn.empty() || e.en.empty()) return InvalidCatalogue(line_no, "text required");
-    if (cols[3] != "yes" && cols[3] != "no") {
-      return InvalidCatalogue(line_no, "note_required is yes or no");
-    }
-    e.note_required = cols[3] == "yes";
-    out.entries_.push_back(std::move(e));
-  }
-  if (!header) return InvalidCatalogue(line_no, "no header line");
-  if (!seen.contains("other")) return InvalidCatalogue(line_no, "the code other is required");
-  return out;
-}
-
-Result<AuthorityReasons> AuthorityReasons::BuiltIn() {
-  auto text = core::EmbeddedFile("data/authority/reasons.tsv");
-  if (!text) {
-    return Error(ErrorCode::kRulesInvalid,
-                 "data/authority/reasons.tsv is not built into the binary");
-  }
-  return Parse(*text);
-}
-
-const AuthorityReason* AuthorityReasons::Find(std::string_view code) const {
-  for (const AuthorityReason& e : entries_) {
-    if (e.code == code) return &e;
-  }
-  return nullptr;
-}
-
-json::object AuthorityReasons::ToJson() const {
-  json::array items;
-  for (const AuthorityReason& e : entries_) {
-    items.push_back(json::object{
-        {"code", e.code}, {"zh_CN", e.zh_cn}, {"en", e.en}, {"note_required", e.note_required}});
-  }
-  return json::object{{"items", std::move(items)}};
-}
 
 std::string NewIcpPassword() {
   static constexpr std::string_view kAlphabet =
@@ -400,7 +325,7 @@ core::Status AuthorityReviewService::CheckReasons(bool rejecting,
     if (r.message.size() > kMaxReasonMessage) {
       invalid.push_back({at + ".message", "too_long", "a note is at most 1000 bytes"});
     }
-    const AuthorityReason* e = reasons_.Find(r.code);
+    const domain::AuthorityReason* e = reasons_.Find(r.code);
     if (e == nullptr) {
       unknown.push_back({at + ".code", "unknown_reason", "not in the authority's catalogue"});
     } else if (e->note_required && r.message.empty()) {
@@ -489,7 +414,7 @@ Result<json::object> AuthorityReviewService::Decide(const std::string& id,
           // One line per reason, in Chinese (the subject's messages go out in zh-CN).
           std::string texts;
           for (const Reason& r : reasons) {
-            const AuthorityReason* e = reasons_.Find(r.code);
+            const domain::AuthorityReason* e = reasons_.Find(r.code);
             texts += "· " + (e ? e->zh_cn : r.code);
             if (!r.message.empty()) texts += "：" + r.message;
             texts += "\n";

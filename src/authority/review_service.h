@@ -11,8 +11,8 @@
 //             charge when the subject is new (the password sealed in the params by
 //             notify::SealParam, column "notifications.icp_password"), `authority_approved` by
 //             e-mail always.
-//   reject  — reasons from the catalogue data/authority/reasons.tsv (AuthorityReasons), the
-//             transition and the `authority_rejected` e-mail.
+//   reject  — reasons from the catalogue data/authority/reasons.tsv
+//             (domain::AuthorityReasons), the transition and the `authority_rejected` e-mail.
 // The decision needs the reviewer's live claim (claim_required); the first statement of the
 // decision re-takes the claim, which locks the row, so two decisions on one submission — two
 // reviewers, or one reviewer's double click — serialise and the second finds it decided.
@@ -32,6 +32,7 @@
 #include "core/crypto.h"
 #include "core/pii_cipher.h"
 #include "core/result.h"
+#include "domain/authority_reasons.h"
 #include "domain/calendar.h"
 #include "domain/rules.h"
 #include "http/request.h"
@@ -42,29 +43,6 @@ namespace beian::authority {
 
 // How long a claim lasts.
 inline constexpr int64_t kAuthorityClaimMs = 30 * 60 * 1000;
-
-struct AuthorityReason {
-  std::string code;
-  std::string zh_cn;
-  std::string en;
-  bool note_required = false;
-};
-
-class AuthorityReasons {
- public:
-  // The TSV: comment lines "#", the header "code zh-CN en note_required", one row per code.
-  // kRulesInvalid naming the line for a wrong column count, a bad code, a repeated code, empty
-  // text, a note_required other than yes/no, or no "other".
-  static core::Result<AuthorityReasons> Parse(std::string_view tsv);
-  // data/authority/reasons.tsv as built into the binary.
-  static core::Result<AuthorityReasons> BuiltIn();
-
-  const AuthorityReason* Find(std::string_view code) const;
-  boost::json::object ToJson() const;  // {items:[{code, zh_CN, en, note_required}]}
-
- private:
-  std::vector<AuthorityReason> entries_;
-};
 
 // A new ICP password: 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
 std::string NewIcpPassword();
@@ -87,7 +65,7 @@ class AuthorityReviewService {
  public:
   AuthorityReviewService(store::Database& db, const core::Clock& clock, const core::PiiCipher& pii,
                          const domain::Rules& rules, const RegistryService& registry,
-                         blob::BlobStore& blobs, AuthorityReasons reasons,
+                         blob::BlobStore& blobs, domain::AuthorityReasons reasons,
                          core::PasswordCost password_cost)
       : db_(db),
         clock_(clock),
@@ -111,7 +89,7 @@ class AuthorityReviewService {
   core::Result<boost::json::object> Decide(const std::string& id, const http::Principal& reviewer,
                                            const std::string& decision,
                                            const std::vector<Reason>& reasons) const;
-  const AuthorityReasons& reasons() const { return reasons_; }
+  const domain::AuthorityReasons& reasons() const { return reasons_; }
 
  private:
   SubmissionTransitionContext Context() const { return {clock_, rules_, calendar_}; }
@@ -125,7 +103,7 @@ class AuthorityReviewService {
   domain::BusinessCalendar calendar_;
   const RegistryService& registry_;
   blob::BlobStore& blobs_;
-  AuthorityReasons reasons_;
+  domain::AuthorityReasons reasons_;
   core::PasswordCost password_cost_;
 };
 

@@ -56,7 +56,7 @@ class SubmissionsServiceTest : public store::testing::StoreTest {
       if (!found) return core::Error(ErrorCode::kInternal, "not in the transaction");
       return core::Ok();
     });
-    auto reasons = AuthorityReasons::BuiltIn();
+    auto reasons = domain::AuthorityReasons::BuiltIn();
     ASSERT_TRUE(reasons) << reasons.error().message;
     registry_ = std::make_unique<RegistryService>(db(), clock_, pii_, rules());
     review_ =
@@ -373,24 +373,6 @@ TEST_P(SubmissionsServiceTest, RejectNeedsCatalogueReasons) {
   EXPECT_EQ(rejected.at("reasons").at(0).at("code").as_string(), "website_name_noncompliant");
   // Keys released: the same filing may come again.
   EXPECT_TRUE(Receive(p2_, Body("b.1", kCertA, "example-a.cn")));
-}
-
-TEST(AuthorityReasonsTest, ParsesAndRefuses) {
-  ASSERT_TRUE(AuthorityReasons::BuiltIn());
-  auto ok =
-      AuthorityReasons::Parse("# c\ncode\tzh-CN\ten\tnote_required\nother\t其他\tOther\tyes\n");
-  ASSERT_TRUE(ok);
-  ASSERT_NE(ok->Find("other"), nullptr);
-  EXPECT_TRUE(ok->Find("other")->note_required);
-  for (const char* bad : {"code\tzh-CN\ten\tnote_required\nx\ta\tb\tyes\n",  // no other
-                          "code\tzh-CN\ten\nother\ta\tb\n",                  // 3 columns
-                          "code\tzh-CN\ten\tnote_required\nOther\ta\tb\tyes\n",
-                          "code\tzh-CN\ten\tnote_required\nother\ta\tb\tmaybe\n",
-                          "code\tzh-CN\ten\tnote_required\nother\ta\tb\tyes\nother\ta\tb\tno\n"}) {
-    auto r = AuthorityReasons::Parse(bad);
-    ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code, ErrorCode::kRulesInvalid);
-  }
 }
 
 TEST(IcpPasswordTest, SixteenCharactersWithoutLookAlikes) {

@@ -36,6 +36,7 @@
 #include "core/periodic_task.h"
 #include "core/request_signing.h"
 #include "core/roles.h"
+#include "domain/authority_reasons.h"
 #include "http/health.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -502,7 +503,7 @@ int Serve(const ServeOptions& o) {
   if (!rules) return fail(core::Error(rules.error().code, "rules: " + rules.error().message));
   // The reason catalogue is checked before anything listens (the module would refuse it later).
   if (auto reasons = agent::ReasonCatalogue::BuiltIn(); !reasons) return fail(reasons.error());
-  if (auto reasons = authority::AuthorityReasons::BuiltIn(); !reasons) {
+  if (auto reasons = domain::AuthorityReasons::BuiltIn(); !reasons) {
     return fail(reasons.error());
   }
 

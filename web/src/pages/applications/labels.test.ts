@@ -1,6 +1,8 @@
 // The applicant's names for review reasons are the reviewers' catalogue (data/review/reasons.tsv,
 // which only reviewers can read through the API) and the reasons that come back from the authority
-// (data/review/authority_reasons.tsv): the same codes and texts in both languages.
+// (its hand-over and SMS refusals, data/review/authority_reasons.tsv, and its reviewer's catalogue,
+// data/authority/reasons.tsv, where the provider's catalogue does not name the code first, as the
+// agent's notices do): the same codes and texts in both languages.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,8 +24,10 @@ function rowsOf(file: string): string[][] {
 
 function catalogue(): Array<{ code: string; zh: string; en: string }> {
   const review = rowsOf('review/reasons.tsv').map(([code, , , zh, english]) => ({ code, zh, en: english }));
-  const authority = rowsOf('review/authority_reasons.tsv').map(([code, zh, english]) => ({ code, zh, en: english }));
-  return [...review, ...authority];
+  const handover = rowsOf('review/authority_reasons.tsv').map(([code, zh, english]) => ({ code, zh, en: english }));
+  const reviewer = rowsOf('authority/reasons.tsv').map(([code, zh, english]) => ({ code, zh, en: english }));
+  const named = new Set([...review, ...handover].map((r) => r.code));
+  return [...review, ...handover, ...reviewer.filter((r) => !named.has(r.code))];
 }
 
 describe('review reasons', () => {

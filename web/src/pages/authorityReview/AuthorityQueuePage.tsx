@@ -4,9 +4,8 @@
 // province and overdue; "load more" pages on with the server's cursor. Claiming opens the
 // review screen.
 import { useState } from 'react';
-import { App, Button, Checkbox, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { Checkbox, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useServices } from '../../app/services';
@@ -20,9 +19,16 @@ import {
   type QueueFilter,
   type QueueTab,
 } from '../../api/authorityReview';
-import { globalErrorText, mapApiError } from '../../lib/errors';
-import { claimHolderText, formatTime } from '../review/format';
-import { kProvinces } from '../review/enums';
+import {
+  ClaimOrOpen,
+  ClaimTag,
+  DeadlineCell,
+  DomainsCell,
+  ProvinceFilter,
+  QueueLayout,
+  useClaimingQueue,
+} from '../../components/review/ReviewQueue';
+import { formatTime } from '../review/format';
 import { SubmissionStateTag } from './labels';
 import './authorityReview.css';
 
@@ -38,7 +44,6 @@ export default function AuthorityQueuePage() {
   const { t } = useTranslation();
   const { client } = useServices();
   const user = useSession().data?.user;
-  const { message } = App.useApp();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const tabParam = params.get('tab');
@@ -46,27 +51,15 @@ export default function AuthorityQueuePage() {
   const [province, setProvince] = useState<string | undefined>();
   const [overdue, setOverdue] = useState(false);
   const filter: QueueFilter = { tab, province, overdue: tab === 'under_review' && overdue };
+  const open = (id: string) => navigate(submissionPath(id));
 
-  const queue = useInfiniteQuery({
+  // Other reviewers claim and decide, persons in charge verify: the list refreshes every 30 s.
+  const state = useClaimingQueue<AuthorityQueueItem>({
     queryKey: ['authority', 'queue', filter],
-    queryFn: ({ pageParam }) => fetchAuthorityQueue(client, filter, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    // Other reviewers claim and decide, persons in charge verify: keep the list current.
-    refetchOnWindowFocus: true,
+    fetchPage: (cursor) => fetchAuthorityQueue(client, filter, cursor),
     refetchInterval: 30_000,
-  });
-  const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
-
-  const claim = useMutation({
-    mutationFn: (id: string) => claimSubmission(client, id),
-    onSuccess: (_answer, id) => navigate(submissionPath(id)),
-    onError: (e) => {
-      const g = mapApiError(e, []).global;
-      const holder = claimHolderText(t, e);
-      if (g) void message.error(holder ? `${globalErrorText(t, g)} ${holder}` : globalErrorText(t, g));
-      void queue.refetch();
-    },
+    claim: (id) => claimSubmission(client, id),
+    open,
   });
 
   const columns: ColumnsType<AuthorityQueueItem> = [
@@ -97,13 +90,7 @@ export default function AuthorityQueuePage() {
     {
       title: t('authorityReview.queue.domains'),
       key: 'domains',
-      render: (_, r) => (
-        <Space direction="vertical" size={0}>
-          {r.domains.map((d) => (
-            <span key={d}>{d}</span>
-          ))}
-        </Space>
-      ),
+      render: (_, r) => <DomainsCell domains={r.domains} />,
     },
     {
       title: t('authorityReview.queue.provider'),
@@ -139,33 +126,25 @@ export default function AuthorityQueuePage() {
             render: (_: unknown, r: AuthorityQueueItem) =>
               tab === 'sms_verification' ? (
                 <span data-testid="queue-sms-deadline">{formatTime(r.sms_deadline)}</span>
-              ) : r.deadline ? (
-                <Typography.Text type={r.overdue ? 'danger' : undefined} data-testid="queue-deadline">
-                  {formatTime(r.deadline)}
-                  {r.overdue && (
-                    <Tag color="red" className="authority-overdue" data-testid="overdue-tag">
-                      {t('authorityReview.queue.overdue')}
-                    </Tag>
-                  )}
-                </Typography.Text>
               ) : (
-                '—'
+                <DeadlineCell
+                  deadline={r.deadline}
+                  overdue={r.overdue}
+                  testId="queue-deadline"
+                  overdueText={t('authorityReview.queue.overdue')}
+                />
               ),
           },
           {
             title: t('authorityReview.queue.claim'),
             key: 'claim',
-            render: (_: unknown, r: AuthorityQueueItem) => {
-              const c = claimOf(r, user);
-              if (!c) return <Typography.Text type="secondary">—</Typography.Text>;
-              return (
-                <Tooltip title={t('authorityReview.queue.claim_until', { time: formatTime(c.until) })}>
-                  <Tag color={c.mine ? 'green' : 'orange'} data-testid="claim-holder">
-                    {c.mine ? t('authorityReview.queue.claimed_by_me') : c.holder}
-                  </Tag>
-                </Tooltip>
-              );
-            },
+            render: (_: unknown, r: AuthorityQueueItem) => (
+              <ClaimTag
+                claim={claimOf(r, user)}
+                untilText={(time) => t('authorityReview.queue.claim_until', { time })}
+                mineText={t('authorityReview.queue.claimed_by_me')}
+              />
+            ),
           },
         ]),
     {
@@ -173,96 +152,58 @@ export default function AuthorityQueuePage() {
       key: 'actions',
       render: (_, r) => {
         const c = claimOf(r, user);
-        const canClaim = tab === 'under_review' && (!c || c.mine);
-        return canClaim ? (
-          <Button
-            size="small"
-            type="primary"
-            loading={claim.isPending && claim.variables === r.id}
-            data-testid={`claim-${r.id}`}
-            onClick={() => claim.mutate(r.id)}
-          >
-            {c?.mine ? t('authorityReview.queue.continue') : t('authorityReview.queue.claim_action')}
-          </Button>
-        ) : (
-          <Button size="small" data-testid={`open-${r.id}`} onClick={() => navigate(submissionPath(r.id))}>
-            {t('authorityReview.queue.view')}
-          </Button>
+        return (
+          <ClaimOrOpen
+            id={r.id}
+            canClaim={tab === 'under_review' && (!c || c.mine)}
+            mine={c?.mine === true}
+            state={state}
+            open={open}
+            labels={{
+              claim: t('authorityReview.queue.claim_action'),
+              continue: t('authorityReview.queue.continue'),
+              view: t('authorityReview.queue.view'),
+            }}
+          />
         );
       },
     },
   ];
 
-  const errorText = queue.isError
-    ? (() => {
-        const g = mapApiError(queue.error, []).global;
-        return g ? globalErrorText(t, g) : null;
-      })()
-    : null;
-
   return (
-    <div data-testid="authority-queue-page" data-tab={tab}>
-      <Typography.Title level={3}>{t('authorityReview.queue.title')}</Typography.Title>
-      <Tabs
-        activeKey={tab}
-        onChange={(key) => setParams({ tab: key }, { replace: true })}
-        items={kQueueTabs.map((s) => ({
-          key: s,
-          label: <span data-testid={`tab-${s}`}>{t(`authorityReview.queue.tab.${s}`)}</span>,
-        }))}
-      />
-      <Space wrap className="authority-filters" data-testid="queue-filters">
-        <Select
-          allowClear
-          showSearch
-          optionFilterProp="label"
-          placeholder={t('authorityReview.queue.province_filter')}
-          style={{ width: 180 }}
-          value={province}
-          onChange={setProvince}
-          data-testid="filter-province"
-          options={kProvinces.map((p) => ({ value: p, label: t(`review.enum.province.${p}`) }))}
-        />
-        {tab === 'under_review' && (
-          <Checkbox
-            checked={overdue}
-            onChange={(e) => setOverdue(e.target.checked)}
-            data-testid="filter-overdue"
-          >
-            {t('authorityReview.queue.overdue_only')}
-          </Checkbox>
-        )}
-        <Button onClick={() => void queue.refetch()} data-testid="queue-refresh">
-          {t('authorityReview.queue.refresh')}
-        </Button>
-      </Space>
-      {errorText && (
-        <Typography.Paragraph type="danger" data-testid="queue-error">
-          {errorText}
-        </Typography.Paragraph>
-      )}
-      <Table<AuthorityQueueItem>
-        rowKey="id"
-        columns={columns}
-        dataSource={items}
-        loading={queue.isPending}
-        pagination={false}
-        scroll={{ x: 'max-content' }}
-        data-testid="queue-table"
-        rowClassName={(r) => (r.overdue && tab !== 'decided' ? 'authority-row-overdue' : '')}
-        locale={{ emptyText: t(`authorityReview.queue.empty.${tab}`) }}
-      />
-      {queue.hasNextPage && (
-        <div className="authority-load-more">
-          <Button
-            onClick={() => void queue.fetchNextPage()}
-            loading={queue.isFetchingNextPage}
-            data-testid="load-more"
-          >
-            {t('authorityReview.queue.load_more')}
-          </Button>
-        </div>
-      )}
-    </div>
+    <QueueLayout<AuthorityQueueItem>
+      testId="authority-queue-page"
+      tab={tab}
+      title={t('authorityReview.queue.title')}
+      tabs={kQueueTabs}
+      onTab={(key) => setParams({ tab: key }, { replace: true })}
+      tabTestId={(s) => `tab-${s}`}
+      tabLabel={(s) => t(`authorityReview.queue.tab.${s}`)}
+      refreshLabel={t('authorityReview.queue.refresh')}
+      state={state}
+      columns={columns}
+      rowClassName={(r) => (r.overdue && tab !== 'decided' ? 'authority-row-overdue' : '')}
+      emptyText={t(`authorityReview.queue.empty.${tab}`)}
+      loadMoreLabel={t('authorityReview.queue.load_more')}
+      filters={
+        <>
+          <ProvinceFilter
+            placeholder={t('authorityReview.queue.province_filter')}
+            width={180}
+            value={province}
+            onChange={setProvince}
+          />
+          {tab === 'under_review' && (
+            <Checkbox
+              checked={overdue}
+              onChange={(e) => setOverdue(e.target.checked)}
+              data-testid="filter-overdue"
+            >
+              {t('authorityReview.queue.overdue_only')}
+            </Checkbox>
+          )}
+        </>
+      }
+    />
   );
 }

@@ -6,31 +6,11 @@
 // verified photo is waiting (photo_uploaded) the same screen shows the photo large with accept /
 // reject; other states are shown read only.
 import { useState, type ReactNode } from 'react';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Col,
-  Descriptions,
-  Empty,
-  Form,
-  Input,
-  Popconfirm,
-  Result,
-  Row,
-  Select,
-  Space,
-  Tag,
-  Timeline,
-  Typography,
-  type ButtonProps,
-} from 'antd';
-import { ArrowRightOutlined, DeleteOutlined, EyeOutlined, PlusOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Descriptions, Empty, Form, Space, Tag, Timeline, Typography } from 'antd';
+import { ArrowRightOutlined, EyeOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { TFunction } from 'i18next';
 import { useServices } from '../../app/services';
 import {
   claimApplication,
@@ -45,8 +25,6 @@ import {
   type ReviewDetail,
 } from '../../api/review';
 import type { Application, ApplicationDocument } from '../../api/applications';
-import { ApiError } from '../../api/client';
-import { globalErrorText, mapApiError, fieldErrorText } from '../../lib/errors';
 import {
   displayValue,
   documentPathOf,
@@ -57,17 +35,23 @@ import {
   valueAt,
   websitePaths,
 } from '../../lib/reviewFields';
-import { FormAlert } from '../FormAlert';
+import {
+  ApproveButton,
+  ClaimControls,
+  DecisionCard,
+  DecisionNote,
+  DetailFallback,
+  FieldGroupCard,
+  RejectForm,
+  ReviewLayout,
+  documentsOf,
+  reasonName,
+  useDecisionFailure,
+  type ReasonRow,
+} from '../../components/review/ReviewLayout';
 import { DocumentView } from './DocumentView';
-import { claimHolderText, formatTime } from './format';
+import { formatTime } from './format';
 import './review.css';
-
-// The reason's name in the console's language.
-export function reasonName(lang: string, catalogue: ReasonEntry[] | undefined, code: string) {
-  const r = catalogue?.find((x) => x.code === code);
-  if (!r) return code;
-  return lang === 'en' ? r.en : r.zh_CN;
-}
 
 function localized(lang: string, m: unknown): string {
   if (typeof m === 'string') return m;
@@ -76,20 +60,6 @@ function localized(lang: string, m: unknown): string {
     return (lang === 'en' ? o.en : o['zh-CN']) ?? o.en ?? '';
   }
   return '';
-}
-
-function errorText(t: TFunction, e: unknown): string | null {
-  const g = mapApiError(e, []).global;
-  return g ? globalErrorText(t, g) : null;
-}
-
-// Documents whose subject is `subject` or lies under it ("websites[0]" takes
-// "websites[0].person_in_charge" too).
-function documentsOf(docs: ApplicationDocument[], subject: string): ApplicationDocument[] {
-  return docs.filter(
-    (d) =>
-      d.kind !== 'verified_photo' && (d.subject === subject || d.subject.startsWith(`${subject}.`)),
-  );
 }
 
 interface FieldContext {
@@ -156,52 +126,26 @@ function FieldGroup({
   applicationId: string;
   testId: string;
 }) {
-  const { t } = useTranslation();
   return (
-    <Card title={title} className="review-card" data-testid={testId}>
-      <Row gutter={[16, 16]}>
-        <Col xs={24} xl={docs.length ? 14 : 24}>
-          <Descriptions column={1} size="small" bordered>
-            {paths.map((p) => (
-              <Descriptions.Item
-                key={p}
-                label={fieldLabel(t, p.startsWith(`${prefix}.`) ? p.slice(prefix.length + 1) : p)}
-                className={
-                  ctx.changed.has(p)
-                    ? 'review-changed'
-                    : ctx.flagged.has(p)
-                      ? 'review-flagged'
-                      : undefined
-                }
-              >
-                <FieldValue path={p} ctx={ctx} />
-              </Descriptions.Item>
-            ))}
-          </Descriptions>
-        </Col>
-        {docs.length > 0 && (
-          <Col xs={24} xl={10}>
-            <Space wrap align="start" className="review-documents">
-              {docs.map((d) => (
-                <DocumentView
-                  key={d.id}
-                  applicationId={applicationId}
-                  doc={d}
-                  flagged={ctx.flagged.has(documentPathOf(d))}
-                />
-              ))}
-            </Space>
-          </Col>
-        )}
-      </Row>
-    </Card>
+    <FieldGroupCard
+      title={title}
+      prefix={prefix}
+      paths={paths}
+      testId={testId}
+      value={(p) => <FieldValue path={p} ctx={ctx} />}
+      rowClassName={(p) =>
+        ctx.changed.has(p) ? 'review-changed' : ctx.flagged.has(p) ? 'review-flagged' : undefined
+      }
+      documents={docs.map((d) => (
+        <DocumentView
+          key={d.id}
+          applicationId={applicationId}
+          doc={d}
+          flagged={ctx.flagged.has(documentPathOf(d))}
+        />
+      ))}
+    />
   );
-}
-
-interface ReasonRow {
-  field?: string;
-  code?: string;
-  message?: string;
 }
 
 function DecisionPanel({
@@ -215,16 +159,18 @@ function DecisionPanel({
   catalogue: ReasonEntry[] | undefined;
   fields: string[];
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { client } = useServices();
   const { message } = App.useApp();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const [form] = Form.useForm<{ reasons: ReasonRow[] }>();
-  const [failure, setFailure] = useState<unknown>(null);
+  const { setFailure, decisionFailed, alert } = useDecisionFailure(
+    form,
+    (code) => `review.reason_error.${code}`,
+  );
   const id = detail.application.id;
   const claim = detail.claim;
-  const mine = claim?.mine === true;
   const refresh = () => qc.invalidateQueries({ queryKey: ['review'] });
 
   const claimMut = useMutation({
@@ -255,234 +201,74 @@ function DecisionPanel({
       navigate(`/review?stage=${stage === 'photo' ? 'photo' : 'preliminary'}`);
     },
     onError: (e) => {
-      // A refused reason is marked on its own row of the form; the rest goes above it.
-      const rest = e instanceof ApiError ? e.details.filter((d) => !markReason(d)) : [];
-      setFailure(
-        e instanceof ApiError && rest.length === 0 && e.details.length > 0 ? null : e,
-      );
+      decisionFailed(e);
       void refresh();
     },
   });
 
-  // Puts a detail about "reasons[i].field|code|message" beside that input; false when the detail
-  // names no such input.
-  const markReason = (d: { field: string; code: string; message: string }): boolean => {
-    const m = /^reasons\[(\d+)\]\.(field|code|message)$/.exec(d.field);
-    if (!m) return false;
-    const text = t(`review.reason_error.${d.code}`, {
-      defaultValue: fieldErrorText(t, { code: d.code, message: d.message }),
-    });
-    const key = m[2] as 'field' | 'code' | 'message';
-    form.setFields([{ name: ['reasons', Number(m[1]), key], errors: [text] }]);
-    return true;
-  };
-
-  const stageReasons = (catalogue ?? []).filter((r) => stage !== null && r.stages.includes(stage));
-  const noteRequired = (code: string | undefined) =>
-    stageReasons.find((r) => r.code === code)?.note_required === true;
-
-  const onReject = async () => {
-    setFailure(null);
-    const values = await form.validateFields().catch(() => null);
-    if (!values) return;
-    const reasons = (values.reasons ?? []).map((r) => ({
-      field: stage === 'photo' ? 'photo' : (r.field ?? ''),
-      code: r.code ?? '',
-      message: (r.message ?? '').trim(),
-    }));
-    decideMut.mutate({ decision: 'reject', reasons });
-  };
-
-  const failureText = failure ? errorText(t, failure) : null;
-  const holder = claimHolderText(t, failure);
-  const failureExtra = holder
-    ? [holder]
-    : failure instanceof ApiError
-      ? failure.details.filter((d) => !/^reasons\[\d+\]\./.test(d.field)).map((d) =>
-          `${d.field ? `${d.field}: ` : ''}${fieldErrorText(t, { code: d.code, message: d.message })}`,
-        )
-      : [];
-
   if (stage === null) {
     return (
-      <Card title={t('review.detail.decision')} className="review-card" data-testid="decision-panel">
-        <Typography.Paragraph data-testid="read-only">
-          {t('review.detail.read_only', {
-            state: t(`review.state.${detail.application.state}`, {
-              defaultValue: detail.application.state,
-            }),
-          })}
-        </Typography.Paragraph>
-      </Card>
+      <DecisionNote
+        title={t('review.detail.decision')}
+        testId="read-only"
+        text={t('review.detail.read_only', {
+          state: t(`review.state.${detail.application.state}`, {
+            defaultValue: detail.application.state,
+          }),
+        })}
+      />
     );
   }
 
   return (
-    <Card title={t('review.detail.decision')} className="review-card" data-testid="decision-panel">
-      <FormAlert text={failureText} extra={failureExtra} />
-      {!claim && (
-        <Space direction="vertical" style={{ width: '100%' }}>
-          <Typography.Text type="secondary">{t('review.detail.claim_first')}</Typography.Text>
-          <Button
-            type="primary"
-            block
-            loading={claimMut.isPending}
-            onClick={() => claimMut.mutate()}
-            data-testid="claim"
-          >
-            {t('review.queue.claim_action')}
-          </Button>
-        </Space>
-      )}
-      {claim && !mine && (
-        <Alert
-          type="warning"
-          showIcon
-          data-testid="claimed-by-other"
-          title={t('review.detail.claimed_by', {
-            name: claim.reviewer_name,
-            time: formatTime(claim.expires_at),
-          })}
+    <DecisionCard title={t('review.detail.decision')}>
+      {alert}
+      <ClaimControls
+        claim={claim && { holder: claim.reviewer_name, until: claim.expires_at, mine: claim.mine }}
+        claiming={claimMut.isPending}
+        onClaim={() => claimMut.mutate()}
+        texts={{
+          claimFirst: t('review.detail.claim_first'),
+          claim: t('review.queue.claim_action'),
+          claimedBy: (name, time) => t('review.detail.claimed_by', { name, time }),
+          claimedUntil: (time) => t('review.detail.claimed_until', { time }),
+        }}
+      >
+        <ApproveButton
+          confirm={t(stage === 'photo' ? 'review.detail.accept_confirm' : 'review.detail.approve_confirm')}
+          okText={t('review.detail.confirm')}
+          label={t(stage === 'photo' ? 'review.detail.accept' : 'review.detail.approve')}
+          loading={decideMut.isPending}
+          onConfirm={() =>
+            decideMut.mutate({ decision: stage === 'photo' ? 'accept' : 'approve', reasons: [] })
+          }
         />
-      )}
-      {mine && (
-        <Space direction="vertical" style={{ width: '100%' }} size="middle">
-          <Typography.Text type="secondary" data-testid="claim-mine">
-            {t('review.detail.claimed_until', { time: formatTime(claim.expires_at) })}
-          </Typography.Text>
-          <Popconfirm
-            title={t(stage === 'photo' ? 'review.detail.accept_confirm' : 'review.detail.approve_confirm')}
-            okText={t('review.detail.confirm')}
-            cancelText={t('nav.cancel')}
-            okButtonProps={{ 'data-testid': 'approve-ok' } as ButtonProps}
-            onConfirm={() =>
-              decideMut.mutate({ decision: stage === 'photo' ? 'accept' : 'approve', reasons: [] })
-            }
-          >
-            <Button type="primary" block loading={decideMut.isPending} data-testid="approve">
-              {t(stage === 'photo' ? 'review.detail.accept' : 'review.detail.approve')}
-            </Button>
-          </Popconfirm>
-          <Form
-            form={form}
-            layout="vertical"
-            initialValues={{ reasons: [{}] }}
-            data-testid="reject-form"
-            requiredMark={false}
-          >
-            <Typography.Text strong>
-              {t(stage === 'photo' ? 'review.detail.reject_photo_title' : 'review.detail.reject_title')}
-            </Typography.Text>
-            <Form.List name="reasons">
-              {(items, { add, remove }) => (
-                <>
-                  {items.map((item, index) => (
-                    <div key={item.key} className="review-reason" data-testid={`reason-${index}`}>
-                      {stage !== 'photo' && (
-                        <Form.Item
-                          name={[item.name, 'field']}
-                          label={t('review.detail.reason_field')}
-                          rules={[{ required: true, message: t('review.detail.pick_field') }]}
-                        >
-                          <Select
-                            showSearch
-                            virtual={false}
-                            optionFilterProp="label"
-                            placeholder={t('review.detail.pick_field')}
-                            data-testid={`reason-field-${index}`}
-                            options={fields.map((f) => ({ value: f, label: fieldLabel(t, f) }))}
-                          />
-                        </Form.Item>
-                      )}
-                      <Form.Item
-                        name={[item.name, 'code']}
-                        label={t('review.detail.reason_code')}
-                        rules={[{ required: true, message: t('review.detail.pick_reason') }]}
-                      >
-                        <Select
-                          placeholder={t('review.detail.pick_reason')}
-                          data-testid={`reason-code-${index}`}
-                          options={stageReasons.map((r) => ({
-                            value: r.code,
-                            label: i18n.language === 'en' ? r.en : r.zh_CN,
-                          }))}
-                        />
-                      </Form.Item>
-                      <Form.Item
-                        noStyle
-                        shouldUpdate={(a, b) =>
-                          a.reasons?.[item.name]?.code !== b.reasons?.[item.name]?.code
-                        }
-                      >
-                        {({ getFieldValue }) => {
-                          const required = noteRequired(getFieldValue(['reasons', item.name, 'code']));
-                          return (
-                            <Form.Item
-                              name={[item.name, 'message']}
-                              label={t(
-                                required ? 'review.detail.note_required' : 'review.detail.note',
-                              )}
-                              rules={[
-                                {
-                                  required,
-                                  whitespace: true,
-                                  message: t('review.detail.note_missing'),
-                                },
-                                { max: 300, message: t('review.detail.note_too_long') },
-                              ]}
-                            >
-                              <Input.TextArea rows={2} data-testid={`reason-note-${index}`} />
-                            </Form.Item>
-                          );
-                        }}
-                      </Form.Item>
-                      {items.length > 1 && (
-                        <Button
-                          size="small"
-                          type="text"
-                          danger
-                          icon={<DeleteOutlined />}
-                          onClick={() => remove(item.name)}
-                        >
-                          {t('review.detail.remove_reason')}
-                        </Button>
-                      )}
-                    </div>
-                  ))}
-                  <Button
-                    type="dashed"
-                    block
-                    icon={<PlusOutlined />}
-                    onClick={() => add({})}
-                    data-testid="add-reason"
-                  >
-                    {t('review.detail.add_reason')}
-                  </Button>
-                </>
-              )}
-            </Form.List>
-            <Button
-              danger
-              block
-              className="review-reject"
-              loading={decideMut.isPending}
-              onClick={() => void onReject()}
-              data-testid="reject"
-            >
-              {t(stage === 'photo' ? 'review.detail.reject_photo' : 'review.detail.reject')}
-            </Button>
-          </Form>
-          <Button
-            block
-            loading={releaseMut.isPending}
-            onClick={() => releaseMut.mutate()}
-            data-testid="release"
-          >
-            {t('review.detail.release')}
-          </Button>
-        </Space>
-      )}
-    </Card>
+        <RejectForm
+          form={form}
+          title={t(stage === 'photo' ? 'review.detail.reject_photo_title' : 'review.detail.reject_title')}
+          fields={stage === 'photo' ? null : fields}
+          reasons={(catalogue ?? []).filter((r) => r.stages.includes(stage))}
+          textPrefix="review.detail"
+          rejectLabel={t(stage === 'photo' ? 'review.detail.reject_photo' : 'review.detail.reject')}
+          rejecting={decideMut.isPending}
+          onAttempt={() => setFailure(null)}
+          onReject={(reasons) =>
+            decideMut.mutate({
+              decision: 'reject',
+              reasons: reasons.map((r) => (stage === 'photo' ? { ...r, field: 'photo' } : r)),
+            })
+          }
+        />
+        <Button
+          block
+          loading={releaseMut.isPending}
+          onClick={() => releaseMut.mutate()}
+          data-testid="release"
+        >
+          {t('review.detail.release')}
+        </Button>
+      </ClaimControls>
+    </DecisionCard>
   );
 }
 
@@ -547,17 +333,15 @@ export default function ReviewPage() {
 
   const detail = detailQ.data;
 
-  if (detailQ.isPending) {
-    return <div className="page-spinner" data-testid="review-loading" />;
-  }
-  if (detailQ.isError || !detail) {
-    const notFound = detailQ.error instanceof ApiError && detailQ.error.status === 404;
+  if (detailQ.isPending || detailQ.isError || !detail) {
     return (
-      <Result
-        status={notFound ? '404' : 'error'}
-        title={notFound ? t('review.detail.not_found') : errorText(t, detailQ.error)}
-        extra={<Link to="/review">{t('review.detail.back')}</Link>}
-        data-testid="review-error"
+      <DetailFallback
+        pending={detailQ.isPending}
+        error={detailQ.error}
+        loadingTestId="review-loading"
+        errorTestId="review-error"
+        notFoundText={t('review.detail.not_found')}
+        back={{ to: '/review', text: t('review.detail.back') }}
       />
     );
   }
@@ -605,31 +389,35 @@ export default function ReviewPage() {
   const lang = i18n.language;
 
   return (
-    <div data-testid="review-page" data-state={app.state}>
-      <Space align="center" wrap className="review-heading">
-        <Link to={`/review?stage=${stage ?? 'ready'}`}>{t('review.detail.back')}</Link>
-        <Typography.Title level={3} style={{ margin: 0 }} data-testid="review-title">
-          {app.organizer?.name}
-        </Typography.Title>
-        <Tag color="blue" data-testid="review-state">
-          {t(`review.state.${app.state}`, { defaultValue: app.state })}
-        </Tag>
-        {app.filing_type && (
-          <Tag>{t(`review.filing_type.${app.filing_type}`, { defaultValue: app.filing_type })}</Tag>
-        )}
-        {app.submitted_at && (
-          <Typography.Text type="secondary" data-testid="submitted-at">
-            {t('review.detail.submitted_at', { time: formatTime(app.submitted_at) })}
-          </Typography.Text>
-        )}
-        {app.sla_deadline && (
-          <Typography.Text type="secondary">
-            {t('review.detail.deadline', { time: formatTime(app.sla_deadline) })}
-          </Typography.Text>
-        )}
-      </Space>
-      <Row gutter={[16, 16]}>
-        <Col xs={24} lg={16}>
+    <ReviewLayout
+      testId="review-page"
+      state={app.state}
+      heading={
+        <>
+          <Link to={`/review?stage=${stage ?? 'ready'}`}>{t('review.detail.back')}</Link>
+          <Typography.Title level={3} style={{ margin: 0 }} data-testid="review-title">
+            {app.organizer?.name}
+          </Typography.Title>
+          <Tag color="blue" data-testid="review-state">
+            {t(`review.state.${app.state}`, { defaultValue: app.state })}
+          </Tag>
+          {app.filing_type && (
+            <Tag>{t(`review.filing_type.${app.filing_type}`, { defaultValue: app.filing_type })}</Tag>
+          )}
+          {app.submitted_at && (
+            <Typography.Text type="secondary" data-testid="submitted-at">
+              {t('review.detail.submitted_at', { time: formatTime(app.submitted_at) })}
+            </Typography.Text>
+          )}
+          {app.sla_deadline && (
+            <Typography.Text type="secondary">
+              {t('review.detail.deadline', { time: formatTime(app.sla_deadline) })}
+            </Typography.Text>
+          )}
+        </>
+      }
+      main={
+        <>
           {stage === 'photo' && (
             <Card title={t('review.detail.photo')} className="review-card" data-testid="photo-card">
               {photo ? (
@@ -735,51 +523,51 @@ export default function ReviewPage() {
               </Descriptions>
             </Card>
           )}
-        </Col>
-        <Col xs={24} lg={8}>
-          <div className="review-side">
-            <DecisionPanel detail={detail} stage={stage} catalogue={catalogue} fields={fields} />
-            <Card title={t('review.detail.precheck')} className="review-card" data-testid="precheck">
-              {detail.precheck ? (
-                <Space direction="vertical" style={{ width: '100%' }}>
-                  {/* The explanation names the filing type and says why. */}
-                  <Typography.Text data-testid="precheck-explanation">
-                    {localized(lang, detail.precheck.explanation_message) ||
-                      detail.precheck.explanation ||
-                      (detail.precheck.filing_type
-                        ? t(`review.filing_type.${detail.precheck.filing_type}`, {
-                            defaultValue: detail.precheck.filing_type,
-                          })
-                        : '')}
+        </>
+      }
+      side={
+        <>
+          <DecisionPanel detail={detail} stage={stage} catalogue={catalogue} fields={fields} />
+          <Card title={t('review.detail.precheck')} className="review-card" data-testid="precheck">
+            {detail.precheck ? (
+              <Space direction="vertical" style={{ width: '100%' }}>
+                {/* The explanation names the filing type and says why. */}
+                <Typography.Text data-testid="precheck-explanation">
+                  {localized(lang, detail.precheck.explanation_message) ||
+                    detail.precheck.explanation ||
+                    (detail.precheck.filing_type
+                      ? t(`review.filing_type.${detail.precheck.filing_type}`, {
+                          defaultValue: detail.precheck.filing_type,
+                        })
+                      : '')}
+                </Typography.Text>
+                {findings.length === 0 ? (
+                  <Typography.Text type="success" data-testid="precheck-clean">
+                    {t('review.detail.precheck_clean')}
                   </Typography.Text>
-                  {findings.length === 0 ? (
-                    <Typography.Text type="success" data-testid="precheck-clean">
-                      {t('review.detail.precheck_clean')}
-                    </Typography.Text>
-                  ) : (
-                    <ul className="review-list" data-testid="findings">
-                      {findings.map((f, i) => (
-                        <li key={i}>
-                          <Tag color={f.severity === 'error' ? 'red' : 'gold'}>
-                            {t(`review.severity.${f.severity}`)}
-                          </Tag>
-                          <Typography.Text strong>{fieldLabel(t, f.field)}</Typography.Text>{t('review.colon')}
-                          {localized(lang, f.message) || f.code}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </Space>
-              ) : (
-                <Typography.Text type="secondary">{t('review.detail.precheck_none')}</Typography.Text>
-              )}
-            </Card>
-            <Card title={t('review.detail.timeline')} className="review-card">
-              <EventTimeline detail={detail} catalogue={catalogue} />
-            </Card>
-          </div>
-        </Col>
-      </Row>
-    </div>
+                ) : (
+                  <ul className="review-list" data-testid="findings">
+                    {findings.map((f, i) => (
+                      <li key={i}>
+                        <Tag color={f.severity === 'error' ? 'red' : 'gold'}>
+                          {t(`review.severity.${f.severity}`)}
+                        </Tag>
+                        <Typography.Text strong>{fieldLabel(t, f.field)}</Typography.Text>{t('review.colon')}
+                        {localized(lang, f.message) || f.code}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </Space>
+            ) : (
+              <Typography.Text type="secondary">{t('review.detail.precheck_none')}</Typography.Text>
+            )}
+          </Card>
+          <Card title={t('review.detail.timeline')} className="review-card">
+            <EventTimeline detail={detail} catalogue={catalogue} />
+          </Card>
+        </>
+      }
+    />
   );
 }

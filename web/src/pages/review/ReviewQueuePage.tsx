@@ -3,9 +3,8 @@
 // the business-day SLA clock. Filters by province, organizer type and overdue; "load more" pages
 // on with the server's cursor. Claiming opens the review screen.
 import { useState } from 'react';
-import { App, Button, Checkbox, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { Checkbox, Select, Space, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useServices } from '../../app/services';
@@ -17,10 +16,17 @@ import {
   type QueueItem,
   type ReviewStage,
 } from '../../api/review';
-import { globalErrorText, mapApiError } from '../../lib/errors';
-import { claimHolderText, formatTime } from './format';
+import {
+  ClaimOrOpen,
+  ClaimTag,
+  DeadlineCell,
+  DomainsCell,
+  ProvinceFilter,
+  QueueLayout,
+  useClaimingQueue,
+} from '../../components/review/ReviewQueue';
 import './review.css';
-import { kOrganizerTypes, kProvinces } from './enums';
+import { kOrganizerTypes } from './enums';
 
 function isStage(v: string | null): v is ReviewStage {
   return v !== null && (kReviewStages as string[]).includes(v);
@@ -28,20 +34,23 @@ function isStage(v: string | null): v is ReviewStage {
 
 export function ClaimHolder({ item }: { item: Pick<QueueItem, 'claim'> }) {
   const { t } = useTranslation();
-  if (!item.claim) return <Typography.Text type="secondary">—</Typography.Text>;
+  const c = item.claim;
   return (
-    <Tooltip title={t('review.queue.claim_until', { time: formatTime(item.claim.expires_at) })}>
-      <Tag color={item.claim.mine ? 'green' : 'orange'} data-testid="claim-holder">
-        {item.claim.mine ? t('review.queue.claimed_by_me') : item.claim.reviewer_name}
-      </Tag>
-    </Tooltip>
+    <ClaimTag
+      claim={c && { holder: c.reviewer_name, until: c.expires_at, mine: c.mine }}
+      untilText={(time) => t('review.queue.claim_until', { time })}
+      mineText={t('review.queue.claimed_by_me')}
+    />
   );
+}
+
+function applicationPath(id: string): string {
+  return `/review/applications/${encodeURIComponent(id)}`;
 }
 
 export default function ReviewQueuePage() {
   const { t } = useTranslation();
   const { client } = useServices();
-  const { message } = App.useApp();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const stageParam = params.get('stage');
@@ -50,27 +59,14 @@ export default function ReviewQueuePage() {
   const [organizerType, setOrganizerType] = useState<string | undefined>();
   const [overdue, setOverdue] = useState(false);
   const filter: QueueFilter = { stage, province, organizer_type: organizerType, overdue };
+  const open = (id: string) => navigate(applicationPath(id));
 
-  const queue = useInfiniteQuery({
+  const state = useClaimingQueue<QueueItem>({
     queryKey: ['review', 'queue', filter],
-    queryFn: ({ pageParam }) => fetchQueue(client, filter, pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    // Other reviewers claim and decide meanwhile: keep the list current.
-    refetchOnWindowFocus: true,
+    fetchPage: (cursor) => fetchQueue(client, filter, cursor),
     refetchInterval: 60_000,
-  });
-  const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
-
-  const claim = useMutation({
-    mutationFn: (id: string) => claimApplication(client, id),
-    onSuccess: (_answer, id) => navigate(`/review/applications/${encodeURIComponent(id)}`),
-    onError: (e) => {
-      const g = mapApiError(e, []).global;
-      const holder = claimHolderText(t, e);
-      if (g) void message.error(holder ? `${globalErrorText(t, g)} ${holder}` : globalErrorText(t, g));
-      void queue.refetch();
-    },
+    claim: (id) => claimApplication(client, id),
+    open,
   });
 
   const columns: ColumnsType<QueueItem> = [
@@ -115,13 +111,7 @@ export default function ReviewQueuePage() {
     {
       title: t('review.queue.domains'),
       key: 'domains',
-      render: (_, r) => (
-        <Space direction="vertical" size={0}>
-          {r.domains.map((d) => (
-            <span key={d}>{d}</span>
-          ))}
-        </Space>
-      ),
+      render: (_, r) => <DomainsCell domains={r.domains} />,
     },
     {
       title: t('review.queue.waiting'),
@@ -131,19 +121,14 @@ export default function ReviewQueuePage() {
     {
       title: t('review.queue.deadline'),
       key: 'deadline',
-      render: (_, r) =>
-        r.sla_deadline ? (
-          <Typography.Text type={r.overdue ? 'danger' : undefined} data-testid="sla-deadline">
-            {formatTime(r.sla_deadline)}
-            {r.overdue && (
-              <Tag color="red" className="sla-overdue" data-testid="overdue-tag">
-                {t('review.queue.overdue')}
-              </Tag>
-            )}
-          </Typography.Text>
-        ) : (
-          '—'
-        ),
+      render: (_, r) => (
+        <DeadlineCell
+          deadline={r.sla_deadline}
+          overdue={r.overdue}
+          testId="sla-deadline"
+          overdueText={t('review.queue.overdue')}
+        />
+      ),
     },
     {
       title: t('review.queue.claim'),
@@ -153,109 +138,67 @@ export default function ReviewQueuePage() {
     {
       title: t('review.queue.actions'),
       key: 'actions',
-      render: (_, r) =>
-        stage === 'ready' || (r.claim && !r.claim.mine) ? (
-          <Button
-            size="small"
-            data-testid={`open-${r.id}`}
-            onClick={() => navigate(`/review/applications/${encodeURIComponent(r.id)}`)}
-          >
-            {t('review.queue.view')}
-          </Button>
-        ) : (
-          <Button
-            size="small"
-            type="primary"
-            loading={claim.isPending && claim.variables === r.id}
-            data-testid={`claim-${r.id}`}
-            onClick={() => claim.mutate(r.id)}
-          >
-            {r.claim?.mine ? t('review.queue.continue') : t('review.queue.claim_action')}
-          </Button>
-        ),
+      render: (_, r) => (
+        <ClaimOrOpen
+          id={r.id}
+          canClaim={!(stage === 'ready' || (r.claim && !r.claim.mine))}
+          mine={r.claim?.mine === true}
+          state={state}
+          open={open}
+          labels={{
+            claim: t('review.queue.claim_action'),
+            continue: t('review.queue.continue'),
+            view: t('review.queue.view'),
+          }}
+        />
+      ),
     },
   ];
 
-  const errorText = queue.isError
-    ? (() => {
-        const g = mapApiError(queue.error, []).global;
-        return g ? globalErrorText(t, g) : null;
-      })()
-    : null;
-
   return (
-    <div data-testid="review-queue-page">
-      <Typography.Title level={3}>{t('review.queue.title')}</Typography.Title>
-      <Tabs
-        activeKey={stage}
-        onChange={(key) => setParams({ stage: key }, { replace: true })}
-        items={kReviewStages.map((s) => ({
-          key: s,
-          label: <span data-testid={`stage-${s}`}>{t(`review.queue.stage.${s}`)}</span>,
-        }))}
-      />
-      <Space wrap className="review-filters" data-testid="queue-filters">
-        <Select
-          allowClear
-          showSearch
-          optionFilterProp="label"
-          placeholder={t('review.queue.province_filter')}
-          style={{ width: 160 }}
-          value={province}
-          onChange={setProvince}
-          data-testid="filter-province"
-          options={kProvinces.map((p) => ({ value: p, label: t(`review.enum.province.${p}`) }))}
-        />
-        <Select
-          allowClear
-          placeholder={t('review.queue.organizer_type_filter')}
-          style={{ width: 200 }}
-          value={organizerType}
-          onChange={setOrganizerType}
-          data-testid="filter-organizer-type"
-          options={kOrganizerTypes.map((o) => ({
-            value: o,
-            label: t(`review.enum.organizer_type.${o}`),
-          }))}
-        />
-        <Checkbox
-          checked={overdue}
-          onChange={(e) => setOverdue(e.target.checked)}
-          data-testid="filter-overdue"
-        >
-          {t('review.queue.overdue_only')}
-        </Checkbox>
-        <Button onClick={() => void queue.refetch()} data-testid="queue-refresh">
-          {t('review.refresh')}
-        </Button>
-      </Space>
-      {errorText && (
-        <Typography.Paragraph type="danger" data-testid="queue-error">
-          {errorText}
-        </Typography.Paragraph>
-      )}
-      <Table<QueueItem>
-        rowKey="id"
-        columns={columns}
-        dataSource={items}
-        loading={queue.isPending}
-        pagination={false}
-        scroll={{ x: 'max-content' }}
-        data-testid="queue-table"
-        rowClassName={(r) => (r.overdue ? 'row-overdue' : '')}
-        locale={{ emptyText: t(`review.queue.empty.${stage}`) }}
-      />
-      {queue.hasNextPage && (
-        <div className="load-more">
-          <Button
-            onClick={() => void queue.fetchNextPage()}
-            loading={queue.isFetchingNextPage}
-            data-testid="load-more"
+    <QueueLayout<QueueItem>
+      testId="review-queue-page"
+      tab={stage}
+      title={t('review.queue.title')}
+      tabs={kReviewStages}
+      onTab={(key) => setParams({ stage: key }, { replace: true })}
+      tabTestId={(s) => `stage-${s}`}
+      tabLabel={(s) => t(`review.queue.stage.${s}`)}
+      refreshLabel={t('review.refresh')}
+      state={state}
+      columns={columns}
+      rowClassName={(r) => (r.overdue ? 'row-overdue' : '')}
+      emptyText={t(`review.queue.empty.${stage}`)}
+      loadMoreLabel={t('review.load_more')}
+      filters={
+        <>
+          <ProvinceFilter
+            placeholder={t('review.queue.province_filter')}
+            width={160}
+            value={province}
+            onChange={setProvince}
+          />
+          <Select
+            allowClear
+            placeholder={t('review.queue.organizer_type_filter')}
+            style={{ width: 200 }}
+            value={organizerType}
+            onChange={setOrganizerType}
+            data-testid="filter-organizer-type"
+            options={kOrganizerTypes.map((o) => ({
+              value: o,
+              label: t(`review.enum.organizer_type.${o}`),
+            }))}
+          />
+          <Checkbox
+            checked={overdue}
+            onChange={(e) => setOverdue(e.target.checked)}
+            data-testid="filter-overdue"
           >
-            {t('review.load_more')}
-          </Button>
-        </div>
-      )}
-    </div>
+            {t('review.queue.overdue_only')}
+          </Checkbox>
+        </>
+      }
+    />
   );
 }

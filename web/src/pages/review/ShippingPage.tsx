@@ -34,6 +34,7 @@ import { useFormErrors } from '../../lib/useFormErrors';
 import { FormAlert } from '../FormAlert';
 import { kCarriers } from './enums';
 import { formatTime } from './format';
+import '../../components/review/review.css';
 import './review.css';
 
 interface ShipValues {
@@ -226,7 +227,7 @@ function BackdropTable({ status }: { status: BackdropStatus }) {
         locale={{ emptyText: t(`review.shipping.empty_${status}`) }}
       />
       {list.hasNextPage && (
-        <div className="load-more">
+        <div className="queue-load-more">
           <Button
             onClick={() => void list.fetchNextPage()}
             loading={list.isFetchingNextPage}

@@ -1,0 +1,267 @@
+// The queue screen both reviewers work from (the provider's /review and the authority's
+// /submissions): tabs kept in the URL, a filter bar, the table of claimable items with "load more"
+// on the server's cursor, and the claim that opens the review screen. The pages bring their own
+// columns, filters and texts; the cells both queues show (domains, the deadline with its overdue
+// tag, who holds the claim, claim-or-view) are here.
+import type { ReactNode } from 'react';
+import { App, Button, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useInfiniteQuery, useMutation, type QueryKey } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { globalErrorText, mapApiError } from '../../lib/errors';
+import { kProvinces } from '../../pages/review/enums';
+import { claimHolderText, formatTime } from '../../pages/review/format';
+import './review.css';
+
+interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+// The queue's pages (refetched while the page is open: others claim and decide meanwhile) and the
+// claim, which opens the item on success and says who holds it on a claimed_by_other refusal.
+export function useClaimingQueue<T>(opts: {
+  queryKey: QueryKey;
+  fetchPage: (cursor: string | null) => Promise<Page<T>>;
+  refetchInterval: number;
+  claim: (id: string) => Promise<unknown>;
+  open: (id: string) => void;
+}) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queue = useInfiniteQuery({
+    queryKey: opts.queryKey,
+    queryFn: ({ pageParam }) => opts.fetchPage(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    refetchOnWindowFocus: true,
+    refetchInterval: opts.refetchInterval,
+  });
+  const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
+  const claim = useMutation({
+    mutationFn: (id: string) => opts.claim(id),
+    onSuccess: (_answer, id) => opts.open(id),
+    onError: (e) => {
+      const g = mapApiError(e, []).global;
+      const holder = claimHolderText(t, e);
+      if (g) void message.error(holder ? `${globalErrorText(t, g)} ${holder}` : globalErrorText(t, g));
+      void queue.refetch();
+    },
+  });
+  const errorText = queue.isError
+    ? (() => {
+        const g = mapApiError(queue.error, []).global;
+        return g ? globalErrorText(t, g) : null;
+      })()
+    : null;
+  return { queue, items, claim, errorText };
+}
+
+type ClaimingQueue<T> = ReturnType<typeof useClaimingQueue<T>>;
+
+export function QueueLayout<T extends { id: string }>({
+  testId,
+  tab,
+  title,
+  tabs,
+  onTab,
+  tabTestId,
+  tabLabel,
+  filters,
+  refreshLabel,
+  state,
+  columns,
+  rowClassName,
+  emptyText,
+  loadMoreLabel,
+}: {
+  testId: string;
+  tab: string;
+  title: string;
+  tabs: readonly string[];
+  onTab: (key: string) => void;
+  tabTestId: (key: string) => string;
+  tabLabel: (key: string) => string;
+  filters: ReactNode;
+  refreshLabel: string;
+  state: ClaimingQueue<T>;
+  columns: ColumnsType<T>;
+  rowClassName: (row: T) => string;
+  emptyText: string;
+  loadMoreLabel: string;
+}) {
+  const { queue, items, errorText } = state;
+  return (
+    <div data-testid={testId} data-tab={tab}>
+      <Typography.Title level={3}>{title}</Typography.Title>
+      <Tabs
+        activeKey={tab}
+        onChange={onTab}
+        items={tabs.map((s) => ({
+          key: s,
+          label: <span data-testid={tabTestId(s)}>{tabLabel(s)}</span>,
+        }))}
+      />
+      <Space wrap className="queue-filters" data-testid="queue-filters">
+        {filters}
+        <Button onClick={() => void queue.refetch()} data-testid="queue-refresh">
+          {refreshLabel}
+        </Button>
+      </Space>
+      {errorText && (
+        <Typography.Paragraph type="danger" data-testid="queue-error">
+          {errorText}
+        </Typography.Paragraph>
+      )}
+      <Table<T>
+        rowKey="id"
+        columns={columns}
+        dataSource={items}
+        loading={queue.isPending}
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        data-testid="queue-table"
+        rowClassName={rowClassName}
+        locale={{ emptyText }}
+      />
+      {queue.hasNextPage && (
+        <div className="queue-load-more">
+          <Button
+            onClick={() => void queue.fetchNextPage()}
+            loading={queue.isFetchingNextPage}
+            data-testid="load-more"
+          >
+            {loadMoreLabel}
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+// The province filter (GB/T 2260 codes, named in the console's language; type to search).
+export function ProvinceFilter({
+  placeholder,
+  width,
+  value,
+  onChange,
+}: {
+  placeholder: string;
+  width: number;
+  value: string | undefined;
+  onChange: (province: string | undefined) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Select
+      allowClear
+      showSearch
+      optionFilterProp="label"
+      placeholder={placeholder}
+      style={{ width }}
+      value={value}
+      onChange={onChange}
+      data-testid="filter-province"
+      options={kProvinces.map((p) => ({ value: p, label: t(`review.enum.province.${p}`) }))}
+    />
+  );
+}
+
+// The item's domains, one a line.
+export function DomainsCell({ domains }: { domains: string[] }) {
+  return (
+    <Space direction="vertical" size={0}>
+      {domains.map((d) => (
+        <span key={d}>{d}</span>
+      ))}
+    </Space>
+  );
+}
+
+// The review deadline, red with a tag once overdue; a dash when there is none.
+export function DeadlineCell({
+  deadline,
+  overdue,
+  testId,
+  overdueText,
+}: {
+  deadline: string | null | undefined;
+  overdue: boolean;
+  testId: string;
+  overdueText: string;
+}) {
+  if (!deadline) return <>—</>;
+  return (
+    <Typography.Text type={overdue ? 'danger' : undefined} data-testid={testId}>
+      {formatTime(deadline)}
+      {overdue && (
+        <Tag color="red" className="queue-overdue" data-testid="overdue-tag">
+          {overdueText}
+        </Tag>
+      )}
+    </Typography.Text>
+  );
+}
+
+export interface ClaimHolding {
+  holder: string;
+  until: string | null;
+  mine: boolean;
+}
+
+// Who holds the claim (green when it is the signed-in reviewer), until when on hover.
+export function ClaimTag({
+  claim,
+  untilText,
+  mineText,
+}: {
+  claim: ClaimHolding | null;
+  untilText: (time: string) => string;
+  mineText: string;
+}) {
+  if (!claim) return <Typography.Text type="secondary">—</Typography.Text>;
+  return (
+    <Tooltip title={untilText(formatTime(claim.until))}>
+      <Tag color={claim.mine ? 'green' : 'orange'} data-testid="claim-holder">
+        {claim.mine ? mineText : claim.holder}
+      </Tag>
+    </Tooltip>
+  );
+}
+
+// "Claim" (or "continue" on one's own claim) where the reviewer may claim; "view" elsewhere.
+export function ClaimOrOpen({
+  id,
+  canClaim,
+  mine,
+  state,
+  open,
+  labels,
+}: {
+  id: string;
+  canClaim: boolean;
+  mine: boolean;
+  state: { claim: ClaimingQueue<unknown>['claim'] };
+  open: (id: string) => void;
+  labels: { claim: string; continue: string; view: string };
+}) {
+  const { claim } = state;
+  if (!canClaim) {
+    return (
+      <Button size="small" data-testid={`open-${id}`} onClick={() => open(id)}>
+        {labels.view}
+      </Button>
+    );
+  }
+  return (
+    <Button
+      size="small"
+      type="primary"
+      loading={claim.isPending && claim.variables === id}
+      data-testid={`claim-${id}`}
+      onClick={() => claim.mutate(id)}
+    >
+      {mine ? labels.continue : labels.claim}
+    </Button>
+  );
+}
