@@ -191,26 +191,30 @@ export function DecisionNote({ title, testId, text }: { title: string; testId: s
 }
 
 // Unclaimed: the claim button; another's claim: who holds it; one's own: `children` (the
-// decision), under the claim's end.
+// decision), under the claim's end. Texts under `${textPrefix}.` (claim_first, claimed_by,
+// claimed_until).
 export function ClaimControls({
   claim,
   claiming,
   onClaim,
-  texts,
+  textPrefix,
+  claimLabel,
   children,
 }: {
   claim: ClaimHolding | null;
   claiming: boolean;
   onClaim: () => void;
-  texts: { claimFirst: string; claim: string; claimedBy: (name: string, time: string) => string; claimedUntil: (time: string) => string };
+  textPrefix: string;
+  claimLabel: string;
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
   if (!claim) {
     return (
       <Space direction="vertical" style={{ width: '100%' }}>
-        <Typography.Text type="secondary">{texts.claimFirst}</Typography.Text>
+        <Typography.Text type="secondary">{t(`${textPrefix}.claim_first`)}</Typography.Text>
         <Button type="primary" block loading={claiming} onClick={onClaim} data-testid="claim">
-          {texts.claim}
+          {claimLabel}
         </Button>
       </Space>
     );
@@ -221,14 +225,14 @@ export function ClaimControls({
         type="warning"
         showIcon
         data-testid="claimed-by-other"
-        title={texts.claimedBy(claim.holder, formatTime(claim.until))}
+        title={t(`${textPrefix}.claimed_by`, { name: claim.holder, time: formatTime(claim.until) })}
       />
     );
   }
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
       <Typography.Text type="secondary" data-testid="claim-mine">
-        {texts.claimedUntil(formatTime(claim.until))}
+        {t(`${textPrefix}.claimed_until`, { time: formatTime(claim.until) })}
       </Typography.Text>
       {children}
     </Space>

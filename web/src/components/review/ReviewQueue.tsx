@@ -8,6 +8,7 @@ import { App, Button, Select, Space, Table, Tabs, Tag, Tooltip, Typography } fro
 import type { ColumnsType } from 'antd/es/table';
 import { useInfiniteQuery, useMutation, type QueryKey } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { globalErrorText, mapApiError } from '../../lib/errors';
 import { kProvinces } from '../../pages/review/enums';
 import { claimHolderText, formatTime } from '../../pages/review/format';
@@ -59,53 +60,55 @@ export function useClaimingQueue<T>(opts: {
 
 type ClaimingQueue<T> = ReturnType<typeof useClaimingQueue<T>>;
 
+// The queue's tab, kept in the URL (?stage=… on /review, ?tab=… on /submissions) so that a link
+// or a reload opens the same list; `fallback` for a missing or unknown one.
+export function useQueueTab<T extends string>(param: string, tabs: readonly T[], fallback: T): T {
+  const [params] = useSearchParams();
+  const value = params.get(param);
+  return value !== null && (tabs as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
 export function QueueLayout<T extends { id: string }>({
   testId,
+  tabParam,
   tab,
-  title,
   tabs,
-  onTab,
-  tabTestId,
   tabLabel,
+  texts,
   filters,
-  refreshLabel,
   state,
   columns,
   rowClassName,
-  emptyText,
-  loadMoreLabel,
 }: {
   testId: string;
+  // The URL parameter of the tab (useQueueTab); each tab's test id is `${tabParam}-${tab}`.
+  tabParam: string;
   tab: string;
-  title: string;
   tabs: readonly string[];
-  onTab: (key: string) => void;
-  tabTestId: (key: string) => string;
-  tabLabel: (key: string) => string;
+  tabLabel: (tab: string) => string;
+  texts: { title: string; refresh: string; empty: string; loadMore: string };
   filters: ReactNode;
-  refreshLabel: string;
   state: ClaimingQueue<T>;
   columns: ColumnsType<T>;
   rowClassName: (row: T) => string;
-  emptyText: string;
-  loadMoreLabel: string;
 }) {
+  const [, setParams] = useSearchParams();
   const { queue, items, errorText } = state;
   return (
     <div data-testid={testId} data-tab={tab}>
-      <Typography.Title level={3}>{title}</Typography.Title>
+      <Typography.Title level={3}>{texts.title}</Typography.Title>
       <Tabs
         activeKey={tab}
-        onChange={onTab}
+        onChange={(key) => setParams({ [tabParam]: key }, { replace: true })}
         items={tabs.map((s) => ({
           key: s,
-          label: <span data-testid={tabTestId(s)}>{tabLabel(s)}</span>,
+          label: <span data-testid={`${tabParam}-${s}`}>{tabLabel(s)}</span>,
         }))}
       />
       <Space wrap className="queue-filters" data-testid="queue-filters">
         {filters}
         <Button onClick={() => void queue.refetch()} data-testid="queue-refresh">
-          {refreshLabel}
+          {texts.refresh}
         </Button>
       </Space>
       {errorText && (
@@ -122,7 +125,7 @@ export function QueueLayout<T extends { id: string }>({
         scroll={{ x: 'max-content' }}
         data-testid="queue-table"
         rowClassName={rowClassName}
-        locale={{ emptyText }}
+        locale={{ emptyText: texts.empty }}
       />
       {queue.hasNextPage && (
         <div className="queue-load-more">
@@ -131,7 +134,7 @@ export function QueueLayout<T extends { id: string }>({
             loading={queue.isFetchingNextPage}
             data-testid="load-more"
           >
-            {loadMoreLabel}
+            {texts.loadMore}
           </Button>
         </div>
       )}

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Checkbox, Space, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { useServices } from '../../app/services';
 import { useSession } from '../../auth/session';
 import {
@@ -27,14 +27,11 @@ import {
   ProvinceFilter,
   QueueLayout,
   useClaimingQueue,
+  useQueueTab,
 } from '../../components/review/ReviewQueue';
 import { formatTime } from '../review/format';
 import { SubmissionStateTag } from './labels';
 import './authorityReview.css';
-
-function isTab(v: string | null): v is QueueTab {
-  return v !== null && (kQueueTabs as string[]).includes(v);
-}
 
 export function submissionPath(id: string): string {
   return `/submissions/${encodeURIComponent(id)}`;
@@ -45,9 +42,7 @@ export default function AuthorityQueuePage() {
   const { client } = useServices();
   const user = useSession().data?.user;
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const tabParam = params.get('tab');
-  const tab: QueueTab = isTab(tabParam) ? tabParam : 'under_review';
+  const tab = useQueueTab<QueueTab>('tab', kQueueTabs, 'under_review');
   const [province, setProvince] = useState<string | undefined>();
   const [overdue, setOverdue] = useState(false);
   const filter: QueueFilter = { tab, province, overdue: tab === 'under_review' && overdue };
@@ -173,18 +168,19 @@ export default function AuthorityQueuePage() {
   return (
     <QueueLayout<AuthorityQueueItem>
       testId="authority-queue-page"
+      tabParam="tab"
       tab={tab}
-      title={t('authorityReview.queue.title')}
       tabs={kQueueTabs}
-      onTab={(key) => setParams({ tab: key }, { replace: true })}
-      tabTestId={(s) => `tab-${s}`}
       tabLabel={(s) => t(`authorityReview.queue.tab.${s}`)}
-      refreshLabel={t('authorityReview.queue.refresh')}
+      texts={{
+        title: t('authorityReview.queue.title'),
+        refresh: t('authorityReview.queue.refresh'),
+        empty: t(`authorityReview.queue.empty.${tab}`),
+        loadMore: t('authorityReview.queue.load_more'),
+      }}
       state={state}
       columns={columns}
       rowClassName={(r) => (r.overdue && tab !== 'decided' ? 'authority-row-overdue' : '')}
-      emptyText={t(`authorityReview.queue.empty.${tab}`)}
-      loadMoreLabel={t('authorityReview.queue.load_more')}
       filters={
         <>
           <ProvinceFilter

@@ -182,12 +182,8 @@ function DecisionPanel({
         claim={claim}
         claiming={claimMut.isPending}
         onClaim={() => claimMut.mutate()}
-        texts={{
-          claimFirst: t('authorityReview.detail.claim_first'),
-          claim: t('authorityReview.detail.claim'),
-          claimedBy: (name, time) => t('authorityReview.detail.claimed_by', { name, time }),
-          claimedUntil: (time) => t('authorityReview.detail.claimed_until', { time }),
-        }}
+        textPrefix="authorityReview.detail"
+        claimLabel={t('authorityReview.detail.claim')}
       >
         <ApproveButton
           confirm={t('authorityReview.detail.approve_confirm')}

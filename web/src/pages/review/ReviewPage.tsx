@@ -227,12 +227,8 @@ function DecisionPanel({
         claim={claim && { holder: claim.reviewer_name, until: claim.expires_at, mine: claim.mine }}
         claiming={claimMut.isPending}
         onClaim={() => claimMut.mutate()}
-        texts={{
-          claimFirst: t('review.detail.claim_first'),
-          claim: t('review.queue.claim_action'),
-          claimedBy: (name, time) => t('review.detail.claimed_by', { name, time }),
-          claimedUntil: (time) => t('review.detail.claimed_until', { time }),
-        }}
+        textPrefix="review.detail"
+        claimLabel={t('review.queue.claim_action')}
       >
         <ApproveButton
           confirm={t(stage === 'photo' ? 'review.detail.accept_confirm' : 'review.detail.approve_confirm')}

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { Checkbox, Select, Space, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { useServices } from '../../app/services';
 import {
   claimApplication,
@@ -24,13 +24,10 @@ import {
   ProvinceFilter,
   QueueLayout,
   useClaimingQueue,
+  useQueueTab,
 } from '../../components/review/ReviewQueue';
 import './review.css';
 import { kOrganizerTypes } from './enums';
-
-function isStage(v: string | null): v is ReviewStage {
-  return v !== null && (kReviewStages as string[]).includes(v);
-}
 
 export function ClaimHolder({ item }: { item: Pick<QueueItem, 'claim'> }) {
   const { t } = useTranslation();
@@ -52,9 +49,7 @@ export default function ReviewQueuePage() {
   const { t } = useTranslation();
   const { client } = useServices();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const stageParam = params.get('stage');
-  const stage: ReviewStage = isStage(stageParam) ? stageParam : 'preliminary';
+  const stage = useQueueTab<ReviewStage>('stage', kReviewStages, 'preliminary');
   const [province, setProvince] = useState<string | undefined>();
   const [organizerType, setOrganizerType] = useState<string | undefined>();
   const [overdue, setOverdue] = useState(false);
@@ -158,18 +153,19 @@ export default function ReviewQueuePage() {
   return (
     <QueueLayout<QueueItem>
       testId="review-queue-page"
+      tabParam="stage"
       tab={stage}
-      title={t('review.queue.title')}
       tabs={kReviewStages}
-      onTab={(key) => setParams({ stage: key }, { replace: true })}
-      tabTestId={(s) => `stage-${s}`}
       tabLabel={(s) => t(`review.queue.stage.${s}`)}
-      refreshLabel={t('review.refresh')}
+      texts={{
+        title: t('review.queue.title'),
+        refresh: t('review.refresh'),
+        empty: t(`review.queue.empty.${stage}`),
+        loadMore: t('review.load_more'),
+      }}
       state={state}
       columns={columns}
       rowClassName={(r) => (r.overdue ? 'row-overdue' : '')}
-      emptyText={t(`review.queue.empty.${stage}`)}
-      loadMoreLabel={t('review.load_more')}
       filters={
         <>
           <ProvinceFilter
