@@ -1,8 +1,10 @@
 // The queue screen both reviewers work from (the provider's /review and the authority's
 // /submissions): tabs kept in the URL, a filter bar, the table of claimable items with "load more"
 // on the server's cursor, and the claim that opens the review screen. The pages bring their own
-// columns, filters and texts; the cells both queues show (domains, the deadline with its overdue
-// tag, who holds the claim, claim-or-view) are here.
+// columns and filters; the cells both queues show (domains, the deadline with its overdue tag, who
+// holds the claim, claim-or-view) are here. Texts come from the page's locale module under one
+// prefix (`review.queue`, `authorityReview.queue`): title, <tabParam>.<tab>, empty.<tab>,
+// province_filter, overdue, claim_until, claimed_by_me, claim_action, continue, view.
 import type { ReactNode } from 'react';
 import { App, Button, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -73,8 +75,9 @@ export function QueueLayout<T extends { id: string }>({
   tabParam,
   tab,
   tabs,
-  tabLabel,
-  texts,
+  textPrefix,
+  refreshText,
+  loadMoreText,
   filters,
   state,
   columns,
@@ -85,30 +88,32 @@ export function QueueLayout<T extends { id: string }>({
   tabParam: string;
   tab: string;
   tabs: readonly string[];
-  tabLabel: (tab: string) => string;
-  texts: { title: string; refresh: string; empty: string; loadMore: string };
+  textPrefix: string;
+  refreshText: string;
+  loadMoreText: string;
   filters: ReactNode;
   state: ClaimingQueue<T>;
   columns: ColumnsType<T>;
   rowClassName: (row: T) => string;
 }) {
+  const { t } = useTranslation();
   const [, setParams] = useSearchParams();
   const { queue, items, errorText } = state;
   return (
     <div data-testid={testId} data-tab={tab}>
-      <Typography.Title level={3}>{texts.title}</Typography.Title>
+      <Typography.Title level={3}>{t(`${textPrefix}.title`)}</Typography.Title>
       <Tabs
         activeKey={tab}
         onChange={(key) => setParams({ [tabParam]: key }, { replace: true })}
         items={tabs.map((s) => ({
           key: s,
-          label: <span data-testid={`${tabParam}-${s}`}>{tabLabel(s)}</span>,
+          label: <span data-testid={`${tabParam}-${s}`}>{t(`${textPrefix}.${tabParam}.${s}`)}</span>,
         }))}
       />
       <Space wrap className="queue-filters" data-testid="queue-filters">
         {filters}
         <Button onClick={() => void queue.refetch()} data-testid="queue-refresh">
-          {texts.refresh}
+          {refreshText}
         </Button>
       </Space>
       {errorText && (
@@ -125,7 +130,7 @@ export function QueueLayout<T extends { id: string }>({
         scroll={{ x: 'max-content' }}
         data-testid="queue-table"
         rowClassName={rowClassName}
-        locale={{ emptyText: texts.empty }}
+        locale={{ emptyText: t(`${textPrefix}.empty.${tab}`) }}
       />
       {queue.hasNextPage && (
         <div className="queue-load-more">
@@ -134,7 +139,7 @@ export function QueueLayout<T extends { id: string }>({
             loading={queue.isFetchingNextPage}
             data-testid="load-more"
           >
-            {texts.loadMore}
+            {loadMoreText}
           </Button>
         </div>
       )}
@@ -144,12 +149,12 @@ export function QueueLayout<T extends { id: string }>({
 
 // The province filter (GB/T 2260 codes, named in the console's language; type to search).
 export function ProvinceFilter({
-  placeholder,
+  textPrefix,
   width,
   value,
   onChange,
 }: {
-  placeholder: string;
+  textPrefix: string;
   width: number;
   value: string | undefined;
   onChange: (province: string | undefined) => void;
@@ -160,7 +165,7 @@ export function ProvinceFilter({
       allowClear
       showSearch
       optionFilterProp="label"
-      placeholder={placeholder}
+      placeholder={t(`${textPrefix}.province_filter`)}
       style={{ width }}
       value={value}
       onChange={onChange}
@@ -186,20 +191,21 @@ export function DeadlineCell({
   deadline,
   overdue,
   testId,
-  overdueText,
+  textPrefix,
 }: {
   deadline: string | null | undefined;
   overdue: boolean;
   testId: string;
-  overdueText: string;
+  textPrefix: string;
 }) {
+  const { t } = useTranslation();
   if (!deadline) return <>—</>;
   return (
     <Typography.Text type={overdue ? 'danger' : undefined} data-testid={testId}>
       {formatTime(deadline)}
       {overdue && (
         <Tag color="red" className="queue-overdue" data-testid="overdue-tag">
-          {overdueText}
+          {t(`${textPrefix}.overdue`)}
         </Tag>
       )}
     </Typography.Text>
@@ -213,20 +219,13 @@ export interface ClaimHolding {
 }
 
 // Who holds the claim (green when it is the signed-in reviewer), until when on hover.
-export function ClaimTag({
-  claim,
-  untilText,
-  mineText,
-}: {
-  claim: ClaimHolding | null;
-  untilText: (time: string) => string;
-  mineText: string;
-}) {
+export function ClaimTag({ claim, textPrefix }: { claim: ClaimHolding | null; textPrefix: string }) {
+  const { t } = useTranslation();
   if (!claim) return <Typography.Text type="secondary">—</Typography.Text>;
   return (
-    <Tooltip title={untilText(formatTime(claim.until))}>
+    <Tooltip title={t(`${textPrefix}.claim_until`, { time: formatTime(claim.until) })}>
       <Tag color={claim.mine ? 'green' : 'orange'} data-testid="claim-holder">
-        {claim.mine ? mineText : claim.holder}
+        {claim.mine ? t(`${textPrefix}.claimed_by_me`) : claim.holder}
       </Tag>
     </Tooltip>
   );
@@ -239,20 +238,21 @@ export function ClaimOrOpen({
   mine,
   state,
   open,
-  labels,
+  textPrefix,
 }: {
   id: string;
   canClaim: boolean;
   mine: boolean;
   state: { claim: ClaimingQueue<unknown>['claim'] };
   open: (id: string) => void;
-  labels: { claim: string; continue: string; view: string };
+  textPrefix: string;
 }) {
+  const { t } = useTranslation();
   const { claim } = state;
   if (!canClaim) {
     return (
       <Button size="small" data-testid={`open-${id}`} onClick={() => open(id)}>
-        {labels.view}
+        {t(`${textPrefix}.view`)}
       </Button>
     );
   }
@@ -264,7 +264,7 @@ export function ClaimOrOpen({
       data-testid={`claim-${id}`}
       onClick={() => claim.mutate(id)}
     >
-      {mine ? labels.continue : labels.claim}
+      {t(mine ? `${textPrefix}.continue` : `${textPrefix}.claim_action`)}
     </Button>
   );
 }

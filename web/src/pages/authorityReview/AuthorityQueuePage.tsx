@@ -126,7 +126,7 @@ export default function AuthorityQueuePage() {
                   deadline={r.deadline}
                   overdue={r.overdue}
                   testId="queue-deadline"
-                  overdueText={t('authorityReview.queue.overdue')}
+                  textPrefix="authorityReview.queue"
                 />
               ),
           },
@@ -136,8 +136,7 @@ export default function AuthorityQueuePage() {
             render: (_: unknown, r: AuthorityQueueItem) => (
               <ClaimTag
                 claim={claimOf(r, user)}
-                untilText={(time) => t('authorityReview.queue.claim_until', { time })}
-                mineText={t('authorityReview.queue.claimed_by_me')}
+                textPrefix="authorityReview.queue"
               />
             ),
           },
@@ -154,11 +153,7 @@ export default function AuthorityQueuePage() {
             mine={c?.mine === true}
             state={state}
             open={open}
-            labels={{
-              claim: t('authorityReview.queue.claim_action'),
-              continue: t('authorityReview.queue.continue'),
-              view: t('authorityReview.queue.view'),
-            }}
+            textPrefix="authorityReview.queue"
           />
         );
       },
@@ -171,20 +166,16 @@ export default function AuthorityQueuePage() {
       tabParam="tab"
       tab={tab}
       tabs={kQueueTabs}
-      tabLabel={(s) => t(`authorityReview.queue.tab.${s}`)}
-      texts={{
-        title: t('authorityReview.queue.title'),
-        refresh: t('authorityReview.queue.refresh'),
-        empty: t(`authorityReview.queue.empty.${tab}`),
-        loadMore: t('authorityReview.queue.load_more'),
-      }}
+      textPrefix="authorityReview.queue"
+      refreshText={t('authorityReview.queue.refresh')}
+      loadMoreText={t('authorityReview.queue.load_more')}
       state={state}
       columns={columns}
       rowClassName={(r) => (r.overdue && tab !== 'decided' ? 'authority-row-overdue' : '')}
       filters={
         <>
           <ProvinceFilter
-            placeholder={t('authorityReview.queue.province_filter')}
+            textPrefix="authorityReview.queue"
             width={180}
             value={province}
             onChange={setProvince}

@@ -29,14 +29,13 @@ import {
 import './review.css';
 import { kOrganizerTypes } from './enums';
 
+// Who holds the application's claim (the queue's Claim shape in the shared tag's).
 export function ClaimHolder({ item }: { item: Pick<QueueItem, 'claim'> }) {
-  const { t } = useTranslation();
   const c = item.claim;
   return (
     <ClaimTag
       claim={c && { holder: c.reviewer_name, until: c.expires_at, mine: c.mine }}
-      untilText={(time) => t('review.queue.claim_until', { time })}
-      mineText={t('review.queue.claimed_by_me')}
+      textPrefix="review.queue"
     />
   );
 }
@@ -121,7 +120,7 @@ export default function ReviewQueuePage() {
           deadline={r.sla_deadline}
           overdue={r.overdue}
           testId="sla-deadline"
-          overdueText={t('review.queue.overdue')}
+          textPrefix="review.queue"
         />
       ),
     },
@@ -140,11 +139,7 @@ export default function ReviewQueuePage() {
           mine={r.claim?.mine === true}
           state={state}
           open={open}
-          labels={{
-            claim: t('review.queue.claim_action'),
-            continue: t('review.queue.continue'),
-            view: t('review.queue.view'),
-          }}
+          textPrefix="review.queue"
         />
       ),
     },
@@ -156,20 +151,16 @@ export default function ReviewQueuePage() {
       tabParam="stage"
       tab={stage}
       tabs={kReviewStages}
-      tabLabel={(s) => t(`review.queue.stage.${s}`)}
-      texts={{
-        title: t('review.queue.title'),
-        refresh: t('review.refresh'),
-        empty: t(`review.queue.empty.${stage}`),
-        loadMore: t('review.load_more'),
-      }}
+      textPrefix="review.queue"
+      refreshText={t('review.refresh')}
+      loadMoreText={t('review.load_more')}
       state={state}
       columns={columns}
       rowClassName={(r) => (r.overdue ? 'row-overdue' : '')}
       filters={
         <>
           <ProvinceFilter
-            placeholder={t('review.queue.province_filter')}
+            textPrefix="review.queue"
             width={160}
             value={province}
             onChange={setProvince}
