@@ -117,7 +117,9 @@ run_wrk() {  # url script connections pids...
 
 metric() {  # name → value of the agent's gauge (or empty)
   curl -fsS "http://127.0.0.1:$AGENT_PORT/metrics" 2>/dev/null |
-    awk -v n="$1" '$1 ~ "^"n"[{ ]" || $1 == n {print $2; exit}'
+    awk -v n="$1" '!found && ($1 ~ "^"n"[{ ]" || $1 == n) {print $2; found = 1}'
+  # (awk reads to the end: an early exit made curl fail with 23 under pipefail when /metrics
+  # was still being written)
 }
 
 start_beian() {  # data dir
