@@ -156,6 +156,20 @@ wait_ready() {  # timeout_s logfile
   awk -v s="$start" -v n="$(now_s)" 'BEGIN { printf "%.0f", (n - s) * 1000 }'
 }
 
+# Waits until beian has settled after a start (the background check of the snapshot's chunks
+# done: under 3 % of a core over a second), so that no round measures it; prints the seconds.
+wait_idle() {
+  local start before after
+  start=$(now_s)
+  for _ in $(seq 1 300); do
+    before=$(cpu_seconds "$BEIAN_PID")
+    sleep 1
+    after=$(cpu_seconds "$BEIAN_PID")
+    awk -v a="$before" -v b="$after" 'BEGIN { exit !(b - a < 0.03) }' && break
+  done
+  elapsed "$start"
+}
+
 # nginx answering every look-up with one canned reply of beian's average answer size.
 start_nginx() {  # dir keys
   local dir=$1 keys=$2
@@ -270,7 +284,7 @@ for N in "${SIZES[@]}"; do
   probe=$(head -1 "$DIR/filed.txt")
   curl -fsS "http://127.0.0.1:$AGENT_PORT/api/v1/public/filings?domain=$probe" | grep -q '"filed":true' ||
     { echo "$probe is not filed after the restart" >&2; exit 1; }
-  echo "restart to serving: ${RESTART_MS} ms"
+  echo "restart to serving: ${RESTART_MS} ms (then settled in $(wait_idle) s)"
   SNAP_BYTES=$(stat -c %s "$DIR/public-snapshot/snapshot.bin")
   SNAP_ENTRIES=$(metric beian_public_snapshot_entries)
   BUILD_MS=$(grep '"public_snapshot_built"' "$DIR/beian.log" | tail -1 | grep -o '"ms":[0-9]*' | cut -d: -f2)
@@ -313,6 +327,7 @@ for N in "${SIZES[@]}"; do
     stop_beian
     THREADS=$BATCH_THREADS start_beian "$DIR"
     wait_ready 600 "$DIR/beian.log" >/dev/null
+    wait_idle >/dev/null
     wrk -t1 -c"$BATCH_CONNECTIONS" -d1s -s "$ROOT/bench/lookup_batch.lua" "$BURL" >/dev/null
   fi
   batch=()
