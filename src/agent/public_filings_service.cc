@@ -42,6 +42,10 @@ json::object Answer(std::string_view query, const domain::NormalizedDomain& key,
 
 }  // namespace
 
+PublicFilingsService::PublicFilingsService(store::Database& db) : db_(db) {
+  (void)domain::PublicSuffixView("example.cn");
+}
+
 Result<json::object> PublicFilingsService::Lookup(std::string_view domain) const {
   BEIAN_ASSIGN_OR_RETURN(domain::NormalizedDomain key, domain::PublicLookupKey(domain));
   BEIAN_ASSIGN_OR_RETURN(auto row, db_.Read([&](store::Tx& tx) {

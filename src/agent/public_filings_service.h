@@ -42,7 +42,9 @@ bool ParsePlainBatchBody(std::string_view body, std::vector<std::string_view>& n
 
 class PublicFilingsService {
  public:
-  explicit PublicFilingsService(store::Database& db) : db_(db) {}
+  // Builds the key's public suffix table (domain::PublicSuffixView) now, not on the first
+  // look-up.
+  explicit PublicFilingsService(store::Database& db);
 
   // kValidationFailed (detail on "domain": required, domain_invalid, domain_is_public_suffix)
   // for input that is not a domain.
