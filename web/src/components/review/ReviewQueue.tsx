@@ -12,7 +12,7 @@ import { useInfiniteQuery, useMutation, type QueryKey } from '@tanstack/react-qu
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { globalErrorText, mapApiError } from '../../lib/errors';
-import { kProvinces } from '../../pages/review/enums';
+import { kProvinces } from '../../api/applications';
 import { claimHolderText, formatTime } from '../../pages/review/format';
 import './review.css';
 

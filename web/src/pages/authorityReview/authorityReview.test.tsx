@@ -12,6 +12,7 @@ import { ApiClient } from '../../api/client';
 import type { AppConfig } from '../../api/config';
 import { createI18n, type Language } from '../../i18n';
 import { FakeServer } from '../../test/fakeServer';
+import { pick, requestsTo } from '../../test/select';
 import { FakeAuthority, makeSubmission } from '../../test/fakeAuthority';
 import { claimOf, websiteSnsOf } from '../../api/authorityReview';
 import { setViewportWidth } from '../../test/browser';
@@ -40,24 +41,6 @@ function start(path: string, setup: (a: FakeAuthority) => void, lang: Language =
   render(<App services={{ config: kAuthority, client }} i18n={createI18n(lang)} initialPath={path} />);
   return { server, authority, user };
 }
-
-// Opens an antd Select (by the test id on it) and picks the option showing `label`.
-async function pick(testId: string, label: string) {
-  const root = screen.getByTestId(testId);
-  const target = root.querySelector('input') ?? root;
-  fireEvent.mouseDown(target);
-  const options = await waitFor(() => {
-    const found = [...document.querySelectorAll('.ant-select-item-option')].filter(
-      (o) => o.textContent === label,
-    );
-    expect(found.length).toBeGreaterThan(0);
-    return found;
-  });
-  fireEvent.click(options[options.length - 1]);
-}
-
-const requestsTo = (server: FakeServer, part: string) =>
-  server.requests.filter((r) => r.path.includes(part));
 
 const rowsOf = (table: HTMLElement) => [...table.querySelectorAll('tbody tr.ant-table-row')] as HTMLElement[];
 
@@ -310,7 +293,6 @@ describe('authority console frame', () => {
     expect(await screen.findByTestId('claim-mine')).toBeTruthy();
     expect(screen.getByTestId('group-organizer')).toBeTruthy();
   });
-
 
   it('offers the queue and the mailbox on the overview and lists the authority mailbox', async () => {
     const { user } = start('/', (a) => {

@@ -27,7 +27,7 @@ import {
   useQueueTab,
 } from '../../components/review/ReviewQueue';
 import './review.css';
-import { kOrganizerTypes } from './enums';
+import { kOrganizerTypes } from '../../api/applications';
 
 // Who holds the application's claim (the queue's Claim shape in the shared tag's).
 export function ClaimHolder({ item }: { item: Pick<QueueItem, 'claim'> }) {

@@ -11,6 +11,7 @@ import { ApiClient } from '../../api/client';
 import type { AppConfig } from '../../api/config';
 import { createI18n, type Language } from '../../i18n';
 import { FakeServer } from '../../test/fakeServer';
+import { pick, requestsTo } from '../../test/select';
 import { FakeReview, makeFiling } from '../../test/fakeReview';
 import { formatTime } from './format';
 
@@ -40,27 +41,9 @@ function start(path: string, setup: (r: FakeReview) => void, lang: Language = 'z
   return { server, review, user };
 }
 
-// Opens an antd Select (by the test id on it) and picks the option showing `label`.
-async function pick(testId: string, label: string) {
-  const root = screen.getByTestId(testId);
-  const target = root.querySelector('input') ?? root;
-  fireEvent.mouseDown(target);
-  const options = await waitFor(() => {
-    const found = [...document.querySelectorAll('.ant-select-item-option')].filter(
-      (o) => o.textContent === label,
-    );
-    expect(found.length).toBeGreaterThan(0);
-    return found;
-  });
-  fireEvent.click(options[options.length - 1]);
-}
-
 // The console's text for an error code in Chinese (the server's message when it has none).
 const codeText = (code: string, serverMessage: string) =>
   createI18n('zh-CN').t(`errors.code.${code}`, { defaultValue: serverMessage });
-
-const requestsTo = (server: FakeServer, part: string) =>
-  server.requests.filter((r) => r.path.includes(part));
 
 beforeEach(() => {
   vi.unstubAllGlobals();
