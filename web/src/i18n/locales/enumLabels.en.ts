@@ -14,6 +14,20 @@ const idTypes: DeepStrings<typeof enumLabelsZhCN>['id_type'] = {
   military_officer_certificate: 'Military officer certificate',
 };
 
+// Service content that needs a pre-approval (checked by the type of enumLabelsEn, into which it
+// spreads).
+const licensed = {
+  news: 'News',
+  publishing: 'Publishing',
+  education: 'Education',
+  healthcare: 'Healthcare',
+  drugs_devices: 'Drugs and medical devices',
+  e_bulletin: 'Electronic bulletin services',
+  culture: 'Culture',
+  radio_film_tv: 'Radio, film and TV programmes',
+  ride_hailing: 'Online ride-hailing',
+};
+
 const enumLabelsEn: DeepStrings<typeof enumLabelsZhCN> = {
   organizer_type: {
     enterprise: 'Enterprise',
@@ -80,15 +94,7 @@ const enumLabelsEn: DeepStrings<typeof enumLabelsZhCN> = {
     government_affairs: 'Government services',
     search: 'Search engine',
     tools: 'Tools and software',
-    news: 'News',
-    publishing: 'Publishing',
-    education: 'Education',
-    healthcare: 'Healthcare',
-    drugs_devices: 'Drugs and medical devices',
-    e_bulletin: 'Electronic bulletin services',
-    culture: 'Culture',
-    radio_film_tv: 'Radio, film and TV programmes',
-    ride_hailing: 'Online ride-hailing',
+    ...licensed,
     finance: 'Internet finance',
     forum: 'Forum / community / BBS',
     off_campus_training: 'Off-campus training',
@@ -96,15 +102,7 @@ const enumLabelsEn: DeepStrings<typeof enumLabelsZhCN> = {
     religion: 'Religion',
   },
   pre_approval: {
-    news: 'News',
-    publishing: 'Publishing',
-    education: 'Education',
-    healthcare: 'Healthcare',
-    drugs_devices: 'Drugs and medical devices',
-    e_bulletin: 'Electronic bulletin services',
-    culture: 'Culture',
-    radio_film_tv: 'Radio, film and TV programmes',
-    ride_hailing: 'Online ride-hailing',
+    ...licensed,
     internet_finance: 'Internet finance',
     off_campus_training: 'Off-campus training',
     online_games: 'Online games',

@@ -13,6 +13,19 @@ const idTypes = {
   military_officer_certificate: '军官证',
 };
 
+// Service content that needs a pre-approval: named alike as content and as its approval.
+const licensed = {
+  news: '新闻',
+  publishing: '出版',
+  education: '教育',
+  healthcare: '医疗保健',
+  drugs_devices: '药品和医疗器械',
+  e_bulletin: '电子公告服务',
+  culture: '文化',
+  radio_film_tv: '广播电影电视节目',
+  ride_hailing: '网络预约车',
+};
+
 const enumLabelsZhCN = {
   organizer_type: {
     enterprise: '企业',
@@ -79,15 +92,7 @@ const enumLabelsZhCN = {
     government_affairs: '政务服务',
     search: '搜索引擎',
     tools: '工具软件',
-    news: '新闻',
-    publishing: '出版',
-    education: '教育',
-    healthcare: '医疗保健',
-    drugs_devices: '药品和医疗器械',
-    e_bulletin: '电子公告服务',
-    culture: '文化',
-    radio_film_tv: '广播电影电视节目',
-    ride_hailing: '网络预约车',
+    ...licensed,
     finance: '互联网金融',
     forum: '论坛/社区/BBS',
     off_campus_training: '校外培训',
@@ -95,15 +100,7 @@ const enumLabelsZhCN = {
     religion: '宗教',
   },
   pre_approval: {
-    news: '新闻',
-    publishing: '出版',
-    education: '教育',
-    healthcare: '医疗保健',
-    drugs_devices: '药品和医疗器械',
-    e_bulletin: '电子公告服务',
-    culture: '文化',
-    radio_film_tv: '广播电影电视节目',
-    ride_hailing: '网络预约车',
+    ...licensed,
     internet_finance: '互联网金融',
     off_campus_training: '校外培训',
     online_games: '网络游戏',
