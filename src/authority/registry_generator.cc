@@ -190,11 +190,18 @@ class Builder {
   std::string id_tag_;
 };
 
-Result<int64_t> WriteBatch(store::Database& db, Batch& b) {
+// `stage_domains`: the domains go to the staging table (RegistryBulkWriter::BeginDomainStaging).
+Result<int64_t> WriteBatch(store::Database& db, Batch& b, bool stage_domains) {
   return db.Write(
       [&](store::Tx& tx) -> Result<int64_t> {
         store::RegistryBulkWriter w(tx);
-        for (const store::BulkRows& rows : b.tables) BEIAN_TRY(w.Insert(rows));
+        for (const store::BulkRows& rows : b.tables) {
+          if (stage_domains && rows.table == store::BulkRows::Table::kDomains) {
+            BEIAN_TRY(w.InsertStaged(rows));
+          } else {
+            BEIAN_TRY(w.Insert(rows));
+          }
+        }
         BEIAN_ASSIGN_OR_RETURN(int64_t last_seq, w.AppendChanges(b.changes_encoded));
         BEIAN_TRY(w.RaiseSnCounters(b.counters));
         return last_seq;
@@ -234,22 +241,50 @@ Result<GenerateRegistryReport> GenerateRegistry(store::Database& db, const core:
   GenerateRegistryReport report;
   store::SnCounterMap counters;
   std::vector<store::RegistryIndex> dropped;
+  bool staging = false;
   BEIAN_TRY(db.Write([&](store::Tx& tx) -> core::Status {
     store::RegistryBulkWriter w(tx);
     BEIAN_TRY(w.PrepareBulkLoad(int64_t{512} << 20));
     BEIAN_ASSIGN_OR_RETURN(counters, w.SnCounters());
     BEIAN_ASSIGN_OR_RETURN(const bool empty, w.RegistryEmpty());
     dropped.clear();
+    staging = false;
     if (empty && o.filings >= o.rebuild_indexes_from) {
-      // Only the subjects' indexes: their keys (certificate hashes, names) are random. The
-      // domain keys grow with the filing index (domain/synthetic_registry.h), so the domains'
-      // indexes are appended to as cheaply as rebuilt.
+      // The subjects' indexes: their keys (certificate hashes, names) are random.
       BEIAN_ASSIGN_OR_RETURN(dropped, w.SecondaryIndexes("registry_subjects"));
+      if (tx.dialect() == store::Dialect::kSqlite) {
+        // SQLite: the domains are staged and moved in key order at the end (see
+        // BeginDomainStaging); their secondary indexes (the website's, in random order then)
+        // are built after the move.
+        BEIAN_ASSIGN_OR_RETURN(auto domain_indexes, w.SecondaryIndexes("registry_domains"));
+        dropped.insert(dropped.end(), domain_indexes.begin(), domain_indexes.end());
+        BEIAN_TRY(w.BeginDomainStaging());
+        staging = true;
+      }
       BEIAN_TRY(w.DropIndexes(dropped));
     }
     return core::Ok();
   }));
+  // Moves the staged domains in and re-creates the dropped indexes: after the last batch, and
+  // after a failed one (the batches before it stay, complete).
   auto restore = [&]() -> core::Status {
+    if (staging) {
+      const auto start = std::chrono::steady_clock::now();
+      auto moved = db.Write(
+          [&](store::Tx& tx) { return store::RegistryBulkWriter(tx).FinishDomainStaging(); });
+      staging = false;
+      if (!moved) {
+        (void)db.Write(
+            [&](store::Tx& tx) { return store::RegistryBulkWriter(tx).AbandonDomainStaging(); });
+        (void)db.Write(
+            [&](store::Tx& tx) { return store::RegistryBulkWriter(tx).CreateIndexes(dropped); });
+        dropped.clear();
+        return Explain(std::move(moved).error());
+      }
+      report.domains_staged = true;
+      report.staged_domains_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
     if (dropped.empty()) return core::Ok();
     const auto start = std::chrono::steady_clock::now();
     BEIAN_TRY(db.Write(
@@ -275,7 +310,7 @@ Result<GenerateRegistryReport> GenerateRegistry(store::Database& db, const core:
     }
     if (start + o.batch < o.filings) next = std::async(std::launch::async, build, start + o.batch);
     const double write_start = ThreadCpuSeconds();
-    auto last_seq = WriteBatch(db, *batch);
+    auto last_seq = WriteBatch(db, *batch, staging);
     report.write_cpu_seconds += ThreadCpuSeconds() - write_start;
     report.build_cpu_seconds += batch->build_cpu_seconds;
     if (!last_seq) {

@@ -17,11 +17,16 @@
 //
 // Speed: into an empty registry (and N ≥ rebuild_indexes_from) the subjects' secondary indexes
 // (certificate hash, organizer name: random keys) are dropped first and built once at the end —
-// a sort instead of millions of random B-tree inserts; the domain labels grow with the filing
-// index, so the domain indexes are appended to. If the process is KILLED during such a load, the
-// partial registry lacks those indexes: delete it and generate again (an error return re-creates
-// them). SQLite: `beian admin generate-registry` opens the file with a rollback journal
-// (store::DatabaseOptions::sqlite_rollback_journal): crash-safe, new pages written once.
+// a sort instead of millions of random B-tree inserts. ASCII domain labels grow with the filing
+// index, but the punycode of IDN labels does not: on SQLite the domains are staged in a TEMP
+// table and moved into registry_domains in key order at the end
+// (store::RegistryBulkWriter::BeginDomainStaging), their secondary indexes dropped and built
+// after the move. If the process is KILLED during such a load, the partial registry lacks those
+// indexes (and on SQLite its domains): delete it and generate again (an error return moves the
+// staged domains in and re-creates the indexes). SQLite: `beian admin generate-registry` opens
+// the file with a rollback journal (store::DatabaseOptions::sqlite_rollback_journal): crash-safe,
+// new pages written once; and without foreign-key enforcement (sqlite_foreign_keys), which with
+// the bulk writer's INSERT OR ROLLBACK spares SQLite its statement journal.
 #pragma once
 
 #include <cstdint>
@@ -64,7 +69,9 @@ struct GenerateRegistryReport {
   double build_cpu_seconds = 0;
   double write_cpu_seconds = 0;
   bool indexes_rebuilt = false;
-  double index_seconds = 0;  // creating them again
+  double index_seconds = 0;           // creating them again
+  bool domains_staged = false;        // SQLite fast path: domains moved in at the end
+  double staged_domains_seconds = 0;  // moving them
 };
 
 // kValidationFailed for N outside 1..kMaxSyntheticFilings, an unknown province or a batch

@@ -65,9 +65,13 @@ class RegistryGeneratorTest : public store::testing::StoreTest {
         "test.registry_changes_dump",
         "SELECT CAST(seq AS TEXT) || '|' || website_sn || '|' || body FROM registry_changes"
         " ORDER BY seq"};
+    static constexpr store::Statement kDomains{
+        "test.registry_domains_dump",
+        "SELECT domain || '|' || website_id || '|' || CAST(valid_from AS TEXT) || '|' ||"
+        " COALESCE(CAST(valid_to AS TEXT), '') FROM registry_domains ORDER BY domain, website_id"};
     auto text = target.Read([&](store::Tx& tx) -> core::Result<std::string> {
       std::string out;
-      for (const auto* s : {&kDump, &kChanges}) {
+      for (const auto* s : {&kDump, &kChanges, &kDomains}) {
         BEIAN_ASSIGN_OR_RETURN(auto rows, tx.Query(*s));
         for (const store::Row& row : rows) {
           BEIAN_ASSIGN_OR_RETURN(std::string line, row.GetText(0));
@@ -145,6 +149,7 @@ TEST_P(RegistryGeneratorTest, WritesSubjectsWebsitesDomainsAndOneChangePerWebsit
   auto report = Generate(db(), 300, 9, 1, &domains_out);
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_TRUE(report->indexes_rebuilt);
+  EXPECT_EQ(report->domains_staged, !postgres());
   EXPECT_EQ(IndexNames(db()), before);
   EXPECT_EQ(report->subjects, 300);
   EXPECT_GE(report->websites, 300);
@@ -200,6 +205,9 @@ TEST_P(RegistryGeneratorTest, SameSeedSameRegistry) {
   ASSERT_TRUE(AddProvider(*other, clock_, pii_, {"p1", "Provider One", "http://127.0.0.1:1"}));
   auto second = Generate(*other, 150, 5, 1);  // the fast path: the same rows
   ASSERT_TRUE(second) << second.error().message;
+  EXPECT_FALSE(first->domains_staged);
+  EXPECT_EQ(second->domains_staged, !postgres());  // SQLite stages the domains
+  EXPECT_EQ(second->domains, first->domains);
   const std::string a = Dump(db());
   EXPECT_FALSE(a.empty());
   EXPECT_EQ(a, Dump(*other));

@@ -129,6 +129,11 @@ struct DatabaseOptions {
   // writer (and another process holding the file in WAL mode keeps it in WAL mode); the next
   // ordinary open turns WAL on again.
   bool sqlite_rollback_journal = false;
+  // SQLite: foreign keys enforced (PRAGMA foreign_keys). Only a bulk load whose rows are
+  // consistent by construction turns them off (`beian admin generate-registry`): SQLite checks
+  // an immediate foreign key of a multi-row INSERT at the statement's end, which makes it keep a
+  // statement journal (a copy of every page the statement touches) to undo the statement alone.
+  bool sqlite_foreign_keys = true;
   // PostgreSQL connect_timeout (seconds) when the URL does not set one.
   int connect_timeout_seconds = 5;
 };

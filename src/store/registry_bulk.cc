@@ -42,11 +42,18 @@ const Statement& MultiRowInsert(std::string_view name, std::string_view head, in
                                 size_t rows) {
   struct Entry {
     std::string name;
-    std::string sql;
+    std::string sql;  // SQLite's
+    std::string postgres;
     Statement statement;
   };
   static std::mutex mu;
   static auto* table = new std::map<std::string, std::unique_ptr<Entry>, std::less<>>();
+  // SQLite gets "INSERT OR ROLLBACK": a constraint violation then ends the whole transaction
+  // (the batch fails as one, as it would anyway) instead of undoing just the statement, so
+  // SQLite keeps no statement journal — with ON CONFLICT ABORT (the default) every multi-row
+  // statement copied the pages it touched to a temporary file first, some 20 KB per filing.
+  // PostgreSQL has no such clause (nor a statement journal).
+
   std::string key = std::string(name) + ".bulk" + std::to_string(rows);
   std::lock_guard lock(mu);
   auto it = table->find(key);
@@ -63,7 +70,9 @@ const Statement& MultiRowInsert(std::string_view name, std::string_view head, in
     }
     e->sql += ")";
   }
-  e->statement = Statement{e->name, e->sql};
+  e->postgres = e->sql;
+  e->sql.insert(std::string_view("INSERT ").size(), "OR ROLLBACK ");
+  e->statement = Statement{e->name, e->sql, e->postgres};
   return table->emplace(std::move(key), std::move(e)).first->second->statement;
 }
 
@@ -97,10 +106,16 @@ const TableSpec& Spec(BulkRows::Table t) {
   return kSpecs[static_cast<size_t>(t)];
 }
 
+// The staging table of domains (RegistryBulkWriter::BeginDomainStaging): registry_domains'
+// columns, no key (rows are appended in rowid order), in the connection's temporary database.
+constexpr TableSpec kStagedDomains{
+    "registry_domains_staged.insert",
+    "INSERT INTO temp.registry_domains_staged (domain, website_id, valid_from, valid_to) VALUES ",
+    4};
+
 // Inserts encoded rows in statements of kBulkRowsPerStatement rows, the rest in power-of-two
 // chunks (so that at most ~9 statement shapes exist per table, whatever the batch sizes).
-Status InsertChunked(Tx& tx, const BulkRows& rows) {
-  const TableSpec& spec = Spec(rows.table);
+Status InsertChunked(Tx& tx, const BulkRows& rows, const TableSpec& spec) {
   const size_t columns = static_cast<size_t>(spec.columns);
   if (rows.params.size() != rows.rows * columns) {
     return Error(ErrorCode::kInternal, "bulk rows of " + std::string(spec.name) + " are ragged");
@@ -114,6 +129,10 @@ Status InsertChunked(Tx& tx, const BulkRows& rows) {
     start += n;
   }
   return core::Ok();
+}
+
+Status InsertChunked(Tx& tx, const BulkRows& rows) {
+  return InsertChunked(tx, rows, Spec(rows.table));
 }
 
 template <typename T, typename F>
@@ -261,6 +280,38 @@ Status RegistryBulkWriter::Insert(const BulkRows& rows) {
     return Error(ErrorCode::kInternal, "changes are appended with AppendChanges");
   }
   return InsertChunked(tx_, rows);
+}
+
+Status RegistryBulkWriter::BeginDomainStaging() {
+  if (tx_.dialect() != Dialect::kSqlite) {
+    return Error(ErrorCode::kInternal, "domain staging is for SQLite only");
+  }
+  return tx_.ExecScript(
+      "DROP TABLE IF EXISTS temp.registry_domains_staged;"
+      " CREATE TEMP TABLE registry_domains_staged (domain TEXT NOT NULL, website_id TEXT NOT NULL,"
+      " valid_from INTEGER NOT NULL, valid_to INTEGER) STRICT;");
+}
+
+Status RegistryBulkWriter::InsertStaged(const BulkRows& domains) {
+  if (domains.table != BulkRows::Table::kDomains) {
+    return Error(ErrorCode::kInternal, "only domains are staged");
+  }
+  return InsertChunked(tx_, domains, kStagedDomains);
+}
+
+Result<int64_t> RegistryBulkWriter::FinishDomainStaging() {
+  static constexpr Statement kMove{
+      "registry_domains_staged.move",
+      "INSERT OR ROLLBACK INTO registry_domains (domain, website_id, valid_from, valid_to)"
+      " SELECT domain, website_id, valid_from, valid_to FROM temp.registry_domains_staged"
+      " ORDER BY domain, website_id, valid_from"};
+  BEIAN_ASSIGN_OR_RETURN(int64_t moved, tx_.Exec(kMove));
+  BEIAN_TRY(AbandonDomainStaging());
+  return moved;
+}
+
+Status RegistryBulkWriter::AbandonDomainStaging() {
+  return tx_.ExecScript("DROP TABLE IF EXISTS temp.registry_domains_staged");
 }
 
 Result<int64_t> RegistryBulkWriter::AppendChanges(BulkRows& rows) {

@@ -126,6 +126,22 @@ class RegistryBulkWriter {
 
   // Inserts subjects, websites, domains or website providers (not changes).
   core::Status Insert(const BulkRows& rows);
+
+  // Domain staging, SQLite only (a bulk load into an empty registry on the one writer
+  // connection, which owns the TEMP table): the domains of every batch are appended to a
+  // temporary table and moved into registry_domains once, sorted by its primary key, at the end.
+  // Why: the punycode of generated IDN labels is not ordered like the filing index, so inserting
+  // them batch by batch dirties a random leaf of the primary-key index per domain — at millions
+  // of rows every transaction rewrites (and journals) most of that index. In key order the move
+  // appends. Until FinishDomainStaging commits, the registry's websites have no domains.
+  core::Status BeginDomainStaging();
+  // Appends encoded domains (Encode(std::span<const BulkDomain>)) to the staging table.
+  core::Status InsertStaged(const BulkRows& domains);
+  // Moves the staged domains into registry_domains in primary-key order and drops the table;
+  // returns how many moved.
+  core::Result<int64_t> FinishDomainStaging();
+  // Drops the staging table without moving anything (a failed load).
+  core::Status AbandonDomainStaging();
   // Appends encoded changes with consecutive seqs taken from the change counter (in this
   // transaction, as RegistryRepo::AppendChange does; `rows` receives them, so a retried
   // transaction numbers them again); returns the last seq (0: none appended).

@@ -77,8 +77,9 @@ class Connection {
     }
     sqlite3_extended_result_codes(c->db_, 1);
     sqlite3_busy_timeout(c->db_, static_cast<int>(o.busy_timeout.count()));
-    std::string pragmas =
-        "PRAGMA foreign_keys=ON; PRAGMA mmap_size=" + std::to_string(o.sqlite_mmap_size) + ";";
+    std::string pragmas = std::string("PRAGMA foreign_keys=") +
+                          (o.sqlite_foreign_keys ? "ON" : "OFF") +
+                          "; PRAGMA mmap_size=" + std::to_string(o.sqlite_mmap_size) + ";";
     if (!reader && o.sqlite_rollback_journal) {
       // A bulk load's own connection (see DatabaseOptions::sqlite_rollback_journal).
       pragmas += "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;";
