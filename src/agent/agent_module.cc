@@ -74,6 +74,9 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
                                  .rebuild_after = options_.public_snapshot_rebuild_after});
     public_filings_.SetIndex(public_index_.get());
     if (registry_sync_) {
+      // Beside the snapshot: when the copy was last current (a restart while the authority is
+      // unreachable serves it as of then; registry_sync.h).
+      registry_sync_->SetCurrentMarkFile(options_.public_snapshot_dir / "current");
       PublicLookupIndex* index = public_index_.get();
       registry_sync_->SetPageListener(
           [index](const std::vector<PublicWebsiteChange>& changes, int64_t from, int64_t to) {

@@ -537,7 +537,15 @@ PublicSnapshot::Found PublicSnapshot::FindUnguarded(std::string_view domain, uin
     if (records_size_ - off < len) return Found::kCorrupt;
     if (!Verified(rec, len)) return Found::kCorrupt;
     const auto* chars = reinterpret_cast<const char*>(r + kRecordHead);
-    if (std::string_view(chars, klen) != domain) continue;
+    if (std::string_view(chars, klen) != domain) {
+      // Another key with the same 64-bit hash — or a record that is not what the slot points
+      // to (zeros past a cut inside a page): then this miss must not answer "not filed".
+      if (SnapshotKeyHash(std::string_view(chars, klen)) != h) {
+        MarkDamaged();
+        return Found::kCorrupt;
+      }
+      continue;
+    }
     // Every answer ends its JSON object. A file cut inside a page after this record's chunk was
     // verified reads as zeros past the cut without faulting (only whole lost pages fault): such
     // a record ends in a zero, and the snapshot is damaged.

@@ -36,7 +36,8 @@
 // address outside the armed mapping, an unarmed thread, kill -BUS — gets the disposition that
 // was there before (by default the process dies with a core dump). Only whole pages past the
 // new end fault: the rest of the page the cut falls in reads as zeros. A record there no longer
-// ends its answer with '}' and is refused (kCorrupt) too; a slot there reads as empty (a miss)
+// ends its answer with '}' (nor has a key of the slot's hash) and is refused (kCorrupt) too; a
+// slot there reads as empty (a miss)
 // until a fault or the owner's periodic fstat of the mapped file (FileIntact, every check
 // interval) marks the snapshot damaged — that one page for that long is the residual window.
 #pragma once

@@ -1,10 +1,16 @@
 // The change-feed sync of the agent's public registry copy (see registry_sync.h).
 #include "agent/registry_sync.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include "core/log.h"
+#include "core/xxhash64.h"
 #include "domain/public_lookup.h"
 
 namespace beian::agent {
@@ -35,6 +41,11 @@ Result<int64_t> IntMember(const json::object& o, std::string_view name) {
   if (v == nullptr || !v->is_int64()) return Malformed(std::string(name) + " is not an integer");
   return v->get_int64();
 }
+
+// The mark file: {magic, the change the copy was current at, when (Unix ms), XXH64 of the 24
+// bytes before}, rewritten in place (32 bytes: one sector, and the checksum refuses a torn one).
+constexpr char kMarkMagic[8] = {'B', 'E', 'I', 'A', 'N', 'C', 'U', '1'};
+constexpr size_t kMarkSize = 32;
 
 int64_t NowMs(const core::Clock& clock) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock.Now().time_since_epoch())
@@ -115,6 +126,8 @@ Result<int64_t> RegistrySync::RunOnce() {
   auto applied = Run();
   if (!applied) {
     ++failures_;
+    caught_up_ = false;
+    if (failing_since_ms_.load() == 0) failing_since_ms_ = NowMs(clock_);
     // While the authority is down a run fails every interval: the first failure and every 30th
     // are logged, not each.
     if (consecutive_failures_++ % 30 == 0) {
@@ -129,8 +142,61 @@ Result<int64_t> RegistrySync::RunOnce() {
                 {{"cursor", last_seq_.load()}, {"failed_runs", consecutive_failures_}});
     }
     consecutive_failures_ = 0;
+    failing_since_ms_ = 0;
   }
   return applied;
+}
+
+void RegistrySync::LoadMark(int64_t cursor) {
+  mark_loaded_ = true;
+  if (mark_file_.empty()) return;
+  const int fd = ::open(mark_file_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // none yet: never current before this process
+  unsigned char mark[kMarkSize];
+  const ssize_t n = ::pread(fd, mark, kMarkSize, 0);
+  ::close(fd);
+  int64_t seq = 0;
+  int64_t at_ms = 0;
+  uint64_t hash = 0;
+  std::memcpy(&seq, mark + 8, 8);
+  std::memcpy(&at_ms, mark + 16, 8);
+  std::memcpy(&hash, mark + 24, 8);
+  if (n != static_cast<ssize_t>(kMarkSize) || std::memcmp(mark, kMarkMagic, 8) != 0 ||
+      hash != core::Xxh64(mark, 24)) {
+    core::Log(core::LogLevel::kWarn, "registry_current_mark_unreadable",
+              {{"path", mark_file_.string()}});
+    return;
+  }
+  if (seq > cursor || at_ms <= 0) {
+    // The copy is behind what the mark says it held (restored from an older backup?).
+    core::Log(core::LogLevel::kWarn, "registry_current_mark_ignored",
+              {{"path", mark_file_.string()}, {"mark_seq", seq}, {"cursor", cursor}});
+    return;
+  }
+  current_seq_ = seq;
+  current_at_ms_ = at_ms;
+}
+
+void RegistrySync::WriteMark(int64_t seq, int64_t now_ms) {
+  current_seq_ = seq;
+  current_at_ms_ = now_ms;
+  if (mark_file_.empty()) return;
+  unsigned char mark[kMarkSize];
+  std::memcpy(mark, kMarkMagic, 8);
+  std::memcpy(mark + 8, &seq, 8);
+  std::memcpy(mark + 16, &now_ms, 8);
+  const uint64_t hash = core::Xxh64(mark, 24);
+  std::memcpy(mark + 24, &hash, 8);
+  // Not fsynced: after a machine crash an older mark (or none) only makes the stated age larger.
+  const int fd = ::open(mark_file_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  const bool ok = fd >= 0 && ::pwrite(fd, mark, kMarkSize, 0) == static_cast<ssize_t>(kMarkSize);
+  const int error = errno;
+  if (fd >= 0) ::close(fd);
+  if (!ok && !mark_write_failed_) {
+    mark_write_failed_ = true;
+    core::Log(core::LogLevel::kWarn, "registry_current_mark_write_failed",
+              {{"path", mark_file_.string()}, {"error", std::string(std::strerror(error))}});
+  }
 }
 
 Result<int64_t> RegistrySync::Run() {
@@ -139,6 +205,8 @@ Result<int64_t> RegistrySync::Run() {
   }));
   int64_t since = cursor.last_seq;
   last_seq_ = since;
+  if (!mark_loaded_) LoadMark(since);
+  cursor_known_ = true;
   int64_t applied = 0;
   int limit = page_limit_;
   const auto started = std::chrono::steady_clock::now();
@@ -195,6 +263,7 @@ Result<int64_t> RegistrySync::Run() {
     limit = behind > page_limit_ ? catch_up_limit_ : page_limit_;
   }
   last_success_ms_ = NowMs(clock_);
+  WriteMark(since, last_success_ms_.load());
   if (!caught_up_.exchange(true) || logged_start) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -208,7 +277,7 @@ Result<int64_t> RegistrySync::Run() {
 }
 
 core::Status RegistrySync::Readiness() const {
-  if (caught_up_.load()) return core::Ok();
+  if (caught_up_.load() || current_seq_.load() >= 0) return core::Ok();
   const int64_t head = head_seq_.load();
   std::string why = "the public registry copy has not caught up with the authority's change feed";
   if (head >= 0) {
@@ -218,6 +287,16 @@ core::Status RegistrySync::Readiness() const {
     why += " yet: the feed has not been reached";
   }
   return Error(ErrorCode::kRegistrySyncing, why);
+}
+
+RegistryFreshness RegistrySync::Freshness() const {
+  return {.cursor_known = cursor_known_.load(),
+          .cursor = last_seq_.load(),
+          .head = head_seq_.load(),
+          .caught_up = caught_up_.load(),
+          .current_at_ms = current_at_ms_.load(),
+          .current_seq = current_seq_.load(),
+          .failing_since_ms = failing_since_ms_.load()};
 }
 
 RegistrySyncStats RegistrySync::Stats() const {

@@ -18,13 +18,23 @@
 // the same feed. The feed says where its head is (last_seq), so the sync knows how far behind it
 // is (Stats().behind, /metrics beian_registry_sync_behind) and, while more than a page behind,
 // asks for catch_up_limit changes a page (the authority bounds a page's bytes too); each page is
-// still one transaction. Until a run has reached the feed's head once in this process the copy
-// is not trusted for public answers: CaughtUp() is false and Readiness() says why (/readyz 503).
-// A process restarted on a current copy catches up in one short run.
+// still one transaction. A copy that has never held the feed's whole head is not trusted for
+// public answers: Readiness() says why (/readyz 503 registry_syncing). A process restarted on a
+// current copy catches up in one short run.
+//
+// Freshness (issue 11 item 2, "or serving a stated older snapshot"): each run that reaches the
+// feed's head records that the copy was current — at which change, at what time — in memory and
+// in a small mark file (SetCurrentMarkFile: <data-dir>/public-snapshot/current), so that a
+// process restarted while the authority is unreachable knows its copy is the registry as it was
+// at that time, not a half-done catch-up: Readiness() is Ok, and Freshness() states the age
+// (agent/public_readiness.h turns it into the /readyz body and the staleness limit). The mark is
+// written after the page's transaction committed, so it never claims more than the copy holds;
+// one whose change is past the copy's cursor (a copy restored from an older backup) is ignored.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -66,10 +76,25 @@ core::Result<RegistryChangePage> ParseRegistryChangePage(const boost::json::obje
 struct RegistrySyncStats {
   int64_t last_seq = 0;         // the cursor
   int64_t behind = 0;           // changes between the cursor and the feed's head, last seen
-  bool caught_up = false;       // a run has reached the feed's head in this process
+  bool caught_up = false;       // the last finished run reached the feed's head
   int64_t last_success_ms = 0;  // the end of the last run that reached the feed's end; 0: never
   int64_t changes_applied = 0;  // by this process
   int64_t failures = 0;         // runs that failed (authority unreachable, …)
+};
+
+// How current the copy is known to be (RegistrySync::Freshness).
+struct RegistryFreshness {
+  bool cursor_known = false;  // the first run has read the cursor (and the mark file)
+  int64_t cursor = 0;         // the last change applied to the copy
+  int64_t head = -1;          // the feed's head, last seen by this process; -1: never reached
+  bool caught_up = false;     // the last finished run reached the feed's head
+  // When the copy last held every change of the feed (this process, or an earlier one per the
+  // mark file), and the change it was at; current_seq -1: never known.
+  int64_t current_at_ms = 0;
+  int64_t current_seq = -1;
+  // The start of the failed runs in a row (the authority unreachable, a bad page); 0: the last
+  // run did not fail.
+  int64_t failing_since_ms = 0;
 };
 
 // Told after each page is committed, in feed order: the page's changes and the cursor it moved
@@ -94,13 +119,22 @@ class RegistrySync {
 
   // Set before the first RunOnce.
   void SetPageListener(RegistryPageListener listener) { listener_ = std::move(listener); }
-  // Whether a run has reached the feed's head in this process (the copy may answer publicly).
+  // The file recording when the copy was last current (see the top). Set before the first
+  // RunOnce; its directory must exist by then. Without one, only this process's runs count.
+  void SetCurrentMarkFile(std::filesystem::path path) { mark_file_ = std::move(path); }
+  // Whether the last finished run reached the feed's head.
   bool CaughtUp() const { return caught_up_.load(); }
-  // Ok once CaughtUp(); else kRegistrySyncing saying how far behind the copy is (/readyz 503).
+  // Ok once the copy is known to have been current (a run reached the feed's head, in this
+  // process or — per the mark file — an earlier one): it may answer publicly, however old; else
+  // kRegistrySyncing saying how far behind it is (/readyz 503).
   core::Status Readiness() const;
+  RegistryFreshness Freshness() const;
 
  private:
   core::Result<int64_t> Run();
+  // Reads the mark file once the cursor is known (first run).
+  void LoadMark(int64_t cursor);
+  void WriteMark(int64_t seq, int64_t now_ms);
 
   store::Database& db_;
   const core::Clock& clock_;
@@ -117,6 +151,13 @@ class RegistrySync {
   std::atomic<int64_t> behind_{0};
   std::atomic<int64_t> head_seq_{-1};  // -1: not known yet
   std::atomic<bool> caught_up_{false};
+  std::filesystem::path mark_file_;
+  bool mark_loaded_ = false;        // guarded by run_mu_
+  bool mark_write_failed_ = false;  // guarded by run_mu_ (logged once)
+  std::atomic<bool> cursor_known_{false};
+  std::atomic<int64_t> current_at_ms_{0};
+  std::atomic<int64_t> current_seq_{-1};
+  std::atomic<int64_t> failing_since_ms_{0};
 };
 
 }  // namespace beian::agent

@@ -1,12 +1,18 @@
 // The sync at scale (issue 11 item 2) on both backends: far behind it asks for big pages, a
 // page cut short by the feed's byte bound does not end the run while the head is ahead, the
 // readiness says "not caught up" with the distance until a run has reached the head once (and
-// stays ready through later failures), and the page parser refuses a head behind the page.
+// stays ready through later failures, and — per the mark file — in a later process while the
+// authority is unreachable), and the page parser refuses a head behind the page.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include "agent/registry_sync.h"
+#include "core/time_text.h"
+#include "store/public_registry.h"
 #include "store/testing/backends.h"
 
 namespace beian::agent {
@@ -135,6 +141,101 @@ TEST_P(RegistrySyncScaleTest, ReadinessSaysHowFarBehindAfterAFailedCatchUp) {
   ASSERT_TRUE(applied);
   EXPECT_EQ(*applied, 20);
   EXPECT_TRUE(resumed.CaughtUp());
+}
+
+// The mark of "current" (issue 11 item 2): a run that reached the head records it; a process
+// started later while the authority is unreachable is ready from its copy as of then; a half-done
+// catch-up writes none; a damaged mark or one past the copy's cursor is ignored.
+TEST_P(RegistrySyncScaleTest, TheCurrentMarkLetsARestartServeAStatedOlderCopy) {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "beian-mark-XXXXXX").string();
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  const std::filesystem::path dir = tmpl;
+  const std::filesystem::path mark = dir / "current";
+  HeadFeed feed;
+  feed.head = 25;
+  {
+    // A first catch-up cut short: no mark.
+    int calls = 0;
+    RegistrySync partial(
+        db(), clock_,
+        [&](int64_t since, int limit) -> core::Result<json::object> {
+          if (++calls > 1) return core::Error(core::ErrorCode::kUnavailable, "gone");
+          return feed.Feed()(since, limit);
+        },
+        10, 10);
+    partial.SetCurrentMarkFile(mark);
+    EXPECT_FALSE(partial.RunOnce());
+    EXPECT_FALSE(std::filesystem::exists(mark));
+    EXPECT_FALSE(partial.Readiness());
+    EXPECT_EQ(partial.Freshness().current_at_ms, 0);
+  }
+  clock_.Advance(std::chrono::seconds(100));
+  const int64_t caught_up_at = core::ToMillis(clock_.Now());
+  {
+    RegistrySync sync(db(), clock_, feed.Feed(), 10, 10);
+    sync.SetCurrentMarkFile(mark);
+    ASSERT_TRUE(sync.RunOnce());
+    const RegistryFreshness f = sync.Freshness();
+    EXPECT_TRUE(f.caught_up);
+    EXPECT_EQ(f.current_seq, 25);
+    EXPECT_EQ(f.current_at_ms, caught_up_at);
+    EXPECT_EQ(f.failing_since_ms, 0);
+    EXPECT_TRUE(std::filesystem::exists(mark));
+  }
+  // A new process, the authority down.
+  clock_.Advance(std::chrono::seconds(3600));
+  feed.fail = true;
+  {
+    RegistrySync restarted(db(), clock_, feed.Feed(), 10, 10);
+    restarted.SetCurrentMarkFile(mark);
+    EXPECT_FALSE(restarted.Readiness()) << "nothing known before the first run reads the copy";
+    EXPECT_FALSE(restarted.RunOnce());
+    EXPECT_TRUE(restarted.Readiness());
+    const RegistryFreshness f = restarted.Freshness();
+    EXPECT_TRUE(f.cursor_known);
+    EXPECT_FALSE(f.caught_up);
+    EXPECT_EQ(f.cursor, 25);
+    EXPECT_EQ(f.current_seq, 25);
+    EXPECT_EQ(f.current_at_ms, caught_up_at);
+    EXPECT_EQ(f.failing_since_ms, core::ToMillis(clock_.Now()));
+    // Back: caught up again, the failure over.
+    feed.fail = false;
+    clock_.Advance(std::chrono::seconds(5));
+    ASSERT_TRUE(restarted.RunOnce());
+    EXPECT_TRUE(restarted.CaughtUp());
+    EXPECT_EQ(restarted.Freshness().failing_since_ms, 0);
+    EXPECT_EQ(restarted.Freshness().current_at_ms, core::ToMillis(clock_.Now()));
+  }
+  // A damaged mark is ignored.
+  {
+    std::fstream f(mark, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(12);
+    f.put('\x7f');
+  }
+  feed.fail = true;
+  {
+    RegistrySync restarted(db(), clock_, feed.Feed(), 10, 10);
+    restarted.SetCurrentMarkFile(mark);
+    EXPECT_FALSE(restarted.RunOnce());
+    EXPECT_FALSE(restarted.Readiness());
+  }
+  // A mark past the copy's cursor (the copy restored from an older backup) is ignored.
+  feed.fail = false;
+  {
+    RegistrySync sync(db(), clock_, feed.Feed(), 10, 10);
+    sync.SetCurrentMarkFile(mark);
+    ASSERT_TRUE(sync.RunOnce());
+  }
+  ASSERT_TRUE(
+      db().Write([](store::Tx& tx) { return store::PublicRegistryRepo(tx).SetCursor(3, 1); }));
+  feed.fail = true;
+  {
+    RegistrySync restarted(db(), clock_, feed.Feed(), 10, 10);
+    restarted.SetCurrentMarkFile(mark);
+    EXPECT_FALSE(restarted.RunOnce());
+    EXPECT_FALSE(restarted.Readiness());
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ParseRegistryChangePageScale, AHeadBehindThePageIsRefused) {

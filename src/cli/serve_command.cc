@@ -18,6 +18,7 @@
 
 #include "accounts/password_pool.h"
 #include "agent/agent_module.h"
+#include "agent/public_readiness.h"
 #include "authority/authority_client.h"
 #include "authority/authority_module.h"
 #include "authority/providers.h"
@@ -36,6 +37,7 @@
 #include "core/periodic_task.h"
 #include "core/request_signing.h"
 #include "core/roles.h"
+#include "core/time_text.h"
 #include "domain/authority_reasons.h"
 #include "http/health.h"
 #include "http/router.h"
@@ -100,6 +102,9 @@ struct ServeOptions {
   // second per client address (0: no limit) and the addresses never limited.
   size_t public_snapshot_rebuild_after = 50'000;
   double public_rate_limit = 0;
+  // /readyz turns 503 public_lookup_stale when the answers are older than this while the sync
+  // is not caught up (the authority unreachable); 0: no limit (issue 11 item 2).
+  double public_max_staleness_s = 0;
   std::vector<std::string> public_rate_trusted;
   // The authority's results outbox (issue 10 item 6): how long a delivery's lease lasts (a
   // killed worker's rows are sent again after it) and the longest wait between two tries.
@@ -185,19 +190,20 @@ std::vector<std::string> PublicUrlsFor(const ServeOptions& o, const std::string&
   return urls;
 }
 
-// `ready`: the service's own readiness beyond its database (e.g. the agent's public look-up).
+// `ready`: the service's own readiness beyond its database (e.g. the agent's public look-up),
+// with what /readyz adds to its body.
 void Mount(const ServeOptions& o, Hosted& h, std::string_view api_prefix,
-           std::function<core::Status()> ready = {}) {
+           http::DescribedReadiness ready = {}) {
   h.router.SetPublicUrls(PublicUrlsFor(o, h.name == "agent" ? o.agent_listen : o.authority_listen));
   store::Database* db = h.db.get();
   const std::string service = h.name;
-  http::AddHealthRoutes(h.router,
-                        [db, service, ready]() -> core::Status {
-                          BEIAN_TRY(db->Ping());
-                          BEIAN_TRY(store::RequireCurrentSchema(*db, service));
-                          return ready ? ready() : core::Ok();
-                        },
-                        {.metrics_token = o.metrics_token});
+  http::AddDescribedHealthRoutes(h.router,
+                                 [db, service, ready]() -> core::Result<std::string> {
+                                   BEIAN_TRY(db->Ping());
+                                   BEIAN_TRY(store::RequireCurrentSchema(*db, service));
+                                   return ready ? ready() : std::string();
+                                 },
+                                 {.metrics_token = o.metrics_token});
   h.router.metrics().AddGauge("beian_db_pool_in_use", "Database connections lent to a transaction",
                               [db] { return static_cast<double>(db->Stats().in_use); });
   h.router.metrics().AddGauge("beian_db_pool_size", "Database connections open",
@@ -288,16 +294,35 @@ void WireAgent(const ServeOptions& o, Hosted& h, const core::Clock& clock,
                                 .mailbox_for_everyone = !o.no_demo,
                                 .clock = &clock,
                                 .open_address = notify::SealedAddressOpener(pii)});
-  // Not ready for public look-ups while the snapshot is missing or rebuilt behind a gap
-  // (the index), nor until the registry copy has caught up with the authority's change feed once
-  // (the sync, issue 11 item 2): both must hold.
+  // Ready for public look-ups (issue 11 item 2, agent/public_readiness.h) once the registry copy
+  // has been current — in this process or, per its mark file, an earlier one — and the index
+  // serves; the body states what is served (as of which change and time, caught up or not, the
+  // authority's state); past --public-max-staleness without catching up, 503.
   agent::PublicLookupIndex* index = module->public_index();
   agent::RegistrySync* sync = o.registry_sync_interval_s > 0 ? module->registry_sync() : nullptr;
-  std::function<core::Status()> ready;
-  if (index != nullptr || sync != nullptr) {
-    ready = [index, sync]() -> core::Status {
-      if (sync != nullptr) BEIAN_TRY(sync->Readiness());
-      return index != nullptr ? index->Ready() : core::Ok();
+  http::DescribedReadiness ready;
+  if (sync != nullptr) {
+    const auto max_staleness_ms = static_cast<int64_t>(o.public_max_staleness_s * 1000);
+    ready = [index, sync, &clock, max_staleness_ms]() -> core::Result<std::string> {
+      agent::PublicReadinessInput in;
+      in.sync = sync->Freshness();
+      in.now_ms = core::ToMillis(clock.Now());
+      in.max_staleness_ms = max_staleness_ms;
+      if (index != nullptr) {
+        const agent::PublicLookupIndexStats stats = index->Stats();
+        in.index_serving = stats.serving;
+        in.index_reason = stats.reason;
+        in.served_seq = stats.last_seq;
+      } else {
+        in.index_serving = true;  // look-ups read the copy
+        in.served_seq = in.sync.cursor;
+      }
+      return agent::PublicReadiness(in);
+    };
+  } else if (index != nullptr) {
+    ready = [index]() -> core::Result<std::string> {
+      BEIAN_TRY(index->Ready());
+      return std::string();
     };
   }
   Mount(o, h, agent::kApiPrefix, std::move(ready));
@@ -636,11 +661,19 @@ int Serve(const ServeOptions& o) {
                        "Registry changes the public copy has still to apply (at the last page)",
                        [sync] { return static_cast<double>(sync->Stats().behind); });
       metrics.AddGauge("beian_registry_sync_caught_up",
-                       "1 once the public registry copy has caught up with the feed, else 0",
+                       "1 while the last run of the public registry sync reached the feed's head, "
+                       "else 0",
                        [sync] { return sync->Stats().caught_up ? 1.0 : 0.0; });
       metrics.AddGauge("beian_registry_sync_failures",
                        "Runs of the public registry sync that failed",
                        [sync] { return static_cast<double>(sync->Stats().failures); });
+      metrics.AddGauge("beian_public_lookup_as_of_seconds",
+                       "Age of the public look-up's answers: seconds since the registry copy last "
+                       "held every change of the authority's feed (-1: never)",
+                       [sync] {
+                         return agent::PublicLookupAgeSeconds(sync->Freshness(),
+                                                              core::ToMillis(clock.Now()));
+                       });
     }
     if (agent::PublicLookupIndex* index = agent_module->public_index()) {
       http::Metrics& metrics = agent_host.router.metrics();
@@ -1061,6 +1094,13 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                   "Changes held in memory over the public look-up snapshot before it is rebuilt")
       ->envname("BEIAN_PUBLIC_SNAPSHOT_REBUILD_AFTER")
       ->check(CLI::Range(size_t{1}, size_t{10'000'000}))
+      ->capture_default_str();
+  cmd->add_option("--public-max-staleness", options->public_max_staleness_s,
+                  "Seconds the public look-up may answer from a registry copy that has not caught "
+                  "up (the authority unreachable) before /readyz says 503 public_lookup_stale "
+                  "(0: no limit; the answers and /readyz state their age either way)")
+      ->envname("BEIAN_PUBLIC_MAX_STALENESS")
+      ->check(CLI::Range(0.0, 86400.0 * 365))
       ->capture_default_str();
   cmd->add_option("--public-rate-limit", options->public_rate_limit,
                   "Public look-ups a second per client address, bursts up to the same number "

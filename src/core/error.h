@@ -40,6 +40,7 @@ namespace beian::core {
   X(kSerializationFailure, "serialization_failure")        \
   X(kSchemaOutdated, "schema_outdated")                    \
   X(kRegistrySyncing, "registry_syncing")                  \
+  X(kPublicLookupStale, "public_lookup_stale")             \
   X(kIo, "io_error")                                       \
   X(kRulesInvalid, "rules_invalid")                        \
   X(kBadRequest, "bad_request")                            \

@@ -87,6 +87,7 @@ unsigned HttpStatusFor(core::ErrorCode code) {
     case ErrorCode::kSerializationFailure:
     case ErrorCode::kSchemaOutdated:
     case ErrorCode::kRegistrySyncing:
+    case ErrorCode::kPublicLookupStale:
       return 503;
   }
   return 0;
@@ -148,10 +149,12 @@ Response ErrorResponse(const core::Error& error) {
   Response r;
   r.status = status == 0 ? 500 : status;
   r.content_type = "application/json";
-  // schema_outdated and registry_syncing are server-side messages of our own making: they tell
-  // the operator what to do (run `beian migrate`) or how far the catch-up is.
+  // schema_outdated, registry_syncing and public_lookup_stale are server-side messages of our own
+  // making: they tell the operator what to do (run `beian migrate`), how far the catch-up is or
+  // how old the answers are.
   if (r.status >= 500 && error.code != core::ErrorCode::kSchemaOutdated &&
-      error.code != core::ErrorCode::kRegistrySyncing) {
+      error.code != core::ErrorCode::kRegistrySyncing &&
+      error.code != core::ErrorCode::kPublicLookupStale) {
     // A server-side failure's own text (database messages, host names, statement names) stays in
     // the log, which carries the request id; the client gets the code and a generic message.
     r.body = ErrorBody(core::Error(

@@ -49,6 +49,7 @@ TEST(ErrorStatusTest, MappingMatchesTheContract) {
       {ErrorCode::kSerializationFailure, 503},
       {ErrorCode::kSchemaOutdated, 503},
       {ErrorCode::kRegistrySyncing, 503},
+      {ErrorCode::kPublicLookupStale, 503},
       {ErrorCode::kIo, 500},
       {ErrorCode::kRulesInvalid, 500},
       {ErrorCode::kBadRequest, 400},

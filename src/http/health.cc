@@ -13,25 +13,36 @@ bool IsLoopbackAddress(std::string_view address) {
 
 void AddHealthRoutes(Router& router, std::function<core::Status()> readiness,
                      HealthOptions options) {
+  DescribedReadiness described;
+  if (readiness) {
+    described = [readiness = std::move(readiness)]() -> core::Result<std::string> {
+      BEIAN_TRY(readiness());
+      return std::string();
+    };
+  }
+  AddDescribedHealthRoutes(router, std::move(described), std::move(options));
+}
+
+void AddDescribedHealthRoutes(Router& router, DescribedReadiness readiness, HealthOptions options) {
   // Probes reach the service by address, whatever its public names: any Host will do here.
   router.Add("GET", "/healthz",
              [](Request&) -> core::Result<Response> { return Response::RawJson(kHealthzBody); },
              {.any_host = true});
   router.Add("GET", "/readyz",
              [readiness](Request&) -> core::Result<Response> {
-               if (readiness) {
-                 core::Status s = readiness();
-                 if (!s) {
-                   // The reason goes to the log (the response may carry only a generic message).
-                   core::Log(core::LogLevel::kWarn, "not_ready",
-                             {{"code", core::ErrorCodeName(s.error().code)},
-                              {"message", s.error().message}});
-                   Response r = ErrorResponse(s.error());
-                   r.status = 503;  // whatever the cause, the service is not ready
-                   return r;
-                 }
+               if (!readiness) return Response::RawJson("{\"status\":\"ready\"}");
+               core::Result<std::string> s = readiness();
+               if (!s) {
+                 // The reason goes to the log (the response may carry only a generic message).
+                 core::Log(core::LogLevel::kWarn, "not_ready",
+                           {{"code", core::ErrorCodeName(s.error().code)},
+                            {"message", s.error().message}});
+                 Response r = ErrorResponse(s.error());
+                 r.status = 503;  // whatever the cause, the service is not ready
+                 return r;
                }
-               return Response::RawJson("{\"status\":\"ready\"}");
+               if (s->empty()) return Response::RawJson("{\"status\":\"ready\"}");
+               return Response::RawJson("{\"status\":\"ready\"," + *s + "}");
              },
              {.any_host = true});
   Metrics* metrics = &router.metrics();

@@ -1,6 +1,7 @@
 // The operational routes every service exposes: GET /healthz (the process answers: always 200
 // {"status":"ok"}), GET /readyz (200 {"status":"ready"} when `readiness` is Ok — e.g. database
-// reachable and schema current — else 503 with the error body) and GET /metrics (Prometheus),
+// reachable and schema current — plus what a described readiness adds, else 503 with the error
+// body) and GET /metrics (Prometheus),
 // which only loopback clients, or callers with `Authorization: Bearer <metrics_token>`, may read;
 // everyone else gets 404 not_found, as if it were not there. /healthz and /readyz answer whatever
 // the Host (RouteOptions::any_host); /metrics keeps the router's Host check, so a DNS-rebinding
@@ -29,6 +30,13 @@ struct HealthOptions {
 
 void AddHealthRoutes(Router& router, std::function<core::Status()> readiness = {},
                      HealthOptions options = {});
+
+// The same, with a readiness that also says what is served: Ok with the members /readyz adds
+// after "status":"ready" (a JSON fragment such as `"public_lookup":{…}`; empty for none), or the
+// error its 503 carries.
+using DescribedReadiness = std::function<core::Result<std::string>()>;
+void AddDescribedHealthRoutes(Router& router, DescribedReadiness readiness,
+                              HealthOptions options = {});
 
 // True for 127.0.0.0/8, ::1 and IPv4-mapped 127.x addresses (as Request::client_address spells
 // them).

@@ -152,6 +152,7 @@ const en: DeepStrings<Messages> = {
       serialization_failure: 'The server is busy. Please try again later',
       schema_outdated: 'The service is being upgraded. Please try again later',
       registry_syncing: 'The public registry copy is still catching up. Please try again later',
+      public_lookup_stale: 'The public registry copy is older than this service allows (the authority cannot be reached). Please try again later',
       io_error: 'Server storage error. Please try again later',
       rules_invalid: 'The server is misconfigured. Please contact the administrator',
       bad_request: 'The request was not valid. Please reload and try again',

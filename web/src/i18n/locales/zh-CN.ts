@@ -149,6 +149,7 @@ const zhCN = {
       serialization_failure: '服务器繁忙，请稍后重试',
       schema_outdated: '服务正在维护升级，请稍后重试',
       registry_syncing: '公开备案库副本正在同步，请稍后重试',
+      public_lookup_stale: '公开备案库副本已超过允许的时效（暂时无法连接管局系统），请稍后重试',
       io_error: '服务器读写错误，请稍后重试',
       rules_invalid: '服务器配置有误，请联系管理员',
       bad_request: '请求无效，请刷新后重试',
