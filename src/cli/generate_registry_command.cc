@@ -30,7 +30,7 @@ struct GenerateOptions {
   std::string provinces;
   std::string domains_out;
   std::string provider;
-  int batch = 5000;
+  int batch = 25000;
   std::string rules_dir;
 };
 
