@@ -98,8 +98,8 @@ class RegistryBulkWriter {
   explicit RegistryBulkWriter(Tx& tx) : tx_(tx) {}
 
   // SQLite: a bigger page cache for this connection (the writer's), so the indexes of a
-  // multi-million-row load stay in memory. Durability settings are left as they are (WAL,
-  // synchronous=NORMAL). PostgreSQL: nothing.
+  // multi-million-row load stay in memory, and a helper thread for its sorts (PRAGMA threads).
+  // Durability settings are left as the connection has them. PostgreSQL: nothing.
   core::Status PrepareBulkLoad(int64_t cache_bytes);
 
   // Whether the registry holds no subject.
