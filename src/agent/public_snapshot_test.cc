@@ -256,7 +256,9 @@ TEST_F(PublicSnapshotTest, AFaultInANestedGuardReturnsToTheInnerOneAndTheOuterSt
   const std::string d = Domain(kN - 1);
   ASSERT_EQ((*s)->Find(d, SnapshotKeyHash(d), &e), PublicSnapshot::Found::kFiled);
   fs::resize_file(path_, 8192);
+  // Room first (Guarded's contract): the fault cuts the copy short, never an allocation.
   std::string copied;
+  copied.reserve(e.answer_tail.size());
   bool inner = true;
   bool after_inner = false;
   const bool outer = (*s)->Guarded([&] {
