@@ -82,7 +82,18 @@ describe('health, readiness and metrics', () => {
       assert.deepEqual(await h.json(), { status: 'ok' });
       const r = await fetch(`${url}/readyz`);
       assert.equal(r.status, 200);
-      assert.deepEqual(await r.json(), { status: 'ready' });
+      const ready = await r.json();
+      if (url === server.agentUrl) {
+        // The agent states what its public look-up serves (a caught-up copy here).
+        assert.equal(ready.status, 'ready');
+        assert.equal(ready.public_lookup.caught_up, true);
+        assert.equal(ready.public_lookup.behind, 0);
+        assert.equal(ready.public_lookup.authority, 'reachable');
+        assert.equal(typeof ready.public_lookup.as_of_seq, 'number');
+        assert.ok(!Number.isNaN(Date.parse(ready.public_lookup.as_of)));
+      } else {
+        assert.deepEqual(ready, { status: 'ready' });
+      }
       const head = await fetch(`${url}/healthz`, { method: 'HEAD' });
       assert.equal(head.status, 200);
       assert.equal(await head.text(), '');
