@@ -79,9 +79,8 @@ AgentModule::AgentModule(store::Database& db, const core::Clock& clock, const co
       registry_sync_->SetCurrentMarkFile(options_.public_snapshot_dir / "current");
       PublicLookupIndex* index = public_index_.get();
       registry_sync_->SetPageListener(
-          [index](const std::vector<PublicWebsiteChange>& changes, int64_t from, int64_t to) {
-            index->ApplyChanges(changes, from, to);
-          });
+          [index](const std::vector<PublicWebsiteChange>& changes, int64_t from, int64_t to,
+                  int64_t behind) { index->ApplyChanges(changes, from, to, behind); });
     }
   }
 }

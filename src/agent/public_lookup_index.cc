@@ -26,6 +26,11 @@ using core::ErrorCode;
 using core::Result;
 using core::Status;
 
+// A catch-up: the last page said more than this many changes were still to come (the sync asks
+// 10,000 a page while far behind), and it came less than kCatchUpPageQuietMs ago.
+constexpr int64_t kCatchUpBehind = 10'000;
+constexpr int64_t kCatchUpPageQuietMs = 10'000;
+
 // Journal records: {u32 payload size, u64 XXH64 of the payload, payload}; the payload is
 // {u8 type, i64 seq, u16 a, u16 b, u32 c sizes, then the a, b, c bytes}.
 constexpr char kBase = 'B';     // seq: the snapshot's seq the journal continues
@@ -442,9 +447,10 @@ PublicLookupIndex::Lookup PublicLookupIndex::AppendBatch(std::string& out,
 }
 
 void PublicLookupIndex::ApplyChanges(const std::vector<PublicWebsiteChange>& changes, int64_t from,
-                                     int64_t to) {
+                                     int64_t to, int64_t behind) {
   const int64_t now = NowMs();
   if (now - last_page_ms_.exchange(now) < 250) last_burst_ms_ = now;
+  behind_ = behind;
   // Rendered before taking the lock, so look-ups wait for no more than the map updates.
   std::vector<std::vector<std::string>> answers(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {
@@ -667,8 +673,14 @@ void PublicLookupIndex::Loop() {
         wait_for_quiet = true;
       }
     }
-    // Pages back to back: the sync is catching up; a rebuild now would be behind when it ends.
-    if (wait_for_quiet && NowMs() - last_burst_ms_.load() < 1500) continue;
+    // The sync is catching up (pages back to back, or the last page said many more are coming
+    // and came recently — a sync that stopped, e.g. the authority gone, no longer holds it up):
+    // a rebuild now would be behind when it ends.
+    const int64_t now = NowMs();
+    const bool catching_up =
+        now - last_burst_ms_.load() < 1500 ||
+        (behind_.load() > kCatchUpBehind && now - last_page_ms_.load() < kCatchUpPageQuietMs);
+    if (wait_for_quiet && catching_up) continue;
     if (need) {
       if (auto s = Rebuild(); !s && !stop_) {
         core::Log(core::LogLevel::kWarn, "public_snapshot_build_failed",

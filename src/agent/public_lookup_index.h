@@ -23,10 +23,12 @@
 // renamed over the old (readers keep the old mapping until they finish) and the overlay drops what
 // the new file covers. Past `overlay_limit` entries (a catch-up of millions of changes) the overlay
 // is dropped and look-ups read the copy until a rebuild made after the sync went quiet. While the
-// sync is catching up (pages arriving back to back) rebuilds wait for it, so that one rebuild at
-// the end covers the whole catch-up. It also verifies a newly opened snapshot in full in the
-// background and watches the file: a file changed or truncated under it is re-verified or dropped
-// and rebuilt.
+// sync is catching up (pages arriving back to back, or the last page, less than
+// kCatchUpPageQuietMs ago, said more than kCatchUpBehind changes were still to come) rebuilds
+// wait for it, so that one rebuild at the end covers the whole catch-up — at 10 M filings a page
+// takes longer than the back-to-back window, and each rebuild read the whole copy again. It also
+// verifies a newly opened snapshot in full in the background and watches the file: a file changed
+// or truncated under it is re-verified or dropped and rebuilt.
 #pragma once
 
 #include <atomic>
@@ -128,8 +130,10 @@ class PublicLookupIndex {
   Lookup AppendBatch(std::string& out, std::span<const BatchItem> items,
                      const FullKey& full_key) const;
 
-  // The sync applied `changes` (feed order), moving its cursor from `from` to `to`.
-  void ApplyChanges(const std::vector<PublicWebsiteChange>& changes, int64_t from, int64_t to);
+  // The sync applied `changes` (feed order), moving its cursor from `from` to `to`; the feed
+  // holds `behind` more changes (-1: not known).
+  void ApplyChanges(const std::vector<PublicWebsiteChange>& changes, int64_t from, int64_t to,
+                    int64_t behind = -1);
 
   // Builds a snapshot from the copy now and serves it (the background thread's work; tests).
   core::Status Rebuild();
@@ -190,6 +194,7 @@ class PublicLookupIndex {
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> last_page_ms_{0};
   std::atomic<int64_t> last_burst_ms_{0};  // the last page that came right after another
+  std::atomic<int64_t> behind_{-1};        // what the feed held beyond the last page
   std::atomic<int64_t> rebuilds_{0};
   std::atomic<int64_t> damaged_{0};
   std::atomic<int64_t> last_build_ms_{0};

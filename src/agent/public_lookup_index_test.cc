@@ -97,8 +97,8 @@ class PublicLookupIndexTest : public store::testing::StoreTest {
     index_ = std::make_unique<PublicLookupIndex>(db(), clock_, options);
     sync_ = std::make_unique<RegistrySync>(db(), clock_, feed_.Feed(), 3);
     PublicLookupIndex* index = index_.get();
-    sync_->SetPageListener([index](const auto& changes, int64_t from, int64_t to) {
-      index->ApplyChanges(changes, from, to);
+    sync_->SetPageListener([index](const auto& changes, int64_t from, int64_t to, int64_t behind) {
+      index->ApplyChanges(changes, from, to, behind);
     });
     ASSERT_TRUE(index_->Start());
     indexed_->SetIndex(index_.get());
@@ -442,6 +442,37 @@ TEST_P(PublicLookupIndexTest, ACatchUpPastTheOverlayLimitReadsTheCopyThenRebuild
   EXPECT_EQ(WebsiteOf("site9.cn"), "京ICP备2026000009号-1");
   ASSERT_TRUE(index_->WaitServing(10s)) << index_->Stats().reason;
   EXPECT_EQ(index_->Stats().snapshot_entries, 9u);
+  EXPECT_EQ(WebsiteOf("site9.cn"), "京ICP备2026000009号-1");
+}
+
+// At 10 M filings a catch-up page takes longer than the back-to-back window: the feed's "still
+// to come" holds the rebuild until the catch-up ends (each rebuild reads the whole copy).
+TEST_P(PublicLookupIndexTest, ARebuildWaitsWhileTheFeedSaysMuchIsStillToCome) {
+  PublicLookupIndexOptions options = Options();
+  options.overlay_limit = 6;
+  StartIndex(options);
+  ASSERT_TRUE(index_->WaitServing(5s));
+  for (int i = 1; i <= 9; ++i) {
+    feed_.Add(Record("京ICP备202600000" + std::to_string(i) + "号-1",
+                     {"site" + std::to_string(i) + ".cn"}));
+  }
+  Sync();
+  ASSERT_FALSE(index_->Stats().serving);
+  const int64_t rebuilds = index_->Stats().rebuilds;
+  // A slow page that says 50,000 more are coming; then past the back-to-back window.
+  index_->ApplyChanges({}, 9, 9, 50'000);
+  std::this_thread::sleep_for(2s);
+  EXPECT_FALSE(index_->Stats().serving);
+  EXPECT_EQ(index_->Stats().rebuilds, rebuilds);
+  EXPECT_EQ(WebsiteOf("site9.cn"), "京ICP备2026000009号-1");  // from the copy meanwhile
+  // The last page: nothing more to come.
+  index_->ApplyChanges({}, 9, 9, 0);
+  ASSERT_TRUE(index_->WaitServing(10s)) << index_->Stats().reason;
+  // (The count follows the swap that makes it serve.)
+  for (int i = 0; i < 100 && index_->Stats().rebuilds == rebuilds; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(index_->Stats().rebuilds, rebuilds + 1);
   EXPECT_EQ(WebsiteOf("site9.cn"), "京ICP备2026000009号-1");
 }
 

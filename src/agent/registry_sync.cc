@@ -239,17 +239,19 @@ Result<int64_t> RegistrySync::Run() {
       return repo.SetCursor(page.next_since, now_ms);
     }));
     if (moved_to >= 0) {
-      if (listener_) listener_({}, since, moved_to);
+      if (listener_) listener_({}, since, moved_to, -1);
       since = moved_to;
       last_seq_ = since;
       continue;
     }
-    if (listener_) listener_(page.changes, since, page.next_since);
+    const int64_t behind =
+        page.last_seq >= 0 ? std::max<int64_t>(0, page.last_seq - page.next_since) : 0;
+    if (listener_)
+      listener_(page.changes, since, page.next_since, page.last_seq >= 0 ? behind : -1);
     since = page.next_since;
     last_seq_ = since;
     applied += static_cast<int64_t>(page.changes.size());
     changes_applied_ += static_cast<int64_t>(page.changes.size());
-    const int64_t behind = page.last_seq >= 0 ? std::max<int64_t>(0, page.last_seq - since) : 0;
     behind_ = behind;
     core::Log(core::LogLevel::kInfo, "registry_sync_page",
               {{"changes", static_cast<int64_t>(page.changes.size())},

@@ -97,11 +97,13 @@ struct RegistryFreshness {
   int64_t failing_since_ms = 0;
 };
 
-// Told after each page is committed, in feed order: the page's changes and the cursor it moved
+// Told after each page is committed, in feed order: the page's changes, the cursor it moved
 // from and to (an empty page from A to B: another process on the same database applied the
-// changes between). The public look-up index keeps its overlay with it (public_lookup_index.h).
-using RegistryPageListener =
-    std::function<void(const std::vector<PublicWebsiteChange>& changes, int64_t from, int64_t to)>;
+// changes between), and how many changes the feed still holds beyond it (-1: not known). The
+// public look-up index keeps its overlay with it and holds its rebuilds while a catch-up goes
+// on (public_lookup_index.h).
+using RegistryPageListener = std::function<void(const std::vector<PublicWebsiteChange>& changes,
+                                                int64_t from, int64_t to, int64_t behind)>;
 
 class RegistrySync {
  public:
