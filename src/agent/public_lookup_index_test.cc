@@ -107,6 +107,19 @@ class PublicLookupIndexTest : public store::testing::StoreTest {
     auto applied = sync_->RunOnce();
     ASSERT_TRUE(applied) << applied.error().message;
   }
+  // A serving index whose overlay holds at most 6 changes, then a sync of 9 (a catch-up in
+  // small): the overlay is dropped and look-ups read the copy until a rebuild.
+  void SyncPastTheOverlayLimit() {
+    PublicLookupIndexOptions options = Options();
+    options.overlay_limit = 6;
+    StartIndex(options);
+    ASSERT_TRUE(index_->WaitServing(5s));
+    for (int i = 1; i <= 9; ++i) {
+      feed_.Add(Record("京ICP备202600000" + std::to_string(i) + "号-1",
+                       {"site" + std::to_string(i) + ".cn"}));
+    }
+    Sync();
+  }
   // The index's answer, checked against the copy's, byte for byte.
   std::string Answer(const std::string& domain) {
     auto mine = indexed_->LookupJson(domain);
@@ -429,15 +442,7 @@ TEST_P(PublicLookupIndexTest, ASnapshotTruncatedUnderItsMappingIsNeverServedAndR
 }
 
 TEST_P(PublicLookupIndexTest, ACatchUpPastTheOverlayLimitReadsTheCopyThenRebuilds) {
-  PublicLookupIndexOptions options = Options();
-  options.overlay_limit = 6;
-  StartIndex(options);
-  ASSERT_TRUE(index_->WaitServing(5s));
-  for (int i = 1; i <= 9; ++i) {
-    feed_.Add(Record("京ICP备202600000" + std::to_string(i) + "号-1",
-                     {"site" + std::to_string(i) + ".cn"}));
-  }
-  Sync();
+  ASSERT_NO_FATAL_FAILURE(SyncPastTheOverlayLimit());
   EXPECT_FALSE(index_->Stats().serving);
   EXPECT_EQ(WebsiteOf("site9.cn"), "京ICP备2026000009号-1");
   ASSERT_TRUE(index_->WaitServing(10s)) << index_->Stats().reason;
@@ -448,15 +453,7 @@ TEST_P(PublicLookupIndexTest, ACatchUpPastTheOverlayLimitReadsTheCopyThenRebuild
 // At 10 M filings a catch-up page takes longer than the back-to-back window: the feed's "still
 // to come" holds the rebuild until the catch-up ends (each rebuild reads the whole copy).
 TEST_P(PublicLookupIndexTest, ARebuildWaitsWhileTheFeedSaysMuchIsStillToCome) {
-  PublicLookupIndexOptions options = Options();
-  options.overlay_limit = 6;
-  StartIndex(options);
-  ASSERT_TRUE(index_->WaitServing(5s));
-  for (int i = 1; i <= 9; ++i) {
-    feed_.Add(Record("京ICP备202600000" + std::to_string(i) + "号-1",
-                     {"site" + std::to_string(i) + ".cn"}));
-  }
-  Sync();
+  ASSERT_NO_FATAL_FAILURE(SyncPastTheOverlayLimit());
   ASSERT_FALSE(index_->Stats().serving);
   const int64_t rebuilds = index_->Stats().rebuilds;
   // A slow page that says 50,000 more are coming; then past the back-to-back window.
