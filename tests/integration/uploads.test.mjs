@@ -2,7 +2,7 @@
 // enforced while reading"): with the default --upload-limit (10 MiB), a 30 MB body — declared or
 // sent chunked — gets 413 as soon as the limit is passed, the connection closes and nothing is
 // left in the data dir; a valid 5 MB file is stored whole (by rename from the spool file); and
-// the server's resident memory stays far below the size of a large upload while it arrives.
+// the server's anonymous memory stays far below the size of a large upload while it arrives.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -74,8 +74,10 @@ function filesUnder(dir) {
 const blobs = () => filesUnder(path.join(db.dataDir, 'blobs'));
 const spooled = () => filesUnder(path.join(db.dataDir, 'blobs', 'tmp'));
 
-function rssKiB(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+// Anonymous memory only: a body held in memory would show there, while the pages of the binary,
+// its libraries and the files it maps (RssFile) come and go with the page cache.
+function rssAnonKiB(pid) {
+  const m = /RssAnon:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m[1]);
 }
 
@@ -178,22 +180,27 @@ describe('uploads stream to disk', () => {
     assert.ok(Buffer.from(await res.arrayBuffer()).equals(file));
   });
 
-  test('resident memory stays low while a 9 MB upload arrives', async () => {
+  test('anonymous memory stays low while a 9 MB upload arrives', async () => {
     const id = await draft();
     const pid = server.child.pid;
+    // A first, smaller upload on the same path warms the allocator's arenas and the server's
+    // buffers, so that the baseline holds everything but the large body.
+    const warm = await rawUpload(id, multipart(pdf(1000 * 1000)), { piece: 512 * 1024 });
+    assert.equal(warm.status, 201, warm.body);
     const file = pdf(9 * 1000 * 1000);
     const body = multipart(file);
-    const baseline = rssKiB(pid);
+    const baseline = rssAnonKiB(pid);
     let peak = baseline;
     const r = await rawUpload(id, body, { piece: 512 * 1024, pauseMs: 10,
-      onPiece: () => { peak = Math.max(peak, rssKiB(pid)); } });
+      onPiece: () => { peak = Math.max(peak, rssAnonKiB(pid)); } });
     for (let i = 0; i < 5; i++) {
-      peak = Math.max(peak, rssKiB(pid));
+      peak = Math.max(peak, rssAnonKiB(pid));
       await sleep(20);
     }
     assert.equal(r.status, 201, r.body);
     const grown = peak - baseline;
-    // Held in memory the body alone would add about 9 000 KiB.
-    assert.ok(grown < 3 * 1024, `RSS grew by ${grown} KiB during a ${body.length}-byte upload`);
+    // Held in memory the body alone would add about 8 800 KiB; half of that is the bound, since
+    // other threads (the outbox, the registry sync) may allocate meanwhile.
+    assert.ok(grown < 4400, `anonymous memory grew by ${grown} KiB during a ${body.length}-byte upload`);
   });
 });
