@@ -22,6 +22,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
 
 SCALE=${BENCH_SCALE:-1m}
 case $SCALE in
@@ -72,27 +74,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 now_s() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now_s)" 'BEGIN { printf "%.1f", b - a }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
-
-cpu_seconds() {
-  local ticks=0 pid t
-  for pid in "$@"; do
-    t=$(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')
-    ticks=$((ticks + t))
-  done
-  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", t / hz }'
-}
-
-to_ms() {  # wrk latency ("812.00us", "1.20ms", "2.00s") → ms
-  awk -v v="$1" 'BEGIN { if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000}
-    else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}
-    printf "%.3f", v }'
-}
 
 # wrk on url with a Lua script; prints "rps p50_ms p99_ms requests cpu_seconds" (cpu of pids).
 run_wrk() {  # url script connections pids...
@@ -181,17 +164,11 @@ start_nginx() {  # dir keys
     curl -fsS -D "$sample/h$i" -o "$sample/b$i" "http://127.0.0.1:$AGENT_PORT/api/v1/public/filings?domain=$key"
     i=$((i + 1))
   done <"$keys"
-  local extra="" user_line="" line
-  while IFS= read -r line; do
-    local name=${line%%:*} value=${line#*: }
-    case ${name,,} in
-      ""|http/*|content-type|content-length|connection|date|server|x-request-id|keep-alive) continue ;;
-    esac
-    extra+="      add_header $name \"$value\" always;"$'\n'
-  done < <(tr -d '\r' <"$sample/h0")
+  local extra user_line=""
+  extra=$(tr -d '\r' <"$sample/h0" | nginx_add_headers)
   [[ $(id -u) -eq 0 ]] && user_line="user root;"
   mkdir -p "$dir/nginx"
-  B_USER_LINE=$user_line B_TMP=$dir/nginx B_PORT=$NGINX_PORT B_EXTRA=${extra%$'\n'} B_SAMPLE=$sample \
+  B_USER_LINE=$user_line B_TMP=$dir/nginx B_PORT=$NGINX_PORT B_EXTRA=$extra B_SAMPLE=$sample \
     python3 - "$ROOT/bench/nginx-lookup.conf" "$dir/nginx.conf" "$dir/canned.json" <<'PY'
 import glob, json, os, sys
 e = os.environ
@@ -219,7 +196,6 @@ PY
   done
   NGINX_BYTES=$(wc -c <"$dir/canned.json")
 }
-nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" || true); }
 
 RESULTS=$TMP/results.tsv  # one line per (N, distribution)
 SIZES_TSV=$TMP/sizes.tsv  # one line per N

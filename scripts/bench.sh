@@ -19,6 +19,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
 
 ROUNDS=${BENCH_ROUNDS:-3}
 DURATION=${BENCH_DURATION:-5s}
@@ -55,10 +57,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
 wait_http() {  # url pid logfile
   for _ in $(seq 1 300); do
     curl -fs -o /dev/null "$1" && return 0
@@ -68,17 +66,6 @@ wait_http() {  # url pid logfile
   echo "server for $1 did not come up; its log:" >&2
   tail -n 30 "$3" >&2 || true
   return 1
-}
-
-# CPU seconds (user + system, all threads) of the given processes.
-cpu_seconds() {
-  local ticks=0 pid t
-  for pid in "$@"; do
-    # Fields after the ")" of the command name: utime and stime are the 12th and 13th.
-    t=$(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')
-    ticks=$((ticks + t))
-  done
-  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", t / hz }'
 }
 
 # Runs wrk on url; prints "rps p99_ms requests cpu_seconds" (cpu of the given pids during it).
@@ -97,13 +84,9 @@ run_wrk() {  # url pids...
   local rps p99 requests
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   requests=$(awk '/ requests in / {print $1}' <<<"$out")
-  p99=$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000}
-          else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}
-          printf "%.3f", v}' <<<"$out")
+  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
   echo "$rps $p99 $requests $(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.3f", b - a }')"
 }
-
-nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" || true); }
 
 start_beian() {
   AGENT_PORT=$(free_port)
@@ -125,16 +108,10 @@ start_nginx() {
   headers=$(curl -fsS -D - -o "$TMP/healthz.body" "http://127.0.0.1:$AGENT_PORT/healthz" | tr -d '\r')
   body=$(cat "$TMP/healthz.body")
   ctype=$(awk -F': ' 'tolower($1) == "content-type" {print $2}' <<<"$headers")
-  while IFS= read -r line; do
-    local name=${line%%:*} value=${line#*: }
-    case ${name,,} in
-      ""|http/*|content-type|content-length|connection|date|server|x-request-id|keep-alive) continue ;;
-    esac
-    extra+="      add_header $name \"$value\" always;"$'\n'
-  done <<<"$headers"
+  extra=$(nginx_add_headers <<<"$headers")
   [[ $(id -u) -eq 0 ]] && user_line="user root;"
   mkdir -p "$TMP/nginx"
-  B_USER_LINE=$user_line B_TMP=$TMP B_PORT=$NGINX_PORT B_CTYPE=$ctype B_EXTRA=${extra%$'\n'} \
+  B_USER_LINE=$user_line B_TMP=$TMP B_PORT=$NGINX_PORT B_CTYPE=$ctype B_EXTRA=$extra \
     B_BODY_FILE=$TMP/healthz.body python3 - "$ROOT/bench/nginx.conf" "$TMP/nginx.conf" <<'PY'
 import os, sys
 e = os.environ
@@ -158,8 +135,6 @@ PY
     return 1
   fi
 }
-
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 REPORT=$TMP/report.md
 SUMMARY=$TMP/summary.md

@@ -2,7 +2,8 @@
 // spdlog logger whose sink writes each line to fd 2 with one writev() — no lock and no stdio
 // buffer on the request path: one write of at most PIPE_BUF bytes is atomic on a pipe, and
 // writes to a shared file description do not overlap, so lines never interleave. Longer lines
-// take a mutex.
+// take a mutex. Held lines (LogHeld) collect in a second thread-local buffer and leave in writes
+// of whole lines of at most PIPE_BUF bytes each, for the same reason.
 #include "core/log.h"
 
 #include <limits.h>
@@ -32,6 +33,39 @@ std::mutex g_writer_mu;
 std::function<void(std::string_view)> g_test_writer;  // guarded by g_writer_mu
 std::atomic<bool> g_has_test_writer{false};
 
+std::mutex g_long_lines_mu;  // a write over PIPE_BUF bytes may be split: one at a time
+
+void WriteAll(iovec* iov, int count) {
+  while (count > 0) {
+    ssize_t n = ::writev(STDERR_FILENO, iov, count);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;  // nowhere to report a failure to log
+    }
+    auto written = static_cast<size_t>(n);
+    while (count > 0 && written >= iov[0].iov_len) {
+      written -= iov[0].iov_len;
+      ++iov;
+      --count;
+    }
+    if (count > 0) {
+      iov[0].iov_base = static_cast<char*>(iov[0].iov_base) + written;
+      iov[0].iov_len -= written;
+    }
+  }
+}
+
+// Writes `lines` (each ending in a newline) to fd 2; a write over PIPE_BUF bytes takes the mutex.
+void WriteLines(const char* data, size_t size) {
+  iovec iov{const_cast<char*>(data), size};
+  if (size <= PIPE_BUF) {
+    WriteAll(&iov, 1);
+  } else {
+    std::lock_guard<std::mutex> lock(g_long_lines_mu);
+    WriteAll(&iov, 1);
+  }
+}
+
 class StderrLineSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
@@ -41,36 +75,13 @@ class StderrLineSink final : public spdlog::sinks::base_sink<spdlog::details::nu
     iov[1].iov_base = const_cast<char*>("\n");
     iov[1].iov_len = 1;
     if (msg.payload.size() + 1 <= PIPE_BUF) {
-      WriteAll(iov);
+      WriteAll(iov, 2);
     } else {
-      std::lock_guard<std::mutex> lock(long_lines_mu_);
-      WriteAll(iov);
+      std::lock_guard<std::mutex> lock(g_long_lines_mu);
+      WriteAll(iov, 2);
     }
   }
   void flush_() override {}
-
- private:
-  static void WriteAll(iovec* iov) {
-    int count = 2;
-    while (count > 0) {
-      ssize_t n = ::writev(STDERR_FILENO, iov, count);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return;  // nowhere to report a failure to log
-      }
-      auto written = static_cast<size_t>(n);
-      while (count > 0 && written >= iov[0].iov_len) {
-        written -= iov[0].iov_len;
-        ++iov;
-        --count;
-      }
-      if (count > 0) {
-        iov[0].iov_base = static_cast<char*>(iov[0].iov_base) + written;
-        iov[0].iov_len -= written;
-      }
-    }
-  }
-  std::mutex long_lines_mu_;
 };
 
 spdlog::logger& Logger() {
@@ -244,8 +255,14 @@ void AppendJsonEscaped(std::string& out, std::string_view s) {
   }
 }
 
-void Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
-  if (!LogEnabled(level)) return;
+namespace {
+
+thread_local std::string t_held;  // whole lines, each ending in '\n'
+constexpr size_t kHeldLimit = 64 * 1024;
+
+// The line Log() writes, without its newline, in a thread-local buffer.
+std::string& BuildLine(LogLevel level, std::string_view event,
+                       std::initializer_list<LogField> fields) {
   thread_local std::string line;
   line.clear();
   line += "{\"time\":\"";
@@ -267,14 +284,60 @@ void Log(LogLevel level, std::string_view event, std::initializer_list<LogField>
     AppendValue(line, f.value);
   }
   line += '}';
-  if (g_has_test_writer.load(std::memory_order_acquire)) {
-    std::lock_guard<std::mutex> lock(g_writer_mu);
-    if (g_test_writer) {
-      g_test_writer(line);
-      return;
-    }
-  }
+  return line;
+}
+
+// Hands the line to the test writer if one is set; false if there is none.
+bool WroteToTestWriter(std::string_view line) {
+  if (!g_has_test_writer.load(std::memory_order_acquire)) return false;
+  std::lock_guard<std::mutex> lock(g_writer_mu);
+  if (!g_test_writer) return false;
+  g_test_writer(line);
+  return true;
+}
+
+}  // namespace
+
+void Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
+  if (!LogEnabled(level)) return;
+  if (!t_held.empty()) FlushHeldLogLines();
+  std::string& line = BuildLine(level, event, fields);
+  if (WroteToTestWriter(line)) return;
   Logger().log(SpdLevel(level), std::string_view(line));
+}
+
+void LogHeld(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
+  if (!LogEnabled(level)) return;
+  std::string& line = BuildLine(level, event, fields);
+  if (WroteToTestWriter(line)) return;
+  t_held += line;
+  t_held += '\n';
+  if (t_held.size() >= kHeldLimit) FlushHeldLogLines();
+}
+
+bool HasHeldLogLines() { return !t_held.empty(); }
+
+void FlushHeldLogLines() {
+  if (t_held.empty()) return;
+  const char* data = t_held.data();
+  size_t left = t_held.size();
+  while (left > 0) {
+    // The longest run of whole lines within PIPE_BUF bytes, or one longer line on its own.
+    size_t take = left;
+    if (take > PIPE_BUF) {
+      std::string_view window(data, PIPE_BUF);
+      size_t last_newline = window.rfind('\n');
+      if (last_newline != std::string_view::npos) {
+        take = last_newline + 1;
+      } else {
+        take = std::string_view(data, left).find('\n') + 1;
+      }
+    }
+    WriteLines(data, take);
+    data += take;
+    left -= take;
+  }
+  t_held.clear();
 }
 
 void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }

@@ -57,6 +57,18 @@ struct LogField {
 // Writes one line if `level` is enabled. Keys should be snake_case; values are JSON-escaped.
 void Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields = {});
 
+// Builds the line as Log() does but keeps it in the calling thread's buffer until
+// FlushHeldLogLines() (or until the buffer passes 64 KiB). An event loop logs a request this way
+// and flushes once per turn, so that a turn's lines leave in a few writes rather than one each.
+// A Log() call on the same thread writes the held lines first, so a thread's lines keep their
+// order. With a test writer set, this is Log().
+void LogHeld(LogLevel level, std::string_view event, std::initializer_list<LogField> fields = {});
+
+// Writes the calling thread's held lines, whole lines in writes of at most PIPE_BUF bytes (so
+// that they never interleave with other threads' lines, even on a pipe). Cheap when none are held.
+void FlushHeldLogLines();
+bool HasHeldLogLines();
+
 // The minimum level written (default kInfo).
 void SetLogLevel(LogLevel level);
 LogLevel GetLogLevel();

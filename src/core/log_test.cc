@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <cmath>
 #include <cstdio>
@@ -140,6 +141,128 @@ TEST(LogSinkTest, ConcurrentLinesDoNotInterleave) {
   }
   EXPECT_EQ(count, 4 * 300);
   std::remove(path.c_str());
+}
+
+// Sends fd 2 to a file for the life of the object; Text() reads what has been written so far.
+class StderrToFile {
+ public:
+  StderrToFile() : path_(::testing::TempDir() + "/beian-held-" + std::to_string(::getpid())) {
+    int file = ::open(path_.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
+    std::fflush(stderr);
+    saved_ = ::dup(STDERR_FILENO);
+    ::dup2(file, STDERR_FILENO);
+    ::close(file);
+  }
+  ~StderrToFile() {
+    ::dup2(saved_, STDERR_FILENO);
+    ::close(saved_);
+    std::remove(path_.c_str());
+  }
+  std::vector<std::string> Lines() const {
+    std::ifstream in(path_);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+
+ private:
+  std::string path_;
+  int saved_ = -1;
+};
+
+std::string EventOf(const std::string& line) {
+  return std::string(boost::json::parse(line).at("event").as_string());
+}
+
+TEST(LogHeldTest, HeldLinesWaitForTheFlushAndKeepTheThreadsOrder) {
+  StderrToFile err;
+  LogHeld(LogLevel::kInfo, "held_1");
+  LogHeld(LogLevel::kInfo, "held_2");
+  LogHeld(LogLevel::kDebug, "below_the_level");
+  EXPECT_TRUE(HasHeldLogLines());
+  EXPECT_TRUE(err.Lines().empty());
+  // A direct line writes the held ones first.
+  Log(LogLevel::kWarn, "direct");
+  EXPECT_FALSE(HasHeldLogLines());
+  LogHeld(LogLevel::kInfo, "held_3");
+  EXPECT_EQ(err.Lines().size(), 3u);
+  FlushHeldLogLines();
+  FlushHeldLogLines();  // nothing held: nothing written
+  auto lines = err.Lines();
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(EventOf(lines[0]), "held_1");
+  EXPECT_EQ(EventOf(lines[1]), "held_2");
+  EXPECT_EQ(EventOf(lines[2]), "direct");
+  EXPECT_EQ(EventOf(lines[3]), "held_3");
+}
+
+TEST(LogHeldTest, AFullBufferIsWrittenWithoutWaitingForTheFlush) {
+  StderrToFile err;
+  const std::string pad(1000, 'p');
+  int held = 0;
+  while (err.Lines().empty() && held < 1000) {
+    LogHeld(LogLevel::kInfo, "filler", {{"pad", pad}});
+    ++held;
+  }
+  // About 64 KiB of lines of about 1 KiB each.
+  EXPECT_GT(held, 50);
+  EXPECT_LT(held, 80);
+  FlushHeldLogLines();
+  EXPECT_EQ(err.Lines().size(), static_cast<size_t>(held));
+}
+
+// Held lines leave in writes of whole lines of at most PIPE_BUF bytes, so that on a pipe, where
+// a longer write may be split, they never interleave with other threads' lines, long or short.
+TEST(LogHeldTest, ConcurrentHeldAndDirectLinesStayWholeOnAPipe) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::fflush(stderr);
+  int saved = ::dup(STDERR_FILENO);
+  ::dup2(fds[1], STDERR_FILENO);
+  ::close(fds[1]);
+  std::string text;
+  std::thread reader([&] {
+    char buf[65536];
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof(buf))) > 0;) text.append(buf, n);
+  });
+  const std::string long_value(6000, 'x');  // over PIPE_BUF
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([t, &long_value] {
+      for (int i = 0; i < 400; ++i) {
+        const std::string& pad = i % 97 == 0 ? long_value : std::string(40 + i % 200, 'p');
+        if (t % 2 == 0 && i % 5 == 0) {
+          Log(LogLevel::kWarn, "concurrent", {{"thread", t}, {"i", i}, {"pad", pad}});
+        } else {
+          LogHeld(LogLevel::kInfo, "concurrent", {{"thread", t}, {"i", i}, {"pad", pad}});
+        }
+        if (i % 37 == 0) FlushHeldLogLines();
+      }
+      FlushHeldLogLines();
+    });
+  }
+  for (auto& th : threads) th.join();
+  ::dup2(saved, STDERR_FILENO);  // closes the pipe's last write end: the reader sees its end
+  ::close(saved);
+  reader.join();
+  ::close(fds[0]);
+  std::vector<std::vector<bool>> seen(4, std::vector<bool>(400, false));
+  size_t start = 0;
+  int count = 0;
+  for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    std::string line = text.substr(start, end - start);
+    boost::system::error_code ec;
+    auto v = boost::json::parse(line, ec);
+    ASSERT_FALSE(ec) << line.substr(0, 200);
+    auto& o = v.as_object();
+    seen[o.at("thread").as_int64()][o.at("i").as_int64()] = true;
+    ++count;
+  }
+  EXPECT_EQ(start, text.size());
+  EXPECT_EQ(count, 4 * 400);
+  for (const auto& thread_seen : seen) {
+    EXPECT_EQ(std::count(thread_seen.begin(), thread_seen.end(), true), 400);
+  }
 }
 
 TEST(LogLevelTest, Parse) {

@@ -176,6 +176,7 @@ void RunWorkerLoop(asio::io_context& io) {
   for (;;) {
     try {
       io.run();
+      core::FlushHeldLogLines();
       return;
     } catch (const std::exception& e) {
       core::Log(core::LogLevel::kError, "http_worker_exception", {{"what", e.what()}});
@@ -287,6 +288,7 @@ struct Worker {
   int64_t now_ms = SteadyMs();
   bool draining = false;
   int64_t drain_deadline_ms = 0;
+  bool log_flush_posted = false;  // this turn's access lines leave after its other handlers
   std::array<char, 16384> discard{};
   std::thread thread;
 
@@ -666,15 +668,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count();
       core::ScopedLogRequestId log_id(req.request_id);
-      core::Log(core::LogLevel::kInfo, "http_request",
-                {{"service", Opt().service_name},
-                 {"method", req.method},
-                 {"route", req.route},
-                 {"path", req.path.empty() ? std::string_view(req.target) : req.path},
-                 {"status", res.status},
-                 {"duration_ms", ms},
-                 {"bytes", res.body.size()},
-                 {"client", client_}});
+      core::LogHeld(core::LogLevel::kInfo, "http_request",
+                    {{"service", Opt().service_name},
+                     {"method", req.method},
+                     {"route", req.route},
+                     {"path", req.path.empty() ? std::string_view(req.target) : req.path},
+                     {"status", res.status},
+                     {"duration_ms", ms},
+                     {"bytes", res.body.size()},
+                     {"client", client_}});
+      // A handler posted now runs after the completions this turn of the loop already has, so
+      // the turn's access lines leave together, in writes of whole lines.
+      if (!w_.log_flush_posted && core::HasHeldLogLines()) {
+        w_.log_flush_posted = true;
+        asio::post(w_.io, [w = &w_] {
+          w->log_flush_posted = false;
+          core::FlushHeldLogLines();
+        });
+      }
     }
     // The head is serialized here rather than through beast::http::fields: one string, no
     // per-field allocations; head and body leave in one gather write.

@@ -19,7 +19,8 @@
 // files written to ServerOptions::spool_dir (Request::form), so an upload never sits in memory
 // and one refused half-way (413, a closed connection) leaves no file behind. Every response carries
 // Date, X-Request-Id (a well-formed incoming one is kept) and, when enabled, the security headers;
-// one JSON access log line ("http_request") is written per request at level info.
+// one JSON access log line ("http_request") is written per request at level info, held until the
+// end of the worker's turn of its loop and written with that turn's other access lines.
 //
 // Lifecycle: Start() binds and starts the workers; Shutdown() (thread-safe, idempotent; not
 // async-signal-safe) stops accepting, closes idle keep-alive connections, lets in-flight

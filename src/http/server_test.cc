@@ -4,6 +4,7 @@
 #include "http/server.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -808,6 +809,43 @@ TEST_F(ServerTest, AccessLogLineCarriesRequestId) {
   }
   EXPECT_TRUE(saw_access);
   EXPECT_TRUE(saw_inside);
+}
+
+// The access lines of a turn of the worker's loop are held and written once the turn's other
+// completions have run: they reach fd 2 while the connection stays open and the worker idle.
+TEST_F(ServerTest, AccessLinesReachStderrAtTheEndOfTheTurn) {
+  const std::string path =
+      ::testing::TempDir() + "/beian-access-" + std::to_string(::getpid()) + ".log";
+  std::FILE* file = std::fopen(path.c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  std::fflush(stderr);
+  int saved = ::dup(STDERR_FILENO);
+  ::dup2(::fileno(file), STDERR_FILENO);
+  std::fclose(file);
+  auto count_lines = [&path] {
+    std::ifstream in(path);
+    int n = 0;
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("\"event\":\"http_request\"") != std::string::npos) ++n;
+    }
+    return n;
+  };
+  access_log_ = true;
+  int seen = 0;
+  {
+    TestClient c(Start());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(c.Request("GET", "/healthz"));
+    for (int i = 0; i < 500 && (seen = count_lines()) < 3; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  server_->Shutdown();
+  server_->Wait();
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  EXPECT_EQ(seen, 3);
+  EXPECT_EQ(count_lines(), 3);
+  std::remove(path.c_str());
 }
 
 TEST_F(ServerTest, ProxyHeadersOnlyWhenTrusted) {
