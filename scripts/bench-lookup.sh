@@ -17,7 +17,10 @@
 # BENCH_SVG (docs/bench-lookup.svg), BENCH_KEEP (1: keep the data directories),
 # BENCH_DATA (a directory that keeps each N's prepared registry and agent: a later run with the same
 # BENCH_DATA skips generation and catch-up and reports the times measured when they were prepared),
-# BENCH_PREPARE_ONLY (1: generate and catch up, then stop; with BENCH_DATA).
+# BENCH_PREPARE_ONLY (1: generate and catch up, then stop; with BENCH_DATA),
+# BENCH_NGINX_LOG_BUFFER (empty: nginx writes each access line at once, its default; a size such
+# as 4k: `access_log … combined buffer=4k flush=1s`, the nearest nginx has to beian, which
+# writes the lines of one turn of its loop together).
 # Absolute figures drift ±20–30 % on shared machines; compare the ratios taken in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +42,7 @@ CONNECTIONS=${BENCH_LOOKUP_CONNECTIONS:-64}
 BATCH_CONNECTIONS=${BENCH_BATCH_CONNECTIONS:-4}
 KEYS_PER_HALF=${BENCH_KEYS_PER_HALF:-250000}
 SEED=${BENCH_SEED:-11}
+NGINX_LOG_BUFFER=${BENCH_NGINX_LOG_BUFFER:-}
 OUT=${BENCH_OUT:-$ROOT/docs/bench.md}
 SVG=${BENCH_SVG:-$ROOT/docs/bench-lookup.svg}
 # Single look-ups: beian with one thread against nginx's one worker (one core each, wrk on the
@@ -169,6 +173,7 @@ start_nginx() {  # dir keys
   [[ $(id -u) -eq 0 ]] && user_line="user root;"
   mkdir -p "$dir/nginx"
   B_USER_LINE=$user_line B_TMP=$dir/nginx B_PORT=$NGINX_PORT B_EXTRA=$extra B_SAMPLE=$sample \
+    B_LOG_OPTIONS=${NGINX_LOG_BUFFER:+ combined buffer=$NGINX_LOG_BUFFER flush=1s} \
     python3 - "$ROOT/bench/nginx-lookup.conf" "$dir/nginx.conf" "$dir/canned.json" <<'PY'
 import glob, json, os, sys
 e = os.environ
@@ -184,7 +189,7 @@ open(sys.argv[3], "w").write(body)
 text = open(sys.argv[1]).read()
 for k, v in {"@USER_LINE@": e["B_USER_LINE"], "@TMP@": e["B_TMP"], "@PORT@": e["B_PORT"],
              "@CONTENT_TYPE@": "application/json", "@EXTRA_HEADERS@": e["B_EXTRA"],
-             "@BODY@": body}.items():
+             "@LOG_OPTIONS@": e["B_LOG_OPTIONS"], "@BODY@": body}.items():
     text = text.replace(k, v)
 open(sys.argv[2], "w").write(text)
 PY
@@ -332,9 +337,9 @@ done
 SECTION=$TMP/section.md
 python3 - "$RESULTS" "$SIZES_TSV" "$SECTION" "$(basename "$SVG")" "$ROUNDS" "$DURATION" "$CONNECTIONS" \
   "$BATCH_CONNECTIONS" "$KEYS_PER_HALF" "$SCALE" "$(nproc)" "$BEIAN_THREADS" "$BATCH_THREADS" \
-  "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" <<'PY'
+  "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" "$NGINX_LOG_BUFFER" <<'PY'
 import sys, datetime
-res_path, sizes_path, out_path, svg, rounds, duration, conns, bconns, keys, scale, cores, threads, batch_threads, commit = sys.argv[1:]
+res_path, sizes_path, out_path, svg, rounds, duration, conns, bconns, keys, scale, cores, threads, batch_threads, commit, nginx_buffer = sys.argv[1:]
 res = [l.rstrip("\n").split("\t") for l in open(res_path) if l.strip()]
 sizes = [l.rstrip("\n").split("\t") for l in open(sizes_path) if l.strip()]
 def human(n):
@@ -354,8 +359,10 @@ o.append(f"Written by `scripts/bench-lookup.sh` (`make bench`, BENCH_SCALE={scal
          "`beian admin generate-registry --filings N` at the authority (SQLite), a fresh agent catches up "
          "through the change feed and builds its snapshot, is restarted (restart to serving), then "
          f"wrk `-t1 -c{conns} -d{duration} --latency` with bench/lookup.lua on GET "
-         f"/api/v1/public/filings?domain=… against beian (`serve --threads {threads}`, access log on) and nginx "
-         "(1 worker, access log on, ONE canned reply of the average size of beian's answers, the same "
+         f"/api/v1/public/filings?domain=… against beian (`serve --threads {threads}`, access log on: "
+         "the lines of one turn of its loop written together) and nginx (1 worker, access log on: "
+         + (f"`buffer={nginx_buffer} flush=1s`" if nginx_buffer else "each line written at once, nginx's default")
+         + ", ONE canned reply of the average size of beian's answers, the same "
          f"headers), interleaved, {rounds} rounds, medians shown. Keys: {keys} filed domains drawn "
          "uniformly from the registry and as many not filed, shuffled; *uniform* draws every key "
          "equally, *zipf* draws rank r with probability ∝ 1/r^1.1. CPU µs/req is the server's "
