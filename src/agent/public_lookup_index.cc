@@ -495,6 +495,16 @@ void PublicLookupIndex::ApplyChanges(const std::vector<PublicWebsiteChange>& cha
 
 Status PublicLookupIndex::Rebuild() {
   std::lock_guard build(build_mu_);
+  return RebuildLocked();
+}
+
+Status PublicLookupIndex::RebuildUnlessBuiltSince(int64_t rebuilds_seen) {
+  std::lock_guard build(build_mu_);
+  if (rebuilds_.load() != rebuilds_seen) return core::Ok();
+  return RebuildLocked();
+}
+
+Status PublicLookupIndex::RebuildLocked() {
   const auto started = std::chrono::steady_clock::now();
   const auto tmp = options_.dir / "snapshot.bin.tmp";
   struct Built {
@@ -644,6 +654,7 @@ void PublicLookupIndex::Loop() {
     CheckFile();
     bool need = false;
     bool wait_for_quiet = false;
+    const int64_t rebuilds_seen = rebuilds_.load();
     {
       std::unique_lock lock(mu_);
       if (snap_ && snap_->corrupt()) {
@@ -682,7 +693,7 @@ void PublicLookupIndex::Loop() {
         (behind_.load() > kCatchUpBehind && now - last_page_ms_.load() < kCatchUpPageQuietMs);
     if (wait_for_quiet && catching_up) continue;
     if (need) {
-      if (auto s = Rebuild(); !s && !stop_) {
+      if (auto s = RebuildUnlessBuiltSince(rebuilds_seen); !s && !stop_) {
         core::Log(core::LogLevel::kWarn, "public_snapshot_build_failed",
                   {{"error", s.error().message}});
         std::unique_lock l(wake_mu_);

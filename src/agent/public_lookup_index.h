@@ -167,6 +167,11 @@ class PublicLookupIndex {
   void ResetOverlayLocked(int64_t base, const std::string& reason);
   void UpdateServingLocked();
   core::Status RewriteJournalLocked();
+  // Rebuild() with build_mu_ held.
+  core::Status RebuildLocked();
+  // The background thread's build: skipped if a build (Rebuild() from elsewhere) finished after
+  // the thread decided on it, when `rebuilds_seen` was the count; its next look decides again.
+  core::Status RebuildUnlessBuiltSince(int64_t rebuilds_seen);
   void AppendJournalLocked(const std::vector<PublicWebsiteChange>& changes,
                            const std::vector<std::vector<std::string>>& answers, int64_t to);
   core::Status LoadJournal(int64_t snapshot_seq);
@@ -195,7 +200,7 @@ class PublicLookupIndex {
   std::atomic<int64_t> last_page_ms_{0};
   std::atomic<int64_t> last_burst_ms_{0};  // the last page that came right after another
   std::atomic<int64_t> behind_{-1};        // what the feed held beyond the last page
-  std::atomic<int64_t> rebuilds_{0};
+  std::atomic<int64_t> rebuilds_{0};       // written under build_mu_
   std::atomic<int64_t> damaged_{0};
   std::atomic<int64_t> last_build_ms_{0};
   std::atomic<bool> verify_pending_{false};

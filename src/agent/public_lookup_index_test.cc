@@ -340,6 +340,29 @@ TEST_P(PublicLookupIndexTest, ARestartServesFromTheSnapshotAndItsJournalAtOnce) 
   EXPECT_EQ(WebsiteOf("two.cn"), "京ICP备2026000002号-1");
 }
 
+// A build the background thread decided on (no snapshot yet) while another build ran is not
+// done again once that one has served: the thread looks again instead.
+TEST_P(PublicLookupIndexTest, ABuildDecidedDuringAnotherIsNotRepeated) {
+  for (int i = 1; i <= 1500; ++i) {
+    feed_.Add(Record("京ICP备2026" + std::to_string(100000 + i) + "号-1",
+                     {"site" + std::to_string(i) + ".cn"}));
+  }
+  RegistrySync other(db(), clock_, feed_.Feed(), 500);
+  ASSERT_TRUE(other.RunOnce());
+  PublicLookupIndexOptions options = Options();
+  // A slow build, and a thread that looks often: it decides on a build of its own while this
+  // one runs.
+  options.scan_page = 1;
+  options.check_interval = 1ms;
+  StartIndex(options);
+  ASSERT_TRUE(index_->Rebuild());
+  const int64_t built = index_->Stats().rebuilds;
+  EXPECT_TRUE(index_->Stats().serving) << index_->Stats().reason;
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(index_->Stats().rebuilds, built);
+  EXPECT_EQ(index_->Stats().snapshot_entries, 1500u);
+}
+
 TEST_P(PublicLookupIndexTest, ChangesAppliedElsewhereAreAGapReadFromTheCopyUntilRebuilt) {
   feed_.Add(Record("京ICP备2026000001号-1", {"one.cn"}));
   StartIndex(Options());
