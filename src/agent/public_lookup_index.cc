@@ -529,7 +529,7 @@ Status PublicLookupIndex::RebuildLocked() {
       if (rows.size() < options_.scan_page) break;
       after = rows.back().domain;
     }
-    BEIAN_TRY(builder->Finish(NowMs()));
+    BEIAN_TRY(builder->Finish(NowMs(), &stop_));
     return Built{cursor.last_seq, builder->count()};
   }));
   std::error_code ec;
@@ -538,9 +538,7 @@ Status PublicLookupIndex::RebuildLocked() {
   SyncDir(options_.dir);
   BEIAN_ASSIGN_OR_RETURN(std::shared_ptr<PublicSnapshot> fresh,
                          PublicSnapshot::Open(snapshot_path()));
-  if (!fresh->VerifyAll()) {
-    return Error(ErrorCode::kInternal, "the snapshot just written does not verify");
-  }
+  fresh->TrustChunksJustBuilt();
   struct stat st {};
   const bool have_stat = ::stat(snapshot_path().c_str(), &st) == 0;
   std::shared_ptr<PublicSnapshot> old;

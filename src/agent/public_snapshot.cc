@@ -329,7 +329,7 @@ Status PublicSnapshotBuilder::Flush() {
   return core::Ok();
 }
 
-Status PublicSnapshotBuilder::Finish(int64_t created_ms) {
+Status PublicSnapshotBuilder::Finish(int64_t created_ms, const std::atomic<bool>* stop) {
   BEIAN_TRY(Flush());
   ::munmap(table_ - kBodyOffset, table_map_size_);
   table_ = nullptr;
@@ -354,6 +354,10 @@ Status PublicSnapshotBuilder::Finish(int64_t created_ms) {
     ::madvise(m, h.chunk_table_offset, MADV_SEQUENTIAL);
     const auto* body = static_cast<const unsigned char*>(m) + kBodyOffset;
     for (uint64_t c = 0; c < h.chunks; ++c) {
+      if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
+        ::munmap(m, h.chunk_table_offset);
+        return Error(ErrorCode::kUnavailable, "stopping");
+      }
       const uint64_t off = c * kChunkSize;
       const uint64_t n = std::min(kChunkSize, h.body_size - off);
       const uint64_t sum = core::Xxh64(body + off, n);
@@ -477,6 +481,13 @@ bool PublicSnapshot::Verified(uint64_t offset, uint64_t size) const {
 bool PublicSnapshot::VerifyAll(bool again) const {
   bool ok = false;
   return Guarded([&] { ok = VerifyAllUnguarded(again); }) && ok;
+}
+
+void PublicSnapshot::TrustChunksJustBuilt() const {
+  for (uint64_t c = 0; c < chunks_; ++c) {
+    uint8_t unverified = 0;
+    state_[c].compare_exchange_strong(unverified, 1, std::memory_order_acq_rel);
+  }
 }
 
 bool PublicSnapshot::VerifyAllUnguarded(bool again) const {
