@@ -8,7 +8,9 @@
 // page in a browser on this host cannot read it as a loopback client.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -26,6 +28,28 @@ struct HealthOptions {
   // When non-empty, GET /metrics also answers `Authorization: Bearer <metrics_token>` from any
   // address.
   std::string metrics_token = {};
+};
+
+// Which failed /readyz answers reach the log: a probe polls every second or so, and a catch-up
+// or a rebuild keeps the answer 503 for minutes. The first failure of a run is logged, then any
+// failure with another error code, and otherwise one a minute (saying how many went unlogged);
+// the return to ready is logged once. Thread-safe.
+class NotReadyLogGate {
+ public:
+  static constexpr int64_t kRepeatMs = 60'000;
+  // The count of failures left unlogged since the last logged one if this failure is to be
+  // logged; -1 if not.
+  int64_t OnNotReady(std::string_view code, int64_t now_ms);
+  // How long the run of failures that just ended lasted (ms), or -1 if there was none.
+  int64_t OnReady(int64_t now_ms);
+
+ private:
+  std::mutex mu_;
+  bool failing_ = false;
+  std::string code_;
+  int64_t since_ms_ = 0;
+  int64_t logged_ms_ = 0;
+  int64_t unlogged_ = 0;
 };
 
 void AddHealthRoutes(Router& router, std::function<core::Status()> readiness = {},

@@ -8,7 +8,10 @@
 #include <boost/url/parse.hpp>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
+#include "core/log.h"
 #include "http/cookie.h"
 #include "http/health.h"
 
@@ -439,6 +442,51 @@ TEST(RouterTest, ReadinessFailsWith503) {
   ready = true;
   Request r2 = Make("GET", "/readyz");
   EXPECT_EQ(router.Handle(r2).status, 200u);
+}
+
+TEST(NotReadyLogGateTest, LogsTheFirstFailureEachNewCodeAndThenOneAMinute) {
+  NotReadyLogGate gate;
+  EXPECT_EQ(gate.OnReady(0), -1);  // ready all along: nothing to say
+  EXPECT_EQ(gate.OnNotReady("registry_syncing", 1'000), 0);
+  EXPECT_EQ(gate.OnNotReady("registry_syncing", 2'000), -1);
+  EXPECT_EQ(gate.OnNotReady("registry_syncing", 3'000), -1);
+  EXPECT_EQ(gate.OnNotReady("unavailable", 4'000), 2);  // another cause: at once
+  EXPECT_EQ(gate.OnNotReady("unavailable", 5'000), -1);
+  EXPECT_EQ(gate.OnNotReady("unavailable", 4'000 + NotReadyLogGate::kRepeatMs - 1), -1);
+  EXPECT_EQ(gate.OnNotReady("unavailable", 4'000 + NotReadyLogGate::kRepeatMs), 2);
+  EXPECT_EQ(gate.OnReady(70'000), 69'000);  // the run lasted from the first failure
+  EXPECT_EQ(gate.OnReady(71'000), -1);
+  // A new run starts afresh.
+  EXPECT_EQ(gate.OnNotReady("unavailable", 72'000), 0);
+  EXPECT_EQ(gate.OnReady(72'500), 500);
+}
+
+TEST(RouterTest, AnUnreadyServicePolledOftenLogsOnceAndItsReturnOnce) {
+  std::vector<std::string> lines;
+  core::SetLogWriterForTest([&](std::string_view line) { lines.emplace_back(line); });
+  Router router;
+  bool ready = false;
+  AddHealthRoutes(router, [&ready]() -> core::Status {
+    if (ready) return core::Ok();
+    return core::Error(core::ErrorCode::kUnavailable, "public look-up snapshot: rebuilding");
+  });
+  for (int i = 0; i < 50; ++i) {
+    Request r = Make("GET", "/readyz");
+    EXPECT_EQ(router.Handle(r).status, 503u);
+  }
+  ready = true;
+  for (int i = 0; i < 3; ++i) {
+    Request r = Make("GET", "/readyz");
+    EXPECT_EQ(router.Handle(r).status, 200u);
+  }
+  core::SetLogWriterForTest({});
+  int not_ready = 0, ready_again = 0;
+  for (const std::string& line : lines) {
+    not_ready += line.find("\"event\":\"not_ready\"") != std::string::npos;
+    ready_again += line.find("\"event\":\"ready_again\"") != std::string::npos;
+  }
+  EXPECT_EQ(not_ready, 1);
+  EXPECT_EQ(ready_again, 1);
 }
 
 // /metrics was open on the public port: loopback clients only, or a bearer token if configured.
