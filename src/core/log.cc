@@ -1,9 +1,10 @@
 // The structured logger (see log.h): lines are built in a thread-local buffer and handed to an
-// spdlog logger whose sink writes each line to fd 2 with one writev() — no lock and no stdio
-// buffer on the request path: one write of at most PIPE_BUF bytes is atomic on a pipe, and
-// writes to a shared file description do not overlap, so lines never interleave. Longer lines
-// take a mutex. Held lines (LogHeld) collect in a second thread-local buffer and leave in writes
-// of whole lines of at most PIPE_BUF bytes each, for the same reason.
+// spdlog logger whose sink writes each line to fd 2 with one writev(), with no stdio buffer. One
+// write of at most PIPE_BUF bytes is atomic on a pipe, and writes to a shared file description do
+// not overlap, so short lines never interleave; they share a lock (one atomic operation when
+// uncontended) that a longer line takes alone, so that nothing lands inside it either. Held lines
+// (LogHeld) collect in a second thread-local buffer and leave in writes of whole lines of at most
+// PIPE_BUF bytes each, for the same reason.
 #include "core/log.h"
 
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 
 namespace beian::core {
 namespace {
@@ -33,7 +35,10 @@ std::mutex g_writer_mu;
 std::function<void(std::string_view)> g_test_writer;  // guarded by g_writer_mu
 std::atomic<bool> g_has_test_writer{false};
 
-std::mutex g_long_lines_mu;  // a write over PIPE_BUF bytes may be split: one at a time
+// A write of at most PIPE_BUF bytes is atomic on a pipe, a longer one may be split, and another
+// thread's short write may land in the gap. So short writes share this lock and a long one takes
+// it alone: an uncontended shared lock is one atomic operation on the request path.
+std::shared_mutex g_write_mu;
 
 void WriteAll(iovec* iov, int count) {
   while (count > 0) {
@@ -55,13 +60,15 @@ void WriteAll(iovec* iov, int count) {
   }
 }
 
-// Writes `lines` (each ending in a newline) to fd 2; a write over PIPE_BUF bytes takes the mutex.
+// Writes `lines` (each ending in a newline) to fd 2; a write over PIPE_BUF bytes takes the lock
+// alone.
 void WriteLines(const char* data, size_t size) {
   iovec iov{const_cast<char*>(data), size};
   if (size <= PIPE_BUF) {
+    std::shared_lock lock(g_write_mu);
     WriteAll(&iov, 1);
   } else {
-    std::lock_guard<std::mutex> lock(g_long_lines_mu);
+    std::unique_lock lock(g_write_mu);
     WriteAll(&iov, 1);
   }
 }
@@ -75,9 +82,10 @@ class StderrLineSink final : public spdlog::sinks::base_sink<spdlog::details::nu
     iov[1].iov_base = const_cast<char*>("\n");
     iov[1].iov_len = 1;
     if (msg.payload.size() + 1 <= PIPE_BUF) {
+      std::shared_lock lock(g_write_mu);
       WriteAll(iov, 2);
     } else {
-      std::lock_guard<std::mutex> lock(g_long_lines_mu);
+      std::unique_lock lock(g_write_mu);
       WriteAll(iov, 2);
     }
   }
