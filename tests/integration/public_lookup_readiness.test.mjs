@@ -17,13 +17,12 @@
 //    one check interval (public_snapshot.h), which the unit tests cover.
 // Runs on SQLite and on PostgreSQL (BEIAN_IT_BACKEND).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort, kBin, kWebDir, makeDatabases, runBeian, sleep } from './lib/server.mjs';
+import { freePort, makeDatabases, runBeian, serveService, sleep } from './lib/server.mjs';
 
 const tag = crypto.randomBytes(3).toString('hex');
 const kKey = crypto.randomBytes(32).toString('hex');
@@ -82,43 +81,17 @@ async function stopAuthority() {
 
 // `beian serve --service agent` on the test's agent database and data dir.
 async function startAgent(extra = []) {
-  const port = await freePort();
-  const own = db.args.filter((a, i, all) => a !== '--authority-database'
-    && all[i - 1] !== '--authority-database');
-  const args = ['serve', '--service', 'agent', ...own, '--agent-listen', `127.0.0.1:${port}`,
-    '--web-dir', kWebDir, '--no-demo', '--log-level', 'warn',
+  const s = await serveService('agent', db, ['--log-level', 'warn',
     '--authority-url', `http://127.0.0.1:${authorityPort}`, '--provider-id', 'p1',
-    '--provider-key', kKey, '--registry-sync-interval', '0.2', ...extra];
-  const spawned = Date.now();
-  const child = spawn(kBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out = (out + d).slice(-200_000)));
-  child.stderr.on('data', (d) => (out = (out + d).slice(-200_000)));
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const url = `http://127.0.0.1:${port}`;
-  let listening = 0;
-  for (const deadline = Date.now() + 30_000; ;) {
-    if (child.exitCode !== null) throw new Error(`agent exited ${child.exitCode}:\n${out}`);
-    try {
-      const r = await fetch(`${url}/healthz`);
-      await r.arrayBuffer();
-      if (r.status === 200) {
-        listening = Date.now();
-        break;
-      }
-    } catch {
-      // not yet listening
-    }
-    if (Date.now() > deadline) throw new Error(`agent not listening:\n${out}`);
-    await sleep(10);
-  }
+    '--provider-key', kKey, '--registry-sync-interval', '0.2', ...extra], { keep: 200_000 });
+  const { child } = s;
   return {
-    url, spawned, listening, output: () => out,
+    url: s.url, spawned: s.spawned, listening: s.listening, output: s.output,
     alive: () => child.exitCode === null && child.signalCode === null,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const status = await exited;
-      assert.deepEqual(status, { code: 0, signal: null }, out.slice(-4000));
+      const status = await s.exited;
+      assert.deepEqual(status, { code: 0, signal: null }, s.output().slice(-4000));
     },
   };
 }

@@ -5,12 +5,11 @@
 // its answers equal the feed's final state (filed domains with their SNs, cancelled ones not
 // filed). Authority and agent run as two processes, as a provider's agent would.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort, kBin, kWebDir, makeDatabases, runBeian, sleep } from './lib/server.mjs';
+import { freePort, makeDatabases, runBeian, serveService, sleep } from './lib/server.mjs';
 
 const kFilings = 2000;
 let db;
@@ -21,40 +20,12 @@ let authorityUrl;
 
 // One `beian serve --service …` process: {url, child, output(), kill(signal), exited}.
 async function serve(service, extraArgs) {
-  const port = await freePort();
-  // Each process names only its own database.
-  const own = db.args.filter((a, i, all) => {
-    const unwanted = service === 'agent' ? '--authority-database' : '--database';
-    return a !== unwanted && all[i - 1] !== unwanted;
-  });
-  const args = ['serve', '--service', service, ...own,
-    `--${service}-listen`, `127.0.0.1:${port}`, '--web-dir', kWebDir, '--no-demo',
-    '--log-level', 'info', ...extraArgs];
-  const child = spawn(kBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out = (out + d).slice(-400_000)));
-  child.stderr.on('data', (d) => (out = (out + d).slice(-400_000)));
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const url = `http://127.0.0.1:${port}`;
-  // Listening (not necessarily ready).
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${service} exited ${child.exitCode}:\n${out}`);
-    try {
-      const r = await fetch(`${url}/healthz`);
-      await r.arrayBuffer();
-      if (r.status === 200) break;
-    } catch {
-      // not yet listening
-    }
-    if (Date.now() > deadline) throw new Error(`${service} not listening:\n${out}`);
-    await sleep(20);
-  }
+  const s = await serveService(service, db, ['--log-level', 'info', ...extraArgs]);
   return {
-    url, child, exited, output: () => out,
+    ...s,
     async kill(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill(signal);
+      return s.exited;
     },
   };
 }

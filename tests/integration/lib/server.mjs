@@ -180,6 +180,40 @@ async function readyOrExit(url, child, output) {
 // db (reuse databases from makeDatabases(); the caller then drops them).
 // Returns a Server: {agentUrl, authorityUrl, agentPort, authorityPort, db, child, output(),
 // alive(), stop({signal}) → {code, signal}, spawn-level helpers}.
+// One `beian serve --service SERVICE` process on a free port, naming only its own database of
+// `db` (makeDatabases). Resolves once /healthz answers (listening, not necessarily ready) with
+// {url, port, child, exited, output(), spawned, listening} (the two times in ms since the epoch);
+// rejects with the process's output if it exits first or does not listen within 30 s. `keep`:
+// how many characters of stdout+stderr output() holds.
+export async function serveService(service, db, extraArgs = [], { keep = 400_000 } = {}) {
+  const port = await freePort();
+  const unwanted = service === 'agent' ? '--authority-database' : '--database';
+  const own = db.args.filter((a, i, all) => a !== unwanted && all[i - 1] !== unwanted);
+  const args = ['serve', '--service', service, ...own, `--${service}-listen`, `127.0.0.1:${port}`,
+    '--web-dir', kWebDir, '--no-demo', ...extraArgs];
+  const spawned = Date.now();
+  const child = spawn(kBin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out = (out + d).slice(-keep)));
+  child.stderr.on('data', (d) => (out = (out + d).slice(-keep)));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${service} exited ${child.exitCode}:\n${out}`);
+    try {
+      const r = await fetch(`${url}/healthz`);
+      await r.arrayBuffer();
+      if (r.status === 200) break;
+    } catch {
+      // not yet listening
+    }
+    if (Date.now() > deadline) throw new Error(`${service} not listening:\n${out}`);
+    await sleep(10);
+  }
+  return { url, port, child, exited, output: () => out, spawned, listening: Date.now() };
+}
+
 export async function startServer({ migrate = true, demo = true, extraArgs = [], db } = {}) {
   const ownDb = !db;
   const databases = db ?? makeDatabases();
